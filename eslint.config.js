@@ -1,0 +1,32 @@
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'bench-out/**', 'scripts/bench.mjs'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // Import boundaries (HOUSE-STYLE §7.2): analyzers are pure, core imports nothing else.
+    files: ['src/analyzers/**/*.ts'],
+    ignores: ['src/analyzers/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@duckdb/*', '**/store/duckdb/**', 'node:fs', 'node:fs/*', '**/cli/**'] }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../*/**', '!../core/**', '@duckdb/*'] }],
+    },
+  },
+  {
+    files: ['scripts/**', 'test/**', 'src/**/*.test.ts', 'eslint.config.js', 'vitest.config.ts'],
+    rules: { 'no-console': 'off' },
+  },
+)

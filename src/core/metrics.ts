@@ -1,0 +1,44 @@
+/**
+ * headroom's one metric vocabulary. Sources translate into these names and canonical units; nothing
+ * downstream knows CloudWatch or PromQL names (HOUSE-STYLE §7.1.2).
+ */
+export const METRICS = {
+  'cpu.utilization': { unit: 'percent', bounded: true, description: 'CPU used, percent of all vCPUs (CloudWatch CPUUtilization)' },
+  'mem.utilization': { unit: 'percent', bounded: true, description: 'Memory used, percent of total (CWAgent mem_used_percent)' },
+  'net.in.bytes_per_s': { unit: 'bytes/s', bounded: false, description: 'Network bytes received per second (NetworkIn / period)' },
+  'net.out.bytes_per_s': { unit: 'bytes/s', bounded: false, description: 'Network bytes sent per second (NetworkOut / period)' },
+  'ebs.read.ops_per_s': { unit: 'count/s', bounded: false, description: 'EBS read operations per second (EBSReadOps / period)' },
+  'ebs.write.ops_per_s': { unit: 'count/s', bounded: false, description: 'EBS write operations per second (EBSWriteOps / period)' },
+  'ebs.read.bytes_per_s': { unit: 'bytes/s', bounded: false, description: 'EBS bytes read per second (EBSReadBytes / period)' },
+  'ebs.write.bytes_per_s': { unit: 'bytes/s', bounded: false, description: 'EBS bytes written per second (EBSWriteBytes / period)' },
+} as const
+
+export type MetricName = keyof typeof METRICS
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[]
+
+export type Unit = 'percent' | 'bytes/s' | 'count/s' | 'bytes' | 'count'
+
+/**
+ * Names users bring from CloudWatch and agents, with how their values convert: `perPeriod` values are
+ * totals over the sample period (CloudWatch Sum/Average of NetworkIn is bytes per period) and are divided
+ * by the period to get the canonical per-second rate.
+ */
+export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boolean }> = {
+  CPUUtilization: { metric: 'cpu.utilization', perPeriod: false },
+  mem_used_percent: { metric: 'mem.utilization', perPeriod: false },
+  MemoryUtilization: { metric: 'mem.utilization', perPeriod: false },
+  NetworkIn: { metric: 'net.in.bytes_per_s', perPeriod: true },
+  NetworkOut: { metric: 'net.out.bytes_per_s', perPeriod: true },
+  EBSReadOps: { metric: 'ebs.read.ops_per_s', perPeriod: true },
+  EBSWriteOps: { metric: 'ebs.write.ops_per_s', perPeriod: true },
+  EBSReadBytes: { metric: 'ebs.read.bytes_per_s', perPeriod: true },
+  EBSWriteBytes: { metric: 'ebs.write.bytes_per_s', perPeriod: true },
+}
+
+export const STATISTICS = ['max', 'avg', 'min', 'sum', 'p50', 'p90', 'p95', 'p99'] as const
+export type Statistic = (typeof STATISTICS)[number]
+
+/** CloudWatch statistic names accepted in files, mapped to ours. */
+export const STAT_ALIASES: Record<string, Statistic> = {
+  Maximum: 'max', Average: 'avg', Minimum: 'min', Sum: 'sum', maximum: 'max', average: 'avg', minimum: 'min',
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod'
+
+/**
+ * The report is headroom's public JSON contract. These zod schemas are its single source of truth:
+ * the exported TypeScript types are inferred from them and schema/report.schema.json is generated from
+ * them (scripts/generate-json-schema.ts; a test fails when the checked-in file is stale).
+ */
+export const REPORT_SCHEMA_VERSION = 1 as const
+
+export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host'])
+export type ResourceKind = z.infer<typeof ResourceKindSchema>
+
+export const ResourceRefSchema = z.object({
+  provider: z.string().describe("Where the resource lives: 'aws', 'prometheus', 'file'"),
+  kind: ResourceKindSchema,
+  id: z.string().describe('Provider-native id, e.g. an instance id'),
+  region: z.string().optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number()])).describe('e.g. { instanceType: "m5.large" }'),
+  tags: z.record(z.string(), z.string()),
+})
+export type ResourceRef = z.infer<typeof ResourceRefSchema>
+
+export const FindingSchema = z.enum(['Overprovisioned', 'Underprovisioned', 'Optimized', 'InsufficientData', 'Flagged'])
+export type Finding = z.infer<typeof FindingSchema>
+export const RiskSchema = z.enum(['VeryLow', 'Low', 'Medium', 'High'])
+export type PerformanceRisk = z.infer<typeof RiskSchema>
+export const DimensionSchema = z.enum(['cpu', 'memory', 'network-in', 'network-out', 'ebs-iops', 'ebs-throughput'])
+export type Dimension = z.infer<typeof DimensionSchema>
+
+export const WindowSchema = z.object({ start: z.number().describe('epoch ms, exclusive'), end: z.number().describe('epoch ms, inclusive') })
+export type TimeWindow = z.infer<typeof WindowSchema>
+
+export const EvidenceSchema = z.object({
+  metric: z.string(),
+  stat: z.string().describe("Which statistic of which samples, e.g. 'p99.5 of 5-minute maxima'"),
+  value: z.number(),
+  unit: z.string(),
+  samples: z.number().int().describe('5-minute intervals that went into the value'),
+  threshold: z.number().optional(),
+  note: z.string().optional(),
+})
+export type Evidence = z.infer<typeof EvidenceSchema>
+
+export const DimensionAssessmentSchema = z.object({
+  dimension: DimensionSchema,
+  measured: z.boolean(),
+  /** Demand at the chosen percentile, in the dimension's unit (vCPU, GiB, bytes/s, IOPS). */
+  demand: z.number().nullable(),
+  /** need = demand x (1 + headroom) */
+  need: z.number().nullable(),
+  capacity: z.number().nullable(),
+  unit: z.string(),
+  /** Projected utilization in percent = demand / capacity x 100 (null when not measured). */
+  projectedUtilization: z.number().nullable(),
+  /** Share of recorded 5-minute intervals whose demand would exceed the capacity left after headroom. */
+  exceedanceShare: z.number().nullable(),
+  risk: z.union([RiskSchema, z.literal('Unknown')]),
+  note: z.string().optional(),
+})
+export type DimensionAssessment = z.infer<typeof DimensionAssessmentSchema>
+
+export const OptionSchema = z.object({
+  rank: z.number().int(),
+  change: z.record(z.string(), z.union([z.string(), z.number()])),
+  performanceRisk: RiskSchema,
+  bindingDimension: DimensionSchema.describe('The dimension whose need uses the largest share of the option’s capacity'),
+  dimensions: z.array(DimensionAssessmentSchema),
+  monthlyCost: z.number().nullable().describe('USD per month on demand (730 h), null when unpriced'),
+  monthlySavings: z.number().nullable().describe('current - option, USD per month; negative means it costs more'),
+  migrationEffort: z.enum(['VeryLow', 'Low', 'Medium', 'High']),
+  platformDifferences: z.array(z.string()),
+  notes: z.array(z.string()),
+})
+export type RecommendationOption = z.infer<typeof OptionSchema>
+
+export const RecommendationSchema = z.object({
+  id: z.string().describe('Stable hash of analyzer, resource and window'),
+  analyzer: z.string(),
+  resource: ResourceRefSchema,
+  finding: FindingSchema,
+  reasons: z.array(z.string()).describe("Compute Optimizer reason codes, e.g. 'CPUOverprovisioned'"),
+  current: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+  currentPerformanceRisk: z.union([RiskSchema, z.literal('Unknown')]),
+  currentDimensions: z.array(DimensionAssessmentSchema),
+  options: z.array(OptionSchema),
+  evidence: z.array(EvidenceSchema),
+  window: WindowSchema,
+  bestPractices: z.array(z.string()).describe('Well-Architected PERF best-practice ids this serves'),
+  summary: z.string().describe('One sentence a person reads first'),
+  memoryBlind: z.boolean(),
+  /** USD per month this recommendation would save if its top option were applied (0 when none). */
+  estimatedMonthlySavings: z.number().nullable(),
+})
+export type Recommendation = z.infer<typeof RecommendationSchema>
+
+export const IssueSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  resourceId: z.string().optional(),
+})
+export type Issue = z.infer<typeof IssueSchema>
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  meta: z.object({
+    tool: z.literal('headroom'),
+    version: z.string(),
+    generatedAt: z.number().describe('epoch ms'),
+    options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    catalogSources: z.array(z.string()),
+  }),
+  summary: z.object({
+    resources: z.number().int(),
+    analyzed: z.number().int(),
+    currentMonthlyCost: z.number().describe('USD/month of priced analyzed resources'),
+    recommendedMonthlyCost: z.number(),
+    monthlySavings: z.number().describe('Sum over resources of the single best action per resource; never double counted'),
+    upsizingMonthlyCost: z.number().describe('Extra USD/month to fix Underprovisioned resources with their top option'),
+    unpricedResources: z.number().int(),
+    byFinding: z.record(z.string(), z.number().int()),
+    byRisk: z.record(z.string(), z.number().int()),
+  }),
+  recommendations: z.array(RecommendationSchema),
+  issues: z.array(IssueSchema),
+})
+export type Report = z.infer<typeof ReportSchema>
