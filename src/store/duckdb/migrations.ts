@@ -1,0 +1,66 @@
+import { METRIC_NAMES, STATISTICS } from '../../core/metrics.js'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+const sqlList = (names: readonly string[], from = 1) => names.map((n, i) => `(${i + from}, '${n}')`).join(', ')
+
+/**
+ * Versioned migrations, applied in order inside one transaction each. Never edit a released migration:
+ * add a new one. Metric and statistic ids are append-only (samples store the small integer ids).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'init',
+    sql: `
+      CREATE TABLE metrics (id SMALLINT PRIMARY KEY, name VARCHAR NOT NULL UNIQUE);
+      INSERT INTO metrics VALUES ${sqlList(METRIC_NAMES.slice(0, 8))};
+      CREATE TABLE stats (id UTINYINT PRIMARY KEY, name VARCHAR NOT NULL UNIQUE);
+      INSERT INTO stats VALUES ${sqlList(STATISTICS.slice(0, 8))};
+      CREATE SEQUENCE resource_key_seq START 1;
+      CREATE TABLE resources (
+        key INTEGER PRIMARY KEY DEFAULT nextval('resource_key_seq'),
+        id VARCHAR NOT NULL UNIQUE,
+        provider VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        region VARCHAR,
+        attributes JSON NOT NULL,
+        tags JSON NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+      );
+      CREATE TABLE samples (
+        resource_key INTEGER NOT NULL,
+        metric_id SMALLINT NOT NULL,
+        stat_id UTINYINT NOT NULL,
+        period_s INTEGER NOT NULL,
+        ts TIMESTAMP NOT NULL,
+        value DOUBLE NOT NULL
+      );
+      CREATE TABLE series (
+        resource_key INTEGER NOT NULL,
+        metric_id SMALLINT NOT NULL,
+        stat_id UTINYINT NOT NULL,
+        period_s INTEGER NOT NULL,
+        first_ts TIMESTAMP NOT NULL,
+        last_ts TIMESTAMP NOT NULL,
+        samples BIGINT NOT NULL,
+        PRIMARY KEY (resource_key, metric_id, stat_id, period_s)
+      );
+      CREATE SEQUENCE import_id_seq START 1;
+      CREATE TABLE imports (
+        id INTEGER PRIMARY KEY DEFAULT nextval('import_id_seq'),
+        source VARCHAR NOT NULL,
+        detail VARCHAR NOT NULL,
+        rows_read BIGINT NOT NULL,
+        rows_added BIGINT NOT NULL,
+        imported_at TIMESTAMP NOT NULL
+      );
+    `,
+  },
+]
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -1,0 +1,330 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
+import { ToolError } from '../../core/errors.js'
+import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
+import type { ResourceKind, ResourceRef } from '../../core/report.js'
+import { QUANTILE_LEVELS, type DailyUsage, type MetricReader, type MetricUsage, type UsageQuery, type UsageSummary } from '../types.js'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
+
+export const DEFAULT_WORKSPACE = '.headroom'
+export const STORE_FILE = 'headroom.duckdb'
+
+export type SqlValue = string | number | boolean | null
+export type Row = Record<string, unknown>
+
+/** Metric and statistic ids as stored (migration 1 seeds them in vocabulary order, 1-based). */
+export const metricId = (m: MetricName): number => METRIC_NAMES.indexOf(m) + 1
+export const statId = (s: Statistic): number => STATISTICS.indexOf(s) + 1
+
+export interface MergeResult {
+  rowsRead: number
+  rowsAdded: number
+  alreadyStored: number
+  conflicting: number
+  resourcesCreated: number
+}
+
+/**
+ * The workspace store: one DuckDB file. Percentiles and per-day aggregates are SQL here, never JS loops
+ * (ARCHITECTURE "heavy numbers stay in the database"). The usage SQL is plain DuckDB SQL over three
+ * tables, so a larger deployment can run the same statements on a distributed SQL engine.
+ */
+export class DuckDbStore implements MetricReader {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(workspaceDir: string, options: { readOnly?: boolean } = {}): Promise<DuckDbStore> {
+    const path = resolve(workspaceDir, STORE_FILE)
+    if (!options.readOnly) mkdirSync(dirname(path), { recursive: true })
+    let instance: DuckDBInstance
+    try {
+      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {})
+    } catch (cause) {
+      const msg = String((cause as Error).message ?? cause)
+      if (/lock/i.test(msg))
+        throw new ToolError('STORE_LOCKED', `Workspace ${path} is in use by another headroom process`, {
+          cause,
+          hint: 'Wait for the other command to finish, or use a different --workspace.',
+        })
+      if (/No such file|does not exist/i.test(msg) && options.readOnly)
+        throw new ToolError('STORE_IO', `No workspace at ${workspaceDir}`, {
+          cause,
+          hint: 'Run `headroom demo` or `headroom collect file ...` first, or pass --workspace DIR.',
+        })
+      throw new ToolError('STORE_IO', `Cannot open workspace ${path}: ${msg}`, { cause })
+    }
+    const conn = await instance.connect()
+    await conn.run("SET TimeZone = 'UTC'")
+    const store = new DuckDbStore(path, instance, conn)
+    if (!options.readOnly) await store.migrate()
+    else await store.checkVersion()
+    return store
+  }
+
+  close(): void {
+    this.conn.closeSync()
+    this.instance.closeSync()
+  }
+
+  async all(sql: string, params?: Record<string, SqlValue>): Promise<Row[]> {
+    const reader = params ? await this.conn.runAndReadAll(sql, params) : await this.conn.runAndReadAll(sql)
+    return reader.getRowObjectsJson() as Row[]
+  }
+
+  async run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
+    if (params) await this.conn.run(sql, params)
+    else await this.conn.run(sql)
+  }
+
+  /** Runs `fn` in one transaction: everything it wrote is kept, or (on any error) nothing is. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION')
+    try {
+      const result = await fn()
+      await this.run('COMMIT')
+      return result
+    } catch (err) {
+      await this.run('ROLLBACK')
+      throw err
+    }
+  }
+
+  async schemaVersion(): Promise<number> {
+    const rows = await this.all(
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = 'main'",
+    )
+    if (Number(rows[0]?.n) === 0) return 0
+    const v = await this.all('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')
+    return Number(v[0]?.v ?? 0)
+  }
+
+  private async checkVersion(): Promise<number> {
+    const current = await this.schemaVersion()
+    if (current > LATEST_SCHEMA_VERSION)
+      throw new ToolError(
+        'STORE_MIGRATION',
+        `Workspace ${this.path} has schema version ${current}, newer than this headroom understands (${LATEST_SCHEMA_VERSION})`,
+        { hint: 'Upgrade headroom, or use a new --workspace.' },
+      )
+    return current
+  }
+
+  async migrate(): Promise<number> {
+    const current = await this.checkVersion()
+    if (current === 0)
+      await this.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)')
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue
+      await this.transaction(async () => {
+        await this.run(m.sql)
+        await this.run('INSERT INTO schema_migrations VALUES ($v, $n, now()::TIMESTAMP)', { v: m.version, n: m.name })
+      })
+    }
+    return LATEST_SCHEMA_VERSION
+  }
+
+  /** Inserts or updates resources by id (ids are unique within a workspace). Call inside a transaction. */
+  async upsertResources(refs: readonly ResourceRef[]): Promise<void> {
+    for (const r of refs) {
+      await this.run(
+        `INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
+         VALUES ($id, $provider, $kind, $region, $attributes, $tags, now()::TIMESTAMP)
+         ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, kind = excluded.kind, region = excluded.region,
+           attributes = excluded.attributes, tags = excluded.tags, updated_at = excluded.updated_at`,
+        {
+          id: r.id,
+          provider: r.provider,
+          kind: r.kind,
+          region: r.region ?? null,
+          attributes: JSON.stringify(r.attributes),
+          tags: JSON.stringify(r.tags),
+        },
+      )
+    }
+  }
+
+  async resources(): Promise<ResourceRef[]> {
+    const rows = await this.all('SELECT id, provider, kind, region, attributes::VARCHAR AS attributes, tags::VARCHAR AS tags FROM resources ORDER BY id')
+    return rows.map(rowToResource)
+  }
+
+  /**
+   * Merges a staged temp table (resource_id VARCHAR, metric_id, stat_id, period_s, ts, value) into samples.
+   * Idempotent: rows whose (resource, metric, stat, period, ts) is already stored are skipped, and counted as
+   * conflicting when their value differs. Resources not yet known are created as `defaultResource`.
+   * Call inside a transaction.
+   */
+  async mergeStaged(stage: string, source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind }): Promise<MergeResult> {
+    await this.run(`CREATE OR REPLACE TEMP TABLE stage_series AS
+      SELECT resource_id, metric_id, stat_id, period_s, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
+      FROM ${stage} GROUP BY ALL`)
+    const created = await this.all(`INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
+      SELECT DISTINCT resource_id, $provider, $kind, NULL, '{}', '{}', now()::TIMESTAMP
+      FROM stage_series WHERE resource_id NOT IN (SELECT id FROM resources) RETURNING id`,
+      { provider: defaultResource.provider, kind: defaultResource.kind })
+    await this.run(`CREATE OR REPLACE TEMP TABLE stage_keys AS
+      SELECT ss.*, r.key AS resource_key,
+        (s.resource_key IS NOT NULL AND ss.first_ts <= s.last_ts AND ss.last_ts >= s.first_ts) AS has_overlap
+      FROM stage_series ss JOIN resources r ON r.id = ss.resource_id
+      LEFT JOIN series s ON s.resource_key = r.key AND s.metric_id = ss.metric_id AND s.stat_id = ss.stat_id AND s.period_s = ss.period_s`)
+    // Fast path: series with no stored rows in their time range are appended as they are.
+    await this.run(`INSERT INTO samples
+      SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
+      FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s)
+      WHERE NOT k.has_overlap`)
+    // Overlapping series: compare with what is stored, keep the stored rows, count conflicts.
+    const dupRows = await this.all(`
+      WITH incoming AS (
+        SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
+        FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap),
+      existing AS (
+        SELECT x.* FROM samples x SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) k ON x.resource_key = k.resource_key AND x.metric_id = k.metric_id AND x.stat_id = k.stat_id AND x.period_s = k.period_s),
+      matched AS (
+        SELECT i.resource_key, i.metric_id, i.stat_id, i.period_s, i.ts, i.value AS new_value, e.value AS old_value
+        FROM incoming i LEFT JOIN existing e USING (resource_key, metric_id, stat_id, period_s, ts))
+      SELECT count(*) FILTER (WHERE old_value IS NOT NULL) AS dup,
+             count(*) FILTER (WHERE old_value IS NOT NULL AND old_value <> new_value) AS conflicting
+      FROM matched`)
+    await this.run(`INSERT INTO samples
+      SELECT i.* FROM (
+        SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
+        FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap) i
+      ANTI JOIN (SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, x.ts FROM samples x
+                 SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) k ON x.resource_key = k.resource_key AND x.metric_id = k.metric_id AND x.stat_id = k.stat_id AND x.period_s = k.period_s) e
+      ON i.resource_key = e.resource_key AND i.metric_id = e.metric_id AND i.stat_id = e.stat_id AND i.period_s = e.period_s AND i.ts = e.ts`)
+    // Series bookkeeping: counts are exact because only rows not already stored were inserted.
+    await this.run(`CREATE OR REPLACE TEMP TABLE series_new AS
+      SELECT k.resource_key, k.metric_id, k.stat_id, k.period_s,
+        least(k.first_ts, coalesce(s.first_ts, k.first_ts)) AS first_ts,
+        greatest(k.last_ts, coalesce(s.last_ts, k.last_ts)) AS last_ts,
+        CASE WHEN k.has_overlap THEN c.total ELSE coalesce(s.samples, 0) + k.n END AS samples
+      FROM stage_keys k
+      LEFT JOIN series s USING (resource_key, metric_id, stat_id, period_s)
+      LEFT JOIN (SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, count(*) AS total FROM samples x
+                 SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) o ON x.resource_key = o.resource_key AND x.metric_id = o.metric_id AND x.stat_id = o.stat_id AND x.period_s = o.period_s
+                 GROUP BY ALL) c USING (resource_key, metric_id, stat_id, period_s)`)
+    await this.run(`INSERT OR REPLACE INTO series SELECT resource_key, metric_id, stat_id, period_s, first_ts, last_ts, samples FROM series_new`)
+    const totals = await this.all('SELECT coalesce(sum(n), 0)::BIGINT AS read FROM stage_series')
+    const rowsRead = Number(totals[0]?.read ?? 0)
+    const alreadyStored = Number(dupRows[0]?.dup ?? 0)
+    const rowsAdded = rowsRead - alreadyStored
+    await this.run(
+      'INSERT INTO imports (source, detail, rows_read, rows_added, imported_at) VALUES ($s, $d, $r, $a, now()::TIMESTAMP)',
+      { s: source, d: detail, r: rowsRead, a: rowsAdded },
+    )
+    return {
+      rowsRead,
+      rowsAdded,
+      alreadyStored,
+      conflicting: Number(dupRows[0]?.conflicting ?? 0),
+      resourcesCreated: created.length,
+    }
+  }
+
+  async counts(): Promise<{ resources: number; samples: number; series: number; imports: number }> {
+    const r = await this.all(`SELECT (SELECT count(*) FROM resources) AS resources, (SELECT count(*) FROM samples) AS samples,
+      (SELECT count(*) FROM series) AS series, (SELECT count(*) FROM imports) AS imports`)
+    const row = r[0] ?? {}
+    return { resources: Number(row.resources), samples: Number(row.samples), series: Number(row.series), imports: Number(row.imports) }
+  }
+
+  /** Usage summaries for every resource with samples (see UsageQuery for the window rule). */
+  async usage(q: UsageQuery): Promise<UsageSummary[]> {
+    const lookbackMs = q.lookbackDays * 86_400_000
+    const filters: string[] = []
+    if (q.kinds?.length) filters.push(`r.kind IN (${q.kinds.map(sqlString).join(', ')})`)
+    if (q.resourceIds?.length) filters.push(`r.id IN (${q.resourceIds.map(sqlString).join(', ')})`)
+    const where = filters.length ? `WHERE ${filters.join(' AND ')}` : ''
+    await this.run(`CREATE OR REPLACE TEMP TABLE usage_window AS
+      SELECT r.key, ${q.asOf === undefined ? 'max(s.last_ts)' : `make_timestamp(${Math.round(q.asOf)}::BIGINT * 1000)`} AS we
+      FROM resources r JOIN series s ON s.resource_key = r.key ${where} GROUP BY r.key`)
+    await this.run(`ALTER TABLE usage_window ADD COLUMN ws TIMESTAMP`)
+    await this.run(`UPDATE usage_window SET ws = we - to_milliseconds(${lookbackMs}::BIGINT)`)
+    // 5-minute resolution: coarser data is used as is; finer data is rolled up per 5-minute bucket
+    // (max of maxima, mean of averages, min of minima, sum of sums) to match Compute Optimizer's sampling.
+    const buckets = `
+      SELECT s.resource_key, s.metric_id, s.stat_id, s.period_s, s.ts, s.value
+      FROM samples s JOIN usage_window w ON s.resource_key = w.key
+      WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s >= 300
+      UNION ALL
+      SELECT s.resource_key, s.metric_id, s.stat_id, 300 AS period_s, time_bucket(INTERVAL 5 MINUTE, s.ts) AS ts,
+        CASE s.stat_id WHEN ${statId('avg')} THEN avg(s.value) WHEN ${statId('min')} THEN min(s.value)
+          WHEN ${statId('sum')} THEN sum(s.value) ELSE max(s.value) END AS value
+      FROM samples s JOIN usage_window w ON s.resource_key = w.key
+      WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s < 300
+      GROUP BY s.resource_key, s.metric_id, s.stat_id, time_bucket(INTERVAL 5 MINUTE, s.ts)`
+    await this.run(`CREATE OR REPLACE TEMP TABLE usage_buckets AS ${buckets}`)
+    const levels = `[${QUANTILE_LEVELS.join(', ')}]`
+    const stats = await this.all(`
+      SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
+        avg(b.value) AS avg, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
+        quantile_cont(b.value, ${levels}) AS q
+      FROM usage_buckets b GROUP BY ALL ORDER BY ALL`)
+    const daily = await this.all(`
+      SELECT resource_key AS key, metric_id, stat_id, strftime(date_trunc('day', ts), '%Y-%m-%d') AS day, count(*)::BIGINT AS n,
+        avg(value) AS avg, max(value) AS max, sum(value * period_s) AS total
+      FROM usage_buckets WHERE metric_id IN (${[metricId('cpu.utilization'), metricId('net.in.bytes_per_s'), metricId('net.out.bytes_per_s')].join(', ')})
+      GROUP BY ALL ORDER BY ALL`)
+    const windows = await this.all(`SELECT w.key, epoch_ms(w.ws)::DOUBLE AS ws, epoch_ms(w.we)::DOUBLE AS we, r.id, r.provider, r.kind, r.region,
+      r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags FROM usage_window w JOIN resources r ON r.key = w.key ORDER BY r.id`)
+    await this.run('DROP TABLE usage_buckets')
+
+    const byKey = new Map<number, UsageSummary>()
+    const summaries: UsageSummary[] = []
+    for (const w of windows) {
+      const s: UsageSummary = { resource: rowToResource(w), window: { start: Number(w.ws), end: Number(w.we) }, metrics: {}, daily: [] }
+      byKey.set(Number(w.key), s)
+      summaries.push(s)
+    }
+    for (const row of stats) {
+      const s = byKey.get(Number(row.key))
+      const metric = METRIC_NAMES[Number(row.metric_id) - 1]
+      const stat = STATISTICS[Number(row.stat_id) - 1]
+      if (!s || !metric || !stat) continue
+      const q = (row.q as number[]).map(Number)
+      const at = (level: number) => q[QUANTILE_LEVELS.indexOf(level)] ?? NaN
+      const n = Number(row.n)
+      const periodSec = Math.max(300, Number(row.period_s))
+      const usage: MetricUsage = {
+        metric, stat, samples: n, periodSec,
+        coverage: Math.min(1, (n * periodSec * 1000) / (s.window.end - s.window.start)),
+        hours: (n * periodSec) / 3600,
+        avg: Number(row.avg), p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), p995: at(0.995), max: Number(row.max),
+        quantiles: q, first: Number(row.first), last: Number(row.last),
+      }
+      s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
+    }
+    for (const row of daily) {
+      const s = byKey.get(Number(row.key))
+      const metric = METRIC_NAMES[Number(row.metric_id) - 1]
+      const stat = STATISTICS[Number(row.stat_id) - 1]
+      if (!s || !metric || !stat) continue
+      ;(s.daily as DailyUsage[]).push({ day: String(row.day), metric, stat, samples: Number(row.n), avg: Number(row.avg), max: Number(row.max), total: Number(row.total) })
+    }
+    return summaries
+  }
+}
+
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`
+}
+
+function rowToResource(row: Row): ResourceRef {
+  const region = row.region === null || row.region === undefined ? undefined : String(row.region)
+  return {
+    provider: String(row.provider),
+    kind: String(row.kind) as ResourceKind,
+    id: String(row.id),
+    ...(region === undefined ? {} : { region }),
+    attributes: JSON.parse(String(row.attributes ?? '{}')) as Record<string, string | number>,
+    tags: JSON.parse(String(row.tags ?? '{}')) as Record<string, string>,
+  }
+}
+
+export function workspaceStorePath(workspaceDir: string): string {
+  return join(workspaceDir, STORE_FILE)
+}

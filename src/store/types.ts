@@ -1,0 +1,70 @@
+import type { MetricName, Statistic } from '../core/metrics.js'
+import type { ResourceRef, TimeWindow } from '../core/report.js'
+
+/**
+ * Quantile levels the store computes for every series: every percentile plus 99.5 and 99.9. Analyzers read
+ * p50/p90/... from it and estimate exceedance shares from it without touching raw samples.
+ */
+export const QUANTILE_LEVELS: readonly number[] = [
+  ...Array.from({ length: 100 }, (_, i) => i / 100),
+  0.995,
+  0.999,
+  1,
+].sort((a, b) => a - b)
+
+/** Summary of one series (resource, metric, statistic) over the analysis window, at 5-minute resolution. */
+export interface MetricUsage {
+  metric: MetricName
+  stat: Statistic
+  /** 5-minute intervals with data (finer data is rolled up: max of maxima, mean of averages). */
+  samples: number
+  /** Effective interval length in seconds (300, or the source period when coarser). */
+  periodSec: number
+  /** samples x period / window length, 0..1 */
+  coverage: number
+  hours: number
+  avg: number
+  p50: number
+  p90: number
+  p95: number
+  p99: number
+  p995: number
+  max: number
+  /** Values at QUANTILE_LEVELS, same length and order. */
+  quantiles: readonly number[]
+  first: number
+  last: number
+}
+
+/** Per-UTC-day aggregates for day-count rules (Trusted Advisor's "4 of the last 14 days"). */
+export interface DailyUsage {
+  day: string
+  metric: MetricName
+  stat: Statistic
+  samples: number
+  avg: number
+  max: number
+  /** Sum of value x period seconds: for per-second rates this is the day's total (bytes, ops). */
+  total: number
+}
+
+export interface UsageSummary {
+  resource: ResourceRef
+  window: TimeWindow
+  metrics: Partial<Record<MetricName, Partial<Record<Statistic, MetricUsage>>>>
+  daily: readonly DailyUsage[]
+}
+
+export interface UsageQuery {
+  lookbackDays: number
+  /** Window end for every resource (epoch ms). Default: each resource's latest sample. */
+  asOf?: number
+  kinds?: readonly string[]
+  resourceIds?: readonly string[]
+}
+
+/** What analyzers and reports depend on; the DuckDB store implements it. */
+export interface MetricReader {
+  usage(query: UsageQuery): Promise<UsageSummary[]>
+  resources(): Promise<ResourceRef[]>
+}
