@@ -1,0 +1,280 @@
+import { existsSync, statSync } from 'node:fs'
+import { InputError, UsageError } from '../../core/errors.js'
+import { METRIC_ALIASES, METRICS, METRIC_NAMES, STAT_ALIASES, STATISTICS, type MetricName } from '../../core/metrics.js'
+import type { ResourceKind, ResourceRef } from '../../core/report.js'
+import { metricId, statId, sqlString, type DuckDbStore, type MergeResult, type Row } from '../../store/duckdb/store.js'
+import { checkGzip } from './gzip.js'
+import { parseManifestRows, readJsonManifestRows, type ManifestOptions } from './manifest.js'
+
+export interface FileImportOptions extends ManifestOptions {
+  /** Sample period in seconds when a file has no `period` column. Default 300 (CloudWatch's 5 minutes). */
+  defaultPeriodSec?: number
+  /** Kind for resources that appear in samples but in no manifest. Default ec2-instance. */
+  defaultKind?: ResourceKind
+}
+
+export interface FileImportResult {
+  files: { path: string; type: 'samples' | 'manifest'; rows: number }[]
+  resourcesUpserted: number
+  merge: MergeResult
+}
+
+const SAMPLE_REQUIRED = ['resource_id', 'metric', 'timestamp', 'value'] as const
+const SAMPLE_OPTIONAL = ['unit', 'stat', 'period'] as const
+const MANIFEST_COLUMNS = ['id', 'kind', 'region', 'instance_type', 'provider', 'tags', 'name']
+
+type Format = 'csv' | 'parquet' | 'json'
+
+function formatOf(path: string): Format {
+  const p = path.toLowerCase().replace(/\.gz$/, '')
+  if (p.endsWith('.parquet')) return 'parquet'
+  if (p.endsWith('.json')) return 'json'
+  if (p.endsWith('.csv') || p.endsWith('.tsv') || p.endsWith('.txt')) return 'csv'
+  throw new InputError({ file: path }, 'unknown file type', 'Use .csv, .csv.gz, .parquet or .json (see docs/file-format.md).')
+}
+
+function reader(path: string, format: Format): string {
+  if (format === 'parquet') return `read_parquet(${sqlString(path)}, file_row_number = true)`
+  // all_varchar: every cell is read as text and parsed below, so a bad cell is reported with its row and
+  // column instead of failing the whole read with a sniffer error.
+  return `(SELECT row_number() OVER () AS file_row_number, * FROM read_csv(${sqlString(path)}, all_varchar = true, header = true, auto_detect = true))`
+}
+
+async function describe(store: DuckDbStore, path: string, format: Format): Promise<Map<string, string>> {
+  try {
+    const rows = await store.all(`DESCRIBE SELECT * FROM ${reader(path, format)}`)
+    return new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]))
+  } catch (cause) {
+    throw new InputError({ file: path }, `cannot be read as ${format.toUpperCase()}: ${firstLine(cause)}`, 'Check that the file is complete and in the format its name says.')
+  }
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error).message ?? e).split('\n')[0] ?? ''
+}
+
+/** Validates every file, then writes all of them in one transaction: on any error nothing is written. */
+export async function importFiles(store: DuckDbStore, paths: readonly string[], opts: FileImportOptions = {}): Promise<FileImportResult> {
+  if (paths.length === 0) throw new UsageError('No files given', 'Run `headroom collect file samples.csv [resources.json ...]`.')
+  const period = opts.defaultPeriodSec ?? 300
+  const plans: ({ path: string; type: 'manifest'; resources: ResourceRef[] } | { path: string; type: 'samples'; view: string; rows: number })[] = []
+  let viewNo = 0
+  for (const path of paths) {
+    if (!existsSync(path)) throw new InputError({ file: path }, 'no such file', 'Check the path.')
+    if (statSync(path).size === 0) throw new InputError({ file: path }, 'the file is empty', 'Export the data again; an empty file has nothing to import.')
+    if (path.toLowerCase().endsWith('.gz')) await checkGzip(path)
+    const format = formatOf(path)
+    if (format === 'json') {
+      plans.push({ path, type: 'manifest', resources: parseManifestRows(path, readJsonManifestRows(path), opts) })
+      continue
+    }
+    const columns = await describe(store, path, format)
+    const names = [...columns.keys()].filter((c) => c !== 'file_row_number')
+    if (names.includes('resource_id') || names.includes('metric')) {
+      const view = `import_src_${viewNo++}`
+      const rows = await validateSamples(store, path, format, columns, view, period)
+      plans.push({ path, type: 'samples', view, rows })
+    } else if (names.includes('id')) {
+      plans.push({ path, type: 'manifest', resources: await readCsvManifest(store, path, format, names, opts) })
+    } else {
+      throw new InputError(
+        { file: path },
+        `has neither sample columns (${SAMPLE_REQUIRED.join(', ')}) nor manifest columns (id, kind, region, instance_type); found: ${names.join(', ') || 'none'}`,
+        'Rename the columns as in docs/file-format.md.',
+      )
+    }
+  }
+  const resources = plans.flatMap((p) => (p.type === 'manifest' ? p.resources : []))
+  const ids = new Map<string, string>()
+  for (const r of resources) {
+    const prev = ids.get(r.id)
+    if (prev) throw new InputError({ file: prev }, `resource '${r.id}' is also listed in another manifest of this import`, 'List each resource once per import.')
+    ids.set(r.id, plans.find((p) => p.type === 'manifest' && p.resources.includes(r))?.path ?? '')
+  }
+  const merged: MergeResult = { rowsRead: 0, rowsAdded: 0, alreadyStored: 0, conflicting: 0, resourcesCreated: 0 }
+  await store.transaction(async () => {
+    await store.upsertResources(resources)
+    for (const p of plans) {
+      if (p.type !== 'samples') continue
+      const r = await store.mergeStaged(p.view, 'file', p.path, { provider: 'file', kind: opts.defaultKind ?? 'ec2-instance' })
+      merged.rowsRead += r.rowsRead
+      merged.rowsAdded += r.rowsAdded
+      merged.alreadyStored += r.alreadyStored
+      merged.conflicting += r.conflicting
+      merged.resourcesCreated += r.resourcesCreated
+    }
+  })
+  for (const p of plans) if (p.type === 'samples') await store.run(`DROP VIEW IF EXISTS ${p.view}`)
+  return {
+    files: plans.map((p) => ({ path: p.path, type: p.type, rows: p.type === 'samples' ? p.rows : p.resources.length })),
+    resourcesUpserted: resources.length,
+    merge: merged,
+  }
+}
+
+async function readCsvManifest(store: DuckDbStore, path: string, format: Format, names: string[], opts: ManifestOptions): Promise<ResourceRef[]> {
+  for (const n of names)
+    if (!MANIFEST_COLUMNS.includes(n))
+      throw new InputError({ file: path, column: n }, `unknown manifest column '${n}'`, `Manifest columns are: ${MANIFEST_COLUMNS.join(', ')}.`)
+  const rows = await store.all(`SELECT * FROM ${reader(path, format)} ORDER BY file_row_number`)
+  if (rows.length === 0) throw new InputError({ file: path }, 'has a header but no rows', 'Add one row per resource.')
+  return parseManifestRows(
+    path,
+    rows.map((r) => {
+      const fields: Record<string, unknown> = {}
+      for (const n of names) if (r[n] !== null && r[n] !== undefined && r[n] !== '') fields[n] = r[n]
+      return { row: Number(r.file_row_number) + (format === 'parquet' ? 1 : 0), fields }
+    }),
+    opts,
+  )
+}
+
+const PERCENT_METRICS = METRIC_NAMES.filter((m) => METRICS[m].unit === 'percent')
+
+/** SQL CASE mapping a raw metric name (ours or a CloudWatch alias) to its metric id; NULL when unknown. */
+function metricCase(col: string): string {
+  const whens = [
+    ...METRIC_NAMES.map((m) => `WHEN ${sqlString(m)} THEN ${metricId(m)}`),
+    ...Object.entries(METRIC_ALIASES).map(([alias, a]) => `WHEN ${sqlString(alias)} THEN ${metricId(a.metric)}`),
+  ]
+  return `CASE ${col} ${whens.join(' ')} ELSE NULL END`
+}
+
+function statCase(col: string): string {
+  const whens = [
+    ...STATISTICS.map((s) => `WHEN ${sqlString(s)} THEN ${statId(s)}`),
+    ...Object.entries(STAT_ALIASES).map(([alias, s]) => `WHEN ${sqlString(alias)} THEN ${statId(s)}`),
+  ]
+  return `CASE ${col} ${whens.join(' ')} ELSE NULL END`
+}
+
+/**
+ * Unit handling: 'rate' values are already per second; 'per_period' values are totals over the period and
+ * are divided by it; NULL means the unit does not fit the metric. An absent unit means the metric's own
+ * unit, except CloudWatch aliases such as NetworkIn, whose values are per period as CloudWatch reports them.
+ */
+function unitModeCase(metricCol: string, unitCol: string | null): string {
+  const perPeriodAliases = Object.entries(METRIC_ALIASES).filter(([, a]) => a.perPeriod).map(([n]) => sqlString(n))
+  const percent = PERCENT_METRICS.flatMap((m) => [m, ...Object.entries(METRIC_ALIASES).filter(([, a]) => a.metric === m).map(([n]) => n)]).map(sqlString)
+  const dflt = `CASE WHEN ${metricCol} IN (${perPeriodAliases.join(', ')}) THEN 'per_period' ELSE 'rate' END`
+  if (unitCol === null) return dflt
+  const u = `lower(trim(coalesce(${unitCol}, '')))`
+  return `CASE
+    WHEN ${u} = '' THEN ${dflt}
+    WHEN ${metricCol} IN (${percent.join(', ')}) THEN CASE WHEN ${u} IN ('percent', '%', 'pct') THEN 'rate' ELSE NULL END
+    WHEN ${u} IN ('bytes/s', 'bytes/second', 'count/s', 'count/second', 'ops/s', '1/s') THEN
+      CASE WHEN (${u} LIKE 'bytes%') = (${metricCol} LIKE '%bytes%' OR ${metricCol} LIKE 'Network%' OR ${metricCol} LIKE '%Bytes') THEN 'rate' ELSE NULL END
+    WHEN ${u} IN ('bytes', 'count', 'ops') THEN
+      CASE WHEN (${u} = 'bytes') = (${metricCol} LIKE '%bytes%' OR ${metricCol} LIKE 'Network%' OR ${metricCol} LIKE '%Bytes') THEN 'per_period' ELSE NULL END
+    ELSE NULL END`
+}
+
+function timestampExpr(col: string, type: string): string {
+  const epoch = (x: string) =>
+    `CASE WHEN abs(${x}) >= 1e11 THEN make_timestamp((${x} * 1000)::BIGINT) ELSE make_timestamp((${x} * 1000000)::BIGINT) END`
+  if (/^TIMESTAMP/.test(type) || type === 'DATE') return `CAST(${col} AS TIMESTAMP)`
+  if (/INT|DOUBLE|FLOAT|DECIMAL|REAL/.test(type)) return epoch(`CAST(${col} AS DOUBLE)`)
+  return `CASE WHEN regexp_full_match(trim(${col}), '[0-9]+(\\.[0-9]+)?') THEN ${epoch(`TRY_CAST(trim(${col}) AS DOUBLE)`)}
+    ELSE TRY_CAST(TRY_CAST(trim(${col}) AS TIMESTAMPTZ) AS TIMESTAMP) END`
+}
+
+const numericType = (type: string) => /INT|DOUBLE|FLOAT|DECIMAL|REAL/.test(type)
+
+/** Builds the normalised view over a samples file and checks it; throws the first problem found. */
+async function validateSamples(store: DuckDbStore, path: string, format: Format, columns: Map<string, string>, view: string, period: number): Promise<number> {
+  const names = [...columns.keys()].filter((c) => c !== 'file_row_number')
+  for (const req of SAMPLE_REQUIRED)
+    if (!columns.has(req))
+      throw new InputError({ file: path, column: req }, `missing column '${req}' (found: ${names.join(', ')})`, `A samples file needs the columns ${SAMPLE_REQUIRED.join(', ')}; optional: ${SAMPLE_OPTIONAL.join(', ')}. See docs/file-format.md.`)
+  for (const n of names)
+    if (!(SAMPLE_REQUIRED as readonly string[]).includes(n) && !(SAMPLE_OPTIONAL as readonly string[]).includes(n))
+      throw new InputError({ file: path, column: n }, `unknown column '${n}'`, `Sample columns are ${[...SAMPLE_REQUIRED, ...SAMPLE_OPTIONAL].join(', ')}; remove or rename '${n}'.`)
+  const t = (c: string) => columns.get(c) ?? 'VARCHAR'
+  const q = (c: string) => `"${c}"`
+  const rowNo = format === 'parquet' ? 'file_row_number + 1' : 'file_row_number'
+  const valueExpr = numericType(t('value')) ? `CAST(${q('value')} AS DOUBLE)` : `TRY_CAST(trim(${q('value')}) AS DOUBLE)`
+  const metricRaw = `CAST(${q('metric')} AS VARCHAR)`
+  const unitRaw = columns.has('unit') ? `CAST(${q('unit')} AS VARCHAR)` : null
+  const statRaw = columns.has('stat') ? `CAST(${q('stat')} AS VARCHAR)` : null
+  const periodExpr = columns.has('period')
+    ? (numericType(t('period')) ? `CAST(${q('period')} AS INTEGER)` : `TRY_CAST(trim(${q('period')}) AS INTEGER)`)
+    : String(period)
+  await store.run(`CREATE OR REPLACE TEMP VIEW ${view}_raw AS
+    SELECT (${rowNo})::BIGINT AS rn,
+      CAST(${q('resource_id')} AS VARCHAR) AS rid_raw, ${metricRaw} AS metric_raw,
+      CAST(${q('timestamp')} AS VARCHAR) AS ts_raw, CAST(${q('value')} AS VARCHAR) AS value_raw,
+      ${unitRaw ?? 'NULL::VARCHAR'} AS unit_raw, ${statRaw ?? 'NULL::VARCHAR'} AS stat_raw,
+      ${columns.has('period') ? `CAST(${q('period')} AS VARCHAR)` : 'NULL::VARCHAR'} AS period_raw,
+      trim(CAST(${q('resource_id')} AS VARCHAR)) AS resource_id,
+      ${metricCase(`trim(${metricRaw})`)} AS metric_id,
+      ${statRaw ? `CASE WHEN trim(coalesce(${statRaw}, '')) = '' THEN ${statId('avg')} ELSE ${statCase(`trim(${statRaw})`)} END` : statId('avg')} AS stat_id,
+      ${periodExpr} AS period_s,
+      ${timestampExpr(q('timestamp'), t('timestamp'))} AS ts,
+      ${valueExpr} AS value_in,
+      ${unitModeCase(`trim(${metricRaw})`, unitRaw)} AS unit_mode
+    FROM ${reader(path, format)}`)
+  const pctIds = PERCENT_METRICS.map(metricId).join(', ')
+  const checks: { cond: string; column: string; raw: string; problem: (r: Row) => string; hint: string }[] = [
+    { cond: `resource_id IS NULL OR resource_id = ''`, column: 'resource_id', raw: 'rid_raw', problem: () => 'resource_id is empty', hint: 'Every sample needs the id of its resource, e.g. i-0abc123.' },
+    { cond: `metric_id IS NULL`, column: 'metric', raw: 'metric_raw', problem: (r) => `unknown metric '${String(r.metric_raw)}'`, hint: `Known metrics: ${METRIC_NAMES.join(', ')}; CloudWatch names also work: ${Object.keys(METRIC_ALIASES).join(', ')}.` },
+    { cond: `ts IS NULL`, column: 'timestamp', raw: 'ts_raw', problem: (r) => `timestamp '${String(r.ts_raw ?? '')}' is not a date-time`, hint: 'Use ISO 8601 (2024-05-01T12:00:00Z; no offset means UTC) or epoch seconds/milliseconds.' },
+    { cond: `value_in IS NULL`, column: 'value', raw: 'value_raw', problem: (r) => `value '${String(r.value_raw ?? '')}' is not a number`, hint: 'Write plain decimal numbers (a dot as decimal separator); leave out rows with no value.' },
+    { cond: `isnan(value_in) OR isinf(value_in)`, column: 'value', raw: 'value_raw', problem: (r) => `value '${String(r.value_raw)}' is NaN or infinite`, hint: 'Drop the row: a missing measurement should be absent, not NaN or Inf.' },
+    { cond: `value_in < 0`, column: 'value', raw: 'value_raw', problem: (r) => `value ${String(r.value_raw)} is negative`, hint: 'Utilization, rates and counts cannot be negative; check the export (counter resets must be handled before export).' },
+    { cond: `metric_id IN (${pctIds}) AND value_in > 100`, column: 'value', raw: 'value_raw', problem: (r) => `value ${String(r.value_raw)} is over 100 for a percent metric (${String(r.metric_raw)})`, hint: 'Percent metrics are 0..100 of the whole instance; if the value is a fraction x100 or per-core sum, convert it first.' },
+    { cond: `stat_id IS NULL`, column: 'stat', raw: 'stat_raw', problem: (r) => `unknown statistic '${String(r.stat_raw)}'`, hint: `Use one of ${STATISTICS.join(', ')} (CloudWatch's Maximum/Average/Minimum/Sum also work).` },
+    { cond: `period_s IS NULL OR period_s <= 0 OR period_s > 86400`, column: 'period', raw: 'period_raw', problem: (r) => `period '${String(r.period_raw)}' is not a whole number of seconds between 1 and 86400`, hint: 'Write the sample period in seconds, e.g. 300 for CloudWatch 5-minute data.' },
+    { cond: `unit_mode IS NULL`, column: 'unit', raw: 'unit_raw', problem: (r) => `unit '${String(r.unit_raw)}' does not fit metric '${String(r.metric_raw)}'`, hint: 'Percent metrics take "percent"; byte metrics "bytes/s" or "bytes" (per period); op metrics "count/s" or "count".' },
+  ]
+  let agg: Row[]
+  try {
+    agg = await store.all(`SELECT count(*)::BIGINT AS n, ${checks.map((c, i) => `min(rn) FILTER (WHERE ${c.cond}) AS c${i}, count(*) FILTER (WHERE ${c.cond})::BIGINT AS k${i}`).join(', ')} FROM ${view}_raw`)
+  } catch (cause) {
+    throw new InputError({ file: path }, `cannot be read: ${firstLine(cause)}`, 'Check that the file is complete (not truncated) and is valid CSV/Parquet.')
+  }
+  const a = agg[0] ?? {}
+  const total = Number(a.n)
+  if (total === 0) throw new InputError({ file: path }, 'has a header but no rows', 'Export the data again; there is nothing to import.')
+  let first: { i: number; rn: number } | undefined
+  let bad = 0
+  checks.forEach((_, i) => {
+    const rn = a[`c${i}`]
+    bad += Number(a[`k${i}`] ?? 0)
+    if (rn !== null && rn !== undefined && (first === undefined || Number(rn) < first.rn)) first = { i, rn: Number(rn) }
+  })
+  if (first) {
+    const check = checks[first.i]!
+    const row = (await store.all(`SELECT * FROM ${view}_raw WHERE rn = ${first.rn} LIMIT 1`))[0] ?? {}
+    const more = bad > 1 ? ` (${bad - 1} more problem${bad > 2 ? 's' : ''} in this file)` : ''
+    throw new InputError({ file: path, row: first.rn, column: check.column, value: String(row[check.raw] ?? '') }, check.problem(row) + more, check.hint)
+  }
+  await store.run(`CREATE OR REPLACE TEMP VIEW ${view} AS
+    SELECT rn, resource_id, metric_id::SMALLINT AS metric_id, stat_id::UTINYINT AS stat_id, period_s, ts,
+      CASE WHEN unit_mode = 'per_period' THEN value_in / period_s ELSE value_in END AS value
+    FROM ${view}_raw`)
+  const dup = await store.all(`SELECT min(rn) AS a, max(rn) AS b, count(*) AS c FROM ${view}
+    GROUP BY resource_id, metric_id, stat_id, period_s, ts HAVING count(*) > 1 ORDER BY a LIMIT 1`)
+  if (dup.length > 0) {
+    const d = dup[0]!
+    const r = (await store.all(`SELECT rid_raw, metric_raw, ts_raw FROM ${view}_raw WHERE rn = ${Number(d.a)}`))[0] ?? {}
+    throw new InputError(
+      { file: path, row: Number(d.b), column: 'timestamp', value: String(r.ts_raw) },
+      `duplicate sample: rows ${Number(d.a)} and ${Number(d.b)} are both ${String(r.rid_raw)} / ${String(r.metric_raw)} at ${String(r.ts_raw)}`,
+      'Keep one row per resource, metric, statistic and timestamp (add a stat column if they are different statistics).',
+    )
+  }
+  const dense = await store.all(`SELECT resource_id, metric_id, period_s, count(*) AS n,
+      (epoch(max(ts)) - epoch(min(ts))) AS span FROM ${view} GROUP BY resource_id, metric_id, stat_id, period_s
+    HAVING count(*) > (epoch(max(ts)) - epoch(min(ts))) / period_s + 1 LIMIT 1`)
+  if (dense.length > 0) {
+    const d = dense[0]!
+    const spacing = Number(d.span) / Math.max(1, Number(d.n) - 1)
+    throw new InputError(
+      { file: path, column: 'period' },
+      `samples of ${String(d.resource_id)} / ${METRIC_NAMES[Number(d.metric_id) - 1] as MetricName} are ${spacing.toFixed(0)} s apart on average, closer than the period of ${String(d.period_s)} s`,
+      `Pass --period ${Math.max(1, Math.round(spacing))} (or add a period column) so the samples are not misread as ${String(d.period_s)}-second data.`,
+    )
+  }
+  return total
+}
+
