@@ -1,0 +1,356 @@
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { HOURS_PER_MONTH, type Catalog } from '../../catalog/catalog.js'
+import type { InstanceType } from '../../catalog/types.js'
+import type { MetricName } from '../../core/metrics.js'
+import type {
+  Dimension, DimensionAssessment, Evidence, Finding, Issue, PerformanceRisk, Recommendation, RecommendationOption,
+} from '../../core/report.js'
+import type { MetricUsage, UsageSummary } from '../../store/types.js'
+import { maxRisk, riskFromRatio, riskFromShares, riskRank, shareAbove } from '../risk.js'
+import { defineAnalyzer } from '../types.js'
+
+export const PERCENTILES = ['p90', 'p95', 'p99', 'p99.5', 'max'] as const
+export type Percentile = (typeof PERCENTILES)[number]
+const PERCENTILE_LEVEL: Record<Percentile, number> = { p90: 0.9, p95: 0.95, p99: 0.99, 'p99.5': 0.995, max: 1 }
+
+export const Ec2RightsizeOptionsSchema = z.object({
+  percentile: z.enum(PERCENTILES).default('p99.5').describe('Percentile of 5-minute maxima that sizes CPU, network and EBS (Compute Optimizer: P99.5)'),
+  cpuHeadroomPct: z.number().min(0).max(100).default(20).describe('CPU headroom in percent (Compute Optimizer default 20)'),
+  memoryHeadroomPct: z.number().min(0).max(100).default(20).describe('Memory headroom over the peak, percent (Compute Optimizer default 20)'),
+  minHours: z.number().min(0).default(30).describe('Hours of data below which the finding is InsufficientData (Compute Optimizer: 30)'),
+  maxOptions: z.number().int().min(1).max(10).default(3),
+  allowArchitectureChange: z.boolean().default(true).describe('Consider Graviton (arm64) for x86_64 and vice versa, marked Medium migration effort'),
+  allowBurstable: z.boolean().default(true),
+  memoryBlind: z.enum(['keep', 'allow-shrink']).default('keep').describe('Without memory data: keep at least the current memory, or allow less (risk at least Medium)'),
+  defaultRegion: z.string().default('us-east-1').describe('Region assumed for resources that have none'),
+})
+export type Ec2RightsizeOptions = z.output<typeof Ec2RightsizeOptionsSchema>
+
+export const BEST_PRACTICES = ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP03']
+
+const REASON: Record<Dimension, string> = {
+  cpu: 'CPU', memory: 'Memory', 'network-in': 'NetworkBandwidth', 'network-out': 'NetworkBandwidth', 'ebs-iops': 'EBSIOPS', 'ebs-throughput': 'EBSThroughput',
+}
+
+/** The measured demand of one dimension, in absolute units, independent of any instance type. */
+interface Demand {
+  dimension: Dimension
+  unit: string
+  /** demand at the sizing percentile (absolute units) */
+  demand: number
+  need: number
+  headroom: number
+  /** Converts a candidate's capacity into a threshold in the series' own units and gives exceedance shares. */
+  shares?: (capacity: number) => { s: number; s100: number }
+  capacityOf: (t: InstanceType) => number | null
+  evidence: Evidence[]
+}
+
+const GIB = 1024 ** 3
+
+function pick(u: UsageSummary, metric: MetricName): { series: MetricUsage; ofMaxima: boolean } | undefined {
+  const m = u.metrics[metric]
+  if (m?.max) return { series: m.max, ofMaxima: true }
+  if (m?.avg) return { series: m.avg, ofMaxima: false }
+  return undefined
+}
+
+function atPercentile(s: MetricUsage, p: Percentile): number {
+  return p === 'max' ? s.max : p === 'p99.5' ? s.p995 : p === 'p99' ? s.p99 : p === 'p95' ? s.p95 : s.p90
+}
+
+const statLabel = (p: Percentile, ofMaxima: boolean) => `${p === 'max' ? 'max' : p} of 5-minute ${ofMaxima ? 'maxima' : 'averages'}`
+
+/** Measured demands of a resource on its current type. */
+export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2RightsizeOptions): { demands: Demand[]; memoryBlind: boolean; notes: string[] } {
+  const demands: Demand[] = []
+  const notes: string[] = []
+  const h = o.cpuHeadroomPct / 100
+  const cpu = pick(u, 'cpu.utilization')
+  if (cpu) {
+    const pct = atPercentile(cpu.series, o.percentile)
+    const demand = (pct / 100) * current.vcpus
+    if (!cpu.ofMaxima) notes.push('Only 5-minute averages of CPU are available: peaks inside an interval are invisible, so the CPU need may be understated (Compute Optimizer uses maxima).')
+    demands.push({
+      dimension: 'cpu', unit: 'vCPU', demand, need: demand * (1 + h), headroom: h,
+      // Interval i exceeds capacity c (vCPUs) after headroom when cpu%_i x vcpus_now / 100 > c / (1 + h).
+      shares: (c) => ({
+        s: shareAbove(cpu.series.quantiles, ((c / (1 + h)) / current.vcpus) * 100),
+        s100: shareAbove(cpu.series.quantiles, (c / current.vcpus) * 100),
+      }),
+      capacityOf: (t) => t.vcpus,
+      evidence: [
+        { metric: 'cpu.utilization', stat: statLabel(o.percentile, cpu.ofMaxima), value: round(pct, 3), unit: 'percent', samples: cpu.series.samples },
+        { metric: 'cpu.utilization', stat: `max of 5-minute ${cpu.ofMaxima ? 'maxima' : 'averages'}`, value: round(cpu.series.max, 3), unit: 'percent', samples: cpu.series.samples },
+      ],
+    })
+  }
+  const mem = pick(u, 'mem.utilization')
+  const memoryBlind = !mem
+  if (mem) {
+    const hm = o.memoryHeadroomPct / 100
+    const demand = (mem.series.max / 100) * current.memoryGiB
+    demands.push({
+      dimension: 'memory', unit: 'GiB', demand, need: demand * (1 + hm), headroom: hm,
+      shares: (c) => ({
+        s: shareAbove(mem.series.quantiles, ((c / (1 + hm)) / current.memoryGiB) * 100),
+        s100: shareAbove(mem.series.quantiles, (c / current.memoryGiB) * 100),
+      }),
+      capacityOf: (t) => t.memoryGiB,
+      evidence: [{ metric: 'mem.utilization', stat: `max of 5-minute ${mem.ofMaxima ? 'maxima' : 'averages'} (peak)`, value: round(mem.series.max, 3), unit: 'percent', samples: mem.series.samples }],
+    })
+  }
+  for (const [metric, dimension] of [['net.in.bytes_per_s', 'network-in'], ['net.out.bytes_per_s', 'network-out']] as const) {
+    const net = pick(u, metric)
+    if (!net) continue
+    const demand = atPercentile(net.series, o.percentile)
+    demands.push({
+      dimension, unit: 'bytes/s', demand, need: demand * (1 + h), headroom: h,
+      shares: (c) => ({ s: shareAbove(net.series.quantiles, c / (1 + h)), s100: shareAbove(net.series.quantiles, c) }),
+      // EC2 baseline bandwidth, compared per direction (an assumption stated in the analyzer docs).
+      capacityOf: (t) => (t.networkBaselineGbps === null ? null : (t.networkBaselineGbps * 1e9) / 8),
+      evidence: [{ metric, stat: statLabel(o.percentile, net.ofMaxima), value: round(demand, 1), unit: 'bytes/s', samples: net.series.samples }],
+    })
+  }
+  for (const [dimension, read, write, cap, unit] of [
+    ['ebs-iops', 'ebs.read.ops_per_s', 'ebs.write.ops_per_s', (t: InstanceType) => t.ebsBaselineIops, 'IOPS'],
+    ['ebs-throughput', 'ebs.read.bytes_per_s', 'ebs.write.bytes_per_s', (t: InstanceType) => (t.ebsBaselineMbps === null ? null : t.ebsBaselineMbps * 125_000), 'bytes/s'],
+  ] as const) {
+    const r = pick(u, read)
+    const w = pick(u, write)
+    if (!r && !w) continue
+    // P(read) + P(write) >= P(read + write): a conservative upper bound, since the two are summarised apart.
+    const demand = (r ? atPercentile(r.series, o.percentile) : 0) + (w ? atPercentile(w.series, o.percentile) : 0)
+    demands.push({
+      dimension, unit, demand, need: demand * (1 + h), headroom: h, capacityOf: cap,
+      evidence: [{ metric: `${read} + ${write}`, stat: `${statLabel(o.percentile, (r ?? w)!.ofMaxima)}, summed (upper bound)`, value: round(demand, 1), unit, samples: (r ?? w)!.series.samples }],
+    })
+  }
+  return { demands, memoryBlind, notes }
+}
+
+/** Assesses one candidate (or the current type) against the demands. Pure arithmetic, see docs. */
+export function assess(demands: readonly Demand[], t: InstanceType, current: InstanceType, memoryBlind: boolean): DimensionAssessment[] {
+  const out: DimensionAssessment[] = demands.map((d) => {
+    const capacity = d.capacityOf(t)
+    if (capacity === null || capacity <= 0)
+      return { dimension: d.dimension, measured: true, demand: d.demand, need: d.need, capacity: null, unit: d.unit, projectedUtilization: null, exceedanceShare: null, risk: 'Unknown', note: `${t.name} publishes no ${d.dimension} baseline` }
+    let risk: PerformanceRisk
+    let share: number | null = null
+    if (d.shares) {
+      const { s, s100 } = d.shares(capacity)
+      share = s
+      risk = riskFromShares(s, s100)
+    } else risk = riskFromRatio(d.demand, d.need, capacity)
+    return { dimension: d.dimension, measured: true, demand: d.demand, need: d.need, capacity, unit: d.unit, projectedUtilization: (d.demand / capacity) * 100, exceedanceShare: share, risk }
+  })
+  if (memoryBlind)
+    out.push({
+      dimension: 'memory', measured: false, demand: null, need: null, capacity: t.memoryGiB, unit: 'GiB', projectedUtilization: null, exceedanceShare: null, risk: 'Unknown',
+      note: t.memoryGiB < current.memoryGiB
+        ? `memory not measured; ${t.name} has less memory (${t.memoryGiB} GiB) than ${current.name} (${current.memoryGiB} GiB)`
+        : 'memory not measured (install the CloudWatch agent: mem_used_percent)',
+    })
+  return out
+}
+
+function overallRisk(dims: readonly DimensionAssessment[], t: InstanceType, current: InstanceType, memoryBlind: boolean): PerformanceRisk {
+  const known = dims.filter((d) => d.risk !== 'Unknown').map((d) => d.risk as PerformanceRisk)
+  let r = maxRisk(known)
+  // Never low when we cannot see a dimension that the change shrinks.
+  if (memoryBlind && t.memoryGiB < current.memoryGiB && riskRank(r) < riskRank('Medium')) r = 'Medium'
+  return r
+}
+
+function bindingDimension(dims: readonly DimensionAssessment[]): Dimension {
+  let best: DimensionAssessment | undefined
+  for (const d of dims) {
+    if (d.need === null || d.capacity === null) continue
+    if (!best || d.need / d.capacity > (best.need ?? 0) / (best.capacity ?? 1)) best = d
+  }
+  return best?.dimension ?? 'cpu'
+}
+
+const primaryArch = (t: InstanceType) => (t.architectures.includes('arm64') ? 'arm64' : 'x86_64')
+
+function platformDifferences(t: InstanceType, current: InstanceType): string[] {
+  const d: string[] = []
+  if (primaryArch(t) !== primaryArch(current)) d.push('Architecture')
+  if (t.hypervisor && current.hypervisor && t.hypervisor !== current.hypervisor) d.push('Hypervisor')
+  if ((current.instanceStorageGb ?? 0) > 0 && !(t.instanceStorageGb ?? 0)) d.push('InstanceStoreAvailability')
+  return d
+}
+
+/** Hourly USD price, or null. */
+const price = (catalog: Catalog, t: InstanceType, region: string) => catalog.priceUsd(t.name, region) ?? null
+
+/** Highest daily average CPU in vCPUs: the sustained demand a burstable baseline must cover. */
+function sustainedVcpus(u: UsageSummary, current: InstanceType): { vcpus: number; fromAverages: boolean } | undefined {
+  const days = u.daily.filter((d) => d.metric === 'cpu.utilization')
+  const avg = days.filter((d) => d.stat === 'avg')
+  const use = avg.length > 0 ? avg : days.filter((d) => d.stat === 'max')
+  if (use.length === 0) return undefined
+  return { vcpus: (Math.max(...use.map((d) => d.avg)) / 100) * current.vcpus, fromAverages: avg.length > 0 }
+}
+
+export function recommendationId(analyzer: string, resourceId: string, window: { start: number; end: number }): string {
+  return createHash('sha256').update(`${analyzer}\0${resourceId}\0${window.start}\0${window.end}`).digest('hex').slice(0, 16)
+}
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
+const money = (x: number) => `$${Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2)}`
+
+export const ec2Rightsize = defineAnalyzer({
+  meta: {
+    id: 'ec2.rightsize',
+    title: 'EC2 right-sizing (Compute Optimizer-compatible)',
+    resourceKinds: ['ec2-instance'],
+    requires: ['cpu.utilization'],
+    since: '0.1.0',
+    recommended: true,
+    bestPractices: BEST_PRACTICES,
+  },
+  options: Ec2RightsizeOptionsSchema,
+  analyze({ usage: u, catalog }, o) {
+    const issues: Issue[] = []
+    const analyzer = 'ec2.rightsize'
+    const r = u.resource
+    const region = r.region ?? o.defaultRegion
+    const base = {
+      id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: BEST_PRACTICES,
+    }
+    const insufficient = (reason: string, summary: string, evidence: Evidence[] = [], current: Recommendation['current'] = {}): Recommendation => ({
+      ...base, finding: 'InsufficientData', reasons: [reason], current, currentPerformanceRisk: 'Unknown', currentDimensions: [],
+      options: [], evidence, summary, memoryBlind: !u.metrics['mem.utilization'], estimatedMonthlySavings: null,
+    })
+    const typeName = typeof r.attributes.instanceType === 'string' ? r.attributes.instanceType : undefined
+    if (!typeName)
+      return { recommendations: [insufficient('InstanceTypeUnknown', 'Instance type unknown: add instance_type for this resource in a resources manifest (docs/file-format.md).')], issues }
+    const current = catalog.get(typeName)
+    if (!current)
+      return { recommendations: [insufficient('InstanceTypeUnknown', `Instance type ${typeName} is not in the catalog; check the name or refresh the catalog.`, [], { instanceType: typeName })], issues }
+    if (!r.region) issues.push({ code: 'REGION_ASSUMED', severity: 'info', resourceId: r.id, message: `${r.id} has no region; priced and matched as ${region}.` })
+    const currentPrice = price(catalog, current, region)
+    const currentMonthly = currentPrice === null ? null : currentPrice * HOURS_PER_MONTH
+    const currentRec: Recommendation['current'] = { instanceType: current.name, vcpus: current.vcpus, memoryGiB: current.memoryGiB, region, monthlyCost: currentMonthly === null ? null : round(currentMonthly) }
+    if (currentMonthly === null)
+      issues.push({ code: 'PRICE_UNKNOWN', severity: 'warning', resourceId: r.id, message: `No on-demand price for ${current.name} in ${region} in the catalog; savings for ${r.id} are not counted. The bundled catalog prices us-east-1 and GovCloud only.` })
+    const cpu = pick(u, 'cpu.utilization')
+    if (!cpu) return { recommendations: [insufficient('NoCpuData', 'No CPU utilization samples in the window.', [], currentRec)], issues }
+    if (cpu.series.hours < o.minHours)
+      return {
+        recommendations: [insufficient('InsufficientData', `Only ${round(cpu.series.hours, 1)} h of CPU data in the ${round((u.window.end - u.window.start) / 86_400_000, 1)}-day window; at least ${o.minHours} h are needed.`,
+          [{ metric: 'cpu.utilization', stat: 'hours of data', value: round(cpu.series.hours, 1), unit: 'h', samples: cpu.series.samples, threshold: o.minHours }], currentRec)],
+        issues,
+      }
+
+    const { demands, memoryBlind, notes } = measureDemands(u, current, o)
+    const evidence = demands.flatMap((d) => d.evidence)
+    evidence.push({ metric: 'cpu.utilization', stat: 'coverage of the window', value: round(cpu.series.coverage * 100, 1), unit: 'percent', samples: cpu.series.samples })
+    if (memoryBlind) evidence.push({ metric: 'mem.utilization', stat: 'not measured', value: 0, unit: 'percent', samples: 0, note: 'memory-blind: no mem_used_percent samples; memory risk is unknown, never low' })
+
+    const currentDims = assess(demands, current, current, memoryBlind)
+    const currentRisk = overallRisk(currentDims, current, current, memoryBlind)
+    const under = currentDims.filter((d) => d.measured && d.need !== null && d.capacity !== null && d.need > d.capacity)
+    const sustained = sustainedVcpus(u, current)
+
+    // Candidate types: offered and priced in the region, not older than the current generation, same kind of hardware.
+    const archOk = (t: InstanceType) => {
+      const a = primaryArch(t)
+      if (!t.architectures.some((x) => x === 'x86_64' || x === 'arm64')) return false
+      return a === primaryArch(current) || o.allowArchitectureChange
+    }
+    const options: (RecommendationOption & { _type: InstanceType })[] = []
+    for (const t of catalog.types) {
+      if (t.name === current.name) continue
+      if (!catalog.offeredIn(t, region) || price(catalog, t, region) === null) continue
+      if (!archOk(t) || t.bareMetal || t.gpuCount !== current.gpuCount) continue
+      if (!t.currentGeneration || t.generation < current.generation) continue
+      if ((current.instanceStorageGb ?? 0) > 0 && (t.instanceStorageGb ?? 0) < (current.instanceStorageGb ?? 0)) continue
+      if (memoryBlind && o.memoryBlind === 'keep' && t.memoryGiB < current.memoryGiB) continue
+      const dims = assess(demands, t, current, memoryBlind)
+      if (dims.some((d) => d.measured && (d.capacity === null || (d.need ?? 0) > d.capacity))) continue
+      const optNotes: string[] = []
+      if (t.burstable) {
+        if (!o.allowBurstable || t.burstBaselinePct === null || !sustained) continue
+        const baselineVcpus = (t.burstBaselinePct / 100) * t.vcpus
+        if (sustained.vcpus > baselineVcpus) continue
+        optNotes.push(`Burstable: baseline ${t.burstBaselinePct}% per vCPU (${round(baselineVcpus, 2)} vCPU) covers the highest daily ${sustained.fromAverages ? 'average' : 'mean of 5-minute maxima'} of ${round(sustained.vcpus, 2)} vCPU.`)
+      }
+      const monthly = price(catalog, t, region)! * HOURS_PER_MONTH
+      const arch = primaryArch(t) !== primaryArch(current)
+      if (arch) optNotes.push(`${primaryArch(t) === 'arm64' ? 'Graviton (arm64)' : 'x86_64'}: needs ${primaryArch(t)} builds of the AMI and software.`)
+      if (t.processorManufacturer !== current.processorManufacturer || t.generation !== current.generation)
+        optNotes.push(`CPU compared by vCPU count (${current.processorManufacturer} gen ${current.generation} -> ${t.processorManufacturer} gen ${t.generation}); no trustworthy per-vCPU speed factors are published, and newer generations are not slower per vCPU.`)
+      options.push({
+        _type: t, rank: 0, change: { instanceType: t.name }, performanceRisk: overallRisk(dims, t, current, memoryBlind), bindingDimension: bindingDimension(dims), dimensions: dims,
+        monthlyCost: round(monthly), monthlySavings: currentMonthly === null ? null : round(currentMonthly - monthly),
+        migrationEffort: arch ? 'Medium' : 'VeryLow', platformDifferences: platformDifferences(t, current), notes: optNotes,
+      })
+    }
+    options.sort((a, b) => (a.monthlyCost ?? 0) - (b.monthlyCost ?? 0) || riskRank(a.performanceRisk) - riskRank(b.performanceRisk) || a._type.name.localeCompare(b._type.name))
+
+    let finding: Finding
+    const reasons: string[] = []
+    let eligible = options
+    if (under.length > 0) {
+      finding = 'Underprovisioned'
+      for (const d of under) reasons.push(`${REASON[d.dimension]}Underprovisioned`)
+    } else {
+      eligible = currentMonthly === null ? [] : options.filter((x) => (x.monthlyCost ?? Infinity) < currentMonthly - 0.005)
+      const top = eligible[0]
+      const shrinks = top ? top.dimensions.filter((d) => d.measured && d.capacity !== null && (currentDims.find((c) => c.dimension === d.dimension)?.capacity ?? 0) > d.capacity) : []
+      if (top && shrinks.length > 0) {
+        finding = 'Overprovisioned'
+        for (const d of shrinks) reasons.push(`${REASON[d.dimension]}Overprovisioned`)
+      } else finding = 'Optimized'
+    }
+    const chosen = chooseOptions(eligible, current, o.maxOptions)
+    chosen.forEach((x, i) => (x.rank = i + 1))
+    const top = chosen[0]
+    const cpuDim = currentDims.find((d) => d.dimension === 'cpu')
+    const cpuText = cpuDim ? `CPU ${statLabel(o.percentile, cpu.ofMaxima)} ${round((cpu && atPercentile(cpu.series, o.percentile)) ?? 0, 1)}% of ${current.vcpus} vCPU (need ${round(cpuDim.need ?? 0, 2)} vCPU with ${o.cpuHeadroomPct}% headroom)` : ''
+    let summary: string
+    if (finding === 'Underprovisioned')
+      summary = top
+        ? `${current.name} is too small (${reasons.join(', ')}): ${cpuText}; ${top._type.name} fits${top.monthlySavings !== null ? ` for ${money(-top.monthlySavings)}/month more` : ''}.`
+        : `${current.name} is too small (${reasons.join(', ')}) and no offered type in ${region} fits the need: ${cpuText}.`
+    else if (top && top.monthlySavings !== null)
+      summary = `${current.name} -> ${top._type.name} saves ${money(top.monthlySavings)}/month (${top.performanceRisk} risk): ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
+    else summary = `${current.name} fits: ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
+    const rec: Recommendation = {
+      ...base, finding, reasons, current: currentRec, currentPerformanceRisk: currentRisk, currentDimensions: currentDims,
+      options: chosen.map(({ _type, ...rest }) => rest), evidence,
+      summary: notes.length ? `${summary} ${notes.join(' ')}` : summary,
+      memoryBlind,
+      estimatedMonthlySavings: currentMonthly === null ? null : top && top.monthlySavings !== null && top.monthlySavings > 0 ? top.monthlySavings : 0,
+    }
+    return { recommendations: [rec], issues }
+  },
+})
+
+/**
+ * Up to `max` options, cheapest first, one per family so the list offers real alternatives; when every
+ * pick changes architecture, the cheapest same-architecture option replaces the last one so a team that
+ * cannot move to Graviton still gets an answer.
+ */
+function chooseOptions<T extends RecommendationOption & { _type: InstanceType }>(sorted: readonly T[], current: InstanceType, max: number): T[] {
+  const out: T[] = []
+  const families = new Set<string>()
+  for (const x of sorted) {
+    if (out.length >= max) break
+    if (families.has(x._type.family)) continue
+    families.add(x._type.family)
+    out.push(x)
+  }
+  const sameArch = (x: T) => primaryArch(x._type) === primaryArch(current)
+  if (out.length > 0 && !out.some(sameArch)) {
+    const alt = sorted.find((x) => sameArch(x) && !out.includes(x))
+    if (alt) {
+      if (out.length >= max) out.pop()
+      out.push(alt)
+    }
+  }
+  return out
+}

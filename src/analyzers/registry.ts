@@ -1,0 +1,9 @@
+import { ec2Rightsize } from './ec2-rightsize/index.js'
+import { taEc2 } from './ta-ec2/index.js'
+
+/** Built-in analyzers by id (one typed map, HOUSE-STYLE §7.1.3). */
+export const ANALYZERS = {
+  'ec2.rightsize': ec2Rightsize,
+  'ta.ec2-utilization': taEc2,
+} as const
+export type AnalyzerId = keyof typeof ANALYZERS

@@ -1,0 +1,63 @@
+import type { PerformanceRisk } from '../core/report.js'
+import { QUANTILE_LEVELS } from '../store/types.js'
+
+/**
+ * Share of intervals whose value is above `threshold`, read off a series' quantile function
+ * (values at QUANTILE_LEVELS) by linear interpolation. Exact at the grid points; between them it assumes
+ * values are spread evenly, which is what the interpolated quantiles themselves assume.
+ */
+export function shareAbove(quantiles: readonly number[], threshold: number, levels: readonly number[] = QUANTILE_LEVELS): number {
+  const n = Math.min(quantiles.length, levels.length)
+  if (n === 0) return 0
+  const last = quantiles[n - 1]!
+  if (threshold >= last) return 0
+  if (threshold < quantiles[0]!) return 1
+  // last index i with quantiles[i] <= threshold
+  let lo = 0
+  let hi = n - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (quantiles[mid]! <= threshold) lo = mid
+    else hi = mid - 1
+  }
+  const v0 = quantiles[lo]!
+  const v1 = quantiles[lo + 1]!
+  const l0 = levels[lo]!
+  const l1 = levels[lo + 1]!
+  const f = v1 > v0 ? l0 + ((l1 - l0) * (threshold - v0)) / (v1 - v0) : l1
+  return Math.max(0, Math.min(1, 1 - f))
+}
+
+/**
+ * headroom's published performance-risk formula (docs/analyzers/ec2-rightsize.md), per dimension:
+ * - `s` = share of recorded 5-minute intervals whose projected demand exceeds the capacity left after
+ *   headroom (capacity / (1 + headroom)): the intervals that would break the sizing rule;
+ * - `s100` = share whose projected demand exceeds the whole capacity: the intervals that would saturate.
+ *
+ * VeryLow: s100 = 0 and s <= 0.5%   (what P99.5 sizing tolerates by construction)
+ * Low:     s100 <= 0.1% and s <= 2%
+ * Medium:  s100 <= 1% and s <= 10%
+ * High:    otherwise
+ * (0.1% of 14 days of 5-minute intervals is 4 intervals, about 20 minutes.)
+ */
+export function riskFromShares(s: number, s100: number): PerformanceRisk {
+  if (s100 <= 0 && s <= 0.005) return 'VeryLow'
+  if (s100 <= 0.001 && s <= 0.02) return 'Low'
+  if (s100 <= 0.01 && s <= 0.1) return 'Medium'
+  return 'High'
+}
+
+/** Risk when only a demand/capacity ratio is known (dimensions summarised without a distribution). */
+export function riskFromRatio(demand: number, need: number, capacity: number): PerformanceRisk {
+  if (need <= capacity) return 'VeryLow'
+  if (demand <= capacity) return 'Medium'
+  return 'High'
+}
+
+const ORDER: readonly PerformanceRisk[] = ['VeryLow', 'Low', 'Medium', 'High']
+export function maxRisk(risks: readonly PerformanceRisk[]): PerformanceRisk {
+  return risks.reduce<PerformanceRisk>((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'VeryLow')
+}
+export function riskRank(r: PerformanceRisk): number {
+  return ORDER.indexOf(r)
+}

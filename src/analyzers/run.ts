@@ -1,0 +1,138 @@
+import type { Catalog } from '../catalog/catalog.js'
+import { REPORT_SCHEMA_VERSION, type Issue, type PerformanceRisk, type Recommendation, type Report } from '../core/report.js'
+import type { UsageSummary } from '../store/types.js'
+import { Ec2RightsizeOptionsSchema, type Ec2RightsizeOptions } from './ec2-rightsize/index.js'
+import { ANALYZERS } from './registry.js'
+import { riskRank } from './risk.js'
+
+export interface AnalysisOptions {
+  ec2: Partial<Ec2RightsizeOptions>
+  lookbackDays: number
+  asOf?: number
+  now: number
+  version: string
+}
+
+const KIND_PLANNED: Record<string, string> = {
+  'rds-instance': 'RDS instance-class sizing',
+  'ebs-volume': 'EBS volume sizing',
+  'lambda-function': 'Lambda memory sizing',
+}
+
+/** Runs every analyzer over the usage summaries and assembles the report. Pure: no IO, clock passed in. */
+export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, opts: AnalysisOptions): Report {
+  const ec2Options = Ec2RightsizeOptionsSchema.parse(opts.ec2)
+  const recommendations: Recommendation[] = []
+  const issues: Issue[] = []
+  const unanalyzedKinds = new Map<string, number>()
+  for (const usage of usages) {
+    let handled = false
+    const runs = [
+      { kinds: ANALYZERS['ec2.rightsize'].meta.resourceKinds, run: () => ANALYZERS['ec2.rightsize'].analyze({ usage, catalog }, ec2Options) },
+      { kinds: ANALYZERS['ta.ec2-utilization'].meta.resourceKinds, run: () => ANALYZERS['ta.ec2-utilization'].analyze({ usage, catalog }, {}) },
+    ]
+    for (const a of runs) {
+      if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue
+      handled = true
+      const out = a.run()
+      recommendations.push(...out.recommendations)
+      issues.push(...out.issues)
+    }
+    if (!handled) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
+  }
+  for (const [kind, n] of unanalyzedKinds)
+    issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no analyzer yet${KIND_PLANNED[kind] ? ` (${KIND_PLANNED[kind]} is planned)` : ''}; they are stored and left out of this report.` })
+  recommendations.sort(compareRecommendations)
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    meta: {
+      tool: 'headroom',
+      version: opts.version,
+      generatedAt: opts.now,
+      options: {
+        percentile: ec2Options.percentile, cpuHeadroomPct: ec2Options.cpuHeadroomPct, memoryHeadroomPct: ec2Options.memoryHeadroomPct,
+        lookbackDays: opts.lookbackDays, asOf: opts.asOf ?? null, memoryBlind: ec2Options.memoryBlind,
+        allowArchitectureChange: ec2Options.allowArchitectureChange, defaultRegion: ec2Options.defaultRegion,
+      },
+      catalogSources: catalog.sources.map((s) => `${s.name} (${s.origin}, ${s.date})`),
+    },
+    summary: summarize(usages.length, recommendations),
+    recommendations,
+    issues,
+  }
+}
+
+/** Biggest savings first, then the riskiest current state, then by resource id for a stable order. */
+function compareRecommendations(a: Recommendation, b: Recommendation): number {
+  return (
+    (b.estimatedMonthlySavings ?? -1) - (a.estimatedMonthlySavings ?? -1) ||
+    findingOrder(a) - findingOrder(b) ||
+    a.resource.id.localeCompare(b.resource.id) ||
+    a.analyzer.localeCompare(b.analyzer)
+  )
+}
+const FINDING_ORDER = ['Underprovisioned', 'Overprovisioned', 'Flagged', 'Optimized', 'InsufficientData']
+const findingOrder = (r: Recommendation) => FINDING_ORDER.indexOf(r.finding)
+
+/**
+ * Fleet totals. Savings count one action per resource: the largest estimated saving among that resource's
+ * recommendations (flags carry none), so a resource is never counted twice.
+ */
+export function summarize(resources: number, recs: readonly Recommendation[]): Report['summary'] {
+  const byFinding: Record<string, number> = {}
+  const byRisk: Record<string, number> = {}
+  const bestByResource = new Map<string, number>()
+  let current = 0
+  let upsizing = 0
+  let unpriced = 0
+  let analyzed = 0
+  for (const r of recs) {
+    byFinding[r.finding] = (byFinding[r.finding] ?? 0) + 1
+    if (r.analyzer !== 'ec2.rightsize') continue
+    if (r.finding !== 'InsufficientData') analyzed++
+    const risk: PerformanceRisk | 'Unknown' = r.options[0]?.performanceRisk ?? r.currentPerformanceRisk
+    if (r.finding !== 'InsufficientData') byRisk[risk] = (byRisk[risk] ?? 0) + 1
+    const monthly = typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : null
+    if (monthly === null) {
+      unpriced++
+      continue
+    }
+    current += monthly
+    if (r.finding === 'Underprovisioned' && r.options[0]?.monthlySavings != null) upsizing += -r.options[0].monthlySavings
+  }
+  for (const r of recs)
+    if (r.estimatedMonthlySavings !== null && r.estimatedMonthlySavings > 0)
+      bestByResource.set(r.resource.id, Math.max(bestByResource.get(r.resource.id) ?? 0, r.estimatedMonthlySavings))
+  const savings = [...bestByResource.values()].reduce((a, b) => a + b, 0)
+  const r2 = (x: number) => Math.round(x * 100) / 100
+  return {
+    resources,
+    analyzed,
+    currentMonthlyCost: r2(current),
+    recommendedMonthlyCost: r2(current - savings + upsizing),
+    monthlySavings: r2(savings),
+    upsizingMonthlyCost: r2(upsizing),
+    unpricedResources: unpriced,
+    byFinding,
+    byRisk,
+  }
+}
+
+/** `--fail-on`: a finding name, or a risk level that any resource's current risk reaches. */
+export type FailOn = { finding: string } | { risk: PerformanceRisk }
+
+export function parseFailOn(value: string): FailOn | undefined {
+  const v = value.trim().toLowerCase()
+  const findings = ['overprovisioned', 'underprovisioned', 'insufficientdata', 'flagged', 'optimized']
+  const f = findings.find((x) => x === v)
+  if (f) return { finding: FINDING_ORDER.concat('Optimized').find((x) => x.toLowerCase() === f) ?? f }
+  const risks: PerformanceRisk[] = ['VeryLow', 'Low', 'Medium', 'High']
+  const r = risks.find((x) => x.toLowerCase() === v || x.toLowerCase() === v.replace(/[-_ ]/g, ''))
+  return r ? { risk: r } : undefined
+}
+
+/** Recommendations that trip the gate. */
+export function gateHits(report: Report, failOn: FailOn): Recommendation[] {
+  if ('finding' in failOn) return report.recommendations.filter((r) => r.finding === failOn.finding)
+  return report.recommendations.filter((r) => r.currentPerformanceRisk !== 'Unknown' && riskRank(r.currentPerformanceRisk) >= riskRank(failOn.risk))
+}
