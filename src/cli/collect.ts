@@ -1,0 +1,54 @@
+import type { Effects } from '../core/effects.js'
+import { loadCatalog } from '../catalog/load.js'
+import { join } from 'node:path'
+import { importFiles, type FileImportOptions } from '../sources/file/import.js'
+import { DuckDbStore } from '../store/duckdb/store.js'
+
+/** Import options that check instance types against the catalog, with a did-you-mean. */
+export function catalogChecks(workspace: string): Pick<FileImportOptions, 'checkInstanceType'> {
+  const catalog = loadCatalog([join(workspace, 'catalog', 'ec2.json')])
+  return {
+    checkInstanceType(kind, type) {
+      if (kind !== 'ec2-instance' || catalog.get(type)) return undefined
+      const family = type.split('.')[0] ?? ''
+      const near = catalog.types.filter((t) => t.family === family).slice(0, 4).map((t) => t.name)
+      return `unknown EC2 instance type '${type}'${near.length ? ` (${family} has ${near.join(', ')}, ...)` : ''}`
+    },
+  }
+}
+
+export async function runCollectFile(workspace: string, paths: string[], opts: FileImportOptions, effects: Effects): Promise<void> {
+  const started = effects.now()
+  const store = await DuckDbStore.open(workspace)
+  try {
+    const r = await importFiles(store, paths, { ...opts, ...catalogChecks(workspace) })
+    const secs = ((effects.now() - started) / 1000).toFixed(1)
+    for (const f of r.files) effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${f.rows.toLocaleString('en-US')} ${f.type === 'samples' ? 'rows' : 'resources'})\n`)
+    const m = r.merge
+    effects.stdout.write(
+      `imported ${m.rowsAdded.toLocaleString('en-US')} new samples (${m.alreadyStored.toLocaleString('en-US')} already stored), ` +
+        `${r.resourcesUpserted} resources from manifests, ${m.resourcesCreated} created from samples, in ${secs} s into ${store.path}\n`,
+    )
+    if (m.conflicting > 0)
+      effects.stderr.write(`warning: ${m.conflicting} samples differ from the values already stored for the same time; the stored values were kept.\n`)
+    if (m.resourcesCreated > 0)
+      effects.stderr.write(`note: ${m.resourcesCreated} resource(s) appear only in samples; add them to a resources manifest with their instance_type and region to get sizing recommendations.\n`)
+  } finally {
+    store.close()
+  }
+}
+
+export async function runStatus(workspace: string, effects: Effects): Promise<void> {
+  const store = await DuckDbStore.open(workspace, { readOnly: true })
+  try {
+    const c = await store.counts()
+    const kinds = await store.all('SELECT kind, count(*)::INT AS n FROM resources GROUP BY kind ORDER BY kind')
+    const span = await store.all('SELECT strftime(min(first_ts), \'%Y-%m-%d %H:%M\') AS a, strftime(max(last_ts), \'%Y-%m-%d %H:%M\') AS b FROM series')
+    effects.stdout.write(
+      `workspace ${store.path}\n  resources ${c.resources} (${kinds.map((k) => `${String(k.kind)} ${String(k.n)}`).join(', ') || 'none'})\n` +
+        `  samples   ${c.samples.toLocaleString('en-US')} in ${c.series} series${span[0]?.a ? `, ${String(span[0].a)} to ${String(span[0].b)} UTC` : ''}\n  imports   ${c.imports}\n`,
+    )
+  } finally {
+    store.close()
+  }
+}

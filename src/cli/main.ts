@@ -1,0 +1,210 @@
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { Command, CommanderError, Option } from 'commander'
+import { defaultEffects, type Effects } from '../core/effects.js'
+import { InputError, ToolError, UsageError } from '../core/errors.js'
+import { EXIT, type ExitCode } from '../core/exit-codes.js'
+import { VERSION } from '../core/version.js'
+import { ResourceKindSchema, type ResourceKind } from '../core/report.js'
+import { PERCENTILES, type Percentile } from '../analyzers/ec2-rightsize/index.js'
+import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
+import { parseDate, parseNumber, parsePercent, parseRange } from './parse.js'
+
+const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .headroom, or $HEADROOM_WORKSPACE)'
+
+interface AnalyzeFlags {
+  workspace?: string
+  format: string
+  out?: string
+  failOn?: string
+  percentile: string
+  headroom: string
+  memoryHeadroom: string
+  lookbackDays: string
+  asOf?: string
+  top: string
+  graviton: boolean
+  memoryBlind: string
+  region: string
+  color?: boolean
+}
+
+/**
+ * The CLI entry: parses argv, runs the command, and maps every error to the one exit-code table.
+ * Returns the exit code instead of calling process.exit, so tests can run it in-process too.
+ */
+export async function main(argv: readonly string[], effects: Effects = defaultEffects()): Promise<ExitCode> {
+  let code: ExitCode = EXIT.OK
+  const debug = argv.includes('--debug')
+  const program = new Command('headroom')
+    .description('Performance-efficiency engine: measure, right-size and validate cloud workloads (AWS Well-Architected PERF).')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => effects.stdout.write(s), writeErr: (s) => effects.stderr.write(s) })
+  const workspaceOf = (w?: string) => resolve(effects.cwd, w ?? effects.env.HEADROOM_WORKSPACE ?? '.headroom')
+
+  const addAnalyzeFlags = (cmd: Command) =>
+    cmd
+      .option('-w, --workspace <dir>', WORKSPACE_HELP)
+      .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
+      .option('-o, --out <file>', 'write the report to a file instead of stdout')
+      .option('--fail-on <finding|risk>', 'exit 4 when any recommendation has this finding (underprovisioned, overprovisioned, flagged, insufficientdata) or current risk at least this level (low, medium, high)')
+      .addOption(new Option('--percentile <p>', 'percentile of 5-minute maxima that sizes CPU, network and EBS').choices(PERCENTILES).default('p99.5'))
+      .option('--headroom <pct>', 'CPU headroom in percent', '20')
+      .option('--memory-headroom <pct>', 'memory headroom over the peak, percent', '20')
+      .option('--lookback-days <n>', 'analysis window in days', '14')
+      .option('--as-of <date>', "window end for every resource (default: each resource's latest sample)")
+      .option('--top <n>', 'rows per table in the terminal summary', '10')
+      .option('--no-graviton', 'do not suggest a change of CPU architecture (x86_64 <-> arm64)')
+      .addOption(new Option('--memory-blind <policy>', 'without memory data: keep at least the current memory, or allow less').choices(['keep', 'allow-shrink']).default('keep'))
+      .option('--region <region>', 'region assumed for resources that have none', 'us-east-1')
+      .option('--no-color', 'no ANSI colours')
+
+  addAnalyzeFlags(program.command('analyze').description('Analyze the workspace and print recommendations')).action(async (flags: AnalyzeFlags) => {
+    code = await runAnalyzeCommand(flags, effects, workspaceOf(flags.workspace))
+  })
+
+  addAnalyzeFlags(
+    program
+      .command('demo')
+      .description('Import the bundled real traces (100 Azure VMs, NAB CloudWatch EC2/RDS series) and analyze them; no cloud account needed'),
+  ).action(async (flags: AnalyzeFlags) => {
+    const { runDemo } = await import('./demo.js')
+    const ws = workspaceOf(flags.workspace)
+    await runDemo(ws, effects)
+    code = await runAnalyzeCommand(flags, effects, ws)
+    if (flags.format === 'terminal' && !flags.out)
+      effects.stderr.write(
+        `\nThe workspace ${ws} is ready. Try:\n  npx headroom analyze --format md --out report.md\n  npx headroom analyze --percentile max --headroom 30\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n`,
+      )
+  })
+
+  const collect = program.command('collect').description('Fill the workspace store from a source')
+  collect
+    .command('file')
+    .description('Import samples (CSV/Parquet, optionally .gz) and resource manifests (CSV/JSON); see docs/file-format.md')
+    .argument('<paths...>', 'files to import; all are validated before anything is written')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .option('--period <seconds>', 'sample period for files without a period column', '300')
+    .option('--kind <kind>', `kind for resources found only in samples (${ResourceKindSchema.options.join(', ')})`, 'ec2-instance')
+    .action(async (paths: string[], flags: { workspace?: string; period: string; kind: string }) => {
+      const period = parseNumber('--period', flags.period, { min: 1, max: 86400, integer: true })
+      const kind = ResourceKindSchema.safeParse(flags.kind)
+      if (!kind.success) throw new UsageError(`--kind '${flags.kind}' is not a resource kind`, `Use one of: ${ResourceKindSchema.options.join(', ')}.`)
+      const { runCollectFile } = await import('./collect.js')
+      await runCollectFile(workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data as ResourceKind }, effects)
+    })
+
+  program
+    .command('catalog')
+    .description('List EC2 instance types from the catalog, cheapest first')
+    .option('--vcpus <n>', 'vCPUs: 4, 4-8, 4+ or -8')
+    .option('--memory <gib>', 'memory in GiB: 16, 8-32, 16+ or -32')
+    .addOption(new Option('--arch <arch>', 'CPU architecture').choices(['x86_64', 'arm64']))
+    .option('--family <list>', 'families, comma-separated; m* matches every m family')
+    .option('--max-price <usd>', 'highest on-demand price per hour')
+    .option('--region <region>', 'region for offering and price', 'us-east-1')
+    .option('--burstable', 'only burstable (T) types')
+    .option('--no-burstable', 'no burstable types')
+    .option('--all-generations', 'include previous-generation types')
+    .option('--limit <n>', 'rows to print (terminal only)', '25')
+    .option('--json', 'print JSON instead of a table')
+    .option('-w, --workspace <dir>', `${WORKSPACE_HELP}; its catalog/ec2.json, if present, overrides the bundled catalog`)
+    .action(async (flags: Record<string, string | boolean | undefined>) => {
+      const { runCatalog } = await import('./catalog.js')
+      const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined)
+      const vcpus = str('vcpus') ? parseRange('--vcpus', str('vcpus')!) : {}
+      const memory = str('memory') ? parseRange('--memory', str('memory')!) : {}
+      runCatalog(
+        {
+          ...(vcpus.min !== undefined ? { minVcpus: vcpus.min } : {}),
+          ...(vcpus.max !== undefined ? { maxVcpus: vcpus.max } : {}),
+          ...(memory.min !== undefined ? { minMemoryGiB: memory.min } : {}),
+          ...(memory.max !== undefined ? { maxMemoryGiB: memory.max } : {}),
+          ...(str('arch') ? { arch: str('arch') } : {}),
+          ...(str('family') ? { family: str('family') } : {}),
+          ...(str('maxPrice') ? { maxPricePerHour: parseNumber('--max-price', str('maxPrice')!, { min: 0 }) } : {}),
+          ...(typeof flags.burstable === 'boolean' && argv.some((a) => a === '--burstable' || a === '--no-burstable') ? { burstable: flags.burstable } : {}),
+          region: str('region') ?? 'us-east-1',
+          currentGenerationOnly: !flags.allGenerations,
+        },
+        { json: flags.json === true, limit: parseNumber('--limit', str('limit') ?? '25', { min: 1, integer: true }), overlay: join(workspaceOf(str('workspace')), 'catalog', 'ec2.json') },
+        effects,
+      )
+    })
+
+  program
+    .command('status')
+    .description('Show what the workspace holds')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .action(async (flags: { workspace?: string }) => {
+      const { runStatus } = await import('./collect.js')
+      await runStatus(workspaceOf(flags.workspace), effects)
+    })
+
+  program
+    .command('exit-codes')
+    .description('Print the table of exit codes')
+    .action(async () => {
+      const { EXIT_CODE_TABLE } = await import('../core/exit-codes.js')
+      for (const e of EXIT_CODE_TABLE) effects.stdout.write(`${e.code}  ${e.name.padEnd(10)}  ${e.meaning}\n`)
+    })
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return code
+  } catch (err) {
+    return reportError(err, effects, debug)
+  }
+}
+
+async function runAnalyzeCommand(flags: AnalyzeFlags, effects: Effects, workspace: string): Promise<ExitCode> {
+  const { runAnalyze } = await import('./analyze.js')
+  return runAnalyze(
+    {
+      workspace,
+      format: flags.format as ReportFormat,
+      ...(flags.out ? { out: resolve(effects.cwd, flags.out) } : {}),
+      ...(flags.failOn ? { failOn: flags.failOn } : {}),
+      percentile: flags.percentile as Percentile,
+      cpuHeadroomPct: parsePercent('--headroom', flags.headroom),
+      memoryHeadroomPct: parsePercent('--memory-headroom', flags.memoryHeadroom),
+      lookbackDays: parseNumber('--lookback-days', flags.lookbackDays, { min: 1, max: 400, integer: true }),
+      ...(flags.asOf ? { asOf: parseDate('--as-of', flags.asOf) } : {}),
+      top: parseNumber('--top', flags.top, { min: 1, integer: true }),
+      allowArchitectureChange: flags.graviton,
+      memoryBlind: flags.memoryBlind as 'keep' | 'allow-shrink',
+      defaultRegion: flags.region,
+      color: flags.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
+    },
+    effects,
+  )
+}
+
+function reportError(err: unknown, effects: Effects, debug: boolean): ExitCode {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK
+    return EXIT.USAGE // commander already printed the message
+  }
+  if (err instanceof ToolError) {
+    const where = err instanceof InputError ? '' : ''
+    effects.stderr.write(`headroom: error: ${err.message}${where}\n`)
+    if (err.hint) effects.stderr.write(`  fix: ${err.hint}\n`)
+    if (err instanceof InputError) effects.stderr.write('  nothing was written to the workspace.\n')
+    if (debug && err.stack) effects.stderr.write(`${err.stack}\n`)
+    return err.exitCode
+  }
+  effects.stderr.write(`headroom: internal error: ${(err as Error)?.message ?? String(err)}\n`)
+  effects.stderr.write(debug ? `${(err as Error)?.stack ?? ''}\n` : '  run again with --debug for the stack trace, and please report it.\n')
+  return EXIT.INTERNAL
+}
+
+export function writeOutput(path: string, content: string): void {
+  try {
+    writeFileSync(path, content)
+  } catch (cause) {
+    throw new ToolError('USAGE', `Cannot write ${path}: ${(cause as Error).message}`, { cause, hint: 'Check the folder exists and is writable.' })
+  }
+}

@@ -1,0 +1,41 @@
+import { UsageError } from '../core/errors.js'
+
+/** "4" exact, "4-8" inclusive range, "4+" at least, "-8" at most. */
+export function parseRange(flag: string, v: string): { min?: number; max?: number } {
+  const m = /^\s*(\d+(?:\.\d+)?)?\s*(-|\+)?\s*(\d+(?:\.\d+)?)?\s*$/.exec(v)
+  const bad = () => new UsageError(`${flag} '${v}' is not a number or range`, `Write ${flag} 4 (exactly), 4-8 (range), 4+ (at least) or -8 (at most).`)
+  if (!m || (!m[1] && !m[3])) throw bad()
+  const a = m[1] === undefined ? undefined : Number(m[1])
+  const b = m[3] === undefined ? undefined : Number(m[3])
+  if (m[2] === undefined) {
+    if (a === undefined || b !== undefined) throw bad()
+    return { min: a, max: a }
+  }
+  if (m[2] === '+') {
+    if (a === undefined || b !== undefined) throw bad()
+    return { min: a }
+  }
+  if (a !== undefined && b !== undefined && a > b) throw bad()
+  return { ...(a === undefined ? {} : { min: a }), ...(b === undefined ? {} : { max: b }) }
+}
+
+export function parseNumber(flag: string, v: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+  const n = Number(v)
+  const ok = v.trim() !== '' && Number.isFinite(n) && (!opts.integer || Number.isInteger(n)) && (opts.min === undefined || n >= opts.min) && (opts.max === undefined || n <= opts.max)
+  if (!ok) {
+    const range = opts.min !== undefined && opts.max !== undefined ? ` between ${opts.min} and ${opts.max}` : opts.min !== undefined ? ` of at least ${opts.min}` : ''
+    throw new UsageError(`${flag} '${v}' is not ${opts.integer ? 'a whole number' : 'a number'}${range}`, `Example: ${flag} ${opts.min ?? 1}`)
+  }
+  return n
+}
+
+/** Percent flags accept "20" or "20%". */
+export function parsePercent(flag: string, v: string): number {
+  return parseNumber(flag, v.replace(/%$/, ''), { min: 0, max: 100 })
+}
+
+export function parseDate(flag: string, v: string): number {
+  const t = Date.parse(/Z|[+-]\d\d:?\d\d$/.test(v) || /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : `${v}Z`)
+  if (!Number.isFinite(t)) throw new UsageError(`${flag} '${v}' is not a date`, `Write ${flag} 2024-05-01 or 2024-05-01T12:00:00Z (UTC).`)
+  return t
+}

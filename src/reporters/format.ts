@@ -1,0 +1,36 @@
+import type { Issue, Recommendation } from '../core/report.js'
+
+export const usd = (x: number | null | undefined): string =>
+  x === null || x === undefined ? 'n/a' : `${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+
+export function pct(x: number | null | undefined, digits = 1): string {
+  return x === null || x === undefined ? 'n/a' : `${x.toFixed(digits)}%`
+}
+
+export const topType = (r: Recommendation): string => String(r.options[0]?.change.instanceType ?? '')
+export const currentType = (r: Recommendation): string => String(r.current.instanceType ?? '')
+
+/** Issues with the same code folded into one line, so 100 identical notes read as one. */
+export function groupIssues(issues: readonly Issue[]): { code: string; severity: Issue['severity']; count: number; example: string }[] {
+  const groups = new Map<string, { code: string; severity: Issue['severity']; count: number; example: string }>()
+  for (const i of issues) {
+    const g = groups.get(i.code)
+    if (g) g.count++
+    else groups.set(i.code, { code: i.code, severity: i.severity, count: 1, example: i.message })
+  }
+  return [...groups.values()]
+}
+
+export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
+  const widths: number[] = []
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
+  return rows
+    .map((r) => r.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd())
+    .join('\n')
+}
+
+export function windowDays(r: Recommendation): string {
+  return `${((r.window.end - r.window.start) / 86_400_000).toFixed(0)} d`
+}
+
+export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)

@@ -1,0 +1,54 @@
+import type { DimensionAssessment, Report } from '../core/report.js'
+import { currentType, groupIssues, isoDay, pct, topType, usd } from './format.js'
+
+const esc = (s: string) => s.replace(/\|/g, '\\|')
+const mdTable = (head: readonly string[], rows: readonly (readonly string[])[]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n')
+
+function dimCell(d: DimensionAssessment): string {
+  if (!d.measured) return `${d.dimension}: not measured`
+  const share = d.exceedanceShare === null ? '' : `, ${(d.exceedanceShare * 100).toFixed(2)}% of intervals over`
+  return `${d.dimension}: ${pct(d.projectedUtilization)} (${d.risk}${share})`
+}
+
+/** The full report as Markdown: summary, every recommendation with its options and evidence, notes. */
+export function renderMarkdown(report: Report): string {
+  const s = report.summary
+  const o = report.meta.options
+  const out: string[] = []
+  out.push(`# headroom report`, '')
+  out.push(`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}. Sizing: ${String(o.percentile)} of 5-minute maxima with ${String(o.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(o.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window. Prices: on-demand Linux, 730 h/month.`, '')
+  out.push('## Summary', '')
+  out.push(mdTable(['', 'USD / month'], [
+    ['Cost now', usd(s.currentMonthlyCost)],
+    ['Savings (one action per resource)', usd(s.monthlySavings)],
+    ['Upsizing under-provisioned resources', usd(s.upsizingMonthlyCost)],
+    ['Cost recommended', usd(s.recommendedMonthlyCost)],
+  ]), '')
+  out.push(`Resources: ${s.resources}, analyzed: ${s.analyzed}, unpriced: ${s.unpricedResources}.`, '')
+  out.push(mdTable(['Finding', 'Count'], Object.entries(s.byFinding).map(([k, v]) => [k, String(v)])), '')
+  out.push(mdTable(['Risk of recommended option', 'Count'], Object.entries(s.byRisk).map(([k, v]) => [k, String(v)])), '')
+  out.push('## Recommendations', '')
+  out.push(mdTable(['Resource', 'Finding', 'Reasons', 'Now', 'Recommended', 'Risk', 'Binding', 'Savings / month'],
+    report.recommendations.map((r) => [r.resource.id, r.finding, r.reasons.join(', '), currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', usd(r.estimatedMonthlySavings)])), '')
+  out.push('## Details', '')
+  for (const r of report.recommendations) {
+    out.push(`### ${r.resource.id} (${r.analyzer})`, '')
+    out.push(`**${r.finding}**${r.reasons.length ? ` (${r.reasons.join(', ')})` : ''}. ${r.summary}`, '')
+    out.push(`Window ${isoDay(r.window.start)} to ${isoDay(r.window.end)}. Best practices: ${r.bestPractices.join(', ')}.${r.memoryBlind ? ' Memory-blind.' : ''}`, '')
+    if (r.currentDimensions.length)
+      out.push(`Current (${currentType(r)}, ${usd(typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : null)}/month, risk ${r.currentPerformanceRisk}): ${r.currentDimensions.map(dimCell).join('; ')}`, '')
+    if (r.options.length)
+      out.push(mdTable(['Rank', 'Type', 'Cost / month', 'Savings', 'Risk', 'Binding', 'Projected utilization', 'Migration', 'Notes'],
+        r.options.map((x) => [String(x.rank), String(x.change.instanceType), usd(x.monthlyCost), usd(x.monthlySavings), x.performanceRisk, x.bindingDimension, x.dimensions.map(dimCell).join('; '), `${x.migrationEffort}${x.platformDifferences.length ? ` (${x.platformDifferences.join(', ')})` : ''}`, x.notes.join(' ')])), '')
+    if (r.evidence.length)
+      out.push(mdTable(['Evidence', 'Statistic', 'Value', 'Samples'], r.evidence.map((e) => [e.metric, e.stat, `${e.value} ${e.unit}`, String(e.samples)])), '')
+  }
+  const groups = groupIssues(report.issues)
+  if (groups.length) {
+    out.push('## Notes', '')
+    for (const g of groups) out.push(`- ${g.severity} ${g.code}${g.count > 1 ? ` (x${g.count})` : ''}: ${g.example}`)
+    out.push('')
+  }
+  return out.join('\n')
+}

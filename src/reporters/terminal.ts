@@ -1,0 +1,79 @@
+import type { Recommendation, Report } from '../core/report.js'
+import { currentType, groupIssues, table, topType, usd } from './format.js'
+
+export interface RenderOptions {
+  /** Rows per table in the terminal summary. */
+  top?: number
+  /** Colour with ANSI escapes (the CLI turns it on for a TTY without NO_COLOR). */
+  color?: boolean
+}
+
+const FINDINGS = ['Underprovisioned', 'Overprovisioned', 'Optimized', 'InsufficientData', 'Flagged']
+const RISKS = ['VeryLow', 'Low', 'Medium', 'High']
+
+/** The terminal summary: fleet cost now vs recommended, counts, and the top recommendations. */
+export function renderTerminal(report: Report, opts: RenderOptions = {}): string {
+  const top = opts.top ?? 10
+  const c = colours(opts.color ?? false)
+  const s = report.summary
+  const o = report.meta.options
+  const lines: string[] = []
+  lines.push(c.bold(`headroom ${report.meta.version}: EC2 right-sizing of ${s.analyzed} of ${s.resources} resources`))
+  lines.push(c.dim(`sizing: ${String(o.percentile)} of 5-minute maxima + ${String(o.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(o.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window, on-demand Linux prices`))
+  lines.push('')
+  lines.push(table([
+    ['Monthly cost now', usd(s.currentMonthlyCost)],
+    ['Savings (one action per resource)', c.green(usd(s.monthlySavings))],
+    ['Upsizing the under-provisioned', s.upsizingMonthlyCost > 0 ? c.yellow(`+${usd(s.upsizingMonthlyCost)}`) : usd(0)],
+    ['Monthly cost recommended', usd(s.recommendedMonthlyCost)],
+  ], ['l', 'r']))
+  if (s.unpricedResources > 0) lines.push(c.yellow(`${s.unpricedResources} resource(s) have no price in the catalog and are left out of the totals.`))
+  lines.push('')
+  lines.push(`Findings: ${FINDINGS.filter((f) => s.byFinding[f]).map((f) => `${f} ${s.byFinding[f]}`).join(', ') || 'none'}`)
+  lines.push(`Risk of the recommended option: ${RISKS.filter((r) => s.byRisk[r]).map((r) => `${r} ${s.byRisk[r]}`).join(', ') || 'none'}`)
+
+  const rightsizing = report.recommendations.filter((r) => r.analyzer === 'ec2.rightsize')
+  const savings = rightsizing.filter((r) => (r.estimatedMonthlySavings ?? 0) > 0).slice(0, top)
+  if (savings.length > 0) {
+    lines.push('', c.bold(`Biggest savings (${savings.length} of ${rightsizing.filter((r) => (r.estimatedMonthlySavings ?? 0) > 0).length})`))
+    lines.push(table([
+      ['RESOURCE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'BINDS', 'SAVES/MO'],
+      ...savings.map((r) => [r.resource.id, r.finding, currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', usd(r.estimatedMonthlySavings)]),
+    ], ['l', 'l', 'l', 'l', 'l', 'l', 'r']))
+  }
+  const under = rightsizing.filter((r) => r.finding === 'Underprovisioned')
+  if (under.length > 0) {
+    lines.push('', c.bold(`At risk: under-provisioned (${Math.min(top, under.length)} of ${under.length})`))
+    lines.push(table([
+      ['RESOURCE', 'NOW', 'REASONS', 'RECOMMENDED', 'EXTRA/MO'],
+      ...under.slice(0, top).map((r) => [r.resource.id, currentType(r), r.reasons.join(','), topType(r) || '(none fits)', r.options[0]?.monthlySavings != null ? `+${usd(-r.options[0].monthlySavings)}` : 'n/a']),
+    ], ['l', 'l', 'l', 'l', 'r']))
+  }
+  const flags = report.recommendations.filter((r) => r.finding === 'Flagged')
+  if (flags.length > 0) {
+    lines.push('', c.bold(`Trusted Advisor checks (${flags.length})`))
+    for (const f of flags.slice(0, top)) lines.push(`  ${f.resource.id}: ${f.summary}`)
+  }
+  const insufficient = rightsizing.filter((r) => r.finding === 'InsufficientData')
+  if (insufficient.length > 0) {
+    lines.push('', c.bold(`Insufficient data (${insufficient.length})`))
+    for (const r of insufficient.slice(0, top)) lines.push(`  ${r.resource.id}: ${r.summary}`)
+  }
+  const blind = rightsizing.filter((r) => r.memoryBlind && r.finding !== 'InsufficientData').length
+  if (blind > 0) lines.push('', c.yellow(`${blind} recommendation(s) are memory-blind (no mem_used_percent): options keep at least the current memory; memory risk is unknown.`))
+  const groups = groupIssues(report.issues)
+  if (groups.length > 0) {
+    lines.push('', c.bold('Notes'))
+    for (const g of groups) lines.push(`  ${g.count > 1 ? `${g.count} x ` : ''}${g.code}: ${g.count > 1 ? `e.g. ${g.example}` : g.example}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+export function describeTop(r: Recommendation): string {
+  return `${r.resource.id}: ${r.summary}`
+}
+
+function colours(on: boolean) {
+  const wrap = (code: string) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s)
+  return { bold: wrap('1'), dim: wrap('2'), green: wrap('32'), yellow: wrap('33') }
+}
