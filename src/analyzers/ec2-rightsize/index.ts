@@ -172,6 +172,9 @@ function bindingDimension(dims: readonly DimensionAssessment[]): Dimension {
   return best?.dimension ?? 'cpu'
 }
 
+/** The letters before the generation digit: 'm' for m5 and m7g, 't' for t3 and t4g, 'x' for x2gd. */
+const series = (t: InstanceType) => /^[a-z]+/.exec(t.family)?.[0] ?? t.family
+
 const primaryArch = (t: InstanceType) => (t.architectures.includes('arm64') ? 'arm64' : 'x86_64')
 
 function platformDifferences(t: InstanceType, current: InstanceType): string[] {
@@ -180,6 +183,23 @@ function platformDifferences(t: InstanceType, current: InstanceType): string[] {
   if (t.hypervisor && current.hypervisor && t.hypervisor !== current.hypervisor) d.push('Hypervisor')
   if ((current.instanceStorageGb ?? 0) > 0 && !(t.instanceStorageGb ?? 0)) d.push('InstanceStoreAvailability')
   return d
+}
+
+const pricedCache = new WeakMap<Catalog, Map<string, { type: InstanceType; hourly: number }[]>>()
+/** Types offered and priced in `region`, cheapest first (ties by name), cached per catalog and region. */
+function pricedTypes(catalog: Catalog, region: string): { type: InstanceType; hourly: number }[] {
+  let byRegion = pricedCache.get(catalog)
+  if (!byRegion) pricedCache.set(catalog, (byRegion = new Map()))
+  let list = byRegion.get(region)
+  if (!list) {
+    list = catalog.types
+      .filter((t) => catalog.offeredIn(t, region))
+      .map((t) => ({ type: t, hourly: catalog.priceUsd(t.name, region) }))
+      .filter((x): x is { type: InstanceType; hourly: number } => x.hourly !== undefined)
+      .sort((a, b) => a.hourly - b.hourly || a.type.name.localeCompare(b.type.name))
+    byRegion.set(region, list)
+  }
+  return list
 }
 
 /** Hourly USD price, or null. */
@@ -262,15 +282,22 @@ export const ec2Rightsize = defineAnalyzer({
       return a === primaryArch(current) || o.allowArchitectureChange
     }
     const options: (RecommendationOption & { _type: InstanceType })[] = []
-    for (const t of catalog.types) {
+    const families = new Set<string>()
+    let sameArchSeen = false
+    // Walk priced types cheapest first and stop once the option list cannot change: enough families and a
+    // same-architecture fallback (chooseOptions), and past the current price (nothing cheaper left to find).
+    for (const { type: t, hourly } of pricedTypes(catalog, region)) {
+      if (families.size >= o.maxOptions && sameArchSeen && (currentPrice === null || hourly > currentPrice)) break
       if (t.name === current.name) continue
-      if (!catalog.offeredIn(t, region) || price(catalog, t, region) === null) continue
       if (!archOk(t) || t.bareMetal || t.gpuCount !== current.gpuCount) continue
-      if (!t.currentGeneration || t.generation < current.generation) continue
+      // Generation digits compare only within a family series (m4 < m5 < m7g); across series (t4g vs m5) they
+      // say nothing, and the catalog's current-generation flag decides.
+      if (!t.currentGeneration || (series(t) === series(current) && t.generation < current.generation)) continue
       if ((current.instanceStorageGb ?? 0) > 0 && (t.instanceStorageGb ?? 0) < (current.instanceStorageGb ?? 0)) continue
       if (memoryBlind && o.memoryBlind === 'keep' && t.memoryGiB < current.memoryGiB) continue
+      // Cheap fit test first; the exceedance shares are computed only for types that fit.
+      if (demands.some((d) => { const c = d.capacityOf(t); return c === null || d.need > c })) continue
       const dims = assess(demands, t, current, memoryBlind)
-      if (dims.some((d) => d.measured && (d.capacity === null || (d.need ?? 0) > d.capacity))) continue
       const optNotes: string[] = []
       if (t.burstable) {
         if (!o.allowBurstable || t.burstBaselinePct === null || !sustained) continue
@@ -278,11 +305,13 @@ export const ec2Rightsize = defineAnalyzer({
         if (sustained.vcpus > baselineVcpus) continue
         optNotes.push(`Burstable: baseline ${t.burstBaselinePct}% per vCPU (${round(baselineVcpus, 2)} vCPU) covers the highest daily ${sustained.fromAverages ? 'average' : 'mean of 5-minute maxima'} of ${round(sustained.vcpus, 2)} vCPU.`)
       }
-      const monthly = price(catalog, t, region)! * HOURS_PER_MONTH
+      const monthly = hourly * HOURS_PER_MONTH
+      families.add(t.family)
+      if (primaryArch(t) === primaryArch(current)) sameArchSeen = true
       const arch = primaryArch(t) !== primaryArch(current)
       if (arch) optNotes.push(`${primaryArch(t) === 'arm64' ? 'Graviton (arm64)' : 'x86_64'}: needs ${primaryArch(t)} builds of the AMI and software.`)
       if (t.processorManufacturer !== current.processorManufacturer || t.generation !== current.generation)
-        optNotes.push(`CPU compared by vCPU count (${current.processorManufacturer} gen ${current.generation} -> ${t.processorManufacturer} gen ${t.generation}); no trustworthy per-vCPU speed factors are published, and newer generations are not slower per vCPU.`)
+        optNotes.push(`CPU compared by vCPU count (${current.processorManufacturer} ${current.family} -> ${t.processorManufacturer} ${t.family}): AWS publishes no per-vCPU speed factors to convert with; benchmark before relying on it.`)
       options.push({
         _type: t, rank: 0, change: { instanceType: t.name }, performanceRisk: overallRisk(dims, t, current, memoryBlind), bindingDimension: bindingDimension(dims), dimensions: dims,
         monthlyCost: round(monthly), monthlySavings: currentMonthly === null ? null : round(currentMonthly - monthly),

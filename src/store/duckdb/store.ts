@@ -71,13 +71,18 @@ export class DuckDbStore implements MetricReader {
   }
 
   async all(sql: string, params?: Record<string, SqlValue>): Promise<Row[]> {
+    const t = PROFILE ? performance.now() : 0
     const reader = params ? await this.conn.runAndReadAll(sql, params) : await this.conn.runAndReadAll(sql)
-    return reader.getRowObjectsJson() as Row[]
+    const rows = reader.getRowObjectsJson() as Row[]
+    if (PROFILE) profileLine(t, sql)
+    return rows
   }
 
   async run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
+    const t = PROFILE ? performance.now() : 0
     if (params) await this.conn.run(sql, params)
     else await this.conn.run(sql)
+    if (PROFILE) profileLine(t, sql)
   }
 
   /** Runs `fn` in one transaction: everything it wrote is kept, or (on any error) nothing is. */
@@ -127,24 +132,28 @@ export class DuckDbStore implements MetricReader {
     return LATEST_SCHEMA_VERSION
   }
 
-  /** Inserts or updates resources by id (ids are unique within a workspace). Call inside a transaction. */
+  /** Inserts or updates resources by id (ids are unique within a workspace), in one statement. Call inside a transaction. */
   async upsertResources(refs: readonly ResourceRef[]): Promise<void> {
+    if (refs.length === 0) return
+    await this.run(`CREATE OR REPLACE TEMP TABLE resource_stage (id VARCHAR, provider VARCHAR, kind VARCHAR, region VARCHAR, attributes VARCHAR, tags VARCHAR)`)
+    const app = await this.conn.createAppender('resource_stage', 'main', 'temp')
     for (const r of refs) {
-      await this.run(
-        `INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
-         VALUES ($id, $provider, $kind, $region, $attributes, $tags, now()::TIMESTAMP)
-         ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, kind = excluded.kind, region = excluded.region,
-           attributes = excluded.attributes, tags = excluded.tags, updated_at = excluded.updated_at`,
-        {
-          id: r.id,
-          provider: r.provider,
-          kind: r.kind,
-          region: r.region ?? null,
-          attributes: JSON.stringify(r.attributes),
-          tags: JSON.stringify(r.tags),
-        },
-      )
+      app.appendVarchar(r.id)
+      app.appendVarchar(r.provider)
+      app.appendVarchar(r.kind)
+      if (r.region === undefined) app.appendNull()
+      else app.appendVarchar(r.region)
+      app.appendVarchar(JSON.stringify(r.attributes))
+      app.appendVarchar(JSON.stringify(r.tags))
+      app.endRow()
     }
+    app.flushSync()
+    app.closeSync()
+    await this.run(`INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
+      SELECT id, provider, kind, region, attributes::JSON, tags::JSON, now()::TIMESTAMP FROM resource_stage
+      ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, kind = excluded.kind, region = excluded.region,
+        attributes = excluded.attributes, tags = excluded.tags, updated_at = excluded.updated_at`)
+    await this.run('DROP TABLE resource_stage')
   }
 
   async resources(): Promise<ResourceRef[]> {
@@ -158,10 +167,14 @@ export class DuckDbStore implements MetricReader {
    * conflicting when their value differs. Resources not yet known are created as `defaultResource`.
    * Call inside a transaction.
    */
-  async mergeStaged(stage: string, source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind }): Promise<MergeResult> {
+  async mergeStaged(
+    stage: string, source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind },
+    /** A table with (resource_id, metric_id, stat_id, period_s, first_ts, last_ts, n) already computed from `stage`. */
+    stageSeries?: string,
+  ): Promise<MergeResult> {
     await this.run(`CREATE OR REPLACE TEMP TABLE stage_series AS
-      SELECT resource_id, metric_id, stat_id, period_s, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
-      FROM ${stage} GROUP BY ALL`)
+      ${stageSeries ? `SELECT resource_id, metric_id, stat_id, period_s, first_ts, last_ts, n FROM ${stageSeries}` : `SELECT resource_id, metric_id, stat_id, period_s, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
+      FROM ${stage} GROUP BY ALL`}`)
     const created = await this.all(`INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
       SELECT DISTINCT resource_id, $provider, $kind, NULL, '{}', '{}', now()::TIMESTAMP
       FROM stage_series WHERE resource_id NOT IN (SELECT id FROM resources) RETURNING id`,
@@ -177,7 +190,8 @@ export class DuckDbStore implements MetricReader {
       FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s)
       WHERE NOT k.has_overlap`)
     // Overlapping series: compare with what is stored, keep the stored rows, count conflicts.
-    const dupRows = await this.all(`
+    const overlapping = Number((await this.all('SELECT count(*) AS n FROM stage_keys WHERE has_overlap'))[0]?.n ?? 0)
+    const dupRows = overlapping === 0 ? [{ dup: 0, conflicting: 0 }] : await this.all(`
       WITH incoming AS (
         SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
         FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap),
@@ -189,7 +203,7 @@ export class DuckDbStore implements MetricReader {
       SELECT count(*) FILTER (WHERE old_value IS NOT NULL) AS dup,
              count(*) FILTER (WHERE old_value IS NOT NULL AND old_value <> new_value) AS conflicting
       FROM matched`)
-    await this.run(`INSERT INTO samples
+    if (overlapping > 0) await this.run(`INSERT INTO samples
       SELECT i.* FROM (
         SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
         FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap) i
@@ -204,9 +218,9 @@ export class DuckDbStore implements MetricReader {
         CASE WHEN k.has_overlap THEN c.total ELSE coalesce(s.samples, 0) + k.n END AS samples
       FROM stage_keys k
       LEFT JOIN series s USING (resource_key, metric_id, stat_id, period_s)
-      LEFT JOIN (SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, count(*) AS total FROM samples x
+      LEFT JOIN (${overlapping === 0 ? 'SELECT NULL::INTEGER AS resource_key, NULL::SMALLINT AS metric_id, NULL::UTINYINT AS stat_id, NULL::INTEGER AS period_s, 0 AS total WHERE false' : `SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, count(*) AS total FROM samples x
                  SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) o ON x.resource_key = o.resource_key AND x.metric_id = o.metric_id AND x.stat_id = o.stat_id AND x.period_s = o.period_s
-                 GROUP BY ALL) c USING (resource_key, metric_id, stat_id, period_s)`)
+                 GROUP BY ALL`}) c USING (resource_key, metric_id, stat_id, period_s)`)
     await this.run(`INSERT OR REPLACE INTO series SELECT resource_key, metric_id, stat_id, period_s, first_ts, last_ts, samples FROM series_new`)
     const totals = await this.all('SELECT coalesce(sum(n), 0)::BIGINT AS read FROM stage_series')
     const rowsRead = Number(totals[0]?.read ?? 0)
@@ -257,7 +271,7 @@ export class DuckDbStore implements MetricReader {
       FROM samples s JOIN usage_window w ON s.resource_key = w.key
       WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s < 300
       GROUP BY s.resource_key, s.metric_id, s.stat_id, time_bucket(INTERVAL 5 MINUTE, s.ts)`
-    await this.run(`CREATE OR REPLACE TEMP TABLE usage_buckets AS ${buckets}`)
+    await this.run(`CREATE OR REPLACE TEMP VIEW usage_buckets AS ${buckets}`)
     const levels = `[${QUANTILE_LEVELS.join(', ')}]`
     const stats = await this.all(`
       SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
@@ -265,13 +279,14 @@ export class DuckDbStore implements MetricReader {
         quantile_cont(b.value, ${levels}) AS q
       FROM usage_buckets b GROUP BY ALL ORDER BY ALL`)
     const daily = await this.all(`
-      SELECT resource_key AS key, metric_id, stat_id, strftime(date_trunc('day', ts), '%Y-%m-%d') AS day, count(*)::BIGINT AS n,
-        avg(value) AS avg, max(value) AS max, sum(value * period_s) AS total
-      FROM usage_buckets WHERE metric_id IN (${[metricId('cpu.utilization'), metricId('net.in.bytes_per_s'), metricId('net.out.bytes_per_s')].join(', ')})
-      GROUP BY ALL ORDER BY ALL`)
+      SELECT key, metric_id, stat_id, strftime(d, '%Y-%m-%d') AS day, n, avg, max, total FROM (
+        SELECT resource_key AS key, metric_id, stat_id, date_trunc('day', ts) AS d, count(*)::BIGINT AS n,
+          avg(value) AS avg, max(value) AS max, sum(value * period_s) AS total
+        FROM usage_buckets WHERE metric_id IN (${[metricId('cpu.utilization'), metricId('net.in.bytes_per_s'), metricId('net.out.bytes_per_s')].join(', ')})
+        GROUP BY ALL) ORDER BY key, metric_id, stat_id, day`)
     const windows = await this.all(`SELECT w.key, epoch_ms(w.ws)::DOUBLE AS ws, epoch_ms(w.we)::DOUBLE AS we, r.id, r.provider, r.kind, r.region,
       r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags FROM usage_window w JOIN resources r ON r.key = w.key ORDER BY r.id`)
-    await this.run('DROP TABLE usage_buckets')
+    await this.run('DROP VIEW usage_buckets')
 
     const byKey = new Map<number, UsageSummary>()
     const summaries: UsageSummary[] = []
@@ -307,6 +322,12 @@ export class DuckDbStore implements MetricReader {
     }
     return summaries
   }
+}
+
+/** HEADROOM_PROFILE=1 prints each statement's wall time to stderr (for benchmarks, never in tests). */
+const PROFILE = process.env.HEADROOM_PROFILE === '1'
+function profileLine(t: number, sql: string): void {
+  process.stderr.write(`[sql ${((performance.now() - t) / 1000).toFixed(3)} s] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`)
 }
 
 export function sqlString(s: string): string {

@@ -1,0 +1,97 @@
+// npm run bench [-- --instances N] : generate a fleet (N instances x 14 days x 5 min x CPU, memory, network) as
+// Parquet, import it into a fresh workspace and analyze it with the built headroom, and time a bare DuckDB
+// quantile query over the same file as the floor. Prints samples/s, wall times and peak RSS.
+// Plain JS over dist/ so it measures what users run. Timings are of this machine at this moment: run twice.
+import { mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { cpus, totalmem } from 'node:os'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { DuckDbStore } from '../dist/store/duckdb/store.js'
+import { importFiles } from '../dist/sources/file/import.js'
+import { loadCatalog } from '../dist/catalog/load.js'
+import { runAnalysis } from '../dist/analyzers/run.js'
+import { QUANTILE_LEVELS } from '../dist/store/types.js'
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt
+}
+const N = arg('instances', 10_000)
+const DAYS = 14
+const out = join(import.meta.dirname, '..', 'bench-out')
+rmSync(out, { recursive: true, force: true })
+mkdirSync(out, { recursive: true })
+const parquet = join(out, 'fleet.parquet')
+const manifest = join(out, 'resources.json')
+const ws = join(out, 'ws')
+const TYPES = ['m5.large', 'm5.xlarge', 'm5.2xlarge', 'c5.xlarge', 'r5.large', 'm6i.xlarge', 'c6i.2xlarge', 'r6i.xlarge']
+let peakRss = 0
+const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss))
+const timer = setInterval(sampleRss, 50)
+const secs = (t) => ((performance.now() - t) / 1000).toFixed(2)
+
+// 1. Generate (not timed as part of headroom): a daily cycle per instance plus hashed noise, deterministic.
+let t = performance.now()
+{
+  const db = await DuckDBInstance.create(':memory:')
+  const c = await db.connect()
+  await c.run("SET TimeZone = 'UTC'")
+  await c.run(`COPY (
+    WITH inst AS (SELECT i, 'i-' || lpad(i::VARCHAR, 8, '0') AS rid, 5 + (hash(i) % 60) AS base FROM range(${N}) t(i)),
+    slots AS (SELECT s, TIMESTAMP '2026-01-01' + to_minutes(s * 5) AS ts FROM range(${DAYS * 288}) t(s))
+    SELECT rid AS resource_id, m.metric, ts AS "timestamp",
+      CASE m.metric
+        WHEN 'cpu.utilization' THEN least(100, base * (1 + 0.5 * sin(2 * pi() * (s % 288) / 288)) * (0.7 + (hash(i, s) % 600) / 1000.0))
+        WHEN 'mem.utilization' THEN least(100, 30 + base / 2 + (hash(i, s, 1) % 100) / 10.0)
+        ELSE 1e5 * base * (0.5 + (hash(i, s, 2) % 1000) / 1000.0) END::DOUBLE AS value,
+      'max' AS stat, 300::INTEGER AS period
+    FROM inst, slots, (VALUES ('cpu.utilization'), ('mem.utilization'), ('net.in.bytes_per_s')) m(metric)
+  ) TO '${parquet}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 1000000)`)
+  c.closeSync()
+  db.closeSync()
+}
+writeFileSync(manifest, JSON.stringify(Array.from({ length: N }, (_, i) => ({
+  id: `i-${String(i).padStart(8, '0')}`, kind: 'ec2-instance', region: 'us-east-1', instanceType: TYPES[i % TYPES.length],
+}))))
+const rows = N * DAYS * 288 * 3
+console.log(`generated ${rows.toLocaleString('en-US')} samples for ${N} instances (${(statSync(parquet).size / 1e6).toFixed(0)} MB Parquet) in ${secs(t)} s`)
+
+// 2. Bare DuckDB floor: the same quantiles straight off the Parquet file, nothing else.
+t = performance.now()
+{
+  const db = await DuckDBInstance.create(':memory:')
+  const c = await db.connect()
+  const r = await c.runAndReadAll(`SELECT resource_id, metric, count(*) n, avg(value), max(value), quantile_cont(value, [${QUANTILE_LEVELS.join(', ')}]) q
+    FROM read_parquet('${parquet}') GROUP BY ALL`)
+  r.getRowObjectsJson()
+  c.closeSync()
+  db.closeSync()
+}
+const bare = (performance.now() - t) / 1000
+sampleRss()
+console.log(`bare DuckDB quantile query over the Parquet file: ${bare.toFixed(2)} s`)
+
+// 3. headroom: import (validate + transactional merge) and analyze (usage SQL + analyzers).
+const t0 = performance.now()
+const store = await DuckDbStore.open(ws)
+const imp = await importFiles(store, [manifest, parquet])
+const importS = (performance.now() - t0) / 1000
+sampleRss()
+const t1 = performance.now()
+const usage = await store.usage({ lookbackDays: 14 })
+const usageS = (performance.now() - t1) / 1000
+const t2 = performance.now()
+const report = runAnalysis(usage, loadCatalog(), { ec2: {}, lookbackDays: 14, now: Date.now(), version: 'bench' })
+const analyzersS = (performance.now() - t2) / 1000
+const analyzeS = usageS + analyzersS
+sampleRss()
+store.close()
+clearInterval(timer)
+const total = importS + analyzeS
+const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024)
+console.log(`headroom import: ${importS.toFixed(2)} s (${Math.round(imp.merge.rowsAdded / importS).toLocaleString('en-US')} samples/s)`)
+console.log(`headroom analyze: ${analyzeS.toFixed(2)} s (usage SQL ${usageS.toFixed(2)} s + analyzers ${analyzersS.toFixed(2)} s, ${report.recommendations.length} recommendations)`)
+console.log(`import + analyze: ${total.toFixed(2)} s (${Math.round(rows / total).toLocaleString('en-US')} samples/s); goal <= 30 s for N = 10,000`)
+console.log(`analyze / bare query: ${(analyzeS / bare).toFixed(2)}x; goal <= 2x`)
+console.log(`peak RSS: ${(maxRss / 2 ** 30).toFixed(2)} GiB; goal <= 3 GB`)
+console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`)
