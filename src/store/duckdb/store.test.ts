@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { csv, tmpProject } from '../../../test/utils/tmp.js'
+import { quantileLinear } from '../../analyzers/test-utils.js'
+import { ToolError } from '../../core/errors.js'
+import { importFiles } from '../../sources/file/import.js'
+import { QUANTILE_LEVELS } from '../types.js'
+import { LATEST_SCHEMA_VERSION } from './migrations.js'
+import { DuckDbStore } from './store.js'
+
+const tmp = tmpProject()
+const HEADER = 'resource_id,metric,timestamp,value,stat,period'
+const at = (minute: number) => new Date(Date.UTC(2024, 0, 1) + minute * 60_000).toISOString()
+
+describe('DuckDbStore', () => {
+  it('migrates once, records the version, and refuses a newer workspace', async () => {
+    const ws = tmp.path('ws-migrate')
+    const a = await DuckDbStore.open(ws)
+    expect(await a.schemaVersion()).toBe(LATEST_SCHEMA_VERSION)
+    a.close()
+    const b = await DuckDbStore.open(ws) // second open applies nothing new
+    expect(await b.all('SELECT count(*)::INT AS n FROM schema_migrations')).toEqual([{ n: LATEST_SCHEMA_VERSION }])
+    await b.run("INSERT INTO schema_migrations VALUES (999, 'from the future', now()::TIMESTAMP)")
+    b.close()
+    const err = await DuckDbStore.open(ws).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ToolError)
+    expect((err as ToolError).code).toBe('STORE_MIGRATION')
+    expect((err as ToolError).exitCode).toBe(3)
+  })
+
+  it('usage percentiles match an independent linear-interpolation reference, and p50 <= p90 <= ... <= max', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-quantiles'))
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 200 }), async (values) => {
+        const id = `i-q${run++}`
+        const file = tmp.file(`${id}.csv`, csv(HEADER, values.map((v, i) => `${id},cpu.utilization,${at(i * 5)},${v},max,300`)))
+        await importFiles(store, [file])
+        const u = (await store.usage({ lookbackDays: 14, resourceIds: [id] }))[0]!
+        const m = u.metrics['cpu.utilization']!.max!
+        const sorted = [...values].sort((a, b) => a - b)
+        expect(m.samples).toBe(values.length)
+        QUANTILE_LEVELS.forEach((l, i) => expect(m.quantiles[i]).toBeCloseTo(quantileLinear(sorted, l), 9))
+        expect(m.p50).toBeLessThanOrEqual(m.p90)
+        expect(m.p90).toBeLessThanOrEqual(m.p95)
+        expect(m.p95).toBeLessThanOrEqual(m.p99)
+        expect(m.p99).toBeLessThanOrEqual(m.p995)
+        expect(m.p995).toBeLessThanOrEqual(m.max)
+        expect(m.max).toBe(sorted.at(-1))
+      }),
+      { numRuns: 15 },
+    )
+    store.close()
+  })
+
+  it('rolls 1-minute data up to 5-minute maxima (max stat) and means (avg stat)', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-rollup'))
+    // Values 1..10 at minutes 0..9: buckets [0,5) and [5,10). Maxima 5 and 10; means 3 and 8.
+    const rows = Array.from({ length: 10 }, (_, i) => [`i-r,cpu.utilization,${at(i)},${i + 1},max,60`, `i-r,cpu.utilization,${at(i)},${i + 1},avg,60`]).flat()
+    await importFiles(store, [tmp.file('rollup.csv', csv(HEADER, rows))])
+    const m = (await store.usage({ lookbackDays: 14 }))[0]!.metrics['cpu.utilization']!
+    expect([m.max!.samples, m.max!.max, m.max!.p50, m.max!.periodSec]).toEqual([2, 10, 7.5, 300])
+    expect([m.avg!.samples, m.avg!.avg, m.avg!.max]).toEqual([2, 5.5, 8])
+    store.close()
+  })
+
+  it('windows each resource to the lookback before its latest sample (start exclusive), or before --as-of', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-window'))
+    // One sample per day at 00:00 for 20 days, value = day number.
+    const rows = Array.from({ length: 20 }, (_, d) => `i-w,cpu.utilization,${at(d * 1440)},${d},avg,300`)
+    await importFiles(store, [tmp.file('window.csv', csv(HEADER, rows))])
+    const u = (await store.usage({ lookbackDays: 14 }))[0]!
+    const m = u.metrics['cpu.utilization']!.avg!
+    expect([m.samples, m.max, u.daily[0]!.day]).toEqual([14, 19, '2024-01-07']) // days 6..19
+    const asOf = (await store.usage({ lookbackDays: 7, asOf: Date.UTC(2024, 0, 10) }))[0]!.metrics['cpu.utilization']!.avg!
+    expect([asOf.samples, asOf.max]).toEqual([7, 9]) // days 3..9
+    expect(u.daily.every((d) => d.samples === 1)).toBe(true)
+    store.close()
+  })
+
+  it('re-importing the same data adds no rows; differing values are kept as stored and counted', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-idem'))
+    const f = tmp.file('idem.csv', csv(HEADER, ['i-1,cpu.utilization,2024-01-01T00:00:00Z,10,max,300', 'i-1,cpu.utilization,2024-01-01T00:05:00Z,20,max,300']))
+    expect((await importFiles(store, [f])).merge).toMatchObject({ rowsRead: 2, rowsAdded: 2, alreadyStored: 0 })
+    expect((await importFiles(store, [f])).merge).toMatchObject({ rowsRead: 2, rowsAdded: 0, alreadyStored: 2, conflicting: 0 })
+    const g = tmp.file('idem2.csv', csv(HEADER, ['i-1,cpu.utilization,2024-01-01T00:05:00Z,25,max,300', 'i-1,cpu.utilization,2024-01-01T00:10:00Z,30,max,300']))
+    expect((await importFiles(store, [g])).merge).toMatchObject({ rowsAdded: 1, alreadyStored: 1, conflicting: 1 })
+    expect(await store.counts()).toMatchObject({ samples: 3, series: 1 })
+    expect(await store.all('SELECT samples::INT AS n FROM series')).toEqual([{ n: 3 }])
+    expect(await store.all('SELECT value FROM samples ORDER BY ts')).toEqual([{ value: 10 }, { value: 20 }, { value: 30 }])
+    store.close()
+  })
+})
