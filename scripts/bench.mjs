@@ -2,7 +2,7 @@
 // Parquet, import it into a fresh workspace and analyze it with the built headroom, and time a bare DuckDB
 // quantile query over the same file as the floor. Prints samples/s, wall times and peak RSS.
 // Plain JS over dist/ so it measures what users run. Timings are of this machine at this moment: run twice.
-import { mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { cpus, totalmem } from 'node:os'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -19,9 +19,12 @@ const arg = (name, dflt) => {
 const N = arg('instances', 10_000)
 const DAYS = 14
 const out = join(import.meta.dirname, '..', 'bench-out')
-rmSync(out, { recursive: true, force: true })
+// --reuse keeps a fleet generated earlier with the same --instances (generation takes ~25 s at N = 10,000).
+const reuse = process.argv.includes('--reuse') && existsSync(join(out, `fleet-${N}.parquet`))
+if (!reuse) rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
-const parquet = join(out, 'fleet.parquet')
+rmSync(join(out, 'ws'), { recursive: true, force: true })
+const parquet = join(out, `fleet-${N}.parquet`)
 const manifest = join(out, 'resources.json')
 const ws = join(out, 'ws')
 const TYPES = ['m5.large', 'm5.xlarge', 'm5.2xlarge', 'c5.xlarge', 'r5.large', 'm6i.xlarge', 'c6i.2xlarge', 'r6i.xlarge']
@@ -32,7 +35,7 @@ const secs = (t) => ((performance.now() - t) / 1000).toFixed(2)
 
 // 1. Generate (not timed as part of headroom): a daily cycle per instance plus hashed noise, deterministic.
 let t = performance.now()
-{
+if (!reuse) {
   const db = await DuckDBInstance.create(':memory:')
   const c = await db.connect()
   await c.run("SET TimeZone = 'UTC'")
@@ -54,7 +57,7 @@ writeFileSync(manifest, JSON.stringify(Array.from({ length: N }, (_, i) => ({
   id: `i-${String(i).padStart(8, '0')}`, kind: 'ec2-instance', region: 'us-east-1', instanceType: TYPES[i % TYPES.length],
 }))))
 const rows = N * DAYS * 288 * 3
-console.log(`generated ${rows.toLocaleString('en-US')} samples for ${N} instances (${(statSync(parquet).size / 1e6).toFixed(0)} MB Parquet) in ${secs(t)} s`)
+console.log(`${reuse ? 'reused' : 'generated'} ${rows.toLocaleString('en-US')} samples for ${N} instances (${(statSync(parquet).size / 1e6).toFixed(0)} MB Parquet) in ${secs(t)} s`)
 
 // 2. Bare DuckDB floor: the same quantiles straight off the Parquet file, nothing else.
 t = performance.now()

@@ -6,6 +6,7 @@
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
+import { text } from '../src/store/duckdb/store.js'
 import { assignType, AZURE_ANCHOR_ISO, DEMO_EC2_TYPES, DEMO_RDS_CLASSES } from '../src/demo/assign.js'
 
 const root = join(import.meta.dirname, '..')
@@ -32,7 +33,7 @@ await c.run(`COPY (
   ) ORDER BY resource_id, stat, "timestamp"
 ) TO '${join(out, 'samples.parquet')}' (FORMAT PARQUET, COMPRESSION ZSTD)`)
 
-const vmIds = (await c.runAndReadAll(`SELECT DISTINCT vm_id FROM read_csv('${azure}', header = true, columns = {'vm_id': 'VARCHAR', 'offset_s': 'BIGINT', 'avg_cpu_pct': 'DOUBLE', 'max_cpu_pct': 'DOUBLE'}) ORDER BY vm_id`)).getRowObjectsJson().map((r) => String(r.vm_id))
+const vmIds = (await c.runAndReadAll(`SELECT DISTINCT vm_id FROM read_csv('${azure}', header = true, columns = {'vm_id': 'VARCHAR', 'offset_s': 'BIGINT', 'avg_cpu_pct': 'DOUBLE', 'max_cpu_pct': 'DOUBLE'}) ORDER BY vm_id`)).getRowObjectsJson().map((r) => text(r.vm_id))
 const resources = [
   ...vmIds.map((v) => {
     const id = `azure-vm-${v}`
@@ -48,4 +49,4 @@ const resources = [
 ]
 writeFileSync(join(out, 'resources.json'), JSON.stringify({ resources }, null, 2) + '\n')
 const n = (await c.runAndReadAll(`SELECT count(*)::INT AS n FROM '${join(out, 'samples.parquet')}'`)).getRowObjectsJson()[0]
-console.log(`wrote data/demo/samples.parquet (${String(n?.n)} rows) and resources.json (${resources.length} resources)`)
+console.log(`wrote data/demo/samples.parquet (${text(n?.n)} rows) and resources.json (${resources.length} resources)`)

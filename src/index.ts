@@ -1,1 +1,31 @@
-export const VERSION = "0.1.0"
+/**
+ * headroom's library entry. Everything a CI script or another tool needs to run the same pipeline as the CLI.
+ * @example
+ * const store = await DuckDbStore.open('.headroom')
+ * const report = runAnalysis(await store.usage({ lookbackDays: 14 }), loadCatalog(), { ec2: {}, lookbackDays: 14, now: Date.now(), version })
+ */
+export { VERSION } from './core/version.js'
+export { EXIT, EXIT_CODE_TABLE, type ExitCode } from './core/exit-codes.js'
+export { ToolError, InputError, UsageError, type ErrorCode, type InputLocation } from './core/errors.js'
+export { METRICS, METRIC_NAMES, METRIC_ALIASES, STATISTICS, type MetricName, type Statistic } from './core/metrics.js'
+export {
+  REPORT_SCHEMA_VERSION, ReportSchema, RecommendationSchema,
+  type Report, type Recommendation, type RecommendationOption, type DimensionAssessment, type Evidence, type Finding,
+  type PerformanceRisk, type ResourceRef, type ResourceKind, type Issue, type TimeWindow,
+} from './core/report.js'
+export { reportJsonSchema } from './core/json-schema.js'
+export { DuckDbStore, type MergeResult } from './store/duckdb/store.js'
+export type { UsageSummary, MetricUsage, DailyUsage, UsageQuery, MetricReader } from './store/types.js'
+export { importFiles, type FileImportOptions, type FileImportResult } from './sources/file/import.js'
+export { loadCatalog, readCatalogFile } from './catalog/load.js'
+export { buildCatalog, queryCatalog, HOURS_PER_MONTH, type Catalog, type CatalogFilter } from './catalog/catalog.js'
+export type { InstanceType, CatalogFile } from './catalog/types.js'
+export { runAnalysis, summarize, parseFailOn, gateHits, type AnalysisOptions } from './analyzers/run.js'
+export { ec2Rightsize, Ec2RightsizeOptionsSchema, type Ec2RightsizeOptions } from './analyzers/ec2-rightsize/index.js'
+export { taEc2 } from './analyzers/ta-ec2/index.js'
+export { ANALYZERS } from './analyzers/registry.js'
+export { RENDERERS, REPORT_FORMATS, type ReportFormat } from './reporters/registry.js'
+export { renderTerminal } from './reporters/terminal.js'
+export { renderMarkdown } from './reporters/markdown.js'
+export { renderCsv } from './reporters/csv.js'
+export { main } from './cli/main.js'

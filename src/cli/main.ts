@@ -5,7 +5,7 @@ import { defaultEffects, type Effects } from '../core/effects.js'
 import { InputError, ToolError, UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { VERSION } from '../core/version.js'
-import { ResourceKindSchema, type ResourceKind } from '../core/report.js'
+import { ResourceKindSchema } from '../core/report.js'
 import { PERCENTILES, type Percentile } from '../analyzers/ec2-rightsize/index.js'
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
 import { parseDate, parseNumber, parsePercent, parseRange } from './parse.js'
@@ -94,7 +94,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const kind = ResourceKindSchema.safeParse(flags.kind)
       if (!kind.success) throw new UsageError(`--kind '${flags.kind}' is not a resource kind`, `Use one of: ${ResourceKindSchema.options.join(', ')}.`)
       const { runCollectFile } = await import('./collect.js')
-      await runCollectFile(workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data as ResourceKind }, effects)
+      await runCollectFile(workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data }, effects)
     })
 
   program
@@ -114,7 +114,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-w, --workspace <dir>', `${WORKSPACE_HELP}; its catalog/ec2.json, if present, overrides the bundled catalog`)
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { runCatalog } = await import('./catalog.js')
-      const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined)
+      const str = (k: string) => (typeof flags[k] === 'string' ? flags[k] : undefined)
       const vcpus = str('vcpus') ? parseRange('--vcpus', str('vcpus')!) : {}
       const memory = str('memory') ? parseRange('--memory', str('memory')!) : {}
       runCatalog(
@@ -189,8 +189,7 @@ function reportError(err: unknown, effects: Effects, debug: boolean): ExitCode {
     return EXIT.USAGE // commander already printed the message
   }
   if (err instanceof ToolError) {
-    const where = err instanceof InputError ? '' : ''
-    effects.stderr.write(`headroom: error: ${err.message}${where}\n`)
+    effects.stderr.write(`headroom: error: ${err.message}\n`)
     if (err.hint) effects.stderr.write(`  fix: ${err.hint}\n`)
     if (err instanceof InputError) effects.stderr.write('  nothing was written to the workspace.\n')
     if (debug && err.stack) effects.stderr.write(`${err.stack}\n`)

@@ -1,4 +1,4 @@
-import type { Recommendation, Report } from '../core/report.js'
+import type { Report } from '../core/report.js'
 import { currentType, groupIssues, table, topType, usd } from './format.js'
 
 export interface RenderOptions {
@@ -67,10 +67,6 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
     for (const g of groups) lines.push(`  ${g.count > 1 ? `${g.count} x ` : ''}${g.code}: ${g.count > 1 ? `e.g. ${g.example}` : g.example}`)
   }
   return lines.join('\n') + '\n'
-}
-
-export function describeTop(r: Recommendation): string {
-  return `${r.resource.id}: ${r.summary}`
 }
 
 function colours(on: boolean) {

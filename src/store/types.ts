@@ -34,7 +34,10 @@ export interface MetricUsage {
   last: number
 }
 
-/** Per-UTC-day aggregates for day-count rules (Trusted Advisor's "4 of the last 14 days"). */
+/**
+ * Per-UTC-day aggregates for day-count rules (Trusted Advisor's "4 of the last 14 days"), over the whole days
+ * that overlap the window, from the samples as stored (not rolled up to 5 minutes).
+ */
 export interface DailyUsage {
   day: string
   metric: MetricName

@@ -12,7 +12,6 @@ import { defineAnalyzer } from '../types.js'
 
 export const PERCENTILES = ['p90', 'p95', 'p99', 'p99.5', 'max'] as const
 export type Percentile = (typeof PERCENTILES)[number]
-const PERCENTILE_LEVEL: Record<Percentile, number> = { p90: 0.9, p95: 0.95, p99: 0.99, 'p99.5': 0.995, max: 1 }
 
 export const Ec2RightsizeOptionsSchema = z.object({
   percentile: z.enum(PERCENTILES).default('p99.5').describe('Percentile of 5-minute maxima that sizes CPU, network and EBS (Compute Optimizer: P99.5)'),
@@ -46,8 +45,6 @@ interface Demand {
   capacityOf: (t: InstanceType) => number | null
   evidence: Evidence[]
 }
-
-const GIB = 1024 ** 3
 
 function pick(u: UsageSummary, metric: MetricName): { series: MetricUsage; ofMaxima: boolean } | undefined {
   const m = u.metrics[metric]
@@ -185,17 +182,23 @@ function platformDifferences(t: InstanceType, current: InstanceType): string[] {
   return d
 }
 
-const pricedCache = new WeakMap<Catalog, Map<string, { type: InstanceType; hourly: number }[]>>()
+interface PricedType {
+  type: InstanceType
+  hourly: number
+  series: string
+  arch: string
+}
+const pricedCache = new WeakMap<Catalog, Map<string, PricedType[]>>()
 /** Types offered and priced in `region`, cheapest first (ties by name), cached per catalog and region. */
-function pricedTypes(catalog: Catalog, region: string): { type: InstanceType; hourly: number }[] {
+function pricedTypes(catalog: Catalog, region: string): PricedType[] {
   let byRegion = pricedCache.get(catalog)
-  if (!byRegion) pricedCache.set(catalog, (byRegion = new Map()))
+  if (!byRegion) pricedCache.set(catalog, (byRegion = new Map<string, PricedType[]>()))
   let list = byRegion.get(region)
   if (!list) {
     list = catalog.types
       .filter((t) => catalog.offeredIn(t, region))
-      .map((t) => ({ type: t, hourly: catalog.priceUsd(t.name, region) }))
-      .filter((x): x is { type: InstanceType; hourly: number } => x.hourly !== undefined)
+      .map((t) => ({ type: t, hourly: catalog.priceUsd(t.name, region), series: series(t), arch: primaryArch(t) }))
+      .filter((x): x is PricedType => x.hourly !== undefined)
       .sort((a, b) => a.hourly - b.hourly || a.type.name.localeCompare(b.type.name))
     byRegion.set(region, list)
   }
@@ -276,23 +279,20 @@ export const ec2Rightsize = defineAnalyzer({
     const sustained = sustainedVcpus(u, current)
 
     // Candidate types: offered and priced in the region, not older than the current generation, same kind of hardware.
-    const archOk = (t: InstanceType) => {
-      const a = primaryArch(t)
-      if (!t.architectures.some((x) => x === 'x86_64' || x === 'arm64')) return false
-      return a === primaryArch(current) || o.allowArchitectureChange
-    }
     const options: (RecommendationOption & { _type: InstanceType })[] = []
     const families = new Set<string>()
     let sameArchSeen = false
     // Walk priced types cheapest first and stop once the option list cannot change: enough families and a
     // same-architecture fallback (chooseOptions), and past the current price (nothing cheaper left to find).
-    for (const { type: t, hourly } of pricedTypes(catalog, region)) {
+    const currentSeries = series(current)
+    const currentArch = primaryArch(current)
+    for (const { type: t, hourly, series: tSeries, arch: tArch } of pricedTypes(catalog, region)) {
       if (families.size >= o.maxOptions && sameArchSeen && (currentPrice === null || hourly > currentPrice)) break
       if (t.name === current.name) continue
-      if (!archOk(t) || t.bareMetal || t.gpuCount !== current.gpuCount) continue
+      if ((tArch !== currentArch && !o.allowArchitectureChange) || !t.architectures.some((x) => x === 'x86_64' || x === 'arm64') || t.bareMetal || t.gpuCount !== current.gpuCount) continue
       // Generation digits compare only within a family series (m4 < m5 < m7g); across series (t4g vs m5) they
       // say nothing, and the catalog's current-generation flag decides.
-      if (!t.currentGeneration || (series(t) === series(current) && t.generation < current.generation)) continue
+      if (!t.currentGeneration || (tSeries === currentSeries && t.generation < current.generation)) continue
       if ((current.instanceStorageGb ?? 0) > 0 && (t.instanceStorageGb ?? 0) < (current.instanceStorageGb ?? 0)) continue
       if (memoryBlind && o.memoryBlind === 'keep' && t.memoryGiB < current.memoryGiB) continue
       // Cheap fit test first; the exceedance shares are computed only for types that fit.
@@ -307,7 +307,7 @@ export const ec2Rightsize = defineAnalyzer({
       }
       const monthly = hourly * HOURS_PER_MONTH
       families.add(t.family)
-      if (primaryArch(t) === primaryArch(current)) sameArchSeen = true
+      if (tArch === currentArch) sameArchSeen = true
       const arch = primaryArch(t) !== primaryArch(current)
       if (arch) optNotes.push(`${primaryArch(t) === 'arm64' ? 'Graviton (arm64)' : 'x86_64'}: needs ${primaryArch(t)} builds of the AMI and software.`)
       if (t.processorManufacturer !== current.processorManufacturer || t.generation !== current.generation)

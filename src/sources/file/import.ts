@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import { InputError, UsageError } from '../../core/errors.js'
 import { METRIC_ALIASES, METRICS, METRIC_NAMES, STAT_ALIASES, STATISTICS, type MetricName } from '../../core/metrics.js'
 import type { ResourceKind, ResourceRef } from '../../core/report.js'
-import { metricId, statId, sqlString, type DuckDbStore, type MergeResult, type Row } from '../../store/duckdb/store.js'
+import { metricId, statId, sqlString, text, type DuckDbStore, type MergeResult, type Row } from '../../store/duckdb/store.js'
 import { checkGzip } from './gzip.js'
 import { parseManifestRows, readJsonManifestRows, type ManifestOptions } from './manifest.js'
 
@@ -43,7 +43,7 @@ function reader(path: string, format: Format): string {
 async function describe(store: DuckDbStore, path: string, format: Format): Promise<Map<string, string>> {
   try {
     const rows = await store.all(`DESCRIBE SELECT * FROM ${reader(path, format)}`)
-    return new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]))
+    return new Map(rows.map((r) => [text(r.column_name), text(r.column_type)]))
   } catch (cause) {
     throw new InputError({ file: path }, `cannot be read as ${format.toUpperCase()}: ${firstLine(cause)}`, 'Check that the file is complete and in the format its name says.')
   }
@@ -216,46 +216,44 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
   const pctIds = PERCENT_METRICS.map(metricId).join(', ')
   const checks: { cond: string; column: string; raw: string; problem: (r: Row) => string; hint: string }[] = [
     { cond: `resource_id IS NULL OR resource_id = ''`, column: 'resource_id', raw: 'rid_raw', problem: () => 'resource_id is empty', hint: 'Every sample needs the id of its resource, e.g. i-0abc123.' },
-    { cond: `metric_id IS NULL`, column: 'metric', raw: 'metric_raw', problem: (r) => `unknown metric '${String(r.metric_raw)}'`, hint: `Known metrics: ${METRIC_NAMES.join(', ')}; CloudWatch names also work: ${Object.keys(METRIC_ALIASES).join(', ')}.` },
-    { cond: `ts IS NULL`, column: 'timestamp', raw: 'ts_raw', problem: (r) => `timestamp '${String(r.ts_raw ?? '')}' is not a date-time`, hint: 'Use ISO 8601 (2024-05-01T12:00:00Z; no offset means UTC) or epoch seconds/milliseconds.' },
-    { cond: `value_in IS NULL`, column: 'value', raw: 'value_raw', problem: (r) => `value '${String(r.value_raw ?? '')}' is not a number`, hint: 'Write plain decimal numbers (a dot as decimal separator); leave out rows with no value.' },
-    { cond: `isnan(value_in) OR isinf(value_in)`, column: 'value', raw: 'value_raw', problem: (r) => `value '${String(r.value_raw)}' is NaN or infinite`, hint: 'Drop the row: a missing measurement should be absent, not NaN or Inf.' },
-    { cond: `value_in < 0`, column: 'value', raw: 'value_raw', problem: (r) => `value ${String(r.value_raw)} is negative`, hint: 'Utilization, rates and counts cannot be negative; check the export (counter resets must be handled before export).' },
-    { cond: `metric_id IN (${pctIds}) AND value_in > 100`, column: 'value', raw: 'value_raw', problem: (r) => `value ${String(r.value_raw)} is over 100 for a percent metric (${String(r.metric_raw)})`, hint: 'Percent metrics are 0..100 of the whole instance; if the value is a fraction x100 or per-core sum, convert it first.' },
-    { cond: `stat_id IS NULL`, column: 'stat', raw: 'stat_raw', problem: (r) => `unknown statistic '${String(r.stat_raw)}'`, hint: `Use one of ${STATISTICS.join(', ')} (CloudWatch's Maximum/Average/Minimum/Sum also work).` },
-    { cond: `period_s IS NULL OR period_s <= 0 OR period_s > 86400`, column: 'period', raw: 'period_raw', problem: (r) => `period '${String(r.period_raw)}' is not a whole number of seconds between 1 and 86400`, hint: 'Write the sample period in seconds, e.g. 300 for CloudWatch 5-minute data.' },
-    { cond: `unit_mode IS NULL`, column: 'unit', raw: 'unit_raw', problem: (r) => `unit '${String(r.unit_raw)}' does not fit metric '${String(r.metric_raw)}'`, hint: 'Percent metrics take "percent"; byte metrics "bytes/s" or "bytes" (per period); op metrics "count/s" or "count".' },
+    { cond: `metric_id IS NULL`, column: 'metric', raw: 'metric_raw', problem: (r) => `unknown metric '${text(r.metric_raw)}'`, hint: `Known metrics: ${METRIC_NAMES.join(', ')}; CloudWatch names also work: ${Object.keys(METRIC_ALIASES).join(', ')}.` },
+    { cond: `ts IS NULL`, column: 'timestamp', raw: 'ts_raw', problem: (r) => `timestamp '${text(r.ts_raw)}' is not a date-time`, hint: 'Use ISO 8601 (2024-05-01T12:00:00Z; no offset means UTC) or epoch seconds/milliseconds.' },
+    { cond: `value_in IS NULL`, column: 'value', raw: 'value_raw', problem: (r) => `value '${text(r.value_raw)}' is not a number`, hint: 'Write plain decimal numbers (a dot as decimal separator); leave out rows with no value.' },
+    { cond: `isnan(value_in) OR isinf(value_in)`, column: 'value', raw: 'value_raw', problem: (r) => `value '${text(r.value_raw)}' is NaN or infinite`, hint: 'Drop the row: a missing measurement should be absent, not NaN or Inf.' },
+    { cond: `value_in < 0`, column: 'value', raw: 'value_raw', problem: (r) => `value ${text(r.value_raw)} is negative`, hint: 'Utilization, rates and counts cannot be negative; check the export (counter resets must be handled before export).' },
+    { cond: `metric_id IN (${pctIds}) AND value_in > 100`, column: 'value', raw: 'value_raw', problem: (r) => `value ${text(r.value_raw)} is over 100 for a percent metric (${text(r.metric_raw)})`, hint: 'Percent metrics are 0..100 of the whole instance; if the value is a fraction x100 or per-core sum, convert it first.' },
+    { cond: `stat_id IS NULL`, column: 'stat', raw: 'stat_raw', problem: (r) => `unknown statistic '${text(r.stat_raw)}'`, hint: `Use one of ${STATISTICS.join(', ')} (CloudWatch's Maximum/Average/Minimum/Sum also work).` },
+    { cond: `period_s IS NULL OR period_s <= 0 OR period_s > 86400`, column: 'period', raw: 'period_raw', problem: (r) => `period '${text(r.period_raw)}' is not a whole number of seconds between 1 and 86400`, hint: 'Write the sample period in seconds, e.g. 300 for CloudWatch 5-minute data.' },
+    { cond: `unit_mode IS NULL`, column: 'unit', raw: 'unit_raw', problem: (r) => `unit '${text(r.unit_raw)}' does not fit metric '${text(r.metric_raw)}'`, hint: 'Percent metrics take "percent"; byte metrics "bytes/s" or "bytes" (per period); op metrics "count/s" or "count".' },
   ]
+  // One pass: each row gets the number of its first failing check (a short-circuit CASE), and only two
+  // aggregates look at it; 20 FILTER aggregates (first row and count per check) cost 6x more at 10^8 rows.
+  const problem = `CASE ${checks.map((c, i) => `WHEN ${c.cond} THEN ${i}`).join(' ')} ELSE NULL END`
   let agg: Row[]
   try {
-    agg = await store.all(`SELECT count(*)::BIGINT AS n,
-      min(epoch_ms(ts) // (period_s * 1000)) FILTER (WHERE ts IS NOT NULL AND period_s > 0) AS min_slot,
-      max(epoch_ms(ts) // (period_s * 1000)) FILTER (WHERE ts IS NOT NULL AND period_s > 0) AS max_slot,
-      approx_count_distinct(hash(resource_id, metric_id, stat_id, period_s)) AS groups, ${checks.map((c, i) => `min(rn) FILTER (WHERE ${c.cond}) AS c${i}, count(*) FILTER (WHERE ${c.cond})::BIGINT AS k${i}`).join(', ')} FROM ${view}_raw`)
+    agg = await store.all(`SELECT count(*)::BIGINT AS n, min(epoch_ms(ts) // (period_s * 1000)) AS min_slot, max(epoch_ms(ts) // (period_s * 1000)) AS max_slot,
+      arg_min(p, rn) AS first_check, min(rn) FILTER (WHERE p IS NOT NULL) AS first_row, count(p)::BIGINT AS bad
+      FROM (SELECT rn, ts, period_s, ${problem} AS p FROM ${view}_raw)`)
   } catch (cause) {
     throw new InputError({ file: path }, `cannot be read: ${firstLine(cause)}`, 'Check that the file is complete (not truncated) and is valid CSV/Parquet.')
   }
   const a = agg[0] ?? {}
   const total = Number(a.n)
   if (total === 0) throw new InputError({ file: path }, 'has a header but no rows', 'Export the data again; there is nothing to import.')
-  let first: { i: number; rn: number } | undefined
-  let bad = 0
-  checks.forEach((_, i) => {
-    const rn = a[`c${i}`]
-    bad += Number(a[`k${i}`] ?? 0)
-    if (rn !== null && rn !== undefined && (first === undefined || Number(rn) < first.rn)) first = { i, rn: Number(rn) }
-  })
-  if (first) {
-    const check = checks[first.i]!
-    const row = (await store.all(`SELECT * FROM ${view}_raw WHERE rn = ${first.rn} LIMIT 1`))[0] ?? {}
+  const bad = Number(a.bad ?? 0)
+  if (bad > 0) {
+    const firstRow = Number(a.first_row)
+    const row = (await store.all(`SELECT *, ${problem} AS p FROM ${view}_raw WHERE rn = ${firstRow} LIMIT 1`))[0] ?? {}
+    const check = checks[Number(row.p)]!
+    const first = { rn: firstRow }
     const more = bad > 1 ? ` (${bad - 1} more problem${bad > 2 ? 's' : ''} in this file)` : ''
-    throw new InputError({ file: path, row: first.rn, column: check.column, value: String(row[check.raw] ?? '') }, check.problem(row) + more, check.hint)
+    throw new InputError({ file: path, row: first.rn, column: check.column, value: text(row[check.raw]) }, check.problem(row) + more, check.hint)
   }
   await store.run(`CREATE OR REPLACE TEMP VIEW ${view} AS
     SELECT rn, resource_id, metric_id::SMALLINT AS metric_id, stat_id::UTINYINT AS stat_id, period_s, ts,
       CASE WHEN unit_mode = 'per_period' THEN value_in / period_s ELSE value_in END AS value
     FROM ${view}_raw`)
-  await checkSeries(store, path, view, Number(a.min_slot), Number(a.max_slot), Number(a.groups))
+  await checkSeries(store, path, view, Number(a.min_slot), Number(a.max_slot))
   return total
 }
 
@@ -266,11 +264,12 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
  * bit per period slot, built in the same pass as the series table, has fewer set bits than rows exactly when
  * two samples share a slot (a duplicate, or jittered data, which the exact search then tells apart).
  */
-async function checkSeries(store: DuckDbStore, path: string, view: string, minSlot: number, maxSlot: number, groups: number): Promise<void> {
+async function checkSeries(store: DuckDbStore, path: string, view: string, minSlot: number, maxSlot: number): Promise<void> {
   const span = maxSlot - minSlot + 1
   const slot = `(epoch_ms(ts) // (period_s * 1000))`
-  // Bitstrings cost span/8 bytes per series; past ~256 MB fall back to exact distinct counts.
-  const distinct = groups * (span / 8) <= 256e6
+  // A bitstring costs span/8 bytes per series: up to 8,192 slots (28 days of 5-minute data) that is 1 KiB,
+  // 160 MB for 160,000 series. Longer files use exact distinct counts (slower, bounded memory).
+  const distinct = span <= 8192
     ? `bit_count(bitstring_agg(${slot}, ${minSlot}, ${maxSlot}))`
     : `count(DISTINCT ${slot})`
   await store.run(`CREATE OR REPLACE TEMP TABLE ${view}_series AS
@@ -284,8 +283,8 @@ async function checkSeries(store: DuckDbStore, path: string, view: string, minSl
     const d = dup[0]!
     const r = (await store.all(`SELECT rid_raw, metric_raw, ts_raw FROM ${view}_raw WHERE rn = ${Number(d.a)}`))[0] ?? {}
     throw new InputError(
-      { file: path, row: Number(d.b), column: 'timestamp', value: String(r.ts_raw) },
-      `duplicate sample: rows ${Number(d.a)} and ${Number(d.b)} are both ${String(r.rid_raw)} / ${String(r.metric_raw)} at ${String(r.ts_raw)}`,
+      { file: path, row: Number(d.b), column: 'timestamp', value: text(r.ts_raw) },
+      `duplicate sample: rows ${Number(d.a)} and ${Number(d.b)} are both ${text(r.rid_raw)} / ${text(r.metric_raw)} at ${text(r.ts_raw)}`,
       'Keep one row per resource, metric, statistic and timestamp (add a stat column if they are different statistics).',
     )
   }
@@ -297,8 +296,8 @@ async function checkSeries(store: DuckDbStore, path: string, view: string, minSl
     const spacing = Number(d.span) / Math.max(1, Number(d.n) - 1)
     throw new InputError(
       { file: path, column: 'period' },
-      `samples of ${String(d.resource_id)} / ${METRIC_NAMES[Number(d.metric_id) - 1] as MetricName} are ${spacing.toFixed(0)} s apart on average, closer than the period of ${String(d.period_s)} s`,
-      `Pass --period ${Math.max(1, Math.round(spacing))} (or add a period column) so the samples are not misread as ${String(d.period_s)}-second data.`,
+      `samples of ${text(d.resource_id)} / ${METRIC_NAMES[Number(d.metric_id) - 1] as MetricName} are ${spacing.toFixed(0)} s apart on average, closer than the period of ${text(d.period_s)} s`,
+      `Pass --period ${Math.max(1, Math.round(spacing))} (or add a period column) so the samples are not misread as ${text(d.period_s)}-second data.`,
     )
   }
 }

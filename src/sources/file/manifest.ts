@@ -43,7 +43,7 @@ const KNOWN_FIELDS = new Set(['id', 'kind', 'region', 'instance_type', 'instance
 export function parseManifestRows(path: string, rows: readonly RawManifestRow[], opts: ManifestOptions = {}): ResourceRef[] {
   const seen = new Map<string, number>()
   return rows.map(({ row, fields }) => {
-    const loc = (column: string, value?: unknown) => ({ file: path, row, column, value: value === undefined ? undefined : String(value) })
+    const loc = (column: string, value?: unknown) => ({ file: path, row, column, value: value === undefined ? undefined : cellText(value) })
     for (const key of Object.keys(fields))
       if (!KNOWN_FIELDS.has(key))
         throw new InputError(loc(key), `unknown field '${key}'`, `Known fields: ${[...KNOWN_FIELDS].join(', ')}. Put other data under "attributes" or "tags".`)
@@ -77,14 +77,20 @@ export function parseManifestRows(path: string, rows: readonly RawManifestRow[],
   })
 }
 
+function cellText(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return v === undefined || v === null ? '' : JSON.stringify(v)
+}
+
 function str(v: unknown): string {
-  return v === undefined || v === null ? '' : String(v).trim()
+  return cellText(v).trim()
 }
 
 /** Tags as a JSON object, or in CSV as "key=value;key2=value2". */
 function parseTags(v: unknown, loc: () => { file: string; row: number; column: string }): Record<string, string> {
   if (v === undefined || v === null || v === '') return {}
-  if (typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]))
+  if (typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cellText(x)]))
   if (typeof v !== 'string') throw new InputError(loc(), 'tags must be an object or "key=value;key2=value2"', 'Fix the tags value.')
   const out: Record<string, string> = {}
   for (const part of v.split(';').map((p) => p.trim()).filter(Boolean)) {

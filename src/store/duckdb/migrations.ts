@@ -61,6 +61,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'daily aggregates',
+    // Per-UTC-day aggregates kept at import time: analyses run far more often than imports, and day-count
+    // rules (Trusted Advisor's "4 of the last 14 days", idle checks) read them instead of every sample.
+    // No primary key: a merge deletes and re-inserts a series' days in one transaction.
+    sql: `
+      CREATE TABLE daily (
+        resource_key INTEGER NOT NULL,
+        metric_id SMALLINT NOT NULL,
+        stat_id UTINYINT NOT NULL,
+        day INTEGER NOT NULL,
+        samples BIGINT NOT NULL,
+        sum DOUBLE NOT NULL,
+        max DOUBLE NOT NULL,
+        total DOUBLE NOT NULL
+      );
+      INSERT INTO daily
+        SELECT resource_key, metric_id, stat_id, (epoch_ms(ts) // 86400000)::INTEGER, count(*), sum(value), max(value), sum(value * period_s)
+        FROM samples GROUP BY ALL;
+    `,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

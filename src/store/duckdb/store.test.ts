@@ -48,8 +48,18 @@ describe('DuckDbStore', () => {
         expect(m.p995).toBeLessThanOrEqual(m.max)
         expect(m.max).toBe(sorted.at(-1))
       }),
-      { numRuns: 15 },
+      { numRuns: 15, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) },
     )
+    store.close()
+  })
+
+  it('quantiles never decrease, even where DuckDB’s floating interpolation does (fast-check counterexample)', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-monotone'))
+    const values = [0, 0, 100, 0, 0, 0, 0, 0, 99.99999999999991, 0]
+    await importFiles(store, [tmp.file('mono.csv', csv(HEADER, values.map((v, i) => `i-m,cpu.utilization,${at(i * 5)},${v},max,300`)))])
+    const q = (await store.usage({ lookbackDays: 14 }))[0]!.metrics['cpu.utilization']!.max!.quantiles
+    for (let i = 1; i < q.length; i++) expect(q[i]).toBeGreaterThanOrEqual(q[i - 1]!)
+    expect(q.at(-1)).toBe(100)
     store.close()
   })
 
@@ -71,7 +81,9 @@ describe('DuckDbStore', () => {
     await importFiles(store, [tmp.file('window.csv', csv(HEADER, rows))])
     const u = (await store.usage({ lookbackDays: 14 }))[0]!
     const m = u.metrics['cpu.utilization']!.avg!
-    expect([m.samples, m.max, u.daily[0]!.day]).toEqual([14, 19, '2024-01-07']) // days 6..19
+    expect([m.samples, m.max]).toEqual([14, 19]) // days 6..19: the window (day 5 00:00, day 19 00:00] excludes day 5's sample
+    // Per-day rows cover the whole UTC days that overlap the window: day 5 (2024-01-06) overlaps it after 00:00.
+    expect([u.daily.length, u.daily[0]!.day, u.daily.at(-1)!.day]).toEqual([15, '2024-01-06', '2024-01-20'])
     const asOf = (await store.usage({ lookbackDays: 7, asOf: Date.UTC(2024, 0, 10) }))[0]!.metrics['cpu.utilization']!.avg!
     expect([asOf.samples, asOf.max]).toEqual([7, 9]) // days 3..9
     expect(u.daily.every((d) => d.samples === 1)).toBe(true)
@@ -88,6 +100,8 @@ describe('DuckDbStore', () => {
     expect(await store.counts()).toMatchObject({ samples: 3, series: 1 })
     expect(await store.all('SELECT samples::INT AS n FROM series')).toEqual([{ n: 3 }])
     expect(await store.all('SELECT value FROM samples ORDER BY ts')).toEqual([{ value: 10 }, { value: 20 }, { value: 30 }])
+    // The daily table follows what is stored, not what was read: 10 + 20 + 30 on one day, 25 never counted.
+    expect(await store.all('SELECT day, samples::INT AS n, sum, max, total FROM daily')).toEqual([{ day: 19723, n: 3, sum: 60, max: 30, total: 60 * 300 }])
     store.close()
   })
 })

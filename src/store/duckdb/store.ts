@@ -13,6 +13,14 @@ export const STORE_FILE = 'headroom.duckdb'
 export type SqlValue = string | number | boolean | null
 export type Row = Record<string, unknown>
 
+/** A DuckDB JSON cell as text: strings as they are, null as '', anything else serialised. */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v)
+  return JSON.stringify(v)
+}
+
 /** Metric and statistic ids as stored (migration 1 seeds them in vocabulary order, 1-based). */
 export const metricId = (m: MetricName): number => METRIC_NAMES.indexOf(m) + 1
 export const statId = (s: Statistic): number => STATISTICS.indexOf(s) + 1
@@ -222,6 +230,16 @@ export class DuckDbStore implements MetricReader {
                  SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) o ON x.resource_key = o.resource_key AND x.metric_id = o.metric_id AND x.stat_id = o.stat_id AND x.period_s = o.period_s
                  GROUP BY ALL`}) c USING (resource_key, metric_id, stat_id, period_s)`)
     await this.run(`INSERT OR REPLACE INTO series SELECT resource_key, metric_id, stat_id, period_s, first_ts, last_ts, samples FROM series_new`)
+    // Daily aggregates of every touched series, recomputed from the stored samples (exact after dedupe).
+    await this.run(`CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT resource_key, metric_id, stat_id FROM stage_keys`)
+    await this.run(`DELETE FROM daily USING touched t
+      WHERE daily.resource_key = t.resource_key AND daily.metric_id = t.metric_id AND daily.stat_id = t.stat_id`)
+    // When the import touched every stored series (a first import), aggregate all samples without the semi join.
+    const all = Number((await this.all(`SELECT (SELECT count(*) FROM touched) = (SELECT count(*) FROM (SELECT DISTINCT resource_key, metric_id, stat_id FROM series)) AS a`))[0]?.a ?? 0)
+    await this.run(`INSERT INTO daily
+      SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER, count(*), sum(x.value), max(x.value), sum(x.value * x.period_s)
+      FROM samples x ${all ? '' : 'SEMI JOIN touched t ON x.resource_key = t.resource_key AND x.metric_id = t.metric_id AND x.stat_id = t.stat_id'}
+      GROUP BY ALL`)
     const totals = await this.all('SELECT coalesce(sum(n), 0)::BIGINT AS read FROM stage_series')
     const rowsRead = Number(totals[0]?.read ?? 0)
     const alreadyStored = Number(dupRows[0]?.dup ?? 0)
@@ -278,12 +296,12 @@ export class DuckDbStore implements MetricReader {
         avg(b.value) AS avg, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
         quantile_cont(b.value, ${levels}) AS q
       FROM usage_buckets b GROUP BY ALL ORDER BY ALL`)
+    // Whole UTC days that overlap each resource's window, from the daily table kept at import.
     const daily = await this.all(`
-      SELECT key, metric_id, stat_id, strftime(d, '%Y-%m-%d') AS day, n, avg, max, total FROM (
-        SELECT resource_key AS key, metric_id, stat_id, date_trunc('day', ts) AS d, count(*)::BIGINT AS n,
-          avg(value) AS avg, max(value) AS max, sum(value * period_s) AS total
-        FROM usage_buckets WHERE metric_id IN (${[metricId('cpu.utilization'), metricId('net.in.bytes_per_s'), metricId('net.out.bytes_per_s')].join(', ')})
-        GROUP BY ALL) ORDER BY key, metric_id, stat_id, day`)
+      SELECT d.resource_key AS key, d.metric_id, d.stat_id, d.day, d.samples AS n, d.sum / d.samples AS avg, d.max, d.total
+      FROM daily d JOIN usage_window w ON d.resource_key = w.key
+      WHERE d.day >= epoch_ms(w.ws) // 86400000 AND d.day <= epoch_ms(w.we) // 86400000
+      ORDER BY d.resource_key, d.metric_id, d.stat_id, d.day`)
     const windows = await this.all(`SELECT w.key, epoch_ms(w.ws)::DOUBLE AS ws, epoch_ms(w.we)::DOUBLE AS we, r.id, r.provider, r.kind, r.region,
       r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags FROM usage_window w JOIN resources r ON r.key = w.key ORDER BY r.id`)
     await this.run('DROP VIEW usage_buckets')
@@ -300,7 +318,11 @@ export class DuckDbStore implements MetricReader {
       const metric = METRIC_NAMES[Number(row.metric_id) - 1]
       const stat = STATISTICS[Number(row.stat_id) - 1]
       if (!s || !metric || !stat) continue
+      // quantile_cont interpolates as lo + (hi - lo) x frac in floating point, which can come out a last-bit
+      // lower at a higher level (found by the property test: p99 = 100, p99.5 = 99.99999999999999). A quantile
+      // function never decreases, so take the running maximum.
       const q = (row.q as number[]).map(Number)
+      for (let i = 1; i < q.length; i++) q[i] = Math.max(q[i]!, q[i - 1]!)
       const at = (level: number) => q[QUANTILE_LEVELS.indexOf(level)] ?? NaN
       const n = Number(row.n)
       const periodSec = Math.max(300, Number(row.period_s))
@@ -318,7 +340,7 @@ export class DuckDbStore implements MetricReader {
       const metric = METRIC_NAMES[Number(row.metric_id) - 1]
       const stat = STATISTICS[Number(row.stat_id) - 1]
       if (!s || !metric || !stat) continue
-      ;(s.daily as DailyUsage[]).push({ day: String(row.day), metric, stat, samples: Number(row.n), avg: Number(row.avg), max: Number(row.max), total: Number(row.total) })
+      ;(s.daily as DailyUsage[]).push({ day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10), metric, stat, samples: Number(row.n), avg: Number(row.avg), max: Number(row.max), total: Number(row.total) })
     }
     return summaries
   }
@@ -335,14 +357,14 @@ export function sqlString(s: string): string {
 }
 
 function rowToResource(row: Row): ResourceRef {
-  const region = row.region === null || row.region === undefined ? undefined : String(row.region)
+  const region = row.region === null || row.region === undefined ? undefined : text(row.region)
   return {
     provider: String(row.provider),
     kind: String(row.kind) as ResourceKind,
     id: String(row.id),
     ...(region === undefined ? {} : { region }),
-    attributes: JSON.parse(String(row.attributes ?? '{}')) as Record<string, string | number>,
-    tags: JSON.parse(String(row.tags ?? '{}')) as Record<string, string>,
+    attributes: JSON.parse(text(row.attributes) || '{}') as Record<string, string | number>,
+    tags: JSON.parse(text(row.tags) || '{}') as Record<string, string>,
   }
 }
 

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import { csv, tmpProject } from '../utils/tmp.js'
+import { runCli, type CliResult } from '../utils/run-cli.js'
+
+const tmp = tmpProject('headroom-e2e-')
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+describe('headroom demo, then analyze', () => {
+  let demo: CliResult
+  beforeAll(async () => {
+    demo = await runCli(['demo'], { cwd: tmp.dir })
+  })
+
+  it('runs the whole loop on the bundled traces and leaves a workspace', () => {
+    expect(demo.stderr).toMatch(/imported 1,641,120 samples \(0 already stored\) for 110 resources/)
+    expect(demo.code).toBe(0)
+    expect(demo.stdout).toMatch(/EC2 right-sizing of 108 of 110 resources/)
+    expect(demo.stdout).toMatch(/Monthly cost now\s+\$[\d,]+\.\d\d/)
+    expect(demo.stdout).toMatch(/Biggest savings/)
+    expect(demo.stdout).toMatch(/KIND_NOT_ANALYZED: 2 rds-instance resources/)
+    expect(demo.stdout).not.toMatch(/\u001b\[/) // no colour when not a TTY
+    expect(demo.stderr).toMatch(/headroom analyze --format md/)
+    expect(existsSync(join(tmp.dir, '.headroom', 'headroom.duckdb'))).toBe(true)
+  })
+
+  it('a second demo adds nothing', async () => {
+    const again = await runCli(['demo', '--format', 'csv'], { cwd: tmp.dir })
+    expect(again.code).toBe(0)
+    expect(again.stderr).toMatch(/imported 0 samples \(1,641,120 already stored\)/)
+    expect(again.stdout.split('\n')[0]).toMatch(/^resource_id,kind,region,analyzer,finding/)
+  })
+
+  it('analyze --format json validates against the checked-in JSON Schema', async () => {
+    const r = await runCli(['analyze', '--format', 'json'], { cwd: tmp.dir })
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout) as { schemaVersion: number; recommendations: unknown[]; summary: { analyzed: number } }
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8')) as object
+    const validate = new Ajv2020({ strict: false }).compile(schema)
+    expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    expect(report.schemaVersion).toBe(1)
+    expect(report.summary.analyzed).toBe(108)
+    expect(r.stderr).toBe('')
+  })
+
+  it('--out writes the file and --fail-on sets exit code 4', async () => {
+    const r = await runCli(['analyze', '--format', 'md', '--out', 'report.md', '--fail-on', 'underprovisioned'], { cwd: tmp.dir })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toMatch(/--fail-on: \d+ recommendation\(s\) with finding Underprovisioned/)
+    expect(readFileSync(join(tmp.dir, 'report.md'), 'utf8')).toMatch(/^# headroom report/)
+    expect((await runCli(['analyze', '--fail-on', 'insufficientdata', '--format', 'csv'], { cwd: tmp.dir })).code).toBe(0)
+    const bad = await runCli(['analyze', '--fail-on', 'sometimes'], { cwd: tmp.dir })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--fail-on 'sometimes' is neither a finding nor a risk level/)
+  })
+
+  it('options change the sizing: p90 with 0% headroom saves more than max with 30%', async () => {
+    const lo = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'max', '--headroom', '30'], { cwd: tmp.dir })).stdout) as { summary: { monthlySavings: number } }
+    const hi = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'p90', '--headroom', '0'], { cwd: tmp.dir })).stdout) as { summary: { monthlySavings: number } }
+    expect(hi.summary.monthlySavings).toBeGreaterThan(lo.summary.monthlySavings)
+  })
+})
+
+describe('collect file and errors', () => {
+  it('bad input: exit 2, names file, row, column, the fix, and writes nothing', async () => {
+    const f = tmp.file('bad.csv', csv('resource_id,metric,timestamp,value', ['i-1,cpu.utilization,2024-01-01T00:00:00Z,10', 'i-1,cpu.utilization,2024-01-01T00:05:00Z,ten']))
+    const r = await runCli(['collect', 'file', 'bad.csv', '-w', 'ws-bad'], { cwd: tmp.dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`headroom: error: ${f}, row 2, column 'value': value 'ten' is not a number`)
+    expect(r.stderr).toMatch(/fix: Write plain decimal numbers/)
+    expect(r.stderr).toMatch(/nothing was written/)
+    expect(r.stdout).toBe('')
+  })
+
+  it('good input imports, status shows it, and analyze explains missing instance types', async () => {
+    tmp.file('ok.csv', csv('resource_id,metric,timestamp,value,stat', Array.from({ length: 500 }, (_, i) => `i-ok,cpu.utilization,${new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString()},${(i % 50) + 1},max`)))
+    const r = await runCli(['collect', 'file', 'ok.csv', '-w', 'ws-ok'], { cwd: tmp.dir })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/imported 500 new samples \(0 already stored\), 0 resources from manifests, 1 created from samples/)
+    expect(r.stderr).toMatch(/add them to a resources manifest/)
+    const s = await runCli(['status', '-w', 'ws-ok'], { cwd: tmp.dir })
+    expect(s.stdout).toMatch(/resources 1 \(ec2-instance 1\)/)
+    expect(s.stdout).toMatch(/samples {3}500 in 1 series, 2024-01-01 00:00 to 2024-01-02 17:35 UTC/)
+    const a = await runCli(['analyze', '-w', 'ws-ok'], { cwd: tmp.dir })
+    expect(a.code).toBe(0)
+    expect(a.stdout).toMatch(/i-ok: Instance type unknown: add instance_type/)
+  })
+
+  it('analyze without a workspace: exit 3 with what to run first', async () => {
+    const r = await runCli(['analyze', '-w', 'nowhere'], { cwd: tmp.dir })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/No workspace at .*nowhere/)
+    expect(r.stderr).toMatch(/headroom demo/)
+  })
+
+  it('a workspace locked by another process: exit 3, says to wait', async () => {
+    await runCli(['collect', 'file', 'ok.csv', '-w', 'ws-lock'], { cwd: tmp.dir })
+    const holder = spawn(process.execPath, ['-e', `const {DuckDBInstance}=await import('@duckdb/node-api');await DuckDBInstance.create(${JSON.stringify(join(tmp.dir, 'ws-lock', 'headroom.duckdb'))});console.log('held');setTimeout(()=>{},60000)`, '--input-type=module'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    await new Promise<void>((res) => holder.stdout.on('data', () => res()))
+    try {
+      const r = await runCli(['collect', 'file', 'ok.csv', '-w', 'ws-lock'], { cwd: tmp.dir })
+      expect(r.code).toBe(3)
+      expect(r.stderr).toMatch(/in use by another headroom process/)
+      expect(r.stderr).toMatch(/fix: Wait for the other command/)
+    } finally {
+      holder.kill()
+    }
+  })
+
+  it('usage errors exit 2; --version and exit-codes print', async () => {
+    const u = await runCli(['analyze', '--frobnicate'], { cwd: tmp.dir })
+    expect(u.code).toBe(2)
+    expect(u.stderr).toMatch(/unknown option '--frobnicate'/)
+    expect((await runCli(['analyze', '--headroom', 'lots'], { cwd: tmp.dir })).stderr).toMatch(/--headroom 'lots' is not a number between 0 and 100/)
+    const v = await runCli(['--version'], { cwd: tmp.dir })
+    expect([v.code, v.stdout.trim()]).toEqual([0, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version])
+    const e = await runCli(['exit-codes'], { cwd: tmp.dir })
+    expect(e.stdout).toMatch(/^4 {2}GATE/m)
+  })
+})
+
+describe('headroom catalog', () => {
+  it('filters, sorts by price and prints JSON', async () => {
+    const r = await runCli(['catalog', '--vcpus', '2', '--memory', '8+', '--arch', 'arm64', '--json'], { cwd: tmp.dir })
+    expect(r.code).toBe(0)
+    const rows = JSON.parse(r.stdout) as { name: string; vcpus: number; memoryGiB: number; architectures: string[]; pricePerHour: number }[]
+    expect(rows.length).toBeGreaterThan(5)
+    for (const x of rows) expect([x.vcpus, x.memoryGiB >= 8, x.architectures.includes('arm64')]).toEqual([2, true, true])
+    expect(rows.map((x) => x.pricePerHour)).toEqual(rows.map((x) => x.pricePerHour).sort((a, b) => a - b))
+    const t = await runCli(['catalog', '--family', 'm7g', '--max-price', '0.1'], { cwd: tmp.dir })
+    expect(t.stdout).toMatch(/^m7g\.medium +1 +4 +arm64/m)
+    expect(t.stderr).toMatch(/2 of 2 types in us-east-1, cheapest first/)
+    expect((await runCli(['catalog', '--vcpus', 'many'], { cwd: tmp.dir })).code).toBe(2)
+  })
+})
