@@ -1,6 +1,6 @@
 /**
  * Builds data/catalog/ec2.json from ../shared/data/aws-catalog (Apache-2.0 sources: moto, Karpenter, ManageIQ).
- * Run: npx tsx scripts/build-catalog.ts [SHARED_DATA_DIR]. Never edit the output by hand.
+ * Run: npx tsx scripts/build-catalog.ts [SHARED_DATA_DIR] [OUT_FILE]. Never edit the output by hand.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
@@ -105,6 +105,6 @@ const file: CatalogFile = {
   regions,
   types,
 }
-const out = join(import.meta.dirname, '../data/catalog/ec2.json')
+const out = resolve(process.argv[3] ?? join(import.meta.dirname, '../data/catalog/ec2.json'))
 writeFileSync(out, JSON.stringify(file) + '\n')
 console.log(`wrote ${out}: ${types.length} types, ${regions.length} regions; skipped ${skipped} rows without specs`)

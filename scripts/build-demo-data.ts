@@ -1,7 +1,7 @@
 /**
  * Derives data/demo/{samples.parquet,resources.json} from the bundled real traces in data/traces, in
  * headroom's documented file format (docs/file-format.md), so `headroom demo` imports them through the same
- * `collect file` path a user's export takes. Run: npx tsx scripts/build-demo-data.ts
+ * `collect file` path a user's export takes. Run: npx tsx scripts/build-demo-data.ts [OUT_DIR]
  */
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,7 +11,7 @@ import { assignType, AZURE_ANCHOR_ISO, DEMO_EC2_TYPES, DEMO_RDS_CLASSES } from '
 
 const root = join(import.meta.dirname, '..')
 const traces = join(root, 'data/traces')
-const out = join(root, 'data/demo')
+const out = process.argv[2] ?? join(root, 'data/demo')
 const db = await DuckDBInstance.create(':memory:')
 const c = await db.connect()
 await c.run("SET TimeZone = 'UTC'")
