@@ -105,6 +105,8 @@ export function summarize(resources: number, recs: readonly Recommendation[]): R
       bestByResource.set(r.resource.id, Math.max(bestByResource.get(r.resource.id) ?? 0, r.estimatedMonthlySavings))
   const savings = [...bestByResource.values()].reduce((a, b) => a + b, 0)
   const r2 = (x: number) => Math.round(x * 100) / 100
+  const ordered = <T extends string>(counts: Record<string, number>, order: readonly T[]) =>
+    Object.fromEntries(order.filter((k) => counts[k] !== undefined).map((k) => [k, counts[k]!]))
   return {
     resources,
     analyzed,
@@ -113,8 +115,8 @@ export function summarize(resources: number, recs: readonly Recommendation[]): R
     monthlySavings: r2(savings),
     upsizingMonthlyCost: r2(upsizing),
     unpricedResources: unpriced,
-    byFinding,
-    byRisk,
+    byFinding: ordered(byFinding, FINDING_ORDER),
+    byRisk: ordered(byRisk, ['High', 'Medium', 'Low', 'VeryLow', 'Unknown']),
   }
 }
 

@@ -23,11 +23,11 @@ export async function runCollectFile(workspace: string, paths: string[], opts: F
   try {
     const r = await importFiles(store, paths, { ...opts, ...catalogChecks(workspace) })
     const secs = ((effects.now() - started) / 1000).toFixed(1)
-    for (const f of r.files) effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${f.rows.toLocaleString('en-US')} ${f.type === 'samples' ? 'rows' : 'resources'})\n`)
+    for (const f of r.files) effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${plural(f.rows, f.type === 'samples' ? 'row' : 'resource')})\n`)
     const m = r.merge
     effects.stdout.write(
-      `imported ${m.rowsAdded.toLocaleString('en-US')} new samples (${m.alreadyStored.toLocaleString('en-US')} already stored), ` +
-        `${r.resourcesUpserted} resources from manifests, ${m.resourcesCreated} created from samples, in ${secs} s into ${store.path}\n`,
+      `imported ${plural(m.rowsAdded, 'new sample')} (${m.alreadyStored.toLocaleString('en-US')} already stored), ` +
+        `${plural(r.resourcesUpserted, 'resource')} from manifests, ${m.resourcesCreated} created from samples, in ${secs} s into ${store.path}\n`,
     )
     if (m.conflicting > 0)
       effects.stderr.write(`warning: ${m.conflicting} samples differ from the values already stored for the same time; the stored values were kept.\n`)
@@ -37,6 +37,8 @@ export async function runCollectFile(workspace: string, paths: string[], opts: F
     store.close()
   }
 }
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
 
 export async function runStatus(workspace: string, effects: Effects): Promise<void> {
   const store = await DuckDbStore.open(workspace, { readOnly: true })
