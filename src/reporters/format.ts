@@ -29,8 +29,4 @@ export function table(rows: readonly (readonly string[])[], align: readonly ('l'
     .join('\n')
 }
 
-export function windowDays(r: Recommendation): string {
-  return `${((r.window.end - r.window.start) / 86_400_000).toFixed(0)} d`
-}
-
 export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)

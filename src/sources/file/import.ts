@@ -232,7 +232,7 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
   let agg: Row[]
   try {
     agg = await store.all(`SELECT count(*)::BIGINT AS n, min(epoch_ms(ts) // (period_s * 1000)) AS min_slot, max(epoch_ms(ts) // (period_s * 1000)) AS max_slot,
-      arg_min(p, rn) AS first_check, min(rn) FILTER (WHERE p IS NOT NULL) AS first_row, count(p)::BIGINT AS bad
+      min(rn) FILTER (WHERE p IS NOT NULL) AS first_row, count(p)::BIGINT AS bad
       FROM (SELECT rn, ts, period_s, ${problem} AS p FROM ${view}_raw)`)
   } catch (cause) {
     throw new InputError({ file: path }, `cannot be read: ${firstLine(cause)}`, 'Check that the file is complete (not truncated) and is valid CSV/Parquet.')
@@ -245,9 +245,8 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
     const firstRow = Number(a.first_row)
     const row = (await store.all(`SELECT *, ${problem} AS p FROM ${view}_raw WHERE rn = ${firstRow} LIMIT 1`))[0] ?? {}
     const check = checks[Number(row.p)]!
-    const first = { rn: firstRow }
-    const more = bad > 1 ? ` (${bad - 1} more problem${bad > 2 ? 's' : ''} in this file)` : ''
-    throw new InputError({ file: path, row: first.rn, column: check.column, value: text(row[check.raw]) }, check.problem(row) + more, check.hint)
+    const more = bad > 1 ? ` (${bad - 1} more row${bad > 2 ? 's' : ''} with problems in this file)` : ''
+    throw new InputError({ file: path, row: firstRow, column: check.column, value: text(row[check.raw]) }, check.problem(row) + more, check.hint)
   }
   await store.run(`CREATE OR REPLACE TEMP VIEW ${view} AS
     SELECT rn, resource_id, metric_id::SMALLINT AS metric_id, stat_id::UTINYINT AS stat_id, period_s, ts,

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
@@ -7,7 +7,6 @@ import type { ResourceKind, ResourceRef } from '../../core/report.js'
 import { QUANTILE_LEVELS, type DailyUsage, type MetricReader, type MetricUsage, type UsageQuery, type UsageSummary } from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
-export const DEFAULT_WORKSPACE = '.headroom'
 export const STORE_FILE = 'headroom.duckdb'
 
 export type SqlValue = string | number | boolean | null
@@ -366,8 +365,4 @@ function rowToResource(row: Row): ResourceRef {
     attributes: JSON.parse(text(row.attributes) || '{}') as Record<string, string | number>,
     tags: JSON.parse(text(row.tags) || '{}') as Record<string, string>,
   }
-}
-
-export function workspaceStorePath(workspaceDir: string): string {
-  return join(workspaceDir, STORE_FILE)
 }
