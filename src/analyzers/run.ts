@@ -41,7 +41,9 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
     if (!handled) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
   }
   for (const [kind, n] of unanalyzedKinds)
-    issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no analyzer yet${KIND_PLANNED[kind] ? ` (${KIND_PLANNED[kind]} is planned)` : ''}; they are stored and left out of this report.` })
+    if (kind === 'asg')
+      issues.push({ code: 'ASG_SIMULATE', severity: 'info', message: `${n} Auto Scaling group${n > 1 ? 's have' : ' has'} stored load: replay it against scaling policies with \`headroom simulate scaling --group <id> --search\`.` })
+    else issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no analyzer yet${KIND_PLANNED[kind] ? ` (${KIND_PLANNED[kind]} is planned)` : ''}; they are stored and left out of this report.` })
   recommendations.sort(compareRecommendations)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -58,6 +60,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
     },
     summary: summarize(usages.length, recommendations),
     recommendations,
+    simulations: [],
     issues,
   }
 }

@@ -11,6 +11,7 @@ export const METRICS = {
   'ebs.write.ops_per_s': { unit: 'count/s', bounded: false, description: 'EBS write operations per second (EBSWriteOps / period)' },
   'ebs.read.bytes_per_s': { unit: 'bytes/s', bounded: false, description: 'EBS bytes read per second (EBSReadBytes / period)' },
   'ebs.write.bytes_per_s': { unit: 'bytes/s', bounded: false, description: 'EBS bytes written per second (EBSWriteBytes / period)' },
+  'lb.requests_per_s': { unit: 'count/s', bounded: false, description: 'Load balancer requests per second (ALB/ELB RequestCount / period)' },
 } as const
 
 export type MetricName = keyof typeof METRICS
@@ -33,6 +34,7 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   EBSWriteOps: { metric: 'ebs.write.ops_per_s', perPeriod: true },
   EBSReadBytes: { metric: 'ebs.read.bytes_per_s', perPeriod: true },
   EBSWriteBytes: { metric: 'ebs.write.bytes_per_s', perPeriod: true },
+  RequestCount: { metric: 'lb.requests_per_s', perPeriod: true },
 }
 
 export const STATISTICS = ['max', 'avg', 'min', 'sum', 'p50', 'p90', 'p95', 'p99'] as const

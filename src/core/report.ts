@@ -93,6 +93,47 @@ export const RecommendationSchema = z.object({
 })
 export type Recommendation = z.infer<typeof RecommendationSchema>
 
+export const ScalingOutcomeSchema = z.object({
+  policySet: z.string(),
+  description: z.string(),
+  instanceHours: z.number(),
+  cost: z.number().nullable().describe('USD on demand over the window; null when a type is unpriced'),
+  breachMinutes: z.number().int().describe('Minutes in which demand exceeded serving capacity at the utilization limit'),
+  peakUtilizationPct: z.number(),
+  peakDemandPct: z.number().describe('Highest demand as % of serving capacity; over 100 means overloaded'),
+  scalingActions: z.number().int(),
+  minInstances: z.number().int(),
+  maxInstances: z.number().int(),
+  timeline: z
+    .object({ startMs: z.number(), stepSec: z.number(), desired: z.array(z.number()), serving: z.array(z.number()), demand: z.array(z.number()), utilizationPct: z.array(z.number()) })
+    .optional(),
+})
+export type ScalingOutcome = z.infer<typeof ScalingOutcomeSchema>
+
+export const SimulationResultSchema = z.object({
+  kind: z.literal('autoscaling'),
+  group: z.string(),
+  window: WindowSchema,
+  demandSource: z.string().describe('How the load was derived from the stored series'),
+  instanceTypes: z.array(z.string()),
+  launchDelaySec: z.number(),
+  utilizationLimitPct: z.number(),
+  outcomes: z.array(ScalingOutcomeSchema).describe('The current policy first (when given), then the candidates of a search, cheapest first'),
+  current: z.string().nullable(),
+  search: z
+    .object({
+      evaluated: z.number().int(),
+      pareto: z.array(z.string()).describe('Policy sets on the cost / breach-minutes Pareto front, cheapest first'),
+      cheapestZeroBreach: z.string().nullable(),
+      monthlySavingsVsCurrent: z.number().nullable().describe('USD per 730 h of the cheapest zero-breach set vs the current policy'),
+    })
+    .optional(),
+  evidence: z.array(EvidenceSchema),
+  bestPractices: z.array(z.string()),
+  summary: z.string(),
+})
+export type SimulationResult = z.infer<typeof SimulationResultSchema>
+
 export const IssueSchema = z.object({
   code: z.string(),
   severity: z.enum(['info', 'warning', 'error']),
@@ -122,6 +163,7 @@ export const ReportSchema = z.object({
     byRisk: z.record(z.string(), z.number().int()),
   }),
   recommendations: z.array(RecommendationSchema),
+  simulations: z.array(SimulationResultSchema),
   issues: z.array(IssueSchema),
 })
 export type Report = z.infer<typeof ReportSchema>

@@ -83,6 +83,11 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM samples GROUP BY ALL;
     `,
   },
+  {
+    version: 3,
+    name: 'load balancer request metric',
+    sql: `INSERT INTO metrics VALUES (9, 'lb.requests_per_s');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -256,6 +256,46 @@ export class DuckDbStore implements MetricReader {
     }
   }
 
+  /**
+   * The stored load of an Auto Scaling group over a window: the group's own series when it has one (e.g. the
+   * ASG's average CPUUtilization on a resource whose id is the group name), otherwise each member's series
+   * (resources tagged aws:autoscaling:groupName = group, or with attribute asg = group). Averages are preferred
+   * over maxima: load is what the group serves on average within each period.
+   */
+  async groupLoad(q: { group: string; metric: MetricName; lookbackDays: number; asOf?: number }): Promise<GroupLoad | undefined> {
+    const m = metricId(q.metric)
+    const members = await this.all(`SELECT r.key, r.id, r.provider, r.kind, r.region, r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags,
+        r.id = $g AS is_group
+      FROM resources r
+      WHERE (r.id = $g OR json_extract_string(r.tags, '$."aws:autoscaling:groupName"') = $g OR json_extract_string(r.attributes, '$.asg') = $g)
+        AND EXISTS (SELECT 1 FROM series s WHERE s.resource_key = r.key AND s.metric_id = ${m})
+      ORDER BY r.id`, { g: q.group })
+    if (members.length === 0) return undefined
+    const own = members.find((r) => r.is_group === true)
+    const chosen = own ? [own] : members.filter((r) => r.is_group !== true)
+    const keys = chosen.map((r) => Number(r.key)).join(', ')
+    const stat = Number((await this.all(`SELECT CASE WHEN bool_or(stat_id = ${statId('avg')}) THEN ${statId('avg')} ELSE min(stat_id) END AS s
+      FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m}`))[0]?.s)
+    const end = q.asOf === undefined
+      ? Number((await this.all(`SELECT epoch_ms(max(last_ts))::DOUBLE AS e FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}`))[0]?.e)
+      : q.asOf
+    const start = end - q.lookbackDays * 86_400_000
+    const rows = await this.all(`SELECT resource_key AS key, epoch_ms(ts)::DOUBLE AS t, value, period_s AS p FROM samples
+      WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}
+        AND ts > make_timestamp(${Math.round(start)}::BIGINT * 1000) AND ts <= make_timestamp(${Math.round(end)}::BIGINT * 1000)
+      ORDER BY resource_key, ts`)
+    const byKey = new Map(chosen.map((r) => [Number(r.key), rowToResource(r)]))
+    return {
+      source: own ? 'group' : 'members',
+      stat: STATISTICS[stat - 1] ?? 'avg',
+      window: { start, end },
+      series: [...byKey.entries()].map(([key, resource]) => {
+        const pts = rows.filter((r) => Number(r.key) === key)
+        return { resource, ts: Float64Array.from(pts, (r) => Number(r.t)), values: Float64Array.from(pts, (r) => Number(r.value)), periodSec: Number(pts[0]?.p ?? 300) }
+      }),
+    }
+  }
+
   async counts(): Promise<{ resources: number; samples: number; series: number; imports: number }> {
     const r = await this.all(`SELECT (SELECT count(*) FROM resources) AS resources, (SELECT count(*) FROM samples) AS samples,
       (SELECT count(*) FROM series) AS series, (SELECT count(*) FROM imports) AS imports`)
@@ -349,6 +389,13 @@ export class DuckDbStore implements MetricReader {
 const PROFILE = process.env.HEADROOM_PROFILE === '1'
 function profileLine(t: number, sql: string): void {
   process.stderr.write(`[sql ${((performance.now() - t) / 1000).toFixed(3)} s] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`)
+}
+
+export interface GroupLoad {
+  source: 'group' | 'members'
+  stat: Statistic
+  window: { start: number; end: number }
+  series: { resource: ResourceRef; ts: Float64Array; values: Float64Array; periodSec: number }[]
 }
 
 export function sqlString(s: string): string {
