@@ -7,7 +7,7 @@ import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { text } from '../src/store/duckdb/store.js'
-import { assignType, AZURE_ANCHOR_ISO, DEMO_EC2_TYPES, DEMO_RDS_CLASSES } from '../src/demo/assign.js'
+import { assignType, AZURE_ANCHOR_ISO, DEMO_ASG_ATTRIBUTES, DEMO_ASG_ID, DEMO_EC2_TYPES, DEMO_RDS_CLASSES } from '../src/demo/assign.js'
 
 const root = join(import.meta.dirname, '..')
 const traces = join(root, 'data/traces')
@@ -30,6 +30,8 @@ await c.run(`COPY (
       unnest([avg_cpu_pct, max_cpu_pct]) AS value, 'percent' AS unit, unnest(['avg', 'max']) AS stat, 300::INTEGER AS period
     FROM read_csv('${azure}', header = true, columns = {'vm_id': 'VARCHAR', 'offset_s': 'BIGINT', 'avg_cpu_pct': 'DOUBLE', 'max_cpu_pct': 'DOUBLE'})
     UNION ALL ${nabSelects.join(' UNION ALL ')}
+    UNION ALL SELECT '${DEMO_ASG_ID}' AS resource_id, 'cpu.utilization' AS metric, "timestamp", value, 'percent' AS unit, 'avg' AS stat, 300::INTEGER AS period
+      FROM read_csv('${join(traces, 'nab', 'cpu_utilization_asg_misconfiguration.csv')}', header = true, columns = {'timestamp': 'TIMESTAMP', 'value': 'DOUBLE'})
   ) ORDER BY resource_id, stat, "timestamp"
 ) TO '${join(out, 'samples.parquet')}' (FORMAT PARQUET, COMPRESSION ZSTD)`)
 
@@ -46,6 +48,7 @@ const resources = [
       ? { id, kind: 'ec2-instance', region: 'us-east-1', instanceType: assignType(id, DEMO_EC2_TYPES), tags: { dataset: 'numenta-nab', licence: 'MIT' } }
       : { id, kind: 'rds-instance', region: 'us-east-1', instanceType: assignType(id, DEMO_RDS_CLASSES), tags: { dataset: 'numenta-nab', licence: 'MIT' } }
   }),
+  { id: DEMO_ASG_ID, kind: 'asg', region: 'us-east-1', instanceType: 'm5.large', tags: { dataset: 'numenta-nab', licence: 'MIT' }, attributes: DEMO_ASG_ATTRIBUTES },
 ]
 writeFileSync(join(out, 'resources.json'), JSON.stringify({ resources }, null, 2) + '\n')
 const n = (await c.runAndReadAll(`SELECT count(*)::INT AS n FROM '${join(out, 'samples.parquet')}'`)).getRowObjectsJson()[0]

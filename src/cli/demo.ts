@@ -6,6 +6,16 @@ import { catalogChecks } from './collect.js'
 
 const DEMO_DIR = fileURLToPath(new URL('../../data/demo/', import.meta.url))
 
+/** The demo's scaling section: the NAB Auto Scaling group against the issue's CloudFormation policy, plus a search. */
+export async function runDemoScaling(workspace: string, effects: Effects, color: boolean): Promise<void> {
+  const { runSimulateScaling } = await import('./simulate.js')
+  const { DEMO_ASG_ID } = await import('../demo/assign.js')
+  await runSimulateScaling(
+    { workspace, group: DEMO_ASG_ID, policyFiles: [`${DEMO_DIR}asg-policy.json`], search: true, launchDelaySec: 300, metric: 'cpu.utilization', limitPct: 100, days: 14, timeline: false, format: 'terminal', failOnBreach: false, color },
+    effects,
+  )
+}
+
 /** Imports the bundled real traces into the workspace (idempotent: a second run adds nothing). */
 export async function runDemo(workspace: string, effects: Effects): Promise<void> {
   const started = effects.now()

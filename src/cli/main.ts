@@ -10,6 +10,7 @@ import { PERCENTILES, type Percentile } from '../analyzers/ec2-rightsize/index.j
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
 import { parseDate, parseNumber, parsePercent, parseRange } from './parse.js'
 
+const DEMO_DIR_HINT = 'node_modules/headroom/data/demo'
 const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .headroom, or $HEADROOM_WORKSPACE)'
 
 interface AnalyzeFlags {
@@ -75,10 +76,15 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     const ws = workspaceOf(flags.workspace)
     await runDemo(ws, effects)
     code = await runAnalyzeCommand(flags, effects, ws)
-    if (flags.format === 'terminal' && !flags.out)
+    if (flags.format === 'terminal' && !flags.out) {
+      const { runDemoScaling } = await import('./demo.js')
+      effects.stdout.write('\n')
+      await runDemoScaling(ws, effects, flags.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR)
       effects.stderr.write(
-        `\nThe workspace ${ws} is ready. Try:\n  npx headroom analyze --format md --out report.md\n  npx headroom analyze --percentile max --headroom 30\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n`,
+        `\nThe workspace ${ws} is ready. Try:\n  npx headroom analyze --format md --out report.md\n  npx headroom analyze --percentile max --headroom 30\n` +
+          `  npx headroom simulate scaling --group nab-asg-misconfiguration --policy-file ${join(DEMO_DIR_HINT, 'asg-policy.json')} --search\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n`,
       )
+    }
   })
 
   const collect = program.command('collect').description('Fill the workspace store from a source')
@@ -131,6 +137,63 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           currentGenerationOnly: !flags.allGenerations,
         },
         { json: flags.json === true, limit: parseNumber('--limit', str('limit') ?? '25', { min: 1, integer: true }), overlay: join(workspaceOf(str('workspace')), 'catalog', 'ec2.json') },
+        effects,
+      )
+    })
+
+  const simulate = program.command('simulate').description('What-if simulations over the stored load')
+  simulate
+    .command('scaling')
+    .description('Replay a group\'s recorded load against its scaling policies (and a search grid); see docs/simulate.md')
+    .requiredOption('-g, --group <name>', 'the Auto Scaling group: a stored resource with this id, or members tagged aws:autoscaling:groupName')
+    .option('-p, --policy-file <file>', 'CloudFormation template (JSON/YAML), describe-policies or describe-alarms JSON, or {"policies": [...]}; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--search', 'also evaluate a grid of target tracking and step policies and report the Pareto front')
+    .option('--instance-type <type>', 'instance type of the group (default: from the manifest)')
+    .option('--region <region>', 'region for prices (default: the group\'s, else us-east-1)')
+    .option('--launch-delay <seconds>', 'boot + warm-up: seconds until a new instance serves load', '300')
+    .option('--min <n>', 'min size (default: template, then manifest)')
+    .option('--max <n>', 'max size (default: template, then manifest)')
+    .option('--desired <n>', 'desired capacity at the start (default: template, then manifest, then min)')
+    .option('--recorded-instances <n>', 'instances that produced a group-average CPU series (turns the average into load)')
+    .option('--metric <metric>', 'the load metric', 'cpu.utilization')
+    .option('--per-instance-capacity <n>', 'load one instance serves at 100% per minute (needed for non-CPU metrics)')
+    .option('--limit <pct>', 'utilization limit: minutes with demand above serving capacity x limit are breach minutes', '100')
+    .option('--days <n>', 'days of load before the latest sample', '14')
+    .option('--as-of <date>', 'end of the window (default: the latest sample)')
+    .option('--timeline', 'include per-minute timelines (current and cheapest zero-breach) in JSON')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'json', 'md']).default('terminal'))
+    .option('-o, --out <file>', 'write the report to a file')
+    .option('--fail-on-breach', 'exit 4 when the current policy has breach minutes')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .option('--no-color', 'no ANSI colours')
+    .action(async (f: Record<string, string | boolean | string[] | undefined>) => {
+      const { runSimulateScaling } = await import('./simulate.js')
+      const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
+      const int = (k: string, flag: string, min = 0) => (s(k) === undefined ? undefined : parseNumber(flag, s(k)!, { min, integer: true }))
+      code = await runSimulateScaling(
+        {
+          workspace: workspaceOf(s('workspace')),
+          group: s('group')!,
+          policyFiles: ((f.policyFile as string[] | undefined) ?? []).map((p) => resolve(effects.cwd, p)),
+          search: f.search === true,
+          ...(s('instanceType') ? { instanceType: s('instanceType') } : {}),
+          ...(s('region') ? { region: s('region') } : {}),
+          launchDelaySec: parseNumber('--launch-delay', s('launchDelay') ?? '300', { min: 0, max: 7200 }),
+          ...(int('min', '--min') === undefined ? {} : { minSize: int('min', '--min') }),
+          ...(int('max', '--max', 1) === undefined ? {} : { maxSize: int('max', '--max', 1) }),
+          ...(int('desired', '--desired') === undefined ? {} : { desiredCapacity: int('desired', '--desired') }),
+          ...(int('recordedInstances', '--recorded-instances', 1) === undefined ? {} : { recordedInstances: int('recordedInstances', '--recorded-instances', 1) }),
+          metric: s('metric') ?? 'cpu.utilization',
+          ...(s('perInstanceCapacity') ? { perInstanceCapacity: parseNumber('--per-instance-capacity', s('perInstanceCapacity')!, { min: 0 }) } : {}),
+          limitPct: parseNumber('--limit', (s('limit') ?? '100').replace(/%$/, ''), { min: 1, max: 100 }),
+          days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 400 }),
+          ...(s('asOf') ? { asOf: parseDate('--as-of', s('asOf')!) } : {}),
+          timeline: f.timeline === true,
+          format: (s('format') ?? 'terminal') as ReportFormat,
+          ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}),
+          failOnBreach: f.failOnBreach === true,
+          color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
+        },
         effects,
       )
     })

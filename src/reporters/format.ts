@@ -1,4 +1,4 @@
-import type { Issue, Recommendation } from '../core/report.js'
+import type { Issue, Recommendation, SimulationResult } from '../core/report.js'
 
 export const usd = (x: number | null | undefined): string =>
   x === null || x === undefined ? 'n/a' : `${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
@@ -30,3 +30,19 @@ export function table(rows: readonly (readonly string[])[], align: readonly ('l'
 }
 
 export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+/** Rows describing each simulated policy set (shared by the terminal and Markdown renderers). */
+export function scalingRows(sim: SimulationResult): string[][] {
+  const pareto = new Set(sim.search?.pareto ?? [])
+  return sim.outcomes.map((o) => [
+    o.policySet + (o.policySet === sim.search?.cheapestZeroBreach ? ' *' : pareto.has(o.policySet) ? ' +' : ''),
+    o.description,
+    usd(o.cost),
+    o.instanceHours.toFixed(1),
+    String(o.breachMinutes),
+    `${o.peakUtilizationPct.toFixed(0)}%`,
+    String(o.scalingActions),
+    `${o.minInstances}-${o.maxInstances}`,
+  ])
+}
+export const SCALING_HEADER = ['POLICY SET', 'POLICIES', 'COST', 'INST-H', 'BREACH MIN', 'PEAK UTIL', 'ACTIONS', 'INSTANCES']

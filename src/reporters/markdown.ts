@@ -1,9 +1,27 @@
 import type { DimensionAssessment, Report } from '../core/report.js'
-import { currentType, groupIssues, isoDay, pct, topType, usd } from './format.js'
+import { currentType, groupIssues, isoDay, pct, scalingRows, SCALING_HEADER, topType, usd } from './format.js'
 
 const esc = (s: string) => s.replace(/\|/g, '\\|')
 const mdTable = (head: readonly string[], rows: readonly (readonly string[])[]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n')
+
+function renderSimulationsOnly(report: Report, out: string[]): string {
+  out.push(`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}.`, '')
+  out.push(...simulationSections(report))
+  return out.join('\n')
+}
+
+function simulationSections(report: Report): string[] {
+  const out: string[] = []
+  for (const sim of report.simulations) {
+    out.push(`## Scaling what-if: ${sim.group}`, '')
+    out.push(`${sim.instanceTypes.join(', ')}, launch delay ${sim.launchDelaySec} s, utilization limit ${sim.utilizationLimitPct}%, ${isoDay(sim.window.start)} to ${isoDay(sim.window.end)}. Load: ${sim.demandSource}. Best practices: ${sim.bestPractices.join(', ')}.`, '')
+    out.push(mdTable(SCALING_HEADER, scalingRows(sim)), '')
+    if (sim.search) out.push(`\\* cheapest with zero breach minutes; + on the cost / breach-minutes Pareto front; ${sim.search.evaluated} candidates evaluated.`, '')
+    out.push(sim.summary, '')
+  }
+  return out
+}
 
 function dimCell(d: DimensionAssessment): string {
   if (!d.measured) return `${d.dimension}: not measured`
@@ -17,6 +35,7 @@ export function renderMarkdown(report: Report): string {
   const o = report.meta.options
   const out: string[] = []
   out.push(`# headroom report`, '')
+  if (report.recommendations.length === 0 && report.simulations.length > 0) return renderSimulationsOnly(report, out)
   out.push(`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}. Sizing: ${String(o.percentile)} of 5-minute maxima with ${String(o.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(o.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window. Prices: on-demand Linux, 730 h/month.`, '')
   out.push('## Summary', '')
   out.push(mdTable(['', 'USD / month'], [
@@ -44,6 +63,7 @@ export function renderMarkdown(report: Report): string {
     if (r.evidence.length)
       out.push(mdTable(['Evidence', 'Statistic', 'Value', 'Samples'], r.evidence.map((e) => [e.metric, e.stat, `${e.value} ${e.unit}`, String(e.samples)])), '')
   }
+  out.push(...simulationSections(report))
   const groups = groupIssues(report.issues)
   if (groups.length) {
     out.push('## Notes', '')

@@ -1,5 +1,5 @@
 import type { Report } from '../core/report.js'
-import { currentType, groupIssues, table, topType, usd } from './format.js'
+import { currentType, groupIssues, isoDay, scalingRows, SCALING_HEADER, table, topType, usd } from './format.js'
 
 export interface RenderOptions {
   /** Rows per table in the terminal summary. */
@@ -15,6 +15,7 @@ const RISKS = ['VeryLow', 'Low', 'Medium', 'High']
 export function renderTerminal(report: Report, opts: RenderOptions = {}): string {
   const top = opts.top ?? 10
   const c = colours(opts.color ?? false)
+  if (report.recommendations.length === 0 && report.simulations.length > 0) return renderSimulations(report, c)
   const s = report.summary
   const o = report.meta.options
   const lines: string[] = []
@@ -66,7 +67,22 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
     lines.push('', c.bold('Notes'))
     for (const g of groups) lines.push(`  ${g.count > 1 ? `${g.count} x ` : ''}${g.code}: ${g.count > 1 ? `e.g. ${g.example}` : g.example}`)
   }
+  if (report.simulations.length > 0) lines.push('', renderSimulations(report, c).trimEnd())
   return lines.join('\n') + '\n'
+}
+
+function renderSimulations(report: Report, c: ReturnType<typeof colours>): string {
+  const lines: string[] = []
+  for (const sim of report.simulations) {
+    lines.push(c.bold(`Scaling what-if: group ${sim.group} (${sim.instanceTypes.join(', ')}, launch delay ${sim.launchDelaySec} s, utilization limit ${sim.utilizationLimitPct}%)`))
+    lines.push(c.dim(`${isoDay(sim.window.start)} to ${isoDay(sim.window.end)}; load: ${sim.demandSource}`))
+    lines.push('', table([SCALING_HEADER, ...scalingRows(sim)], ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r']))
+    if (sim.search) lines.push(c.dim(`* cheapest with zero breach minutes, + on the cost / breach-minutes Pareto front (${sim.search.evaluated} candidates evaluated)`))
+    lines.push('', sim.summary)
+    for (const e of sim.evidence.filter((x) => x.stat.startsWith('minutes without') || x.stat.startsWith('samples at') || x.note?.startsWith('no averages'))) lines.push(c.yellow(`note: ${e.value} ${e.stat}${e.note ? `: ${e.note}` : ''}`))
+    lines.push('')
+  }
+  return lines.join('\n')
 }
 
 function colours(on: boolean) {

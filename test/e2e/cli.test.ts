@@ -17,12 +17,15 @@ describe('headroom demo, then analyze', () => {
   })
 
   it('runs the whole loop on the bundled traces and leaves a workspace', () => {
-    expect(demo.stderr).toMatch(/imported 1,641,120 samples \(0 already stored\) for 110 resources/)
+    expect(demo.stderr).toMatch(/imported 1,659,170 samples \(0 already stored\) for 111 resources/)
     expect(demo.code).toBe(0)
-    expect(demo.stdout).toMatch(/EC2 right-sizing of 108 of 110 resources/)
+    expect(demo.stdout).toMatch(/EC2 right-sizing of 108 of 111 resources/)
     expect(demo.stdout).toMatch(/Monthly cost now\s+\$[\d,]+\.\d\d/)
     expect(demo.stdout).toMatch(/Biggest savings/)
     expect(demo.stdout).toMatch(/KIND_NOT_ANALYZED: 2 rds-instance resources/)
+    expect(demo.stdout).toMatch(/Scaling what-if: group nab-asg-misconfiguration \(m5\.large, launch delay 300 s/)
+    expect(demo.stdout).toMatch(/^current +target tracking 70%; min 1, max 5 +\$[\d.]+/m)
+    expect(demo.stdout).toMatch(/Cheapest of 132 candidates with zero breach minutes/)
     expect(demo.stdout).not.toMatch(/\u001b\[/) // no colour when not a TTY
     expect(demo.stderr).toMatch(/headroom analyze --format md/)
     expect(existsSync(join(tmp.dir, '.headroom', 'headroom.duckdb'))).toBe(true)
@@ -31,7 +34,7 @@ describe('headroom demo, then analyze', () => {
   it('a second demo adds nothing', async () => {
     const again = await runCli(['demo', '--format', 'csv'], { cwd: tmp.dir })
     expect(again.code).toBe(0)
-    expect(again.stderr).toMatch(/imported 0 samples \(1,641,120 already stored\)/)
+    expect(again.stderr).toMatch(/imported 0 samples \(1,659,170 already stored\)/)
     expect(again.stdout.split('\n')[0]).toMatch(/^resource_id,kind,region,analyzer,finding/)
   })
 
@@ -62,6 +65,50 @@ describe('headroom demo, then analyze', () => {
     const lo = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'max', '--headroom', '30'], { cwd: tmp.dir })).stdout) as { summary: { monthlySavings: number } }
     const hi = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'p90', '--headroom', '0'], { cwd: tmp.dir })).stdout) as { summary: { monthlySavings: number } }
     expect(hi.summary.monthlySavings).toBeGreaterThan(lo.summary.monthlySavings)
+  })
+})
+
+describe('headroom simulate scaling (on the demo workspace)', () => {
+  const policy = join(ROOT, 'data/demo/asg-policy.json')
+  const group = ['simulate', 'scaling', '--group', 'nab-asg-misconfiguration']
+
+  it('replays the recorded load against the template and a search, as JSON valid against the schema', async () => {
+    const r = await runCli([...group, '--policy-file', policy, '--search', '--format', 'json', '--timeline'], { cwd: tmp.dir })
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout) as { simulations: { current: string; outcomes: { policySet: string; breachMinutes: number; cost: number; timeline?: { desired: number[] } }[]; search: { evaluated: number; pareto: string[]; cheapestZeroBreach: string } ; bestPractices: string[] }[] }
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8')) as object
+    const validate = new Ajv2020({ strict: false }).compile(schema)
+    expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    const sim = report.simulations[0]!
+    expect(sim.current).toBe('current')
+    expect(sim.outcomes[0]!.policySet).toBe('current')
+    expect(sim.outcomes[0]!.timeline!.desired.length).toBe(14 * 24 * 60)
+    expect(sim.search.evaluated).toBe(132)
+    const zero = sim.outcomes.find((o) => o.policySet === sim.search.cheapestZeroBreach)!
+    expect(zero.breachMinutes).toBe(0)
+    expect(sim.search.pareto.length).toBeGreaterThan(1)
+    expect(sim.bestPractices).toContain('PERF02-BP05')
+  })
+
+  it('--fail-on-breach exits 4 when the current policy breaches', async () => {
+    const r = await runCli([...group, '--policy-file', policy, '--fail-on-breach', '--format', 'md'], { cwd: tmp.dir })
+    expect(r.code).toBe(4)
+    expect(r.stdout).toMatch(/^## Scaling what-if: nab-asg-misconfiguration/m)
+    expect(r.stderr).toMatch(/--fail-on-breach: the current policy breached \d+ minute/)
+  })
+
+  it('bad policy files and unknown groups: exit 2 with the field and the fix', async () => {
+    tmp.file('bad-policy.json', JSON.stringify({ Resources: { P: { Type: 'AWS::AutoScaling::ScalingPolicy', Properties: { PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: {} } } } }))
+    const bad = await runCli([...group, '--policy-file', 'bad-policy.json'], { cwd: tmp.dir })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/bad-policy\.json, column 'Resources\.P\.Properties\.TargetTrackingConfiguration\.TargetValue': Resources\.P\.Properties\.TargetTrackingConfiguration\.TargetValue is missing/)
+    const none = await runCli(['simulate', 'scaling', '--group', 'no-such-group', '--search'], { cwd: tmp.dir })
+    expect(none.code).toBe(2)
+    expect(none.stderr).toMatch(/No cpu\.utilization samples for group 'no-such-group'/)
+    expect(none.stderr).toMatch(/fix: Import the group's own series/)
+    const empty = await runCli([...group, '--search', '--as-of', '2013-01-01'], { cwd: tmp.dir })
+    expect(empty.code).toBe(2)
+    expect(empty.stderr).toMatch(/has no cpu\.utilization samples in the 14-day window/)
   })
 })
 
