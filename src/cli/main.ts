@@ -148,7 +148,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .requiredOption('-g, --group <name>', 'the Auto Scaling group: a stored resource with this id, or members tagged aws:autoscaling:groupName')
     .option('-p, --policy-file <file>', 'CloudFormation template (JSON/YAML), describe-policies or describe-alarms JSON, or {"policies": [...]}; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--search', 'also evaluate a grid of target tracking and step policies and report the Pareto front')
-    .option('--instance-type <type>', 'instance type of the group (default: from the manifest)')
+    .option('--instance-type <types>', 'instance type of the group, or a comma list for a mixed group launched round robin (default: from the manifest)')
     .option('--region <region>', 'region for prices (default: the group\'s, else us-east-1)')
     .option('--launch-delay <seconds>', 'boot + warm-up: seconds until a new instance serves load', '300')
     .option('--min <n>', 'min size (default: template, then manifest)')

@@ -83,11 +83,16 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
   const catalog = loadCatalog([join(o.workspace, 'catalog', 'ec2.json')])
   const own = load.source === 'group' ? load.series[0]!.resource : undefined
   const attr = (k: string) => (own && typeof own.attributes[k] === 'number' ? own.attributes[k] : own && typeof own.attributes[k] === 'string' ? Number(own.attributes[k]) : undefined)
-  const typeName = o.instanceType ?? (own ? String(own.attributes.instanceType ?? '') : String(load.series[0]!.resource.attributes.instanceType ?? ''))
-  const type = catalog.get(typeName)
-  if (!type) throw new UsageError(typeName ? `Instance type '${typeName}' is not in the catalog` : `The group's instance type is unknown`, 'Pass --instance-type (e.g. m5.large), or set instanceType in the resources manifest.')
+  // One type, or a mixed group launched round robin in the order given (--instance-type m5.large,m5a.large).
+  const typeNames = (o.instanceType ?? String((own ?? load.series[0]!.resource).attributes.instanceType ?? '')).split(',').map((x) => x.trim()).filter(Boolean)
+  const types = typeNames.map((n) => catalog.get(n))
+  const unknown = typeNames.filter((_, i) => !types[i])
+  if (typeNames.length === 0 || unknown.length > 0)
+    throw new UsageError(typeNames.length ? `Instance type '${unknown.join(', ')}' is not in the catalog` : `The group's instance type is unknown`, 'Pass --instance-type (e.g. m5.large, or m5.large,m5a.large for a mixed group), or set instanceType in the resources manifest.')
+  const type = types[0]!
   const region = o.region ?? own?.region ?? load.series[0]!.resource.region ?? 'us-east-1'
   const perInstance = cpu ? type.vcpus : o.perInstanceCapacity!
+  if (!cpu && types.length > 1) throw new UsageError('A mixed group needs CPU load to weigh its types', 'Use --metric cpu.utilization, or a single --instance-type with --per-instance-capacity.')
 
   // The group as the template, the manifest or the flags describe it (flags win).
   const templateGroups = doc.groups
@@ -100,7 +105,7 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
   const desired = o.desiredCapacity ?? tg?.desiredCapacity ?? attr('desiredCapacity') ?? minSize
   const group: GroupSpec = {
     name: o.group, minSize, maxSize, desiredCapacity: Math.min(Math.max(desired, minSize), maxSize),
-    instanceTypes: [{ name: type.name, capacity: perInstance, pricePerHour: catalog.priceUsd(type.name, region) ?? null }],
+    instanceTypes: types.map((t) => ({ name: t!.name, capacity: cpu ? t!.vcpus : perInstance, pricePerHour: catalog.priceUsd(t!.name, region) ?? null })),
     launchDelaySec: o.launchDelaySec,
   }
 
@@ -148,7 +153,7 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
   })
   const current: PolicySet | undefined = o.policyFiles.length ? { name: 'current', policies } : undefined
   const result = runScalingWhatIf({ group, demand, startMs, utilizationLimitPct: o.limitPct, demandSource, evidence, ...(current ? { current } : {}), search: o.search, timeline: o.timeline })
-  const report = simulationReport([result], { ...o, instanceType: type.name, region }, effects.now())
+  const report = simulationReport([result], { ...o, instanceType: typeNames.join(','), region }, effects.now())
   if (o.format === 'csv') throw new UsageError('CSV holds one row per recommendation; simulations have none', 'Use --format terminal, md or json.')
   const text = RENDERERS[o.format](report, { color: o.color && !o.out })
   if (o.out) {

@@ -67,6 +67,20 @@ describe('simulateScaling: a 25-minute trace worked out by hand', () => {
   })
 })
 
+describe('mixed groups', () => {
+  it('launches types round robin and prices each', () => {
+    // Start with 1 x m5.large (2 vCPU); demand 5 vCPU forces ExactCapacity 3 at t0: + m5.xlarge (4 vCPU), + m5.large.
+    const g = group({ maxSize: 3, launchDelaySec: 0, instanceTypes: [M5_LARGE, { name: 'm5.xlarge', capacity: 4, pricePerHour: 0.192 }] })
+    const set: PolicySet = { name: 'x', policies: [{ type: 'SimpleScaling', name: 's', adjustmentType: 'ExactCapacity', adjustment: 3, cooldownSec: 3600, alarm: { threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, periodSec: 60 } }] }
+    const r = simulateScaling({ group: g, demand: new Float64Array(60).fill(5), startMs: T0, utilizationLimitPct: 100 }, set, { timeline: true })
+    // t0: 5 / 2 -> breach, 100% -> +2 launched (m5.xlarge, m5.large), serving from t1 with 2 + 4 + 2 = 8 vCPU (62.5%).
+    expect(r.breachMinutes).toBe(1)
+    expect(r.timeline!.utilization[1]).toBeCloseTo(62.5, 5)
+    // Cost: m5.large 60 min + m5.xlarge 59 min + m5.large 59 min.
+    expect(r.cost).toBeCloseTo((60 / 60) * 0.096 + (59 / 60) * 0.192 + (59 / 60) * 0.096, 9)
+  })
+})
+
 describe('simulateScaling properties', () => {
   const demandArb = fc.array(fc.double({ min: 0, max: 12, noNaN: true }), { minLength: 60, maxLength: 400 }).map((a) => Float64Array.from(a))
   const groupArb = fc.record({ min: fc.integer({ min: 1, max: 3 }), extra: fc.integer({ min: 0, max: 6 }), delay: fc.constantFrom(0, 60, 120, 300, 600) })
