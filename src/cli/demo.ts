@@ -5,13 +5,14 @@ import { DuckDbStore } from '../store/duckdb/store.js'
 import { catalogChecks } from './collect.js'
 
 const DEMO_DIR = fileURLToPath(new URL('../../data/demo/', import.meta.url))
+export const DEMO_POLICY_FILE = `${DEMO_DIR}asg-policy.json`
 
 /** The demo's scaling section: the NAB Auto Scaling group against the issue's CloudFormation policy, plus a search. */
 export async function runDemoScaling(workspace: string, effects: Effects, color: boolean): Promise<void> {
   const { runSimulateScaling } = await import('./simulate.js')
   const { DEMO_ASG_ID } = await import('../demo/assign.js')
   await runSimulateScaling(
-    { workspace, group: DEMO_ASG_ID, policyFiles: [`${DEMO_DIR}asg-policy.json`], search: true, launchDelaySec: 300, metric: 'cpu.utilization', limitPct: 100, days: 14, timeline: false, format: 'terminal', failOnBreach: false, color },
+    { workspace, group: DEMO_ASG_ID, policyFiles: [DEMO_POLICY_FILE], search: true, launchDelaySec: 300, metric: 'cpu.utilization', limitPct: 100, days: 14, timeline: false, format: 'terminal', failOnBreach: false, color },
     effects,
   )
 }

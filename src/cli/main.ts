@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { defaultEffects, type Effects } from '../core/effects.js'
 import { InputError, ToolError, UsageError } from '../core/errors.js'
@@ -10,7 +10,6 @@ import { PERCENTILES, type Percentile } from '../analyzers/ec2-rightsize/index.j
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
 import { parseDate, parseNumber, parsePercent, parseRange } from './parse.js'
 
-const DEMO_DIR_HINT = 'node_modules/headroom/data/demo'
 const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .headroom, or $HEADROOM_WORKSPACE)'
 
 interface AnalyzeFlags {
@@ -77,12 +76,13 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     await runDemo(ws, effects)
     code = await runAnalyzeCommand(flags, effects, ws)
     if (flags.format === 'terminal' && !flags.out) {
-      const { runDemoScaling } = await import('./demo.js')
+      const { runDemoScaling, DEMO_POLICY_FILE } = await import('./demo.js')
+      const policyHint = relative(effects.cwd, DEMO_POLICY_FILE) || DEMO_POLICY_FILE
       effects.stdout.write('\n')
       await runDemoScaling(ws, effects, flags.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR)
       effects.stderr.write(
         `\nThe workspace ${ws} is ready. Try:\n  npx headroom analyze --format md --out report.md\n  npx headroom analyze --percentile max --headroom 30\n` +
-          `  npx headroom simulate scaling --group nab-asg-misconfiguration --policy-file ${join(DEMO_DIR_HINT, 'asg-policy.json')} --search\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n`,
+          `  npx headroom simulate scaling --group nab-asg-misconfiguration --policy-file ${policyHint} --search\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n`,
       )
     }
   })
