@@ -65,6 +65,12 @@ describe('simulateScaling: a 25-minute trace worked out by hand', () => {
     expect([r.timeline!.desired[479], r.timeline!.desired[480], r.timeline!.desired[1079], r.timeline!.desired[1080]]).toEqual([1, 3, 3, 1])
     expect(r.instanceHours).toBeCloseTo((14 * 60 * 1 + 10 * 60 * 3) / 60, 9)
   })
+
+  it('a scheduled action may raise max above the group’s own', () => {
+    const set: PolicySet = { name: 'big', policies: [{ type: 'Scheduled', name: 'peak', startTime: T0 + 10 * 60_000, maxSize: 12, minSize: 12, desiredCapacity: 12 }] }
+    const r = simulateScaling({ group: group({ maxSize: 4 }), demand: new Float64Array(20).fill(1), startMs: T0, utilizationLimitPct: 100 }, set, { timeline: true })
+    expect([r.timeline!.desired[9], r.timeline!.desired[10], r.maxInstances]).toEqual([1, 12, 12])
+  })
 })
 
 describe('mixed groups', () => {

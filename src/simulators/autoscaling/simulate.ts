@@ -122,7 +122,8 @@ export function simulateScaling(input: SimulationInput, set: PolicySet, opts: { 
   const ttLow = new Int32Array(tt.length)
 
   // Instances as a stack of launch minutes (ascending) with their type; `serving` and `counted` are prefix lengths.
-  const cap = Math.max(maxSize, group.desiredCapacity, 1) + 1
+  // Sized for the largest group any scheduled action can make.
+  const cap = Math.max(maxSize, group.desiredCapacity, 1, ...scheduled.map((s) => Math.max(s.a.maxSize ?? 0, s.a.desiredCapacity ?? 0))) + 1
   const launchAt = new Int32Array(cap)
   const typeOf = new Int32Array(cap)
   let n = 0
@@ -158,7 +159,7 @@ export function simulateScaling(input: SimulationInput, set: PolicySet, opts: { 
       while (s.next < s.at.length && s.at[s.next]! < t) s.next++
       if (s.next < s.at.length && s.at[s.next] === t) {
         if (s.a.minSize !== undefined) minSize = s.a.minSize
-        if (s.a.maxSize !== undefined) maxSize = Math.min(s.a.maxSize, cap - 1)
+        if (s.a.maxSize !== undefined) maxSize = s.a.maxSize
         if (s.a.desiredCapacity !== undefined) desired = s.a.desiredCapacity
         s.next++
       }
