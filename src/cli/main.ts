@@ -103,6 +103,47 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       await runCollectFile(workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data }, effects)
     })
 
+  collect
+    .command('prometheus')
+    .description('Collect hosts (node_exporter) and containers (cAdvisor, kube-state-metrics) from Prometheus; see docs/prometheus.md')
+    .requiredOption('--url <url>', 'Prometheus base URL, e.g. http://127.0.0.1:9090')
+    .option('--days <n>', 'days of history', '14')
+    .option('--selector <matcher>', 'PromQL label matcher for node_exporter/cAdvisor series, e.g. \'{job="node"}\'', '')
+    .option('--header <header>', '"Name: value" sent with every request (repeatable), e.g. "Authorization: Bearer TOKEN"', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--basic-auth <user:password>', 'HTTP basic authentication')
+    .option('--timeout <seconds>', 'per request', '30')
+    .option('--concurrency <n>', 'requests in flight', '4')
+    .option('--no-hosts', 'skip node_exporter hosts')
+    .option('--no-containers', 'skip cAdvisor containers')
+    .option('--resolution <seconds>', 'seconds per stored point (5-minute maxima and averages by default)', '300')
+    .option('--rate-window <duration>', 'irate() range for the per-minute points of each maximum; at least twice the scrape interval', '2m')
+    .option('--as-of <date>', 'window end (default: now)')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .action(async (f: Record<string, string | boolean | string[] | undefined>) => {
+      const { runCollectPrometheus } = await import('./collect-prometheus.js')
+      const s = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : undefined)
+      if (s('rateWindow') && !/^\d+[smh]$/.test(s('rateWindow')!)) throw new UsageError(`--rate-window '${s('rateWindow')}' is not a duration`, 'Write it like 2m or 60s.')
+      await runCollectPrometheus(
+        {
+          workspace: workspaceOf(s('workspace')),
+          url: s('url')!,
+          days: parseNumber('--days', s('days') ?? '14', { min: 0.001, max: 400 }),
+          selector: s('selector') ?? '',
+          headers: (f.header as string[] | undefined) ?? [],
+          ...(s('basicAuth') ? { basicAuth: s('basicAuth') } : {}),
+          timeoutSec: parseNumber('--timeout', s('timeout') ?? '30', { min: 0.1 }),
+          concurrency: parseNumber('--concurrency', s('concurrency') ?? '4', { min: 1, max: 64, integer: true }),
+          hosts: f.hosts !== false,
+          containers: f.containers !== false,
+          resolutionSec: parseNumber('--resolution', s('resolution') ?? '300', { min: 1, integer: true }),
+          rateWindow: s('rateWindow') ?? '2m',
+          end: s('asOf') ? parseDate('--as-of', s('asOf')!) : effects.now(),
+          shardSize: 100,
+        },
+        effects,
+      )
+    })
+
   program
     .command('catalog')
     .description('List EC2 instance types from the catalog, cheapest first')

@@ -12,6 +12,8 @@ export const METRICS = {
   'ebs.read.bytes_per_s': { unit: 'bytes/s', bounded: false, description: 'EBS bytes read per second (EBSReadBytes / period)' },
   'ebs.write.bytes_per_s': { unit: 'bytes/s', bounded: false, description: 'EBS bytes written per second (EBSWriteBytes / period)' },
   'lb.requests_per_s': { unit: 'count/s', bounded: false, description: 'Load balancer requests per second (ALB/ELB RequestCount / period)' },
+  'cpu.cores': { unit: 'count', bounded: false, description: 'CPU cores in use (container_cpu_usage_seconds_total rate)' },
+  'mem.used.bytes': { unit: 'bytes', bounded: false, description: 'Memory in use, bytes (container_memory_working_set_bytes)' },
 } as const
 
 export type MetricName = keyof typeof METRICS

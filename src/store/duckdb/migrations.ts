@@ -88,6 +88,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'load balancer request metric',
     sql: `INSERT INTO metrics VALUES (9, 'lb.requests_per_s');`,
   },
+  {
+    version: 4,
+    name: 'container metrics',
+    sql: `INSERT INTO metrics VALUES (10, 'cpu.cores'), (11, 'mem.used.bytes');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

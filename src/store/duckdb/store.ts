@@ -296,6 +296,38 @@ export class DuckDbStore implements MetricReader {
     }
   }
 
+  /**
+   * Appends series a collector produced (JS arrays) through the same idempotent merge as file imports: staged
+   * with the appender, then merged. Call inside a transaction together with upsertResources.
+   */
+  async appendSeries(
+    series: readonly { resourceId: string; metric: MetricName; stat: Statistic; periodSec: number; ts: Float64Array; values: Float64Array }[],
+    source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind },
+  ): Promise<MergeResult> {
+    await this.run('CREATE OR REPLACE TEMP TABLE append_stage (resource_id VARCHAR, metric_id SMALLINT, stat_id UTINYINT, period_s INTEGER, ts_ms DOUBLE, value DOUBLE)')
+    const app = await this.conn.createAppender('append_stage', 'main', 'temp')
+    for (const s of series) {
+      const m = metricId(s.metric)
+      const st = statId(s.stat)
+      for (let i = 0; i < s.ts.length; i++) {
+        app.appendVarchar(s.resourceId)
+        app.appendSmallInt(m)
+        app.appendUTinyInt(st)
+        app.appendInteger(s.periodSec)
+        app.appendDouble(s.ts[i]!)
+        app.appendDouble(s.values[i]!)
+        app.endRow()
+      }
+    }
+    app.flushSync()
+    app.closeSync()
+    await this.run(`CREATE OR REPLACE TEMP VIEW append_view AS
+      SELECT resource_id, metric_id, stat_id, period_s, make_timestamp((ts_ms * 1000)::BIGINT) AS ts, value FROM append_stage`)
+    const r = await this.mergeStaged('append_view', source, detail, defaultResource)
+    await this.run('DROP VIEW append_view; DROP TABLE append_stage')
+    return r
+  }
+
   async counts(): Promise<{ resources: number; samples: number; series: number; imports: number }> {
     const r = await this.all(`SELECT (SELECT count(*) FROM resources) AS resources, (SELECT count(*) FROM samples) AS samples,
       (SELECT count(*) FROM series) AS series, (SELECT count(*) FROM imports) AS imports`)

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { quantileLinear } from '../../analyzers/test-utils.js'
+import { runCollectPrometheus, type CollectPrometheusOptions } from '../../cli/collect-prometheus.js'
+import type { Effects } from '../../core/effects.js'
+import { DuckDbStore } from '../../store/duckdb/store.js'
+import { QUANTILE_LEVELS } from '../../store/types.js'
+import { tmpProject } from '../../../test/utils/tmp.js'
+import { openMetrics, skipWithoutPrometheus, startPrometheus, type FixtureSeries, type Running } from '../../../test/utils/prometheus.js'
+import { chunks, workloadOf } from './collector.js'
+
+/**
+ * A real Prometheus (Debian package) backfilled with 14 days of known samples by promtool. Every expected value
+ * below comes from the generator's own functions, never from headroom's output.
+ */
+const DAY = 86_400
+const END = Math.floor((Date.now() / 1000 - 3 * 3600) / 300) * 300
+const START = END - 14 * DAY
+const GIB = 1024 ** 3
+const base = (b: number) => ((b * 7) % 19) * 5 // 0..90 % by 5-minute block
+const memPct = (b: number) => 20 + (b % 12) * 5
+const h = (instance: string) => ({ instance, job: 'node' })
+const last2d = 12 * 1440 // minute index where 2-day series start
+const NAN_BLOCK = 4000 // h2's MemAvailable is NaN for this whole 5-minute block
+
+const SERIES: FixtureSeries[] = [
+  // h1: two CPUs; cpu0 peaks +10 points in the third minute of every block; a counter reset on cpu0.
+  { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...h('h1:9100'), cpu: '0', mode: 'idle' }, value: (b, m) => 1 - (base(b) + (m === 2 ? 10 : 0)) / 100, resetAt: 5000 },
+  { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...h('h1:9100'), cpu: '1', mode: 'idle' }, value: (b) => 1 - base(b) / 200 },
+  { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...h('h2:9100'), cpu: '0', mode: 'idle' }, value: () => 0.5, fromMinute: last2d },
+  { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...h('h3:9100'), cpu: '0', mode: 'idle' }, value: () => 0.9, minutes: 3 * 1440 },
+  { name: 'node_memory_MemTotal_bytes', type: 'gauge', labels: h('h1:9100'), value: () => 16 * GIB },
+  { name: 'node_memory_MemTotal_bytes', type: 'gauge', labels: h('h2:9100'), value: () => 8 * GIB, fromMinute: last2d },
+  { name: 'node_memory_MemAvailable_bytes', type: 'gauge', labels: h('h1:9100'), value: (b) => 16 * GIB * (1 - memPct(b) / 100) },
+  { name: 'node_memory_MemAvailable_bytes', type: 'gauge', labels: h('h2:9100'), value: (b) => (b === NAN_BLOCK ? NaN : 4 * GIB), fromMinute: last2d },
+  { name: 'node_network_receive_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'eth0' }, value: (b) => 1000 * ((b % 10) + 1) },
+  { name: 'node_network_receive_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'lo' }, value: () => 1e9 },
+  { name: 'node_network_transmit_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'eth0' }, value: () => 500 },
+  { name: 'node_disk_reads_completed_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 10 },
+  { name: 'node_disk_reads_completed_total', type: 'counter', labels: { ...h('h1:9100'), device: 'loop0' }, value: () => 1000 },
+  { name: 'node_disk_writes_completed_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 5 },
+  { name: 'node_disk_read_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 40960 },
+  { name: 'node_disk_written_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 20480 },
+  // Containers (cAdvisor) and kube-state-metrics, last 2 days.
+  ...[['web-7d9f8b6c5d-abcde', 'app', 0.2], ['web-7d9f8b6c5d-fghij', 'app', 0.3], ['api-5c4d8f7b9a-qwert', 'api', 0.1], ['db-0', 'db', 0.5]].flatMap(([pod, container, cores]) => [
+    { name: 'container_cpu_usage_seconds_total', type: 'counter' as const, labels: { namespace: 'shop', pod: String(pod), container: String(container) }, value: (b: number) => Number(cores) * (1 + (b % 4) / 4), fromMinute: last2d },
+    { name: 'container_memory_working_set_bytes', type: 'gauge' as const, labels: { namespace: 'shop', pod: String(pod), container: String(container) }, value: (b: number) => (100 + (b % 8) * 10) * 2 ** 20 * Number(cores) * 10, fromMinute: last2d },
+  ]),
+  ...[['web-7d9f8b6c5d-abcde', 'ReplicaSet', 'web-7d9f8b6c5d'], ['web-7d9f8b6c5d-fghij', 'ReplicaSet', 'web-7d9f8b6c5d'], ['api-5c4d8f7b9a-qwert', 'ReplicaSet', 'api-5c4d8f7b9a']].map(([pod, kind, name]) => ({ name: 'kube_pod_owner', type: 'gauge' as const, labels: { namespace: 'shop', pod: pod!, owner_kind: kind!, owner_name: name! }, value: () => 1, fromMinute: last2d })),
+  ...[['requests', 'cpu', 1], ['requests', 'memory', 512 * 2 ** 20], ['limits', 'cpu', 2], ['limits', 'memory', GIB]].flatMap(([k, res, v]) => ['web-7d9f8b6c5d-abcde', 'web-7d9f8b6c5d-fghij'].map((pod) => ({ name: `kube_pod_container_resource_${String(k)}`, type: 'gauge' as const, labels: { namespace: 'shop', pod, container: 'app', resource: String(res) }, value: () => Number(v), fromMinute: last2d }))),
+  { name: 'kube_horizontalpodautoscaler_info', type: 'gauge', labels: { namespace: 'shop', horizontalpodautoscaler: 'api-hpa', scaletargetref_kind: 'Deployment', scaletargetref_name: 'api' }, value: () => 1, fromMinute: last2d },
+]
+
+/** Expected 5-minute points of h1's CPU: max over the block's minutes of the mean of both CPUs, and the mean. */
+// One point per block b at START + (b + 1) x 300; block 0 is complete (the sample at START opens the counter).
+const h1Blocks = Array.from({ length: (14 * DAY) / 300 }, (_, i) => i)
+const h1CpuMax = h1Blocks.map((b) => (base(b) + 10 + base(b) / 2) / 2)
+const h1CpuAvg = h1Blocks.map((b) => (base(b) + 2 + base(b) / 2) / 2)
+
+const tmp = tmpProject('headroom-prom-test-')
+let prom: Running
+const quiet = (): Effects & { out: string; err: string } => {
+  const e = { out: '', err: '', stdout: { write: (s: string) => (e.out += s) }, stderr: { write: (s: string) => (e.err += s) }, now: () => Date.now(), env: {}, cwd: tmp.dir }
+  return e
+}
+const options = (workspace: string, extra: Partial<CollectPrometheusOptions> = {}): CollectPrometheusOptions => ({
+  workspace, url: prom.url, headers: [], timeoutSec: 30, days: 14, end: END * 1000, selector: '', resolutionSec: 300, rateWindow: '2m',
+  concurrency: 4, hosts: true, containers: true, shardSize: 1, ...extra,
+})
+
+describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfilled Prometheus', () => {
+  beforeAll(async () => {
+    prom = await startPrometheus({ openmetrics: openMetrics(SERIES, START, END) })
+  }, 120_000)
+  afterAll(async () => prom?.stop())
+
+  it('stores exact 5-minute maxima and averages, hosts, containers and notes', async () => {
+    const e = quiet()
+    await runCollectPrometheus(options(tmp.path('ws')), e)
+    expect(e.out).toMatch(/collected 3 hosts and 3 container workloads/)
+    // h3 reported for its first 3 days; Prometheus keeps a series 5 minutes past its last sample: 11 days - 5 min.
+    expect(e.err).toMatch(/PROM_STALE: h3:9100: last sample 263\.9 h before the window end/)
+    expect(e.err).toMatch(/PROM_NO_MEMORY: h3:9100: no node_memory_MemTotal_bytes/)
+    expect(e.err).toMatch(/PROM_NONFINITE: 2 NaN or infinite points/)
+    expect(e.err).toMatch(/2 host\(s\) have no network counters/)
+    const store = await DuckDbStore.open(tmp.path('ws'), { readOnly: true })
+    const usage = await store.usage({ lookbackDays: 14, asOf: END * 1000 })
+    store.close()
+    const h1 = usage.find((u) => u.resource.id === 'h1:9100')!
+    expect(h1.resource).toMatchObject({ provider: 'prometheus', kind: 'host', attributes: { vcpus: 2, memoryGiB: 16 } })
+    const cpu = h1.metrics['cpu.utilization']!
+    expect(cpu.max!.samples).toBe(h1CpuMax.length)
+    const sortedMax = [...h1CpuMax].sort((a, b) => a - b)
+    const sortedAvg = [...h1CpuAvg].sort((a, b) => a - b)
+    QUANTILE_LEVELS.forEach((l, i) => {
+      expect(cpu.max!.quantiles[i]).toBeCloseTo(quantileLinear(sortedMax, l), 6)
+      expect(cpu.avg!.quantiles[i]).toBeCloseTo(quantileLinear(sortedAvg, l), 6)
+    })
+    expect(h1.metrics['mem.utilization']!.max!.max).toBeCloseTo(75, 6)
+    expect(h1.metrics['net.in.bytes_per_s']!.max!.max).toBeCloseTo(10_000, 6) // eth0 only: lo's 1e9 B/s is excluded
+    expect(h1.metrics['net.out.bytes_per_s']!.avg!.p50).toBeCloseTo(500, 6)
+    expect(h1.metrics['ebs.read.ops_per_s']!.max!.max).toBeCloseTo(10, 6) // sda only: loop0 excluded
+    expect(h1.metrics['ebs.write.bytes_per_s']!.avg!.max).toBeCloseTo(20480, 6)
+    const h2 = usage.find((u) => u.resource.id === 'h2:9100')!
+    expect(h2.resource.attributes).toMatchObject({ vcpus: 1, memoryGiB: 8 })
+    // 2 days of blocks (576), plus the block whose last minute h2's first sample reports, minus the NaN block.
+    expect(h2.metrics['mem.utilization']!.max!.samples).toBe(2 * 288 + 1 - 1)
+    const web = usage.find((u) => u.resource.id === 'shop/web/app')!
+    expect(web.resource.attributes).toMatchObject({ pods: 2, cpuRequestCores: 1, cpuLimitCores: 2, memRequestBytes: 512 * 2 ** 20, memLimitBytes: GIB })
+    // Busiest replica per step: 0.3 cores x (1 + (b % 4) / 4), at most 0.3 x 1.75 = 0.525.
+    expect(web.metrics['cpu.cores']!.max!.max).toBeCloseTo(0.525, 6)
+    expect(usage.find((u) => u.resource.id === 'shop/api/api')!.resource.attributes.hpa).toBe('api-hpa')
+    expect(usage.find((u) => u.resource.id === 'shop/db/db')).toBeDefined() // no owner: pod name heuristic
+  })
+
+  it('a second collection adds nothing', async () => {
+    const e = quiet()
+    await runCollectPrometheus(options(tmp.path('ws')), e)
+    expect(e.out).toMatch(/\(0 new, [\d,]+ already stored\)/)
+  })
+
+  it('--selector narrows the hosts', async () => {
+    const e = quiet()
+    await runCollectPrometheus(options(tmp.path('ws-sel'), { selector: '{instance="h2:9100"}', containers: false }), e)
+    expect(e.out).toMatch(/collected 1 host and 0 container workloads/)
+  })
+})
+
+describe('collector helpers', () => {
+  it('splits ranges under 11,000 points per series', () => {
+    const day = 86_400_000
+    const c = chunks(0, 93 * day, 300)
+    expect(c.length).toBe(3) // 26,785 points -> 10,999 + 10,999 + rest
+    for (const [a, b] of c) expect((b - a) / 300_000 + 1).toBeLessThan(11_000)
+    expect(c[0]![0]).toBe(0)
+    expect(c.at(-1)![1]).toBe(93 * day)
+    expect(c[1]![0] - c[0]![1]).toBe(300_000)
+  })
+  it('names workloads from owners or pod names', () => {
+    expect(workloadOf('web-7d9f8b6c5d-abcde', { kind: 'ReplicaSet', name: 'web-7d9f8b6c5d' })).toBe('web')
+    expect(workloadOf('db-0')).toBe('db')
+    expect(workloadOf('agent-x7k2p')).toBe('agent')
+    expect(workloadOf('web-7d9f8b6c5d-abcde')).toBe('web')
+  })
+})
