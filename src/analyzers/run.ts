@@ -3,6 +3,7 @@ import { REPORT_SCHEMA_VERSION, type Issue, type PerformanceRisk, type Recommend
 import type { UsageSummary } from '../store/types.js'
 import { Ec2RightsizeOptionsSchema, type Ec2RightsizeOptions } from './ec2-rightsize/index.js'
 import { ANALYZERS } from './registry.js'
+import { K8sOptionsSchema } from './k8s-rightsize/index.js'
 import { riskRank } from './risk.js'
 
 export interface AnalysisOptions {
@@ -22,6 +23,7 @@ const KIND_PLANNED: Record<string, string> = {
 /** Runs every analyzer over the usage summaries and assembles the report. Pure: no IO, clock passed in. */
 export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, opts: AnalysisOptions): Report {
   const ec2Options = Ec2RightsizeOptionsSchema.parse(opts.ec2)
+  const k8sOptions = K8sOptionsSchema.parse({})
   const recommendations: Recommendation[] = []
   const issues: Issue[] = []
   const unanalyzedKinds = new Map<string, number>()
@@ -30,6 +32,8 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
     const runs = [
       { kinds: ANALYZERS['ec2.rightsize'].meta.resourceKinds, run: () => ANALYZERS['ec2.rightsize'].analyze({ usage, catalog }, ec2Options) },
       { kinds: ANALYZERS['ta.ec2-utilization'].meta.resourceKinds, run: () => ANALYZERS['ta.ec2-utilization'].analyze({ usage, catalog }, {}) },
+      { kinds: ANALYZERS['host.ec2-sizing'].meta.resourceKinds, run: () => ANALYZERS['host.ec2-sizing'].analyze({ usage, catalog }, ec2Options) },
+      { kinds: ANALYZERS['k8s.rightsize'].meta.resourceKinds, run: () => ANALYZERS['k8s.rightsize'].analyze({ usage, catalog }, k8sOptions) },
     ]
     for (const a of runs) {
       if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue
@@ -74,7 +78,7 @@ function compareRecommendations(a: Recommendation, b: Recommendation): number {
     a.analyzer.localeCompare(b.analyzer)
   )
 }
-const FINDING_ORDER = ['Underprovisioned', 'Overprovisioned', 'Flagged', 'Optimized', 'InsufficientData']
+const FINDING_ORDER = ['Underprovisioned', 'Overprovisioned', 'Flagged', 'Sized', 'Optimized', 'InsufficientData']
 const findingOrder = (r: Recommendation) => FINDING_ORDER.indexOf(r.finding)
 
 /**

@@ -20,7 +20,7 @@ export const ResourceRefSchema = z.object({
 })
 export type ResourceRef = z.infer<typeof ResourceRefSchema>
 
-export const FindingSchema = z.enum(['Overprovisioned', 'Underprovisioned', 'Optimized', 'InsufficientData', 'Flagged'])
+export const FindingSchema = z.enum(['Overprovisioned', 'Underprovisioned', 'Optimized', 'InsufficientData', 'Flagged', 'Sized']).describe('Sized: a size proposed where there is no current one to compare (migration sizing, containers without requests)')
 export type Finding = z.infer<typeof FindingSchema>
 export const RiskSchema = z.enum(['VeryLow', 'Low', 'Medium', 'High'])
 export type PerformanceRisk = z.infer<typeof RiskSchema>

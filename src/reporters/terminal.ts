@@ -8,7 +8,7 @@ export interface RenderOptions {
   color?: boolean
 }
 
-const FINDINGS = ['Underprovisioned', 'Overprovisioned', 'Optimized', 'InsufficientData', 'Flagged']
+const FINDINGS = ['Underprovisioned', 'Overprovisioned', 'Sized', 'Optimized', 'InsufficientData', 'Flagged']
 const RISKS = ['VeryLow', 'Low', 'Medium', 'High']
 
 /** The terminal summary: fleet cost now vs recommended, counts, and the top recommendations. */
@@ -19,16 +19,22 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
   const s = report.summary
   const o = report.meta.options
   const lines: string[] = []
-  lines.push(c.bold(`headroom ${report.meta.version}: EC2 right-sizing of ${s.analyzed} of ${s.resources} resources`))
+  const hosts = report.recommendations.filter((r) => r.analyzer === 'host.ec2-sizing')
+  const pods = report.recommendations.filter((r) => r.analyzer === 'k8s.rightsize')
+  const ec2 = report.recommendations.filter((r) => r.analyzer === 'ec2.rightsize')
+  const kinds = [ec2.length && `${s.analyzed} of ${ec2.length} EC2 instances`, hosts.length && `${hosts.length} hosts`, pods.length && `${pods.length} container workloads`].filter(Boolean)
+  lines.push(c.bold(`headroom ${report.meta.version}: ${ec2.length ? `EC2 right-sizing of ${s.analyzed} of ${s.resources} resources` : `${s.resources} resources`}${hosts.length || pods.length ? ` (${kinds.join(', ')})` : ''}`))
   lines.push(c.dim(`sizing: ${String(o.percentile)} of 5-minute maxima + ${String(o.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(o.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window, on-demand Linux prices`))
-  lines.push('')
-  lines.push(table([
-    ['Monthly cost now', usd(s.currentMonthlyCost)],
-    ['Savings (one action per resource)', c.green(usd(s.monthlySavings))],
-    ['Upsizing the under-provisioned', s.upsizingMonthlyCost > 0 ? c.yellow(`+${usd(s.upsizingMonthlyCost)}`) : usd(0)],
-    ['Monthly cost recommended', usd(s.recommendedMonthlyCost)],
-  ], ['l', 'r']))
-  if (s.unpricedResources > 0) lines.push(c.yellow(`${s.unpricedResources} resource(s) have no price in the catalog and are left out of the totals.`))
+  if (ec2.length) {
+    lines.push('')
+    lines.push(table([
+      ['Monthly cost now', usd(s.currentMonthlyCost)],
+      ['Savings (one action per resource)', c.green(usd(s.monthlySavings))],
+      ['Upsizing the under-provisioned', s.upsizingMonthlyCost > 0 ? c.yellow(`+${usd(s.upsizingMonthlyCost)}`) : usd(0)],
+      ['Monthly cost recommended', usd(s.recommendedMonthlyCost)],
+    ], ['l', 'r']))
+    if (s.unpricedResources > 0) lines.push(c.yellow(`${s.unpricedResources} resource(s) have no price in the catalog and are left out of the totals.`))
+  }
   lines.push('')
   lines.push(`Findings: ${FINDINGS.filter((f) => s.byFinding[f]).map((f) => `${f} ${s.byFinding[f]}`).join(', ') || 'none'}`)
   lines.push(`Risk of the recommended option: ${RISKS.filter((r) => s.byRisk[r]).map((r) => `${r} ${s.byRisk[r]}`).join(', ') || 'none'}`)
@@ -50,17 +56,32 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
       ...under.slice(0, top).map((r) => [r.resource.id, currentType(r), r.reasons.join(','), topType(r) || '(none fits)', r.options[0]?.monthlySavings != null ? `+${usd(-r.options[0].monthlySavings)}` : 'n/a']),
     ], ['l', 'l', 'l', 'l', 'r']))
   }
+  if (hosts.length > 0) {
+    lines.push('', c.bold(`Host -> EC2 sizing (${Math.min(top, hosts.length)} of ${hosts.length})`))
+    lines.push(table([
+      ['HOST', 'CORES', 'MEM GiB', 'EC2 TYPE', '$/MONTH', 'RISK', 'BINDS'],
+      ...hosts.slice(0, top).map((r) => [r.resource.id, String(r.current.vcpus ?? ''), r.current.memoryGiB === null || r.current.memoryGiB === undefined ? 'n/a' : String(r.current.memoryGiB), topType(r) || r.finding, usd(r.options[0]?.monthlyCost), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '']),
+    ], ['l', 'r', 'r', 'l', 'r', 'l', 'l']))
+  }
+  if (pods.length > 0) {
+    const cell = (r: (typeof pods)[number], k: string) => String(r.options[0]?.change[k] ?? '')
+    lines.push('', c.bold(`Container requests and limits (${Math.min(top, pods.length)} of ${pods.length})`))
+    lines.push(table([
+      ['WORKLOAD/CONTAINER', 'FINDING', 'CPU REQ NOW', 'CPU REQ', 'MEM REQ NOW', 'MEM REQ/LIMIT'],
+      ...pods.slice(0, top).map((r) => [r.resource.id, r.finding + (r.reasons.length ? ` (${r.reasons.join(',')})` : ''), r.current.cpuRequestCores === null || r.current.cpuRequestCores === undefined ? 'unset' : `${Math.round(Number(r.current.cpuRequestCores) * 1000)}m`, cell(r, 'cpuRequest'), r.current.memRequestBytes === null || r.current.memRequestBytes === undefined ? 'unset' : `${Math.ceil(Number(r.current.memRequestBytes) / 2 ** 20)}Mi`, cell(r, 'memoryRequest')]),
+    ], ['l', 'l', 'r', 'r', 'r', 'r']))
+  }
   const flags = report.recommendations.filter((r) => r.finding === 'Flagged')
   if (flags.length > 0) {
     lines.push('', c.bold(`Trusted Advisor checks (${flags.length})`))
     for (const f of flags.slice(0, top)) lines.push(`  ${f.resource.id}: ${f.summary}`)
   }
-  const insufficient = rightsizing.filter((r) => r.finding === 'InsufficientData')
+  const insufficient = [...rightsizing, ...hosts, ...pods].filter((r) => r.finding === 'InsufficientData')
   if (insufficient.length > 0) {
     lines.push('', c.bold(`Insufficient data (${insufficient.length})`))
     for (const r of insufficient.slice(0, top)) lines.push(`  ${r.resource.id}: ${r.summary}`)
   }
-  const blind = rightsizing.filter((r) => r.memoryBlind && r.finding !== 'InsufficientData').length
+  const blind = [...rightsizing, ...hosts].filter((r) => r.memoryBlind && r.finding !== 'InsufficientData').length
   if (blind > 0) lines.push('', c.yellow(`${blind} recommendation(s) are memory-blind (no mem_used_percent): options keep at least the current memory; memory risk is unknown.`))
   const groups = groupIssues(report.issues)
   if (groups.length > 0) {

@@ -33,7 +33,7 @@ const REASON: Record<Dimension, string> = {
 }
 
 /** The measured demand of one dimension, in absolute units, independent of any instance type. */
-interface Demand {
+export interface Demand {
   dimension: Dimension
   unit: string
   /** demand at the sizing percentile (absolute units) */
@@ -152,7 +152,7 @@ export function assess(demands: readonly Demand[], t: InstanceType, current: Ins
   return out
 }
 
-function overallRisk(dims: readonly DimensionAssessment[], t: InstanceType, current: InstanceType, memoryBlind: boolean): PerformanceRisk {
+export function overallRisk(dims: readonly DimensionAssessment[], t: InstanceType, current: InstanceType, memoryBlind: boolean): PerformanceRisk {
   const known = dims.filter((d) => d.risk !== 'Unknown').map((d) => d.risk as PerformanceRisk)
   let r = maxRisk(known)
   // Never low when we cannot see a dimension that the change shrinks.
@@ -209,7 +209,7 @@ function pricedTypes(catalog: Catalog, region: string): PricedType[] {
 const price = (catalog: Catalog, t: InstanceType, region: string) => catalog.priceUsd(t.name, region) ?? null
 
 /** Highest daily average CPU in vCPUs: the sustained demand a burstable baseline must cover. */
-function sustainedVcpus(u: UsageSummary, current: InstanceType): { vcpus: number; fromAverages: boolean } | undefined {
+export function sustainedVcpus(u: UsageSummary, current: InstanceType): { vcpus: number; fromAverages: boolean } | undefined {
   const days = u.daily.filter((d) => d.metric === 'cpu.utilization')
   const avg = days.filter((d) => d.stat === 'avg')
   const use = avg.length > 0 ? avg : days.filter((d) => d.stat === 'max')
@@ -278,47 +278,7 @@ export const ec2Rightsize = defineAnalyzer({
     const under = currentDims.filter((d) => d.measured && d.need !== null && d.capacity !== null && d.need > d.capacity)
     const sustained = sustainedVcpus(u, current)
 
-    // Candidate types: offered and priced in the region, not older than the current generation, same kind of hardware.
-    const options: (RecommendationOption & { _type: InstanceType })[] = []
-    const families = new Set<string>()
-    let sameArchSeen = false
-    // Walk priced types cheapest first and stop once the option list cannot change: enough families and a
-    // same-architecture fallback (chooseOptions), and past the current price (nothing cheaper left to find).
-    const currentSeries = series(current)
-    const currentArch = primaryArch(current)
-    for (const { type: t, hourly, series: tSeries, arch: tArch } of pricedTypes(catalog, region)) {
-      if (families.size >= o.maxOptions && sameArchSeen && (currentPrice === null || hourly > currentPrice)) break
-      if (t.name === current.name) continue
-      if ((tArch !== currentArch && !o.allowArchitectureChange) || !t.architectures.some((x) => x === 'x86_64' || x === 'arm64') || t.bareMetal || t.gpuCount !== current.gpuCount) continue
-      // Generation digits compare only within a family series (m4 < m5 < m7g); across series (t4g vs m5) they
-      // say nothing, and the catalog's current-generation flag decides.
-      if (!t.currentGeneration || (tSeries === currentSeries && t.generation < current.generation)) continue
-      if ((current.instanceStorageGb ?? 0) > 0 && (t.instanceStorageGb ?? 0) < (current.instanceStorageGb ?? 0)) continue
-      if (memoryBlind && o.memoryBlind === 'keep' && t.memoryGiB < current.memoryGiB) continue
-      // Cheap fit test first; the exceedance shares are computed only for types that fit.
-      if (demands.some((d) => { const c = d.capacityOf(t); return c === null || d.need > c })) continue
-      const dims = assess(demands, t, current, memoryBlind)
-      const optNotes: string[] = []
-      if (t.burstable) {
-        if (!o.allowBurstable || t.burstBaselinePct === null || !sustained) continue
-        const baselineVcpus = (t.burstBaselinePct / 100) * t.vcpus
-        if (sustained.vcpus > baselineVcpus) continue
-        optNotes.push(`Burstable: baseline ${t.burstBaselinePct}% per vCPU (${round(baselineVcpus, 2)} vCPU) covers the highest daily ${sustained.fromAverages ? 'average' : 'mean of 5-minute maxima'} of ${round(sustained.vcpus, 2)} vCPU.`)
-      }
-      const monthly = hourly * HOURS_PER_MONTH
-      families.add(t.family)
-      if (tArch === currentArch) sameArchSeen = true
-      const arch = primaryArch(t) !== primaryArch(current)
-      if (arch) optNotes.push(`${primaryArch(t) === 'arm64' ? 'Graviton (arm64)' : 'x86_64'}: needs ${primaryArch(t)} builds of the AMI and software.`)
-      if (t.processorManufacturer !== current.processorManufacturer || t.generation !== current.generation)
-        optNotes.push(`CPU compared by vCPU count (${current.processorManufacturer} ${current.family} -> ${t.processorManufacturer} ${t.family}): AWS publishes no per-vCPU speed factors to convert with; benchmark before relying on it.`)
-      options.push({
-        _type: t, rank: 0, change: { instanceType: t.name }, performanceRisk: overallRisk(dims, t, current, memoryBlind), bindingDimension: bindingDimension(dims), dimensions: dims,
-        monthlyCost: round(monthly), monthlySavings: currentMonthly === null ? null : round(currentMonthly - monthly),
-        migrationEffort: arch ? 'Medium' : 'VeryLow', platformDifferences: platformDifferences(t, current), notes: optNotes,
-      })
-    }
-    options.sort((a, b) => (a.monthlyCost ?? 0) - (b.monthlyCost ?? 0) || riskRank(a.performanceRisk) - riskRank(b.performanceRisk) || a._type.name.localeCompare(b._type.name))
+    const options = findOptions({ demands, current, memoryBlind, catalog, region, o, sustained, currentPrice, currentMonthly })
 
     let finding: Finding
     const reasons: string[] = []
@@ -359,12 +319,68 @@ export const ec2Rightsize = defineAnalyzer({
   },
 })
 
+/** A candidate with the type it is for (dropped before the recommendation is returned). */
+export type CandidateOption = RecommendationOption & { _type: InstanceType }
+
+/**
+ * Candidate types that cover every measured need: offered and priced in the region, not older than the current
+ * generation of the same family series, same GPU count, with burstable types only when their baseline covers the
+ * sustained demand; cheapest first. Shared by ec2.rightsize and host.ec2-sizing (where `current` describes the host).
+ */
+export function findOptions(a: {
+  demands: readonly Demand[]; current: InstanceType; memoryBlind: boolean; catalog: Catalog; region: string; o: Ec2RightsizeOptions
+  sustained: { vcpus: number; fromAverages: boolean } | undefined; currentPrice: number | null; currentMonthly: number | null
+}): CandidateOption[] {
+  const { demands, current, memoryBlind, catalog, region, o, sustained, currentPrice, currentMonthly } = a
+  const options: (RecommendationOption & { _type: InstanceType })[] = []
+  const families = new Set<string>()
+  let sameArchSeen = false
+  // Walk priced types cheapest first and stop once the option list cannot change: enough families and a
+  // same-architecture fallback (chooseOptions), and past the current price (nothing cheaper left to find).
+  const currentSeries = series(current)
+  const currentArch = primaryArch(current)
+  for (const { type: t, hourly, series: tSeries, arch: tArch } of pricedTypes(catalog, region)) {
+    if (families.size >= o.maxOptions && sameArchSeen && (currentPrice === null || hourly > currentPrice)) break
+    if (t.name === current.name) continue
+    if ((tArch !== currentArch && !o.allowArchitectureChange) || !t.architectures.some((x) => x === 'x86_64' || x === 'arm64') || t.bareMetal || t.gpuCount !== current.gpuCount) continue
+    // Generation digits compare only within a family series (m4 < m5 < m7g); across series (t4g vs m5) they
+    // say nothing, and the catalog's current-generation flag decides.
+    if (!t.currentGeneration || (tSeries === currentSeries && t.generation < current.generation)) continue
+    if ((current.instanceStorageGb ?? 0) > 0 && (t.instanceStorageGb ?? 0) < (current.instanceStorageGb ?? 0)) continue
+    if (memoryBlind && o.memoryBlind === 'keep' && t.memoryGiB < current.memoryGiB) continue
+    // Cheap fit test first; the exceedance shares are computed only for types that fit.
+    if (demands.some((d) => { const c = d.capacityOf(t); return c === null || d.need > c })) continue
+    const dims = assess(demands, t, current, memoryBlind)
+    const optNotes: string[] = []
+    if (t.burstable) {
+      if (!o.allowBurstable || t.burstBaselinePct === null || !sustained) continue
+      const baselineVcpus = (t.burstBaselinePct / 100) * t.vcpus
+      if (sustained.vcpus > baselineVcpus) continue
+      optNotes.push(`Burstable: baseline ${t.burstBaselinePct}% per vCPU (${round(baselineVcpus, 2)} vCPU) covers the highest daily ${sustained.fromAverages ? 'average' : 'mean of 5-minute maxima'} of ${round(sustained.vcpus, 2)} vCPU.`)
+    }
+    const monthly = hourly * HOURS_PER_MONTH
+    families.add(t.family)
+    if (tArch === currentArch) sameArchSeen = true
+    const arch = primaryArch(t) !== primaryArch(current)
+    if (arch) optNotes.push(`${primaryArch(t) === 'arm64' ? 'Graviton (arm64)' : 'x86_64'}: needs ${primaryArch(t)} builds of the AMI and software.`)
+    if (t.processorManufacturer !== current.processorManufacturer || t.generation !== current.generation)
+      optNotes.push(`CPU compared by vCPU count (${current.processorManufacturer} ${current.family} -> ${t.processorManufacturer} ${t.family}): AWS publishes no per-vCPU speed factors to convert with; benchmark before relying on it.`)
+    options.push({
+      _type: t, rank: 0, change: { instanceType: t.name }, performanceRisk: overallRisk(dims, t, current, memoryBlind), bindingDimension: bindingDimension(dims), dimensions: dims,
+      monthlyCost: round(monthly), monthlySavings: currentMonthly === null ? null : round(currentMonthly - monthly),
+      migrationEffort: arch ? 'Medium' : 'VeryLow', platformDifferences: platformDifferences(t, current), notes: optNotes,
+    })
+  }
+  options.sort((a, b) => (a.monthlyCost ?? 0) - (b.monthlyCost ?? 0) || riskRank(a.performanceRisk) - riskRank(b.performanceRisk) || a._type.name.localeCompare(b._type.name))
+  return options
+}
+
 /**
  * Up to `max` options, cheapest first, one per family so the list offers real alternatives; when every
  * pick changes architecture, the cheapest same-architecture option replaces the last one so a team that
  * cannot move to Graviton still gets an answer.
  */
-function chooseOptions<T extends RecommendationOption & { _type: InstanceType }>(sorted: readonly T[], current: InstanceType, max: number): T[] {
+export function chooseOptions<T extends RecommendationOption & { _type: InstanceType }>(sorted: readonly T[], current: InstanceType, max: number): T[] {
   const out: T[] = []
   const families = new Set<string>()
   for (const x of sorted) {

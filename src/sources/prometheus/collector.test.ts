@@ -7,6 +7,8 @@ import { QUANTILE_LEVELS } from '../../store/types.js'
 import { tmpProject } from '../../../test/utils/tmp.js'
 import { openMetrics, skipWithoutPrometheus, startPrometheus, type FixtureSeries, type Running } from '../../../test/utils/prometheus.js'
 import { chunks, workloadOf } from './collector.js'
+import { runAnalysis } from '../../analyzers/run.js'
+import { loadCatalog } from '../../catalog/load.js'
 
 /**
  * A real Prometheus (Debian package) backfilled with 14 days of known samples by promtool. Every expected value
@@ -110,6 +112,30 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
     expect(web.metrics['cpu.cores']!.max!.max).toBeCloseTo(0.525, 6)
     expect(usage.find((u) => u.resource.id === 'shop/api/api')!.resource.attributes.hpa).toBe('api-hpa')
     expect(usage.find((u) => u.resource.id === 'shop/db/db')).toBeDefined() // no owner: pod name heuristic
+  })
+
+  it('analyze sizes the hosts for EC2 and the containers krr-style, as worked out from the generator', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws'), { readOnly: true })
+    const report = runAnalysis(await store.usage({ lookbackDays: 14, asOf: END * 1000 }), loadCatalog(), { ec2: {}, lookbackDays: 14, now: 0, version: 'test' })
+    store.close()
+    // h1: CPU p99.5 of 5-minute maxima x 2 cores x 1.2 -> at most (0.75 x 90 + 5)% x 2 x 1.2 = 1.74 vCPU -> 2 vCPU;
+    // memory peak 75% of 16 GiB = 12 GiB x 1.2 = 14.4 GiB -> 16 GiB. Cheapest offered in us-east-1 with 2 vCPU and
+    // 16 GiB: r6g.large ($0.1008/h = $73.58/month); t4g.xlarge ($0.1344) is dearer.
+    const h1 = report.recommendations.find((r) => r.analyzer === 'host.ec2-sizing' && r.resource.id === 'h1:9100')!
+    expect(h1.finding).toBe('Sized')
+    expect(h1.options[0]!.change.instanceType).toBe('r6g.large')
+    expect(h1.options[0]!.monthlyCost).toBe(73.58)
+    const cpuNeed = h1.options[0]!.dimensions.find((d) => d.dimension === 'cpu')!.need!
+    expect(cpuNeed).toBeCloseTo((quantileLinear([...h1CpuMax].sort((a, b) => a - b), 0.995) / 100) * 2 * 1.2, 6)
+    expect(h1.options[0]!.dimensions.find((d) => d.dimension === 'memory')!.need!).toBeCloseTo(16 * 0.75 * 1.2, 6)
+    // shop/web/app: the busiest replica uses 0.3 x {1, 1.25, 1.5, 1.75} cores in turn -> p95 = 0.525 -> 525m (was 1000m);
+    // peak memory 3 x 170 MiB = 510 MiB x 1.15 = 586.5 -> 587Mi, above the 512Mi request x 1.1 -> Underprovisioned.
+    const web = report.recommendations.find((r) => r.analyzer === 'k8s.rightsize' && r.resource.id === 'shop/web/app')!
+    expect(web.options[0]!.change).toEqual({ cpuRequest: '525m', cpuLimit: 'none', memoryRequest: '587Mi', memoryLimit: '587Mi' })
+    expect([web.finding, web.reasons]).toEqual(['Underprovisioned', ['MemoryUnderprovisioned']])
+    const api = report.recommendations.find((r) => r.resource.id === 'shop/api/api')!
+    expect([api.finding, api.reasons]).toEqual(['Flagged', ['HPAControlled']])
+    expect(report.recommendations.find((r) => r.resource.id === 'shop/db/db')!.finding).toBe('Sized') // no requests known
   })
 
   it('a second collection adds nothing', async () => {
