@@ -121,7 +121,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .action(async (f: Record<string, string | boolean | string[] | undefined>) => {
       const { runCollectPrometheus } = await import('./collect-prometheus.js')
-      const s = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : undefined)
+      const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
       if (s('rateWindow') && !/^\d+[smh]$/.test(s('rateWindow')!)) throw new UsageError(`--rate-window '${s('rateWindow')}' is not a duration`, 'Write it like 2m or 60s.')
       await runCollectPrometheus(
         {

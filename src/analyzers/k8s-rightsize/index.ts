@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { DimensionAssessment, Evidence, Finding, Recommendation } from '../../core/report.js'
+import type { DimensionAssessment, Evidence, Finding } from '../../core/report.js'
 import { recommendationId } from '../ec2-rightsize/index.js'
 import { shareAbove } from '../risk.js'
 import { defineAnalyzer } from '../types.js'
@@ -32,7 +32,7 @@ export const k8sRightsize = defineAnalyzer({
     const analyzer = 'k8s.rightsize'
     const r = u.resource
     const a = r.attributes
-    const num = (k: string) => (typeof a[k] === 'number' ? (a[k] as number) : undefined)
+    const num = (k: string) => (typeof a[k] === 'number' ? a[k] : undefined)
     const cur = { cpuRequestCores: num('cpuRequestCores') ?? null, cpuLimitCores: num('cpuLimitCores') ?? null, memRequestBytes: num('memRequestBytes') ?? null, memLimitBytes: num('memLimitBytes') ?? null, pods: num('pods') ?? null }
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: ['PERF02-BP04', 'PERF02-BP03'], current: cur, estimatedMonthlySavings: null, memoryBlind: false }
     if (typeof a.hpa === 'string' && a.hpa)

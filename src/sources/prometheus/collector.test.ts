@@ -138,10 +138,13 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
     expect(report.recommendations.find((r) => r.resource.id === 'shop/db/db')!.finding).toBe('Sized') // no requests known
   })
 
-  it('a second collection adds nothing', async () => {
+  it('a second collection adds nothing; on a terminal a progress bar shows', async () => {
     const e = quiet()
+    ;(e.stderr as { isTTY?: boolean }).isTTY = true
     await runCollectPrometheus(options(tmp.path('ws')), e)
     expect(e.out).toMatch(/\(0 new, [\d,]+ already stored\)/)
+    // 3 hosts x 16 host queries + 4 container queries, one time chunk each = 52 queries.
+    expect(e.err).toMatch(/\r {2}\[#{30}\] 52\/52 queries, [\d.]+ s\n/)
   })
 
   it('--selector narrows the hosts', async () => {

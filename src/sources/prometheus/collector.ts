@@ -1,6 +1,7 @@
 import type { MetricName, Statistic } from '../../core/metrics.js'
 import type { Issue, ResourceRef } from '../../core/report.js'
-import { SourceError, type MatrixResult, type PromClient, type VectorResult } from './client.js'
+import { UsageError } from '../../core/errors.js'
+import type { MatrixResult, PromClient, VectorResult } from './client.js'
 
 export interface PromCollectOptions {
   days: number
@@ -44,7 +45,7 @@ export const MAX_POINTS = 11_000
 export function selectorInner(selector: string): string {
   const s = selector.trim()
   if (s === '') return ''
-  if (!s.startsWith('{') || !s.endsWith('}')) throw new SourceError(`--selector '${selector}' is not a label matcher`, 'Write it like \'{job="node"}\' (braces included).')
+  if (!s.startsWith('{') || !s.endsWith('}')) throw new UsageError(`--selector '${selector}' is not a label matcher`, 'Write it like \'{job="node"}\' (braces included).')
   return s.slice(1, -1).trim()
 }
 
