@@ -27,7 +27,12 @@ beforeAll(async () => {
     if (path.startsWith('/auth403')) return res.writeHead(403).end('forbidden')
     if (path.startsWith('/broken')) return res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":{"resu')
     if (path.startsWith('/fail500')) return res.writeHead(500).end('boom')
-    if (path.startsWith('/empty')) {
+    // Behaves as /empty only with the right credentials.
+    if (path.startsWith('/needauth')) {
+      const auth = req.headers.authorization
+      if (auth !== `Basic ${Buffer.from('admin:s3cret').toString('base64')}` && auth !== 'Bearer t0ken') return res.writeHead(401).end()
+    }
+    if (path.startsWith('/empty') || path.startsWith('/needauth')) {
       if (path.includes('buildinfo')) return res.writeHead(200).end(JSON.stringify({ status: 'success', data: { version: '2.99.0' } }))
       if (path.includes('query_range')) return res.writeHead(200).end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }))
       return res.writeHead(200).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }))
@@ -89,6 +94,13 @@ describe('collect prometheus: bad sources', () => {
     await fails(opts(`${base}/auth401`), /refused the request: HTTP 401 Unauthorized/, /--header "Authorization: Bearer TOKEN" or --basic-auth/, 3)
     await fails(opts(`${base}/auth403`), /HTTP 403 Forbidden/, /--basic-auth/, 3)
   })
+  it('sends --basic-auth and --header credentials', async () => {
+    // With credentials the request gets past authentication and fails only for having no series (exit 2).
+    await fails(opts(`${base}/needauth`, { basicAuth: 'admin:s3cret' }), /has no node_exporter or cAdvisor series/, /--selector/, 2)
+    await fails(opts(`${base}/needauth`, { headers: ['Authorization: Bearer t0ken'] }), /has no node_exporter or cAdvisor series/, /--selector/, 2)
+    await fails(opts(`${base}/needauth`, { headers: ['Authorization: Bearer wrong'] }), /HTTP 401 Unauthorized/, /--basic-auth/, 3)
+  })
+
   it('a timeout, retried and then reported', async () => {
     await fails(opts(hangingUrl, { timeoutSec: 0.3 }), /did not answer within 0\.3 s/, /Raise --timeout/, 3)
   })
