@@ -22,8 +22,8 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
   const hosts = report.recommendations.filter((r) => r.analyzer === 'host.ec2-sizing')
   const pods = report.recommendations.filter((r) => r.analyzer === 'k8s.rightsize')
   const ec2 = report.recommendations.filter((r) => r.analyzer === 'ec2.rightsize')
-  const kinds = [ec2.length && `${s.analyzed} of ${ec2.length} EC2 instances`, hosts.length && `${hosts.length} hosts`, pods.length && `${pods.length} container workloads`].filter(Boolean)
-  lines.push(c.bold(`headroom ${report.meta.version}: ${ec2.length ? `EC2 right-sizing of ${s.analyzed} of ${s.resources} resources` : `${s.resources} resources`}${hosts.length || pods.length ? ` (${kinds.join(', ')})` : ''}`))
+  const kinds = [ec2.length && `${s.analyzed} of ${ec2.length} EC2 instances`, hosts.length && `${hosts.length} host${hosts.length === 1 ? '' : 's'}`, pods.length && `${pods.length} container workload${pods.length === 1 ? '' : 's'}`].filter(Boolean)
+  lines.push(c.bold(`headroom ${report.meta.version}: ${ec2.length ? `EC2 right-sizing of ${s.analyzed} of ${s.resources} resources` : `${s.resources} resource${s.resources === 1 ? '' : 's'}`}${hosts.length || pods.length ? ` (${kinds.join(', ')})` : ''}`))
   lines.push(c.dim(`sizing: ${String(o.percentile)} of 5-minute maxima + ${String(o.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(o.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window, on-demand Linux prices`))
   if (ec2.length) {
     lines.push('')

@@ -36,10 +36,11 @@ export const hostSizing = defineAnalyzer({
     const vcpus = Number(r.attributes.vcpus)
     const mem = Number(r.attributes.memoryGiB)
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP07'], currentPerformanceRisk: 'Unknown' as const, estimatedMonthlySavings: null }
-    const insufficient = (reason: string, summary: string): Recommendation => ({ ...base, finding: 'InsufficientData', reasons: [reason], current: {}, currentDimensions: [], options: [], evidence: [], summary, memoryBlind: !u.metrics['mem.utilization'] })
-    if (!(vcpus > 0)) return { recommendations: [insufficient('HostSizeUnknown', `${r.id}: core count unknown (no node_cpu_seconds_total).`)], issues }
+    const current = { vcpus: vcpus > 0 ? vcpus : null, memoryGiB: mem > 0 ? mem : null, region, monthlyCost: null }
+    const insufficient = (reason: string, summary: string): Recommendation => ({ ...base, finding: 'InsufficientData', reasons: [reason], current, currentDimensions: [], options: [], evidence: [], summary, memoryBlind: !u.metrics['mem.utilization'] })
+    if (!(vcpus > 0)) return { recommendations: [insufficient('HostSizeUnknown', 'Core count unknown (no node_cpu_seconds_total).')], issues }
     const cpu = u.metrics['cpu.utilization']?.max ?? u.metrics['cpu.utilization']?.avg
-    if (!cpu || cpu.hours < o.minHours) return { recommendations: [insufficient('InsufficientData', `${r.id}: ${round(cpu?.hours ?? 0, 1)} h of CPU data; at least ${o.minHours} h are needed.`)], issues }
+    if (!cpu || cpu.hours < o.minHours) return { recommendations: [insufficient('InsufficientData', `${round(cpu?.hours ?? 0, 1)} h of CPU data; at least ${o.minHours} h are needed.`)], issues }
     // Without a measured memory size, keep what the host has: an unknown memory is never sized down.
     const host = hostAsType(r.id, vcpus, mem > 0 ? mem : 0)
     const { demands, memoryBlind, notes } = measureDemands(u, host, o)
@@ -52,12 +53,12 @@ export const hostSizing = defineAnalyzer({
     const cpuNeed = need('cpu')
     const memNeed = need('memory')
     const summary = top
-      ? `${r.id} (${vcpus} cores${mem > 0 ? `, ${round(mem, 1)} GiB` : ''}) fits ${top._type.name} for $${round((top.monthlyCost ?? 0), 2)}/month (${top.performanceRisk} risk): needs ${round(cpuNeed?.need ?? 0, 2)} vCPU${memNeed ? ` and ${round(memNeed.need, 1)} GiB` : '; memory not measured, kept at the host’s size'}.`
-      : `${r.id}: no EC2 type offered in ${region} covers the measured need (${round(cpuNeed?.need ?? 0, 2)} vCPU${memNeed ? `, ${round(memNeed.need, 1)} GiB` : ''}).`
+      ? `${vcpus} cores${mem > 0 ? `, ${round(mem, 1)} GiB` : ''}: fits ${top._type.name} for $${round((top.monthlyCost ?? 0), 2)}/month (${top.performanceRisk} risk): needs ${round(cpuNeed?.need ?? 0, 2)} vCPU${memNeed ? ` and ${round(memNeed.need, 1)} GiB` : '; memory not measured, kept at the host’s size'}.`
+      : `No EC2 type offered in ${region} covers the measured need (${round(cpuNeed?.need ?? 0, 2)} vCPU${memNeed ? `, ${round(memNeed.need, 1)} GiB` : ''}).`
     return {
       recommendations: [{
         ...base, finding: top ? 'Sized' : 'Underprovisioned', reasons: top ? ['MigrationSizing'] : ['NoTypeFits'],
-        current: { vcpus, memoryGiB: mem > 0 ? mem : null, region, monthlyCost: null },
+        current,
         currentPerformanceRisk: overallRisk(currentDims, host, host, memoryBlind), currentDimensions: currentDims,
         options: options.map(({ _type, ...rest }) => ({ ...rest, monthlySavings: null, migrationEffort: 'Medium', notes: [...rest.notes.filter((n) => !n.startsWith('CPU compared')), 'A host core is compared 1:1 with a vCPU; benchmark the workload on the candidate before moving.'] })),
         evidence, summary: notes.length ? `${summary} ${notes.join(' ')}` : summary, memoryBlind,

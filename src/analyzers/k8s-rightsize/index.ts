@@ -36,11 +36,11 @@ export const k8sRightsize = defineAnalyzer({
     const cur = { cpuRequestCores: num('cpuRequestCores') ?? null, cpuLimitCores: num('cpuLimitCores') ?? null, memRequestBytes: num('memRequestBytes') ?? null, memLimitBytes: num('memLimitBytes') ?? null, pods: num('pods') ?? null }
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: ['PERF02-BP04', 'PERF02-BP03'], current: cur, estimatedMonthlySavings: null, memoryBlind: false }
     if (typeof a.hpa === 'string' && a.hpa)
-      return { recommendations: [{ ...base, finding: 'Flagged', reasons: ['HPAControlled'], currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence: [], summary: `${r.id} is scaled by HorizontalPodAutoscaler ${a.hpa}; its requests set the HPA's utilization, so they are not resized here.` }], issues: [] }
+      return { recommendations: [{ ...base, finding: 'Flagged', reasons: ['HPAControlled'], currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence: [], summary: `Scaled by HorizontalPodAutoscaler ${a.hpa}; its requests set the HPA's utilization, so they are not resized here.` }], issues: [] }
     const cpuSeries = u.metrics['cpu.cores']?.avg ?? u.metrics['cpu.cores']?.max
     const memSeries = u.metrics['mem.used.bytes']?.max ?? u.metrics['mem.used.bytes']?.avg
     if (!cpuSeries || !memSeries || Math.min(cpuSeries.hours, memSeries.hours) < o.minHours)
-      return { recommendations: [{ ...base, finding: 'InsufficientData', reasons: ['InsufficientData'], currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence: [], summary: `${r.id}: ${cpuSeries && memSeries ? `${Math.min(cpuSeries.hours, memSeries.hours).toFixed(1)} h of data; at least ${o.minHours} h are needed` : 'CPU or memory usage missing'}.` }], issues: [] }
+      return { recommendations: [{ ...base, finding: 'InsufficientData', reasons: ['InsufficientData'], currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence: [], summary: `${cpuSeries && memSeries ? `${Math.min(cpuSeries.hours, memSeries.hours).toFixed(1)} h of data; at least ${o.minHours} h are needed` : 'CPU or memory usage missing'}.` }], issues: [] }
     const cpuReq = o.cpuPercentile === 'p90' ? cpuSeries.p90 : o.cpuPercentile === 'p99' ? cpuSeries.p99 : cpuSeries.p95
     const memLimit = memSeries.max * (1 + o.memoryBufferPct / 100)
     const recCpu = Math.ceil(cpuReq * 1000) / 1000
@@ -81,7 +81,7 @@ export const k8sRightsize = defineAnalyzer({
           notes: ['krr-compatible "simple" strategy: CPU request = p95, no CPU limit, memory request = limit = peak + 15%.'],
         }],
         evidence,
-        summary: `${r.id}: CPU request ${was(cur.cpuRequestCores, cores)} -> ${cores(recCpu)}, memory ${was(cur.memRequestBytes, mib)} -> ${mib(recMem)} (limit ${was(cur.memLimitBytes, mib)} -> ${mib(recMem)}).`,
+        summary: `CPU request ${was(cur.cpuRequestCores, cores)} -> ${cores(recCpu)}, memory ${was(cur.memRequestBytes, mib)} -> ${mib(recMem)} (limit ${was(cur.memLimitBytes, mib)} -> ${mib(recMem)}).`,
       }],
       issues: [],
     }
