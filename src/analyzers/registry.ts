@@ -2,6 +2,7 @@ import { ec2Rightsize } from './ec2-rightsize/index.js'
 import { taEc2 } from './ta-ec2/index.js'
 import { hostSizing } from './host-sizing/index.js'
 import { k8sRightsize } from './k8s-rightsize/index.js'
+import { ebsRightsize } from './ebs-rightsize/index.js'
 
 /** Built-in analyzers by id (one typed map, HOUSE-STYLE §7.1.3). */
 export const ANALYZERS = {
@@ -9,5 +10,6 @@ export const ANALYZERS = {
   'ta.ec2-utilization': taEc2,
   'host.ec2-sizing': hostSizing,
   'k8s.rightsize': k8sRightsize,
+  'ebs.rightsize': ebsRightsize,
 } as const
 export type AnalyzerId = keyof typeof ANALYZERS

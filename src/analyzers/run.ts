@@ -4,6 +4,7 @@ import type { UsageSummary } from '../store/types.js'
 import { Ec2RightsizeOptionsSchema, type Ec2RightsizeOptions } from './ec2-rightsize/index.js'
 import { ANALYZERS } from './registry.js'
 import { K8sOptionsSchema } from './k8s-rightsize/index.js'
+import { EbsOptionsSchema } from './ebs-rightsize/index.js'
 import { riskRank } from './risk.js'
 
 export interface AnalysisOptions {
@@ -16,7 +17,6 @@ export interface AnalysisOptions {
 
 const KIND_PLANNED: Record<string, string> = {
   'rds-instance': 'RDS instance-class sizing',
-  'ebs-volume': 'EBS volume sizing',
   'lambda-function': 'Lambda memory sizing',
 }
 
@@ -24,6 +24,7 @@ const KIND_PLANNED: Record<string, string> = {
 export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, opts: AnalysisOptions): Report {
   const ec2Options = Ec2RightsizeOptionsSchema.parse(opts.ec2)
   const k8sOptions = K8sOptionsSchema.parse({})
+  const ebsOptions = EbsOptionsSchema.parse({})
   const recommendations: Recommendation[] = []
   const issues: Issue[] = []
   const unanalyzedKinds = new Map<string, number>()
@@ -34,6 +35,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       { kinds: ANALYZERS['ta.ec2-utilization'].meta.resourceKinds, run: () => ANALYZERS['ta.ec2-utilization'].analyze({ usage, catalog }, {}) },
       { kinds: ANALYZERS['host.ec2-sizing'].meta.resourceKinds, run: () => ANALYZERS['host.ec2-sizing'].analyze({ usage, catalog }, ec2Options) },
       { kinds: ANALYZERS['k8s.rightsize'].meta.resourceKinds, run: () => ANALYZERS['k8s.rightsize'].analyze({ usage, catalog }, k8sOptions) },
+      { kinds: ANALYZERS['ebs.rightsize'].meta.resourceKinds, run: () => ANALYZERS['ebs.rightsize'].analyze({ usage, catalog }, ebsOptions) },
     ]
     for (const a of runs) {
       if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue

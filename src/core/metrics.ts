@@ -37,6 +37,10 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   EBSReadBytes: { metric: 'ebs.read.bytes_per_s', perPeriod: true },
   EBSWriteBytes: { metric: 'ebs.write.bytes_per_s', perPeriod: true },
   RequestCount: { metric: 'lb.requests_per_s', perPeriod: true },
+  VolumeReadOps: { metric: 'ebs.read.ops_per_s', perPeriod: true },
+  VolumeWriteOps: { metric: 'ebs.write.ops_per_s', perPeriod: true },
+  VolumeReadBytes: { metric: 'ebs.read.bytes_per_s', perPeriod: true },
+  VolumeWriteBytes: { metric: 'ebs.write.bytes_per_s', perPeriod: true },
 }
 
 export const STATISTICS = ['max', 'avg', 'min', 'sum', 'p50', 'p90', 'p95', 'p99'] as const

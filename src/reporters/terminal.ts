@@ -71,6 +71,21 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
       ...pods.slice(0, top).map((r) => [r.resource.id, r.finding + (r.reasons.length ? ` (${r.reasons.join(',')})` : ''), r.current.cpuRequestCores === null || r.current.cpuRequestCores === undefined ? 'unset' : `${Math.round(Number(r.current.cpuRequestCores) * 1000)}m`, cell(r, 'cpuRequest'), r.current.memRequestBytes === null || r.current.memRequestBytes === undefined ? 'unset' : `${Math.ceil(Number(r.current.memRequestBytes) / 2 ** 20)}Mi`, cell(r, 'memoryRequest')]),
     ], ['l', 'l', 'r', 'r', 'r', 'r']))
   }
+  const volumes = report.recommendations.filter((r) => r.analyzer === 'ebs.rightsize')
+  if (volumes.length > 0) {
+    const now = volumes.reduce((a, r) => a + (typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : 0), 0)
+    const save = volumes.reduce((a, r) => a + (r.estimatedMonthlySavings ?? 0), 0)
+    const shown = volumes.filter((r) => r.finding !== 'Optimized' && r.finding !== 'InsufficientData').slice(0, top)
+    lines.push('', c.bold(`EBS volumes: ${volumes.length}, ${usd(now)}/month now, ${usd(save)}/month to save (us-east-1 prices)`))
+    if (shown.length)
+      lines.push(table([
+        ['VOLUME', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
+        ...shown.map((r) => {
+          const o = r.options[0]
+          return [r.resource.id, r.finding, `${String(r.current.volumeType)} ${String(r.current.sizeGiB)} GiB`, o ? `${String(o.change.volumeType)}${o.change.iops !== undefined ? ` ${String(o.change.iops)} IOPS` : ''}${o.change.throughputMiBps !== undefined ? ` ${String(o.change.throughputMiBps)} MiB/s` : ''}` : '', o?.performanceRisk ?? '', usd(r.estimatedMonthlySavings)]
+        }),
+      ], ['l', 'l', 'l', 'l', 'l', 'r']))
+  }
   const flags = report.recommendations.filter((r) => r.finding === 'Flagged')
   if (flags.length > 0) {
     lines.push('', c.bold(`Trusted Advisor checks (${flags.length})`))

@@ -137,6 +137,20 @@ describe('collect file and errors', () => {
     expect(a.stdout).toMatch(/i-ok: Instance type unknown: add instance_type/)
   })
 
+  it('EBS volumes from CloudWatch-named samples and a JSON manifest', async () => {
+    const rows = Array.from({ length: 14 * 288 }, (_, i) => {
+      const ts = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString()
+      return [`vol-1,VolumeReadOps,${ts},450000,Sum`, `vol-1,VolumeWriteOps,${ts},150000,Sum`] // 1500 + 500 IOPS
+    }).flat()
+    tmp.file('vol.csv', csv('resource_id,metric,timestamp,value,stat', rows))
+    tmp.file('vol.json', JSON.stringify([{ id: 'vol-1', kind: 'ebs-volume', region: 'us-east-1', attributes: { volumeType: 'gp2', sizeGiB: 1000, attachedTo: 'i-1' } }]))
+    expect((await runCli(['collect', 'file', 'vol.csv', 'vol.json', '-w', 'ws-vol'], { cwd: tmp.dir })).code).toBe(0)
+    const a = await runCli(['analyze', '-w', 'ws-vol'], { cwd: tmp.dir })
+    expect(a.code).toBe(0)
+    expect(a.stdout).toMatch(/EBS volumes: 1, \$100\.00\/month now, \$20\.00\/month to save/)
+    expect(a.stdout).toMatch(/^vol-1 +Overprovisioned +gp2 1000 GiB +gp3 3000 IOPS 125 MiB\/s +VeryLow +\$20\.00/m)
+  })
+
   it('analyze without a workspace: exit 3 with what to run first', async () => {
     const r = await runCli(['analyze', '-w', 'nowhere'], { cwd: tmp.dir })
     expect(r.code).toBe(3)
