@@ -3,6 +3,7 @@ import { taEc2 } from './ta-ec2/index.js'
 import { hostSizing } from './host-sizing/index.js'
 import { k8sRightsize } from './k8s-rightsize/index.js'
 import { ebsRightsize } from './ebs-rightsize/index.js'
+import { taIdle } from './ta-idle/index.js'
 
 /** Built-in analyzers by id (one typed map, HOUSE-STYLE §7.1.3). */
 export const ANALYZERS = {
@@ -11,5 +12,6 @@ export const ANALYZERS = {
   'host.ec2-sizing': hostSizing,
   'k8s.rightsize': k8sRightsize,
   'ebs.rightsize': ebsRightsize,
+  'ta.idle': taIdle,
 } as const
 export type AnalyzerId = keyof typeof ANALYZERS

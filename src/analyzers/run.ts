@@ -36,6 +36,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       { kinds: ANALYZERS['host.ec2-sizing'].meta.resourceKinds, run: () => ANALYZERS['host.ec2-sizing'].analyze({ usage, catalog }, ec2Options) },
       { kinds: ANALYZERS['k8s.rightsize'].meta.resourceKinds, run: () => ANALYZERS['k8s.rightsize'].analyze({ usage, catalog }, k8sOptions) },
       { kinds: ANALYZERS['ebs.rightsize'].meta.resourceKinds, run: () => ANALYZERS['ebs.rightsize'].analyze({ usage, catalog }, ebsOptions) },
+      { kinds: ANALYZERS['ta.idle'].meta.resourceKinds, run: () => ANALYZERS['ta.idle'].analyze({ usage, catalog }, {}) },
     ]
     for (const a of runs) {
       if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue
@@ -44,12 +45,13 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       recommendations.push(...out.recommendations)
       issues.push(...out.issues)
     }
-    if (!handled) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
+    // Kinds with only a flag check (RDS: Trusted Advisor's idle rule) are still reported as not sized.
+    if (!handled || KIND_PLANNED[usage.resource.kind]) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
   }
   for (const [kind, n] of unanalyzedKinds)
     if (kind === 'asg')
       issues.push({ code: 'ASG_SIMULATE', severity: 'info', message: `${n} Auto Scaling group${n > 1 ? 's have' : ' has'} stored load: replay it against scaling policies with \`headroom simulate scaling --group <id> --search\`.` })
-    else issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no analyzer yet${KIND_PLANNED[kind] ? ` (${KIND_PLANNED[kind]} is planned)` : ''}; they are stored and left out of this report.` })
+    else issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no sizing analyzer yet${KIND_PLANNED[kind] ? ` (${KIND_PLANNED[kind]} is planned)` : ''}; they are stored${kind === 'rds-instance' ? ', and only Trusted Advisor\'s idle check (DatabaseConnections) runs for them' : ' and left out of this report'}.` })
   recommendations.sort(compareRecommendations)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

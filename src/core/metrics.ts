@@ -14,6 +14,7 @@ export const METRICS = {
   'lb.requests_per_s': { unit: 'count/s', bounded: false, description: 'Load balancer requests per second (ALB/ELB RequestCount / period)' },
   'cpu.cores': { unit: 'count', bounded: false, description: 'CPU cores in use (container_cpu_usage_seconds_total rate)' },
   'mem.used.bytes': { unit: 'bytes', bounded: false, description: 'Memory in use, bytes (container_memory_working_set_bytes)' },
+  'db.connections': { unit: 'count', bounded: false, description: 'Open database connections (RDS DatabaseConnections)' },
 } as const
 
 export type MetricName = keyof typeof METRICS
@@ -37,6 +38,7 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   EBSReadBytes: { metric: 'ebs.read.bytes_per_s', perPeriod: true },
   EBSWriteBytes: { metric: 'ebs.write.bytes_per_s', perPeriod: true },
   RequestCount: { metric: 'lb.requests_per_s', perPeriod: true },
+  DatabaseConnections: { metric: 'db.connections', perPeriod: false },
   VolumeReadOps: { metric: 'ebs.read.ops_per_s', perPeriod: true },
   VolumeWriteOps: { metric: 'ebs.write.ops_per_s', perPeriod: true },
   VolumeReadBytes: { metric: 'ebs.read.bytes_per_s', perPeriod: true },

@@ -7,7 +7,7 @@ import { z } from 'zod'
  */
 export const REPORT_SCHEMA_VERSION = 1 as const
 
-export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host'])
+export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host', 'load-balancer'])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
 
 export const ResourceRefSchema = z.object({

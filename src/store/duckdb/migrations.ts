@@ -93,6 +93,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'container metrics',
     sql: `INSERT INTO metrics VALUES (10, 'cpu.cores'), (11, 'mem.used.bytes');`,
   },
+  {
+    version: 5,
+    name: 'database connections',
+    sql: `INSERT INTO metrics VALUES (12, 'db.connections');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
