@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { burstBaselinePct } from '../src/catalog/burstable.js'
 import type { CatalogFile } from '../src/catalog/types.js'
-import { parseCsvLine } from './csv-line.js'
+import { parseCsvLine } from '../src/core/csv.js'
 
 const shared = resolve(process.argv[2] ?? join(import.meta.dirname, '../../shared/data'))
 const dir = join(shared, 'aws-catalog')

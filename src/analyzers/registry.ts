@@ -4,6 +4,7 @@ import { hostSizing } from './host-sizing/index.js'
 import { k8sRightsize } from './k8s-rightsize/index.js'
 import { ebsRightsize } from './ebs-rightsize/index.js'
 import { taIdle } from './ta-idle/index.js'
+import { lambdaMemory } from './lambda-memory/index.js'
 
 /** Built-in analyzers by id (one typed map, HOUSE-STYLE §7.1.3). */
 export const ANALYZERS = {
@@ -13,5 +14,6 @@ export const ANALYZERS = {
   'k8s.rightsize': k8sRightsize,
   'ebs.rightsize': ebsRightsize,
   'ta.idle': taIdle,
+  'lambda.memory': lambdaMemory,
 } as const
 export type AnalyzerId = keyof typeof ANALYZERS

@@ -5,6 +5,7 @@ import { Ec2RightsizeOptionsSchema, type Ec2RightsizeOptions } from './ec2-right
 import { ANALYZERS } from './registry.js'
 import { K8sOptionsSchema } from './k8s-rightsize/index.js'
 import { EbsOptionsSchema } from './ebs-rightsize/index.js'
+import { LambdaOptionsSchema } from './lambda-memory/index.js'
 import { riskRank } from './risk.js'
 
 export interface AnalysisOptions {
@@ -17,7 +18,6 @@ export interface AnalysisOptions {
 
 const KIND_PLANNED: Record<string, string> = {
   'rds-instance': 'RDS instance-class sizing',
-  'lambda-function': 'Lambda memory sizing',
 }
 
 /** Runs every analyzer over the usage summaries and assembles the report. Pure: no IO, clock passed in. */
@@ -25,6 +25,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   const ec2Options = Ec2RightsizeOptionsSchema.parse(opts.ec2)
   const k8sOptions = K8sOptionsSchema.parse({})
   const ebsOptions = EbsOptionsSchema.parse({})
+  const lambdaOptions = LambdaOptionsSchema.parse({})
   const recommendations: Recommendation[] = []
   const issues: Issue[] = []
   const unanalyzedKinds = new Map<string, number>()
@@ -37,6 +38,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       { kinds: ANALYZERS['k8s.rightsize'].meta.resourceKinds, run: () => ANALYZERS['k8s.rightsize'].analyze({ usage, catalog }, k8sOptions) },
       { kinds: ANALYZERS['ebs.rightsize'].meta.resourceKinds, run: () => ANALYZERS['ebs.rightsize'].analyze({ usage, catalog }, ebsOptions) },
       { kinds: ANALYZERS['ta.idle'].meta.resourceKinds, run: () => ANALYZERS['ta.idle'].analyze({ usage, catalog }, {}) },
+      { kinds: ANALYZERS['lambda.memory'].meta.resourceKinds, run: () => ANALYZERS['lambda.memory'].analyze({ usage, catalog }, lambdaOptions) },
     ]
     for (const a of runs) {
       if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { parseCsvLine } from '../core/csv.js'
 
 /**
  * EBS volume types: what each delivers for a size and provisioned settings, and what it costs in us-east-1.
@@ -62,12 +63,12 @@ export interface EbsPrices {
 }
 
 let cached: EbsPrices | undefined
-const PRICES_PATH = fileURLToPath(new URL('../../data/pricing/unit-prices-us-east-1-from-infracost-goldens.csv', import.meta.url))
+export const PRICES_PATH = fileURLToPath(new URL('../../data/pricing/unit-prices-us-east-1-from-infracost-goldens.csv', import.meta.url))
 
 /** us-east-1 EBS unit prices from the bundled CSV (USD per GB-month, per IOPS-month, per MiB/s-month). */
 export function ebsPrices(): EbsPrices {
   if (cached) return cached
-  const rows = readFileSync(PRICES_PATH, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))
+  const rows = readFileSync(PRICES_PATH, 'utf8').trim().split('\n').slice(1).map(parseCsvLine)
   const price = (item: string) => {
     const r = rows.find((x) => x[0] === 'EBS' && x[1] === item)
     if (!r) throw new Error(`EBS price '${item}' missing from ${PRICES_PATH}`)

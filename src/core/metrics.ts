@@ -15,12 +15,17 @@ export const METRICS = {
   'cpu.cores': { unit: 'count', bounded: false, description: 'CPU cores in use (container_cpu_usage_seconds_total rate)' },
   'mem.used.bytes': { unit: 'bytes', bounded: false, description: 'Memory in use, bytes (container_memory_working_set_bytes)' },
   'db.connections': { unit: 'count', bounded: false, description: 'Open database connections (RDS DatabaseConnections)' },
+  'lambda.duration_ms': { unit: 'ms', bounded: false, description: 'Lambda invocation duration (Duration)' },
+  'lambda.invocations_per_s': { unit: 'count/s', bounded: false, description: 'Lambda invocations per second (Invocations / period)' },
+  'lambda.errors_per_s': { unit: 'count/s', bounded: false, description: 'Lambda invocations ending in error per second (Errors / period)' },
+  'lambda.throttles_per_s': { unit: 'count/s', bounded: false, description: 'Throttled Lambda invocations per second (Throttles / period)' },
+  'lambda.memory_used_mb': { unit: 'MB', bounded: false, description: 'Memory used by an invocation, MB (Lambda Insights used_memory_max)' },
 } as const
 
 export type MetricName = keyof typeof METRICS
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[]
 
-export type Unit = 'percent' | 'bytes/s' | 'count/s' | 'bytes' | 'count'
+export type Unit = 'percent' | 'bytes/s' | 'count/s' | 'bytes' | 'count' | 'ms' | 'MB'
 
 /**
  * Names users bring from CloudWatch and agents, with how their values convert: `perPeriod` values are
@@ -39,6 +44,11 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   EBSWriteBytes: { metric: 'ebs.write.bytes_per_s', perPeriod: true },
   RequestCount: { metric: 'lb.requests_per_s', perPeriod: true },
   DatabaseConnections: { metric: 'db.connections', perPeriod: false },
+  Duration: { metric: 'lambda.duration_ms', perPeriod: false },
+  Invocations: { metric: 'lambda.invocations_per_s', perPeriod: true },
+  Errors: { metric: 'lambda.errors_per_s', perPeriod: true },
+  Throttles: { metric: 'lambda.throttles_per_s', perPeriod: true },
+  used_memory_max: { metric: 'lambda.memory_used_mb', perPeriod: false },
   VolumeReadOps: { metric: 'ebs.read.ops_per_s', perPeriod: true },
   VolumeWriteOps: { metric: 'ebs.write.ops_per_s', perPeriod: true },
   VolumeReadBytes: { metric: 'ebs.read.bytes_per_s', perPeriod: true },

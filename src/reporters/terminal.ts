@@ -86,6 +86,21 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
         }),
       ], ['l', 'l', 'l', 'l', 'l', 'r']))
   }
+  const fns = report.recommendations.filter((r) => r.analyzer === 'lambda.memory')
+  if (fns.length > 0) {
+    const now = fns.reduce((a, r) => a + (typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : 0), 0)
+    const save = fns.reduce((a, r) => a + (r.estimatedMonthlySavings ?? 0), 0)
+    const shown = fns.filter((r) => r.finding !== 'Optimized' && r.finding !== 'InsufficientData').slice(0, top)
+    lines.push('', c.bold(`Lambda functions: ${fns.length}, ${usd(now)}/month now, up to ${usd(save)}/month to save (us-east-1 prices)`))
+    if (shown.length)
+      lines.push(table([
+        ['FUNCTION', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
+        ...shown.map((r) => {
+          const o = r.options[0]
+          return [r.resource.id, r.finding, `${String(r.current.memorySizeMB)} MB ${String(r.current.architecture)}`, o ? `${String(o.change.memorySizeMB)} MB ${String(o.change.architecture)}` : '', o?.performanceRisk ?? '', usd(r.estimatedMonthlySavings)]
+        }),
+      ], ['l', 'l', 'l', 'l', 'l', 'r']))
+  }
   const flags = report.recommendations.filter((r) => r.finding === 'Flagged')
   if (flags.length > 0) {
     lines.push('', c.bold(`Trusted Advisor checks (${flags.length})`))

@@ -160,10 +160,11 @@ function unitModeCase(metricCol: string, unitCol: string | null): string {
   if (unitCol === null) return dflt
   const u = `lower(trim(coalesce(${unitCol}, '')))`
   // Gauges (cores, bytes in use) are never per-period totals: their own unit means the value as it is.
-  const gauges = METRIC_NAMES.filter((m) => METRICS[m].unit === 'count' || METRICS[m].unit === 'bytes').map(sqlString)
+  const gauges = METRIC_NAMES.filter((m) => ['count', 'bytes', 'ms', 'MB'].includes(METRICS[m].unit))
+  const gaugeNames = [...gauges, ...Object.entries(METRIC_ALIASES).filter(([, a]) => gauges.includes(a.metric)).map(([n]) => n)].map(sqlString)
   return `CASE
     WHEN ${u} = '' THEN ${dflt}
-    WHEN ${metricCol} IN (${gauges.join(', ')}) THEN CASE WHEN ${u} IN ('bytes', 'count', 'cores') THEN 'rate' ELSE NULL END
+    WHEN ${metricCol} IN (${gaugeNames.join(', ')}) THEN CASE WHEN ${u} IN ('bytes', 'count', 'cores', 'ms', 'milliseconds', 'mb', 'megabytes') THEN 'rate' ELSE NULL END
     WHEN ${metricCol} IN (${percent.join(', ')}) THEN CASE WHEN ${u} IN ('percent', '%', 'pct') THEN 'rate' ELSE NULL END
     WHEN ${u} IN ('bytes/s', 'bytes/second', 'count/s', 'count/second', 'ops/s', '1/s') THEN
       CASE WHEN (${u} LIKE 'bytes%') = (${metricCol} LIKE '%bytes%' OR ${metricCol} LIKE 'Network%' OR ${metricCol} LIKE '%Bytes') THEN 'rate' ELSE NULL END

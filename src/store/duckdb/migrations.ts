@@ -98,6 +98,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'database connections',
     sql: `INSERT INTO metrics VALUES (12, 'db.connections');`,
   },
+  {
+    version: 6,
+    name: 'lambda metrics',
+    sql: `INSERT INTO metrics VALUES (13, 'lambda.duration_ms'), (14, 'lambda.invocations_per_s'), (15, 'lambda.errors_per_s'),
+      (16, 'lambda.throttles_per_s'), (17, 'lambda.memory_used_mb');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -1,4 +1,4 @@
-/** Splits one RFC 4180 CSV line (quoted fields, doubled quotes). Only for the build scripts' trusted inputs. */
+/** Splits one RFC 4180 CSV line (quoted fields, doubled quotes), for the small trusted CSVs bundled in data/. */
 export function parseCsvLine(line: string): string[] {
   const out: string[] = []
   let cur = ''

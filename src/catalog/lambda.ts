@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs'
+import { parseCsvLine } from '../core/csv.js'
+import { PRICES_PATH } from './ebs.js'
+
+/**
+ * Lambda us-east-1 prices from the bundled infracost-derived CSV (first tiers: the cheaper tiers start at 6 and 7.5
+ * billion GB-s a month per account, far above one function), and the facts of aws-facts.md §6: memory 128 MB to
+ * 10,240 MB in 1-MB steps; CPU proportional to memory, 1,769 MB = one vCPU; billing per 1 ms.
+ */
+export const LAMBDA = { minMemoryMB: 128, maxMemoryMB: 10_240, oneVcpuMB: 1769 } as const
+
+export interface LambdaPrices {
+  requestUsd: number
+  gbSecondUsd: { x86_64: number; arm64: number }
+}
+
+let cached: LambdaPrices | undefined
+export function lambdaPrices(): LambdaPrices {
+  if (cached) return cached
+  const rows = readFileSync(PRICES_PATH, 'utf8').trim().split('\n').slice(1).map(parseCsvLine)
+  const price = (item: string) => {
+    const r = rows.find((x) => x[0] === 'Lambda' && x[1] === item)
+    if (!r) throw new Error(`Lambda price '${item}' missing from ${PRICES_PATH}`)
+    return Number(r[3])
+  }
+  cached = {
+    requestUsd: price('requests') / 1e6,
+    gbSecondUsd: { x86_64: price('x86_64 duration, first 6B GB-s/month'), arm64: price('arm64 duration, first 7.5B GB-s/month') },
+  }
+  return cached
+}
+
+/** USD per invocation: GB x seconds (billed per ms) x price + the request price. */
+export function costPerInvocation(memoryMB: number, durationMs: number, arch: 'x86_64' | 'arm64', p = lambdaPrices()): number {
+  return (memoryMB / 1024) * (Math.ceil(durationMs) / 1000) * p.gbSecondUsd[arch] + p.requestUsd
+}
