@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { parseCsvLine } from '../core/csv.js'
+import { PRICES_SOURCE, unitPrice } from './unit-prices.js'
 
 /**
  * EBS volume types: what each delivers for a size and provisioned settings, and what it costs in us-east-1.
@@ -63,23 +61,16 @@ export interface EbsPrices {
 }
 
 let cached: EbsPrices | undefined
-export const PRICES_PATH = fileURLToPath(new URL('../../data/pricing/unit-prices-us-east-1-from-infracost-goldens.csv', import.meta.url))
 
-/** us-east-1 EBS unit prices from the bundled CSV (USD per GB-month, per IOPS-month, per MiB/s-month). */
+/** us-east-1 EBS unit prices (USD per GB-month, per IOPS-month, per MiB/s-month). */
 export function ebsPrices(): EbsPrices {
-  if (cached) return cached
-  const rows = readFileSync(PRICES_PATH, 'utf8').trim().split('\n').slice(1).map(parseCsvLine)
-  const price = (item: string) => {
-    const r = rows.find((x) => x[0] === 'EBS' && x[1] === item)
-    if (!r) throw new Error(`EBS price '${item}' missing from ${PRICES_PATH}`)
-    return Number(r[3])
-  }
-  cached = {
+  const price = (item: string) => unitPrice('EBS', item)
+  cached ??= {
     storage: { gp2: price('gp2 storage'), gp3: price('gp3 storage'), io1: price('io1 storage'), io2: price('io2 storage'), st1: price('st1 storage'), sc1: price('sc1 storage'), standard: price('standard (magnetic) storage') },
     gp3IopsAbove: price('gp3 provisioned IOPS above baseline'),
     gp3ThroughputAbove: price('gp3 provisioned throughput above baseline'),
     pioIops: price('io1 provisioned IOPS'),
-    source: 'infracost goldens (us-east-1, 2024-07), data/pricing/unit-prices-us-east-1-from-infracost-goldens.csv',
+    source: PRICES_SOURCE,
   }
   return cached
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { parseCsvLine } from '../core/csv.js'
-import { PRICES_PATH } from './ebs.js'
+import { unitPrice } from './unit-prices.js'
 
 /**
  * Lambda us-east-1 prices from the bundled infracost-derived CSV (first tiers: the cheaper tiers start at 6 and 7.5
@@ -16,16 +14,9 @@ export interface LambdaPrices {
 
 let cached: LambdaPrices | undefined
 export function lambdaPrices(): LambdaPrices {
-  if (cached) return cached
-  const rows = readFileSync(PRICES_PATH, 'utf8').trim().split('\n').slice(1).map(parseCsvLine)
-  const price = (item: string) => {
-    const r = rows.find((x) => x[0] === 'Lambda' && x[1] === item)
-    if (!r) throw new Error(`Lambda price '${item}' missing from ${PRICES_PATH}`)
-    return Number(r[3])
-  }
-  cached = {
-    requestUsd: price('requests') / 1e6,
-    gbSecondUsd: { x86_64: price('x86_64 duration, first 6B GB-s/month'), arm64: price('arm64 duration, first 7.5B GB-s/month') },
+  cached ??= {
+    requestUsd: unitPrice('Lambda', 'requests') / 1e6,
+    gbSecondUsd: { x86_64: unitPrice('Lambda', 'x86_64 duration, first 6B GB-s/month'), arm64: unitPrice('Lambda', 'arm64 duration, first 7.5B GB-s/month') },
   }
   return cached
 }
