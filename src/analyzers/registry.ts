@@ -5,6 +5,7 @@ import { k8sRightsize } from './k8s-rightsize/index.js'
 import { ebsRightsize } from './ebs-rightsize/index.js'
 import { taIdle } from './ta-idle/index.js'
 import { lambdaMemory } from './lambda-memory/index.js'
+import { rdsRightsize } from './rds-rightsize/index.js'
 
 /** Built-in analyzers by id (one typed map, HOUSE-STYLE §7.1.3). */
 export const ANALYZERS = {
@@ -15,5 +16,6 @@ export const ANALYZERS = {
   'ebs.rightsize': ebsRightsize,
   'ta.idle': taIdle,
   'lambda.memory': lambdaMemory,
+  'rds.rightsize': rdsRightsize,
 } as const
 export type AnalyzerId = keyof typeof ANALYZERS

@@ -6,6 +6,7 @@ import { ANALYZERS } from './registry.js'
 import { K8sOptionsSchema } from './k8s-rightsize/index.js'
 import { EbsOptionsSchema } from './ebs-rightsize/index.js'
 import { LambdaOptionsSchema } from './lambda-memory/index.js'
+import { RdsOptionsSchema } from './rds-rightsize/index.js'
 import { riskRank } from './risk.js'
 
 export interface AnalysisOptions {
@@ -17,7 +18,6 @@ export interface AnalysisOptions {
 }
 
 const KIND_PLANNED: Record<string, string> = {
-  'rds-instance': 'RDS instance-class sizing',
 }
 
 /** Runs every analyzer over the usage summaries and assembles the report. Pure: no IO, clock passed in. */
@@ -26,6 +26,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   const k8sOptions = K8sOptionsSchema.parse({})
   const ebsOptions = EbsOptionsSchema.parse({})
   const lambdaOptions = LambdaOptionsSchema.parse({})
+  const rdsOptions = RdsOptionsSchema.parse({})
   const recommendations: Recommendation[] = []
   const issues: Issue[] = []
   const unanalyzedKinds = new Map<string, number>()
@@ -39,6 +40,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       { kinds: ANALYZERS['ebs.rightsize'].meta.resourceKinds, run: () => ANALYZERS['ebs.rightsize'].analyze({ usage, catalog }, ebsOptions) },
       { kinds: ANALYZERS['ta.idle'].meta.resourceKinds, run: () => ANALYZERS['ta.idle'].analyze({ usage, catalog }, {}) },
       { kinds: ANALYZERS['lambda.memory'].meta.resourceKinds, run: () => ANALYZERS['lambda.memory'].analyze({ usage, catalog }, lambdaOptions) },
+      { kinds: ANALYZERS['rds.rightsize'].meta.resourceKinds, run: () => ANALYZERS['rds.rightsize'].analyze({ usage, catalog }, rdsOptions) },
     ]
     for (const a of runs) {
       if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue
@@ -47,13 +49,13 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       recommendations.push(...out.recommendations)
       issues.push(...out.issues)
     }
-    // Kinds with only a flag check (RDS: Trusted Advisor's idle rule) are still reported as not sized.
+    // Kinds with only a flag check (none at present) are still reported as not sized.
     if (!handled || KIND_PLANNED[usage.resource.kind]) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
   }
   for (const [kind, n] of unanalyzedKinds)
     if (kind === 'asg')
       issues.push({ code: 'ASG_SIMULATE', severity: 'info', message: `${n} Auto Scaling group${n > 1 ? 's have' : ' has'} stored load: replay it against scaling policies with \`headroom simulate scaling --group <id> --search\`.` })
-    else issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no sizing analyzer yet${KIND_PLANNED[kind] ? ` (${KIND_PLANNED[kind]} is planned)` : ''}; they are stored${kind === 'rds-instance' ? ', and only Trusted Advisor\'s idle check (DatabaseConnections) runs for them' : ' and left out of this report'}.` })
+    else issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no sizing analyzer yet${KIND_PLANNED[kind] ? ` (${KIND_PLANNED[kind]} is planned)` : ''}; they are stored and left out of this report.` })
   recommendations.sort(compareRecommendations)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

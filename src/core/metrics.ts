@@ -20,6 +20,7 @@ export const METRICS = {
   'lambda.errors_per_s': { unit: 'count/s', bounded: false, description: 'Lambda invocations ending in error per second (Errors / period)' },
   'lambda.throttles_per_s': { unit: 'count/s', bounded: false, description: 'Throttled Lambda invocations per second (Throttles / period)' },
   'lambda.memory_used_mb': { unit: 'MB', bounded: false, description: 'Memory used by an invocation, MB (Lambda Insights used_memory_max)' },
+  'db.freeable_memory.bytes': { unit: 'bytes', bounded: false, description: 'RDS memory not in use, bytes (FreeableMemory)' },
 } as const
 
 export type MetricName = keyof typeof METRICS
@@ -49,6 +50,9 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   Errors: { metric: 'lambda.errors_per_s', perPeriod: true },
   Throttles: { metric: 'lambda.throttles_per_s', perPeriod: true },
   used_memory_max: { metric: 'lambda.memory_used_mb', perPeriod: false },
+  FreeableMemory: { metric: 'db.freeable_memory.bytes', perPeriod: false },
+  ReadIOPS: { metric: 'ebs.read.ops_per_s', perPeriod: false },
+  WriteIOPS: { metric: 'ebs.write.ops_per_s', perPeriod: false },
   VolumeReadOps: { metric: 'ebs.read.ops_per_s', perPeriod: true },
   VolumeWriteOps: { metric: 'ebs.write.ops_per_s', perPeriod: true },
   VolumeReadBytes: { metric: 'ebs.read.bytes_per_s', perPeriod: true },

@@ -101,6 +101,14 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
         }),
       ], ['l', 'l', 'l', 'l', 'l', 'r']))
   }
+  const dbs = report.recommendations.filter((r) => r.analyzer === 'rds.rightsize')
+  if (dbs.length > 0) {
+    lines.push('', c.bold(`RDS instances (${Math.min(top, dbs.length)} of ${dbs.length}; the catalog has almost no RDS prices, so classes are ranked smallest first)`))
+    lines.push(table([
+      ['DB INSTANCE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'REASONS'],
+      ...dbs.slice(0, top).map((r) => [r.resource.id, r.finding, String(r.current.instanceClass ?? ''), String(r.options[0]?.change.instanceClass ?? ''), r.options[0]?.performanceRisk ?? '', r.reasons.join(',')]),
+    ], ['l', 'l', 'l', 'l', 'l', 'l']))
+  }
   const flags = report.recommendations.filter((r) => r.finding === 'Flagged')
   if (flags.length > 0) {
     lines.push('', c.bold(`Trusted Advisor checks (${flags.length})`))

@@ -19,6 +19,12 @@ describe('generated data is what its script makes', () => {
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(ROOT, 'data/catalog/ec2.json'), 'utf8'))
   })
 
+  it.skipIf(!existsSync(join(SHARED, 'aws-catalog')))('data/catalog/rds.json from ../shared/data/aws-catalog (skipped where shared/ is absent)', () => {
+    const out = tmp.path('rds.json')
+    tsx('build-rds-catalog.ts', [SHARED, out])
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(ROOT, 'data/catalog/rds.json'), 'utf8'))
+  })
+
   it('data/demo from data/traces', async () => {
     tsx('build-demo-data.ts', [tmp.dir])
     expect(readFileSync(join(tmp.dir, 'resources.json'), 'utf8')).toBe(readFileSync(join(ROOT, 'data/demo/resources.json'), 'utf8'))

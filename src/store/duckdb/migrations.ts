@@ -104,6 +104,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `INSERT INTO metrics VALUES (13, 'lambda.duration_ms'), (14, 'lambda.invocations_per_s'), (15, 'lambda.errors_per_s'),
       (16, 'lambda.throttles_per_s'), (17, 'lambda.memory_used_mb');`,
   },
+  {
+    version: 7,
+    name: 'rds freeable memory',
+    sql: `INSERT INTO metrics VALUES (18, 'db.freeable_memory.bytes');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
