@@ -17,9 +17,6 @@ export interface AnalysisOptions {
   version: string
 }
 
-const KIND_PLANNED: Record<string, string> = {
-}
-
 /** Runs every analyzer over the usage summaries and assembles the report. Pure: no IO, clock passed in. */
 export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, opts: AnalysisOptions): Report {
   const ec2Options = Ec2RightsizeOptionsSchema.parse(opts.ec2)
@@ -49,13 +46,12 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       recommendations.push(...out.recommendations)
       issues.push(...out.issues)
     }
-    // Kinds with only a flag check (none at present) are still reported as not sized.
-    if (!handled || KIND_PLANNED[usage.resource.kind]) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
+    if (!handled) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
   }
   for (const [kind, n] of unanalyzedKinds)
     if (kind === 'asg')
       issues.push({ code: 'ASG_SIMULATE', severity: 'info', message: `${n} Auto Scaling group${n > 1 ? 's have' : ' has'} stored load: replay it against scaling policies with \`headroom simulate scaling --group <id> --search\`.` })
-    else issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no sizing analyzer yet${KIND_PLANNED[kind] ? ` (${KIND_PLANNED[kind]} is planned)` : ''}; they are stored and left out of this report.` })
+    else issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no analyzer yet; they are stored and left out of this report.` })
   recommendations.sort(compareRecommendations)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
