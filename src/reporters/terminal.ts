@@ -1,4 +1,4 @@
-import type { Report } from '../core/report.js'
+import type { Recommendation, RecommendationOption, Report } from '../core/report.js'
 import { currentType, groupIssues, isoDay, scalingRows, SCALING_HEADER, table, topType, usd } from './format.js'
 
 export interface RenderOptions {
@@ -71,36 +71,15 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
       ...pods.slice(0, top).map((r) => [r.resource.id, r.finding + (r.reasons.length ? ` (${r.reasons.join(',')})` : ''), r.current.cpuRequestCores === null || r.current.cpuRequestCores === undefined ? 'unset' : `${Math.round(Number(r.current.cpuRequestCores) * 1000)}m`, cell(r, 'cpuRequest'), r.current.memRequestBytes === null || r.current.memRequestBytes === undefined ? 'unset' : `${Math.ceil(Number(r.current.memRequestBytes) / 2 ** 20)}Mi`, cell(r, 'memoryRequest')]),
     ], ['l', 'l', 'r', 'r', 'r', 'r']))
   }
-  const volumes = report.recommendations.filter((r) => r.analyzer === 'ebs.rightsize')
-  if (volumes.length > 0) {
-    const now = volumes.reduce((a, r) => a + (typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : 0), 0)
-    const save = volumes.reduce((a, r) => a + (r.estimatedMonthlySavings ?? 0), 0)
-    const shown = volumes.filter((r) => r.finding !== 'Optimized' && r.finding !== 'InsufficientData').slice(0, top)
-    lines.push('', c.bold(`EBS volumes: ${volumes.length}, ${usd(now)}/month now, ${usd(save)}/month to save (us-east-1 prices)`))
-    if (shown.length)
-      lines.push(table([
-        ['VOLUME', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
-        ...shown.map((r) => {
-          const o = r.options[0]
-          return [r.resource.id, r.finding, `${String(r.current.volumeType)} ${String(r.current.sizeGiB)} GiB`, o ? `${String(o.change.volumeType)}${o.change.iops !== undefined ? ` ${String(o.change.iops)} IOPS` : ''}${o.change.throughputMiBps !== undefined ? ` ${String(o.change.throughputMiBps)} MiB/s` : ''}` : '', o?.performanceRisk ?? '', usd(r.estimatedMonthlySavings)]
-        }),
-      ], ['l', 'l', 'l', 'l', 'l', 'r']))
-  }
-  const fns = report.recommendations.filter((r) => r.analyzer === 'lambda.memory')
-  if (fns.length > 0) {
-    const now = fns.reduce((a, r) => a + (typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : 0), 0)
-    const save = fns.reduce((a, r) => a + (r.estimatedMonthlySavings ?? 0), 0)
-    const shown = fns.filter((r) => r.finding !== 'Optimized' && r.finding !== 'InsufficientData').slice(0, top)
-    lines.push('', c.bold(`Lambda functions: ${fns.length}, ${usd(now)}/month now, up to ${usd(save)}/month to save (us-east-1 prices)`))
-    if (shown.length)
-      lines.push(table([
-        ['FUNCTION', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
-        ...shown.map((r) => {
-          const o = r.options[0]
-          return [r.resource.id, r.finding, `${String(r.current.memorySizeMB)} MB ${String(r.current.architecture)}`, o ? `${String(o.change.memorySizeMB)} MB ${String(o.change.architecture)}` : '', o?.performanceRisk ?? '', usd(r.estimatedMonthlySavings)]
-        }),
-      ], ['l', 'l', 'l', 'l', 'l', 'r']))
-  }
+  const volumeOption = (o: RecommendationOption) => `${String(o.change.volumeType)}${o.change.iops !== undefined ? ` ${String(o.change.iops)} IOPS` : ''}${o.change.throughputMiBps !== undefined ? ` ${String(o.change.throughputMiBps)} MiB/s` : ''}`
+  lines.push(...pricedSection(report.recommendations.filter((r) => r.analyzer === 'ebs.rightsize'), {
+    title: 'EBS volumes', column: 'VOLUME', savePrefix: '', top, bold: c.bold,
+    now: (r) => `${String(r.current.volumeType)} ${String(r.current.sizeGiB)} GiB`, option: volumeOption,
+  }))
+  lines.push(...pricedSection(report.recommendations.filter((r) => r.analyzer === 'lambda.memory'), {
+    title: 'Lambda functions', column: 'FUNCTION', savePrefix: 'up to ', top, bold: c.bold,
+    now: (r) => `${String(r.current.memorySizeMB)} MB ${String(r.current.architecture)}`, option: (o) => `${String(o.change.memorySizeMB)} MB ${String(o.change.architecture)}`,
+  }))
   const dbs = report.recommendations.filter((r) => r.analyzer === 'rds.rightsize')
   if (dbs.length > 0) {
     lines.push('', c.bold(`RDS instances (${Math.min(top, dbs.length)} of ${dbs.length}; the catalog has almost no RDS prices, so classes are ranked smallest first)`))
@@ -128,6 +107,30 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
   }
   if (report.simulations.length > 0) lines.push('', renderSimulations(report, c).trimEnd())
   return lines.join('\n') + '\n'
+}
+
+/**
+ * A priced resource kind (EBS volumes, Lambda functions): monthly cost now and savings over all of them, then the
+ * ones with something to change.
+ */
+function pricedSection(recs: readonly Recommendation[], o: {
+  title: string; column: string; savePrefix: string; top: number; bold: (s: string) => string
+  now: (r: Recommendation) => string; option: (o: RecommendationOption) => string
+}): string[] {
+  if (recs.length === 0) return []
+  const now = recs.reduce((a, r) => a + (typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : 0), 0)
+  const save = recs.reduce((a, r) => a + (r.estimatedMonthlySavings ?? 0), 0)
+  const shown = recs.filter((r) => r.finding !== 'Optimized' && r.finding !== 'InsufficientData').slice(0, o.top)
+  const lines = ['', o.bold(`${o.title}: ${recs.length}, ${usd(now)}/month now, ${o.savePrefix}${usd(save)}/month to save (us-east-1 prices)`)]
+  if (shown.length)
+    lines.push(table([
+      [o.column, 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
+      ...shown.map((r) => {
+        const top = r.options[0]
+        return [r.resource.id, r.finding, o.now(r), top ? o.option(top) : '', top?.performanceRisk ?? '', usd(r.estimatedMonthlySavings)]
+      }),
+    ], ['l', 'l', 'l', 'l', 'l', 'r']))
+  return lines
 }
 
 function renderSimulations(report: Report, c: ReturnType<typeof colours>): string {
