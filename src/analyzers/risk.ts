@@ -29,6 +29,15 @@ export function shareAbove(quantiles: readonly number[], threshold: number, leve
 }
 
 /**
+ * Exceedance shares for a series recorded in percent of today's capacity `current`, against a candidate capacity `c`
+ * (same units as `current`): s counts intervals whose demand exceeds c / (1 + headroom), s100 those exceeding c.
+ * Interval i exceeds x when pct_i x current / 100 > x, i.e. pct_i > x / current x 100.
+ */
+export function percentShares(quantiles: readonly number[], current: number, c: number, headroom: number): { s: number; s100: number } {
+  return { s: shareAbove(quantiles, (c / (1 + headroom) / current) * 100), s100: shareAbove(quantiles, (c / current) * 100) }
+}
+
+/**
  * headroom's published performance-risk formula (docs/analyzers/ec2-rightsize.md), per dimension:
  * - `s` = share of recorded 5-minute intervals whose projected demand exceeds the capacity left after
  *   headroom (capacity / (1 + headroom)): the intervals that would break the sizing rule;

@@ -7,7 +7,7 @@ import type {
   Dimension, DimensionAssessment, Evidence, Finding, Issue, PerformanceRisk, Recommendation, RecommendationOption,
 } from '../../core/report.js'
 import type { MetricUsage, UsageSummary } from '../../store/types.js'
-import { maxRisk, riskFromRatio, riskFromShares, riskRank, shareAbove } from '../risk.js'
+import { maxRisk, percentShares, riskFromRatio, riskFromShares, riskRank, shareAbove } from '../risk.js'
 import { defineAnalyzer } from '../types.js'
 
 export const PERCENTILES = ['p90', 'p95', 'p99', 'p99.5', 'max'] as const
@@ -71,11 +71,7 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
     if (!cpu.ofMaxima) notes.push('Only 5-minute averages of CPU are available: peaks inside an interval are invisible, so the CPU need may be understated (Compute Optimizer uses maxima).')
     demands.push({
       dimension: 'cpu', unit: 'vCPU', demand, need: demand * (1 + h), headroom: h,
-      // Interval i exceeds capacity c (vCPUs) after headroom when cpu%_i x vcpus_now / 100 > c / (1 + h).
-      shares: (c) => ({
-        s: shareAbove(cpu.series.quantiles, ((c / (1 + h)) / current.vcpus) * 100),
-        s100: shareAbove(cpu.series.quantiles, (c / current.vcpus) * 100),
-      }),
+      shares: (c) => percentShares(cpu.series.quantiles, current.vcpus, c, h),
       capacityOf: (t) => t.vcpus,
       evidence: [
         { metric: 'cpu.utilization', stat: statLabel(o.percentile, cpu.ofMaxima), value: round(pct, 3), unit: 'percent', samples: cpu.series.samples },
@@ -90,10 +86,7 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
     const demand = (mem.series.max / 100) * current.memoryGiB
     demands.push({
       dimension: 'memory', unit: 'GiB', demand, need: demand * (1 + hm), headroom: hm,
-      shares: (c) => ({
-        s: shareAbove(mem.series.quantiles, ((c / (1 + hm)) / current.memoryGiB) * 100),
-        s100: shareAbove(mem.series.quantiles, (c / current.memoryGiB) * 100),
-      }),
+      shares: (c) => percentShares(mem.series.quantiles, current.memoryGiB, c, hm),
       capacityOf: (t) => t.memoryGiB,
       evidence: [{ metric: 'mem.utilization', stat: `max of 5-minute ${mem.ofMaxima ? 'maxima' : 'averages'} (peak)`, value: round(mem.series.max, 3), unit: 'percent', samples: mem.series.samples }],
     })

@@ -5,7 +5,7 @@ import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommend
 import type { MetricUsage } from '../../store/types.js'
 import { recommendationId, sustainedVcpus } from '../ec2-rightsize/index.js'
 import { hostAsType } from '../host-sizing/index.js'
-import { riskFromShares, riskRank, shareAbove } from '../risk.js'
+import { percentShares, riskFromShares, riskRank } from '../risk.js'
 import { defineAnalyzer } from '../types.js'
 
 export const RdsOptionsSchema = z.object({
@@ -55,8 +55,7 @@ export const rdsRightsize = defineAnalyzer({
     const memNeed = memUsed === undefined ? undefined : memUsed * (1 + o.memoryHeadroomPct / 100)
     const sustained = sustainedVcpus(u, hostAsType(r.id, cur.vcpus, cur.memoryGiB))
     const dims = (c: RdsClass): DimensionAssessment[] => {
-      const s = shareAbove(cpu.quantiles, ((c.vcpus / h) / cur.vcpus) * 100)
-      const s100 = shareAbove(cpu.quantiles, (c.vcpus / cur.vcpus) * 100)
+      const { s, s100 } = percentShares(cpu.quantiles, cur.vcpus, c.vcpus, h - 1)
       const out: DimensionAssessment[] = [{ dimension: 'cpu', measured: true, demand: cpuDemand, need: cpuDemand * h, capacity: c.vcpus, unit: 'vCPU', projectedUtilization: (cpuDemand / c.vcpus) * 100, exceedanceShare: s, risk: riskFromShares(s, s100) }]
       if (memUsed !== undefined && memNeed !== undefined) out.push({ dimension: 'memory', measured: true, demand: memUsed, need: memNeed, capacity: c.memoryGiB, unit: 'GiB', projectedUtilization: (memUsed / c.memoryGiB) * 100, exceedanceShare: null, risk: memNeed <= c.memoryGiB ? 'VeryLow' : memUsed <= c.memoryGiB ? 'Medium' : 'High' })
       else out.push({ dimension: 'memory', measured: false, demand: null, need: null, capacity: c.memoryGiB, unit: 'GiB', projectedUtilization: null, exceedanceShare: null, risk: 'Unknown', note: 'FreeableMemory not stored: memory-blind, options keep the current memory' })
