@@ -6,6 +6,7 @@ import { ebsRightsize } from './ebs-rightsize/index.js'
 import { taIdle } from './ta-idle/index.js'
 import { lambdaMemory } from './lambda-memory/index.js'
 import { rdsRightsize } from './rds-rightsize/index.js'
+import { dynamoDbCapacity } from './dynamodb-capacity/index.js'
 
 /** Built-in analyzers by id (one typed map, HOUSE-STYLE §7.1.3). */
 export const ANALYZERS = {
@@ -17,5 +18,6 @@ export const ANALYZERS = {
   'ta.idle': taIdle,
   'lambda.memory': lambdaMemory,
   'rds.rightsize': rdsRightsize,
+  'dynamodb.capacity': dynamoDbCapacity,
 } as const
 export type AnalyzerId = keyof typeof ANALYZERS

@@ -8,6 +8,7 @@ import { EbsOptionsSchema } from './ebs-rightsize/index.js'
 import { LambdaOptionsSchema } from './lambda-memory/index.js'
 import { RdsOptionsSchema } from './rds-rightsize/index.js'
 import { riskRank } from './risk.js'
+import { DynamoDbOptionsSchema } from './dynamodb-capacity/index.js'
 
 export interface AnalysisOptions {
   ec2: Partial<Ec2RightsizeOptions>
@@ -24,6 +25,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   const ebsOptions = EbsOptionsSchema.parse({})
   const lambdaOptions = LambdaOptionsSchema.parse({})
   const rdsOptions = RdsOptionsSchema.parse({})
+  const ddbOptions = DynamoDbOptionsSchema.parse({})
   const recommendations: Recommendation[] = []
   const issues: Issue[] = []
   const unanalyzedKinds = new Map<string, number>()
@@ -38,6 +40,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       { kinds: ANALYZERS['ta.idle'].meta.resourceKinds, run: () => ANALYZERS['ta.idle'].analyze({ usage, catalog }, {}) },
       { kinds: ANALYZERS['lambda.memory'].meta.resourceKinds, run: () => ANALYZERS['lambda.memory'].analyze({ usage, catalog }, lambdaOptions) },
       { kinds: ANALYZERS['rds.rightsize'].meta.resourceKinds, run: () => ANALYZERS['rds.rightsize'].analyze({ usage, catalog }, rdsOptions) },
+      { kinds: ANALYZERS['dynamodb.capacity'].meta.resourceKinds, run: () => ANALYZERS['dynamodb.capacity'].analyze({ usage, catalog }, ddbOptions) },
     ]
     for (const a of runs) {
       if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue

@@ -65,3 +65,18 @@ export function usage(id: string, instanceType: string | undefined, region = 'us
 export function repeat(pattern: readonly number[], n = 14 * 288): number[] {
   return Array.from({ length: n }, (_, i) => pattern[i % pattern.length]!)
 }
+
+/** Adds a native-resolution series (what the store attaches for SERIES_KINDS) and its summary to a usage. */
+export function withSeries(u: UsageSummary, metric: MetricName, stat: Statistic, values: readonly number[], periodSec = 300): UsageSummary {
+  const ts = Float64Array.from(values, (_, i) => T0 + i * periodSec * 1000)
+  return {
+    ...u,
+    window: { start: T0 - periodSec * 1000, end: T0 + (values.length - 1) * periodSec * 1000 },
+    metrics: { ...u.metrics, [metric]: { ...(u.metrics[metric] ?? {}), [stat]: seriesUsage(metric, stat, values, periodSec) } },
+    series: { ...(u.series ?? {}), [metric]: { stat, periodSec, ts, values: Float64Array.from(values) } },
+  }
+}
+
+export function resourceUsage(resource: ResourceRef): UsageSummary {
+  return { resource, window: { start: T0 - DAY, end: T0 + 13 * DAY }, metrics: {}, daily: [] }
+}

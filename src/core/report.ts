@@ -7,7 +7,7 @@ import { z } from 'zod'
  */
 export const REPORT_SCHEMA_VERSION = 1 as const
 
-export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host', 'load-balancer'])
+export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host', 'load-balancer', 'dynamodb-table', 'elasticache-node', 'nat-gateway'])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
 
 export const ResourceRefSchema = z.object({
@@ -24,7 +24,7 @@ export const FindingSchema = z.enum(['Overprovisioned', 'Underprovisioned', 'Opt
 export type Finding = z.infer<typeof FindingSchema>
 export const RiskSchema = z.enum(['VeryLow', 'Low', 'Medium', 'High'])
 export type PerformanceRisk = z.infer<typeof RiskSchema>
-export const DimensionSchema = z.enum(['cpu', 'memory', 'network-in', 'network-out', 'ebs-iops', 'ebs-throughput'])
+export const DimensionSchema = z.enum(['cpu', 'memory', 'network-in', 'network-out', 'ebs-iops', 'ebs-throughput', 'read-capacity', 'write-capacity', 'engine-cpu'])
 export type Dimension = z.infer<typeof DimensionSchema>
 
 export const WindowSchema = z.object({ start: z.number().describe('epoch ms, exclusive'), end: z.number().describe('epoch ms, inclusive') })

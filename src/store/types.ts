@@ -49,11 +49,27 @@ export interface DailyUsage {
   total: number
 }
 
+/** One stored series at its native resolution, oldest first. */
+export interface SeriesData {
+  stat: Statistic
+  periodSec: number
+  ts: Float64Array
+  values: Float64Array
+}
+
+/**
+ * Kinds whose analyzers replay the time series itself (DynamoDB's auto scaling simulation), not only its summary.
+ * The store attaches `series` to these resources' summaries: the average statistic where stored (else sum, else max).
+ */
+export const SERIES_KINDS: readonly string[] = ['dynamodb-table']
+
 export interface UsageSummary {
   resource: ResourceRef
   window: TimeWindow
   metrics: Partial<Record<MetricName, Partial<Record<Statistic, MetricUsage>>>>
   daily: readonly DailyUsage[]
+  /** Only for SERIES_KINDS. */
+  series?: Partial<Record<MetricName, SeriesData>>
 }
 
 export interface UsageQuery {

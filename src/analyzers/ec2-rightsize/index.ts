@@ -30,6 +30,7 @@ export const BEST_PRACTICES = ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP03']
 
 const REASON: Record<Dimension, string> = {
   cpu: 'CPU', memory: 'Memory', 'network-in': 'NetworkBandwidth', 'network-out': 'NetworkBandwidth', 'ebs-iops': 'EBSIOPS', 'ebs-throughput': 'EBSThroughput',
+  'read-capacity': 'ReadCapacity', 'write-capacity': 'WriteCapacity', 'engine-cpu': 'EngineCPU',
 }
 
 /** The measured demand of one dimension, in absolute units, independent of any instance type. */

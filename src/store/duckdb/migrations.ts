@@ -109,6 +109,14 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'rds freeable memory',
     sql: `INSERT INTO metrics VALUES (18, 'db.freeable_memory.bytes');`,
   },
+  {
+    version: 8,
+    name: 'dynamodb, elasticache, load balancer health and nat gateway metrics',
+    sql: `INSERT INTO metrics VALUES (19, 'ddb.read.consumed_per_s'), (20, 'ddb.write.consumed_per_s'), (21, 'ddb.read.provisioned'),
+      (22, 'ddb.write.provisioned'), (23, 'ddb.read.throttled_per_s'), (24, 'ddb.write.throttled_per_s'), (25, 'cache.engine_cpu.utilization'),
+      (26, 'cache.memory.utilization'), (27, 'cache.evictions_per_s'), (28, 'cache.hits_per_s'), (29, 'cache.misses_per_s'),
+      (30, 'lb.healthy_hosts'), (31, 'nat.active_connections'), (32, 'nat.packets_in_per_s');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
 import type { ResourceKind, ResourceRef } from '../../core/report.js'
-import { QUANTILE_LEVELS, type DailyUsage, type MetricReader, type MetricUsage, type UsageQuery, type UsageSummary } from '../types.js'
+import { QUANTILE_LEVELS, SERIES_KINDS, type DailyUsage, type MetricReader, type MetricUsage, type UsageQuery, type UsageSummary } from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 export const STORE_FILE = 'headroom.duckdb'
@@ -413,7 +413,35 @@ export class DuckDbStore implements MetricReader {
       if (!s || !metric || !stat) continue
       ;(s.daily as DailyUsage[]).push({ day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10), metric, stat, samples: Number(row.n), avg: Number(row.avg), max: Number(row.max), total: Number(row.total) })
     }
+    const seriesKeys = windows.filter((w) => SERIES_KINDS.includes(String(w.kind))).map((w) => Number(w.key))
+    if (seriesKeys.length > 0) await this.attachSeries(seriesKeys, byKey)
     return summaries
+  }
+
+  /** Native-resolution series for SERIES_KINDS resources within their windows: avg where stored, else sum, else max. */
+  private async attachSeries(keys: readonly number[], byKey: Map<number, UsageSummary>): Promise<void> {
+    const pref = `CASE stat_id WHEN ${statId('avg')} THEN 0 WHEN ${statId('sum')} THEN 1 WHEN ${statId('max')} THEN 2 ELSE 3 END`
+    const rows = await this.all(`
+      WITH chosen AS (
+        SELECT resource_key, metric_id, arg_min(stat_id, ${pref}) AS stat_id FROM series WHERE resource_key IN (${keys.join(', ')}) GROUP BY ALL
+      )
+      SELECT s.resource_key AS key, s.metric_id, s.stat_id, s.period_s AS p, epoch_ms(s.ts)::DOUBLE AS t, s.value
+      FROM samples s JOIN chosen c USING (resource_key, metric_id, stat_id) JOIN usage_window w ON s.resource_key = w.key
+      WHERE s.ts > w.ws AND s.ts <= w.we
+      ORDER BY s.resource_key, s.metric_id, s.ts`)
+    let i = 0
+    while (i < rows.length) {
+      let j = i
+      while (j < rows.length && rows[j]!.key === rows[i]!.key && rows[j]!.metric_id === rows[i]!.metric_id) j++
+      const s = byKey.get(Number(rows[i]!.key))
+      const metric = METRIC_NAMES[Number(rows[i]!.metric_id) - 1]
+      const stat = STATISTICS[Number(rows[i]!.stat_id) - 1]
+      if (s && metric && stat) {
+        const part = rows.slice(i, j)
+        s.series = { ...(s.series ?? {}), [metric]: { stat, periodSec: Number(part[0]!.p), ts: Float64Array.from(part, (r) => Number(r.t)), values: Float64Array.from(part, (r) => Number(r.value)) } }
+      }
+      i = j
+    }
   }
 }
 
