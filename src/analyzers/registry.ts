@@ -7,6 +7,7 @@ import { taIdle } from './ta-idle/index.js'
 import { lambdaMemory } from './lambda-memory/index.js'
 import { rdsRightsize } from './rds-rightsize/index.js'
 import { dynamoDbCapacity } from './dynamodb-capacity/index.js'
+import { elastiCacheRightsize } from './elasticache-rightsize/index.js'
 
 /** Built-in analyzers by id (one typed map, HOUSE-STYLE §7.1.3). */
 export const ANALYZERS = {
@@ -19,5 +20,6 @@ export const ANALYZERS = {
   'lambda.memory': lambdaMemory,
   'rds.rightsize': rdsRightsize,
   'dynamodb.capacity': dynamoDbCapacity,
+  'elasticache.rightsize': elastiCacheRightsize,
 } as const
 export type AnalyzerId = keyof typeof ANALYZERS

@@ -9,6 +9,7 @@ import { LambdaOptionsSchema } from './lambda-memory/index.js'
 import { RdsOptionsSchema } from './rds-rightsize/index.js'
 import { riskRank } from './risk.js'
 import { DynamoDbOptionsSchema } from './dynamodb-capacity/index.js'
+import { CacheOptionsSchema } from './elasticache-rightsize/index.js'
 
 export interface AnalysisOptions {
   ec2: Partial<Ec2RightsizeOptions>
@@ -26,6 +27,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   const lambdaOptions = LambdaOptionsSchema.parse({})
   const rdsOptions = RdsOptionsSchema.parse({})
   const ddbOptions = DynamoDbOptionsSchema.parse({})
+  const cacheOptions = CacheOptionsSchema.parse({})
   const recommendations: Recommendation[] = []
   const issues: Issue[] = []
   const unanalyzedKinds = new Map<string, number>()
@@ -41,6 +43,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       { kinds: ANALYZERS['lambda.memory'].meta.resourceKinds, run: () => ANALYZERS['lambda.memory'].analyze({ usage, catalog }, lambdaOptions) },
       { kinds: ANALYZERS['rds.rightsize'].meta.resourceKinds, run: () => ANALYZERS['rds.rightsize'].analyze({ usage, catalog }, rdsOptions) },
       { kinds: ANALYZERS['dynamodb.capacity'].meta.resourceKinds, run: () => ANALYZERS['dynamodb.capacity'].analyze({ usage, catalog }, ddbOptions) },
+      { kinds: ANALYZERS['elasticache.rightsize'].meta.resourceKinds, run: () => ANALYZERS['elasticache.rightsize'].analyze({ usage, catalog }, cacheOptions) },
     ]
     for (const a of runs) {
       if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseCsvLine } from '../core/csv.js'
+import type { Catalog } from './catalog.js'
+import type { InstanceType } from './types.js'
+
+/**
+ * ElastiCache node types. The sizes ElastiCache offers per family are those the ElastiCache API reference lists under
+ * CacheNode (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CacheNode.html, read 2026-11-23);
+ * vCPUs and network baseline come from the EC2 catalog entry of the same name without "cache." (ElastiCache's own
+ * per-node bandwidth table matches EC2's, e.g. cache.m6g.large 0.75 / 10 Gbps). Memory is NOT EC2's: ElastiCache
+ * reserves part of each node, so only ratios within a family are used (see docs/analyzers/elasticache.md).
+ */
+export const CACHE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  m7g: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  m6g: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  m5: ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge'],
+  m4: ['large', 'xlarge', '2xlarge', '4xlarge', '10xlarge'],
+  r7g: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  r6g: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  r5: ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge'],
+  r4: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '16xlarge'],
+  t4g: ['micro', 'small', 'medium'],
+  t3: ['micro', 'small', 'medium'],
+  t2: ['micro', 'small', 'medium'],
+}
+
+export interface CacheNodeType {
+  name: string
+  family: string
+  vcpus: number
+  /** EC2 memory of the same-named instance: use for ratios within a family only. */
+  ec2MemoryGiB: number
+  networkBaselineGbps: number | null
+  burstable: boolean
+}
+
+/** The node type's family sizes (smallest first) with specs from the EC2 catalog; undefined when not an ElastiCache type. */
+export function cacheFamily(catalog: Catalog, nodeType: string): CacheNodeType[] | undefined {
+  const m = /^cache\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(nodeType)
+  const sizes = m ? CACHE_FAMILIES[m[1]!] : undefined
+  if (!m || !sizes?.includes(m[2]!)) return undefined
+  const out: CacheNodeType[] = []
+  for (const size of sizes) {
+    const t: InstanceType | undefined = catalog.get(`${m[1]}.${size}`)
+    if (t) out.push({ name: `cache.${m[1]}.${size}`, family: m[1]!, vcpus: t.vcpus, ec2MemoryGiB: t.memoryGiB, networkBaselineGbps: t.networkBaselineGbps, burstable: t.burstable })
+  }
+  return out.some((x) => x.name === nodeType) ? out : undefined
+}
+
+let prices: Map<string, number> | undefined
+/** us-east-1 on-demand USD per node-hour where the bundled data has it (scripts/build-elasticache-prices.ts); else undefined. */
+export function cacheNodeHourlyUsd(nodeType: string, region: string): number | undefined {
+  if (region !== 'us-east-1') return undefined
+  prices ??= new Map(readFileSync(fileURLToPath(new URL('../../data/pricing/elasticache-us-east-1-from-infracost-golden.csv', import.meta.url)), 'utf8')
+    .trim().split('\n').slice(1).map(parseCsvLine).map((r) => [r[0]!, Number(r[1])]))
+  return prices.get(nodeType)
+}
