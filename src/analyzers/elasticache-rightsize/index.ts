@@ -134,7 +134,7 @@ export const elastiCacheRightsize = defineAnalyzer({
     if (evictions) evidence.push({ metric: 'cache.evictions_per_s', stat: 'mean', value: round(evictions.avg, 4), unit: 'keys/s', samples: evictions.samples })
     const top = options[0]
     const summary = engineHot
-      ? `The engine thread is at ${round(enginePct!, 1)}% of its core (${o.percentile}): a larger ${cur.family} node runs the same single thread, so add shards (cluster mode) or replicas for reads${top && top.change.nodeType !== nodeType ? `; size-wise ${top.change.nodeType} would fit` : ''}.`
+      ? `The engine thread is at ${round(enginePct, 1)}% of its core (${o.percentile}): a larger ${cur.family} node runs the same single thread, so add shards (cluster mode) or replicas for reads${top && top.change.nodeType !== nodeType ? `; size-wise ${top.change.nodeType} would fit` : ''}.`
       : finding === 'Underprovisioned'
         ? `${nodeType} is too small${memPressure ? ': evicting at high memory' : ''}; ${top ? `move to ${top.change.nodeType}` : `no ${cur.family} size fits: consider a memory-optimized family or more shards`}.`
         : finding === 'Overprovisioned'
