@@ -8,6 +8,7 @@ import { lambdaMemory } from './lambda-memory/index.js'
 import { rdsRightsize } from './rds-rightsize/index.js'
 import { dynamoDbCapacity } from './dynamodb-capacity/index.js'
 import { elastiCacheRightsize } from './elasticache-rightsize/index.js'
+import { cacheOpportunity } from './cache-opportunity/index.js'
 
 /** Built-in analyzers by id (one typed map, HOUSE-STYLE §7.1.3). */
 export const ANALYZERS = {
@@ -21,5 +22,6 @@ export const ANALYZERS = {
   'rds.rightsize': rdsRightsize,
   'dynamodb.capacity': dynamoDbCapacity,
   'elasticache.rightsize': elastiCacheRightsize,
+  'cache.opportunity': cacheOpportunity,
 } as const
 export type AnalyzerId = keyof typeof ANALYZERS

@@ -10,6 +10,7 @@ import { RdsOptionsSchema } from './rds-rightsize/index.js'
 import { riskRank } from './risk.js'
 import { DynamoDbOptionsSchema } from './dynamodb-capacity/index.js'
 import { CacheOptionsSchema } from './elasticache-rightsize/index.js'
+import { CacheOpportunityOptionsSchema } from './cache-opportunity/index.js'
 
 export interface AnalysisOptions {
   ec2: Partial<Ec2RightsizeOptions>
@@ -28,6 +29,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   const rdsOptions = RdsOptionsSchema.parse({})
   const ddbOptions = DynamoDbOptionsSchema.parse({})
   const cacheOptions = CacheOptionsSchema.parse({})
+  const cacheOppOptions = CacheOpportunityOptionsSchema.parse({})
   const recommendations: Recommendation[] = []
   const issues: Issue[] = []
   const unanalyzedKinds = new Map<string, number>()
@@ -44,6 +46,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       { kinds: ANALYZERS['rds.rightsize'].meta.resourceKinds, run: () => ANALYZERS['rds.rightsize'].analyze({ usage, catalog }, rdsOptions) },
       { kinds: ANALYZERS['dynamodb.capacity'].meta.resourceKinds, run: () => ANALYZERS['dynamodb.capacity'].analyze({ usage, catalog }, ddbOptions) },
       { kinds: ANALYZERS['elasticache.rightsize'].meta.resourceKinds, run: () => ANALYZERS['elasticache.rightsize'].analyze({ usage, catalog }, cacheOptions) },
+      { kinds: ANALYZERS['cache.opportunity'].meta.resourceKinds, run: () => ANALYZERS['cache.opportunity'].analyze({ usage, catalog }, cacheOppOptions) },
     ]
     for (const a of runs) {
       if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue

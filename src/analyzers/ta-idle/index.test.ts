@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadCatalog } from '../../catalog/load.js'
 import type { DailyUsage, UsageSummary } from '../../store/types.js'
+import { repeat, seriesUsage } from '../test-utils.js'
 import { taIdle } from './index.js'
 
 const catalog = loadCatalog()
@@ -23,5 +24,23 @@ describe('Trusted Advisor idle checks, verbatim thresholds', () => {
     const flagged = run(summary('rds-instance', 'db.connections', none)).recommendations
     expect([flagged[0]!.reasons, flagged[0]!.estimatedMonthlySavings]).toEqual([['TrustedAdvisor:IdleDBInstance'], null])
     expect(run(summary('rds-instance', 'db.connections', [...none.slice(1), { total: 300, max: 1 }])).recommendations).toEqual([])
+  })
+})
+
+describe('idle triggers beyond request counts', () => {
+  it('load balancer with no healthy targets throughout the latest day (TA hjLMh88uM8 second trigger)', () => {
+    const u = summary('load-balancer', 'lb.healthy_hosts', [{ total: 86400, max: 2 }, { total: 0, max: 0 }])
+    const recs = run(u).recommendations
+    expect(recs.map((r) => r.reasons[0])).toEqual(['TrustedAdvisor:IdleLoadBalancerNoHealthyTargets'])
+    expect(run(summary('load-balancer', 'lb.healthy_hosts', [{ total: 0, max: 0 }, { total: 100, max: 1 }])).recommendations).toEqual([])
+  })
+  it('NAT gateway with no connection and no packet in the window (Compute Optimizer idle kind)', () => {
+    const nat = (conn: number, packets: number): UsageSummary => ({
+      resource: { provider: 'file', kind: 'nat-gateway', id: 'nat-1', region: 'us-east-1', attributes: {}, tags: {} }, window: { start: 0, end: 1 }, daily: [],
+      metrics: { 'nat.active_connections': { max: seriesUsage('nat.active_connections', 'max', repeat([conn])) }, 'nat.packets_in_per_s': { sum: seriesUsage('nat.packets_in_per_s', 'sum', repeat([packets])) } },
+    })
+    expect(run(nat(0, 0)).recommendations[0]!.analyzer).toBe('co.idle-nat-gateway')
+    expect(run(nat(0, 0.01)).recommendations).toEqual([])
+    expect(run(nat(1, 0)).recommendations).toEqual([])
   })
 })
