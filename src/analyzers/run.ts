@@ -95,35 +95,52 @@ const FINDING_ORDER = ['Underprovisioned', 'Overprovisioned', 'Flagged', 'Sized'
 const findingOrder = (r: Recommendation) => FINDING_ORDER.indexOf(r.finding)
 
 /**
- * Fleet totals. Savings count one action per resource: the largest estimated saving among that resource's
- * recommendations (flags carry none), so a resource is never counted twice.
+ * Fleet totals over every priced resource, whatever its kind. Savings count one action per resource: the largest
+ * estimated saving among that resource's recommendations, so a resource is never counted twice; current cost is one
+ * figure per resource; upsizing is the extra cost of the top option of Underprovisioned resources. `analyzed` and
+ * `byRisk` describe EC2 right-sizing.
  */
 export function summarize(resources: number, recs: readonly Recommendation[]): Report['summary'] {
   const byFinding: Record<string, number> = {}
   const byRisk: Record<string, number> = {}
   const bestByResource = new Map<string, number>()
-  let current = 0
-  let upsizing = 0
-  let unpriced = 0
+  const costByResource = new Map<string, number>()
+  const upsizeByResource = new Map<string, number>()
+  const unpricedIds = new Set<string>()
   let analyzed = 0
   for (const r of recs) {
     byFinding[r.finding] = (byFinding[r.finding] ?? 0) + 1
-    if (r.analyzer !== 'ec2.rightsize') continue
-    if (r.finding !== 'InsufficientData') analyzed++
-    const risk: PerformanceRisk | 'Unknown' = r.options[0]?.performanceRisk ?? r.currentPerformanceRisk
-    if (r.finding !== 'InsufficientData') byRisk[risk] = (byRisk[risk] ?? 0) + 1
-    const monthly = typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : null
-    if (monthly === null) {
-      unpriced++
-      continue
+    if (r.analyzer === 'ec2.rightsize') {
+      if (r.finding !== 'InsufficientData') analyzed++
+      const risk: PerformanceRisk | 'Unknown' = r.options[0]?.performanceRisk ?? r.currentPerformanceRisk
+      if (r.finding !== 'InsufficientData') byRisk[risk] = (byRisk[risk] ?? 0) + 1
     }
-    current += monthly
-    if (r.finding === 'Underprovisioned' && r.options[0]?.monthlySavings != null) upsizing += -r.options[0].monthlySavings
+    // Current cost: one figure per resource, from any analyzer that priced it; unpriced when an analyzer tried and could not.
+    if (typeof r.current.monthlyCost === 'number') costByResource.set(r.resource.id, Math.max(costByResource.get(r.resource.id) ?? 0, r.current.monthlyCost))
+    else if ('monthlyCost' in r.current || r.analyzer === 'ec2.rightsize') unpricedIds.add(r.resource.id)
+    const extra = r.options[0]?.monthlySavings
+    if (r.finding === 'Underprovisioned' && extra != null && extra < 0) upsizeByResource.set(r.resource.id, Math.max(upsizeByResource.get(r.resource.id) ?? 0, -extra))
   }
+  for (const id of costByResource.keys()) unpricedIds.delete(id)
+  const current = [...costByResource.values()].reduce((a, b) => a + b, 0)
+  const upsizing = [...upsizeByResource.values()].reduce((a, b) => a + b, 0)
+  const unpriced = unpricedIds.size
   for (const r of recs)
     if (r.estimatedMonthlySavings !== null && r.estimatedMonthlySavings > 0)
       bestByResource.set(r.resource.id, Math.max(bestByResource.get(r.resource.id) ?? 0, r.estimatedMonthlySavings))
   const savings = [...bestByResource.values()].reduce((a, b) => a + b, 0)
+  const byAnalyzer: NonNullable<Report['summary']['byAnalyzer']> = {}
+  for (const r of recs) {
+    const a = (byAnalyzer[r.analyzer] ??= { recommendations: 0, currentMonthlyCost: 0, monthlySavings: 0, unpriced: 0 })
+    a.recommendations++
+    if (typeof r.current.monthlyCost === 'number') a.currentMonthlyCost += r.current.monthlyCost
+    else if ('monthlyCost' in r.current) a.unpriced++
+    if ((r.estimatedMonthlySavings ?? 0) > 0) a.monthlySavings += r.estimatedMonthlySavings!
+  }
+  for (const a of Object.values(byAnalyzer)) {
+    a.currentMonthlyCost = Math.round(a.currentMonthlyCost * 100) / 100
+    a.monthlySavings = Math.round(a.monthlySavings * 100) / 100
+  }
   const r2 = (x: number) => Math.round(x * 100) / 100
   const ordered = <T extends string>(counts: Record<string, number>, order: readonly T[]) =>
     Object.fromEntries(order.filter((k) => counts[k] !== undefined).map((k) => [k, counts[k]!]))
@@ -137,6 +154,7 @@ export function summarize(resources: number, recs: readonly Recommendation[]): R
     unpricedResources: unpriced,
     byFinding: ordered(byFinding, FINDING_ORDER),
     byRisk: ordered(byRisk, ['High', 'Medium', 'Low', 'VeryLow', 'Unknown']),
+    byAnalyzer: Object.fromEntries(Object.entries(byAnalyzer).sort(([a], [b]) => a.localeCompare(b))),
   }
 }
 

@@ -161,6 +161,15 @@ export const ReportSchema = z.object({
     unpricedResources: z.number().int(),
     byFinding: z.record(z.string(), z.number().int()),
     byRisk: z.record(z.string(), z.number().int()),
+    byAnalyzer: z
+      .record(z.string(), z.object({
+        recommendations: z.number().int(),
+        currentMonthlyCost: z.number().describe('USD/month of the priced resources this analyzer looked at'),
+        monthlySavings: z.number().describe('Sum of this analyzer\'s positive estimated savings'),
+        unpriced: z.number().int().describe('Recommendations that price resources but could not price this one (flags without a cost are not counted)'),
+      }))
+      .optional()
+      .describe('Per-analyzer totals (EBS, Lambda, DynamoDB, ...); the top-level totals above cover EC2 right-sizing'),
   }),
   recommendations: z.array(RecommendationSchema),
   simulations: z.array(SimulationResultSchema),

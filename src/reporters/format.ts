@@ -7,8 +7,24 @@ export function pct(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined ? 'n/a' : `${x.toFixed(digits)}%`
 }
 
-export const topType = (r: Recommendation): string => String(r.options[0]?.change.instanceType ?? '')
-export const currentType = (r: Recommendation): string => String(r.current.instanceType ?? '')
+/** What an option changes, in a few words, for every analyzer's `change` shape. */
+export function describeChange(c: Readonly<Record<string, string | number>>): string {
+  if (c.instanceType !== undefined) return String(c.instanceType)
+  if (c.instanceClass !== undefined) return String(c.instanceClass)
+  if (c.nodeType !== undefined) return String(c.nodeType)
+  if (c.volumeType !== undefined) return `${String(c.volumeType)}${c.iops !== undefined ? ` ${String(c.iops)} IOPS` : ''}${c.throughputMiBps !== undefined ? ` ${String(c.throughputMiBps)} MiB/s` : ''}`
+  if (c.memorySizeMB !== undefined) return `${String(c.memorySizeMB)} MB${c.architecture !== undefined ? ` ${String(c.architecture)}` : ''}`
+  if (c.billingMode === 'PAY_PER_REQUEST') return 'on-demand'
+  if (c.billingMode === 'PROVISIONED') return c.autoScaling ? `provisioned, auto scaling at ${String(c.targetPct)}% (RCU ${String(c.readCapacityRange)}, WCU ${String(c.writeCapacityRange)})` : `provisioned ${String(c.readCapacity)} RCU / ${String(c.writeCapacity)} WCU`
+  return Object.entries(c).map(([k, v]) => `${k}=${String(v)}`).join(', ')
+}
+export const topType = (r: Recommendation): string => (r.options[0] ? describeChange(r.options[0].change) : '')
+export const currentType = (r: Recommendation): string => {
+  const c = r.current
+  const v = c.instanceType ?? c.instanceClass ?? c.nodeType ?? (c.volumeType != null ? `${String(c.volumeType)} ${String(c.sizeGiB ?? '')} GiB`.trim() : null) ?? (c.memorySizeMB != null ? `${String(c.memorySizeMB)} MB ${String(c.architecture ?? '')}`.trim() : null)
+  if (v != null) return String(v)
+  return c.billingMode === 'PAY_PER_REQUEST' ? 'on-demand' : c.billingMode === 'PROVISIONED' ? 'provisioned' : ''
+}
 
 /** Issues with the same code folded into one line, so 100 identical notes read as one. */
 export function groupIssues(issues: readonly Issue[]): { code: string; severity: Issue['severity']; count: number; example: string }[] {

@@ -1,5 +1,5 @@
 import type { DimensionAssessment, Report } from '../core/report.js'
-import { currentType, groupIssues, isoDay, pct, scalingRows, SCALING_HEADER, topType, usd } from './format.js'
+import { currentType, describeChange, groupIssues, isoDay, pct, scalingRows, SCALING_HEADER, topType, usd } from './format.js'
 
 const esc = (s: string) => s.replace(/\|/g, '\\|')
 const mdTable = (head: readonly string[], rows: readonly (readonly string[])[]) =>
@@ -58,8 +58,8 @@ export function renderMarkdown(report: Report): string {
     if (r.currentDimensions.length)
       out.push(`Current (${currentType(r)}, ${usd(typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : null)}/month, risk ${r.currentPerformanceRisk}): ${r.currentDimensions.map(dimCell).join('; ')}`, '')
     if (r.options.length)
-      out.push(mdTable(['Rank', 'Type', 'Cost / month', 'Savings', 'Risk', 'Binding', 'Projected utilization', 'Migration', 'Notes'],
-        r.options.map((x) => [String(x.rank), String(x.change.instanceType), usd(x.monthlyCost), usd(x.monthlySavings), x.performanceRisk, x.bindingDimension, x.dimensions.map(dimCell).join('; '), `${x.migrationEffort}${x.platformDifferences.length ? ` (${x.platformDifferences.join(', ')})` : ''}`, x.notes.join(' ')])), '')
+      out.push(mdTable(['Rank', 'Change', 'Cost / month', 'Savings', 'Risk', 'Binding', 'Projected utilization', 'Migration', 'Notes'],
+        r.options.map((x) => [String(x.rank), describeChange(x.change), usd(x.monthlyCost), usd(x.monthlySavings), x.performanceRisk, x.bindingDimension, x.dimensions.map(dimCell).join('; '), `${x.migrationEffort}${x.platformDifferences.length ? ` (${x.platformDifferences.join(', ')})` : ''}`, x.notes.join(' ')])), '')
     if (r.evidence.length)
       out.push(mdTable(['Evidence', 'Statistic', 'Value', 'Samples'], r.evidence.map((e) => [e.metric, e.stat, `${e.value} ${e.unit}`, String(e.samples)])), '')
   }

@@ -88,12 +88,27 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
       ...dbs.slice(0, top).map((r) => [r.resource.id, r.finding, String(r.current.instanceClass ?? ''), String(r.options[0]?.change.instanceClass ?? ''), r.options[0]?.performanceRisk ?? '', r.reasons.join(',')]),
     ], ['l', 'l', 'l', 'l', 'l', 'l']))
   }
-  const flags = report.recommendations.filter((r) => r.finding === 'Flagged')
+  const modeName = (m: unknown) => (m === 'PAY_PER_REQUEST' ? 'on-demand' : m === 'PROVISIONED' ? 'provisioned' : String(m ?? '?'))
+  lines.push(...pricedSection(report.recommendations.filter((r) => r.analyzer === 'dynamodb.capacity'), {
+    title: 'DynamoDB tables', column: 'TABLE', savePrefix: '', top, bold: c.bold,
+    now: (r) => modeName(r.current.billingMode),
+    option: (o) => (o.change.billingMode === 'PAY_PER_REQUEST' ? 'on-demand' : o.change.autoScaling ? `auto scaling ${String(o.change.targetPct)}%: RCU ${String(o.change.readCapacityRange)}, WCU ${String(o.change.writeCapacityRange)}` : `fixed ${String(o.change.readCapacity)} RCU, ${String(o.change.writeCapacity)} WCU`),
+  }))
+  const caches = report.recommendations.filter((r) => r.analyzer === 'elasticache.rightsize' && r.finding !== 'InsufficientData')
+  if (caches.length > 0) {
+    lines.push('', c.bold(`ElastiCache nodes (${Math.min(top, caches.length)} of ${caches.length}; prices are known for 2 node types, so sizes are ranked smallest first)`))
+    lines.push(table([
+      ['NODE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'BINDS', 'REASONS'],
+      ...caches.slice(0, top).map((r) => [r.resource.id, r.finding, String(r.current.nodeType ?? ''), String(r.options[0]?.change.nodeType ?? ''), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', r.reasons.join(',')]),
+    ], ['l', 'l', 'l', 'l', 'l', 'l', 'l']))
+  }
+  const own = new Set(['dynamodb.capacity', 'elasticache.rightsize'])
+  const flags = report.recommendations.filter((r) => r.finding === 'Flagged' && !own.has(r.analyzer))
   if (flags.length > 0) {
-    lines.push('', c.bold(`Trusted Advisor checks (${flags.length})`))
+    lines.push('', c.bold(`Checks: Trusted Advisor, idle resources, caching (${flags.length})`))
     for (const f of flags.slice(0, top)) lines.push(`  ${f.resource.id}: ${f.summary}`)
   }
-  const insufficient = [...rightsizing, ...hosts, ...pods].filter((r) => r.finding === 'InsufficientData')
+  const insufficient = [...rightsizing, ...hosts, ...pods, ...report.recommendations.filter((r) => own.has(r.analyzer))].filter((r) => r.finding === 'InsufficientData')
   if (insufficient.length > 0) {
     lines.push('', c.bold(`Insufficient data (${insufficient.length})`))
     for (const r of insufficient.slice(0, top)) lines.push(`  ${r.resource.id}: ${r.summary}`)
