@@ -88,7 +88,7 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
       ...dbs.slice(0, top).map((r) => [r.resource.id, r.finding, String(r.current.instanceClass ?? ''), String(r.options[0]?.change.instanceClass ?? ''), r.options[0]?.performanceRisk ?? '', r.reasons.join(',')]),
     ], ['l', 'l', 'l', 'l', 'l', 'l']))
   }
-  const modeName = (m: unknown) => (m === 'PAY_PER_REQUEST' ? 'on-demand' : m === 'PROVISIONED' ? 'provisioned' : String(m ?? '?'))
+  const modeName = (m: string | number | null | undefined) => (m === 'PAY_PER_REQUEST' ? 'on-demand' : m === 'PROVISIONED' ? 'provisioned' : String(m ?? '?'))
   lines.push(...pricedSection(report.recommendations.filter((r) => r.analyzer === 'dynamodb.capacity'), {
     title: 'DynamoDB tables', column: 'TABLE', savePrefix: '', top, bold: c.bold,
     now: (r) => modeName(r.current.billingMode),
