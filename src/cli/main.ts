@@ -182,6 +182,50 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       )
     })
 
+  program
+    .command('loadtest')
+    .description('Load-test a target: an Artillery scenario file (open model), a URL (autocannon-style), or `compare BASE NEW`; see docs/loadtest.md')
+    .argument('<script|url|compare>', 'scenario YAML, http(s) URL, or the word compare')
+    .argument('[files...]', 'compare: BASE.json NEW.json')
+    .option('-e, --environment <name>', 'use config.environments.<name>')
+    .option('--target <url>', 'override config.target (e.g. a local server)')
+    .option('--duration-scale <x>', 'multiply every phase duration (0.05 = a quick check)')
+    .option('-o, --out <file>', 'write the JSON result (histograms included, for compare)')
+    .addOption(new Option('-f, --format <format>', 'stdout format').choices(['terminal', 'json', 'md']).default('terminal'))
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('-c, --connections <n>', 'connections, all workers together (URL default 10; scenario default 64 per worker)')
+    .option('-d, --duration <time>', 'URL mode: how long (30, 30s, 2m)', '10')
+    .option('-R, --rate <n>', 'URL mode: open model at n requests/s (latency from the schedule)')
+    .option('-p, --pipelining <n>', 'URL mode, closed model: requests in flight per connection')
+    .option('-a, --amount <n>', 'URL mode, closed model: stop after n requests')
+    .option('-m, --method <method>', 'URL mode: HTTP method', 'GET')
+    .option('-H, --header <k:v>', 'URL mode: request header; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('-b, --body <text>', 'URL mode: request body')
+    .option('--timeout <time>', 'per-request timeout (default 10 s, or config.http.timeout)')
+    .option('--max-in-flight <n>', 'cap on virtual users in flight; arrivals beyond it are skipped and counted', '20000')
+    .option('--quiet', 'no progress line')
+    .option('--max-p99-regression <pct>', 'compare: fail when NEW p99 exceeds BASE p99 by more than this')
+    .option('--max-error-rate <pct>', 'compare: fail when NEW request error rate (errors, timeouts, 5xx) exceeds this')
+    .action(async (input: string, files: string[], f: Record<string, string | boolean | string[] | undefined>, cmd: Command) => {
+      const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
+      const given = (k: string) => cmd.getOptionValueSource(k) === 'cli'
+      if (input === 'compare') {
+        const { runLoadTestCompare } = await import('./loadtest.js')
+        code = runLoadTestCompare(files.map((x) => resolve(effects.cwd, x)), { ...(s('maxP99Regression') ? { maxP99Regression: s('maxP99Regression') } : {}), ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}), ...(s('format') === 'json' ? { format: 'json' } : {}) }, effects)
+        return
+      }
+      if (files.length > 0) throw new UsageError(`unexpected argument '${files[0]}'`, 'Run one scenario file or URL at a time.')
+      const { runLoadTestCommand } = await import('./loadtest.js')
+      const target = /^https?:\/\//i.test(input) ? input : resolve(effects.cwd, input)
+      code = await runLoadTestCommand(target, {
+        ...(s('environment') ? { environment: s('environment') } : {}), ...(s('target') ? { target: s('target') } : {}), ...(s('durationScale') ? { durationScale: s('durationScale') } : {}),
+        ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}), format: s('format') ?? 'terminal', ...(s('workers') ? { workers: s('workers') } : {}), ...(s('connections') ? { connections: s('connections') } : {}),
+        ...(given('duration') ? { duration: s('duration') } : {}), ...(s('rate') ? { rate: s('rate') } : {}), ...(s('pipelining') ? { pipelining: s('pipelining') } : {}), ...(s('amount') ? { amount: s('amount') } : {}),
+        ...(given('method') ? { method: s('method') } : {}), header: (f.header as string[] | undefined) ?? [], ...(s('body') !== undefined ? { body: s('body') } : {}), ...(s('timeout') ? { timeout: s('timeout') } : {}),
+        ...(s('maxInFlight') ? { maxInFlight: s('maxInFlight') } : {}), quiet: f.quiet === true,
+      }, effects)
+    })
+
   const simulate = program.command('simulate').description('What-if simulations over the stored load')
   simulate
     .command('scaling')

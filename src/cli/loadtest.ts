@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs'
+import type { Effects } from '../core/effects.js'
+import { ToolError, UsageError } from '../core/errors.js'
+import { EXIT, type ExitCode } from '../core/exit-codes.js'
+import { parseDurationMs } from '../loadtest/duration.js'
+import { runLoadTest } from '../loadtest/engine.js'
+import { compareResults, renderComparison, renderLoadTestMarkdown, renderLoadTestTerminal } from '../loadtest/render.js'
+import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
+import { loadScript } from '../loadtest/script.js'
+import { writeOutput } from './main.js'
+import { parseNumber } from './parse.js'
+
+export interface LoadTestFlags {
+  environment?: string
+  target?: string
+  durationScale?: string
+  out?: string
+  format?: string
+  workers?: string
+  connections?: string
+  duration?: string
+  rate?: string
+  pipelining?: string
+  amount?: string
+  method?: string
+  header?: string[]
+  body?: string
+  timeout?: string
+  maxInFlight?: string
+  quiet?: boolean
+}
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s)
+
+/**
+ * `headroom loadtest SCRIPT.yml | URL`: Artillery scripts (open model, scenarios) or autocannon-style quick runs
+ * (closed model with -c, open model with -R). Prints the summary, writes the JSON result with --out, and exits 5 when
+ * an `ensure` check fails, 3 when the target could not be reached at all.
+ */
+export async function runLoadTestCommand(input: string, f: LoadTestFlags, effects: Effects): Promise<ExitCode> {
+  const int = (flag: string, v: string | undefined, min = 1) => (v === undefined ? undefined : parseNumber(flag, v, { min, integer: true }))
+  const dur = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined
+    const d = parseDurationMs(v)
+    if (d === undefined || d <= 0) throw new UsageError(`${flag} '${v}' is not a duration`, `Write ${flag} 30 (seconds), 30s, 2m or 500ms.`)
+    return d
+  }
+  const format = f.format ?? 'terminal'
+  if (!['terminal', 'json', 'md'].includes(format)) throw new UsageError(`--format '${format}' is not one of terminal, json, md`)
+  const workers = int('--workers', f.workers)
+  const connections = int('--connections', f.connections)
+  const timeoutMs = dur('--timeout', f.timeout)
+  const maxInFlight = int('--max-in-flight', f.maxInFlight)
+  let plan
+  let quick
+  if (isUrl(input)) {
+    if (f.environment || f.target || f.durationScale) throw new UsageError('-e, --target and --duration-scale apply to scenario files, not to a URL', 'Drop them, or put the test in a scenario file.')
+    const headers: Record<string, string> = {}
+    for (const h of f.header ?? []) {
+      const i = h.indexOf(':')
+      if (i <= 0) throw new UsageError(`-H '${h}' is not a header`, "Write -H 'content-type: application/json'.")
+      headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim()
+    }
+    const rate = f.rate === undefined ? undefined : parseNumber('--rate', f.rate, { min: 0.001 })
+    const pipelining = int('--pipelining', f.pipelining) ?? 1
+    if (rate !== undefined && pipelining > 1) throw new UsageError('-p (pipelining) applies to the closed model; -R runs an open model', 'Drop one of them.')
+    quick = {
+      url: input, method: (f.method ?? 'GET').toUpperCase(), headers, ...(f.body !== undefined ? { body: f.body } : {}),
+      ...(rate !== undefined ? { rate } : {}), durationMs: dur('--duration', f.duration) ?? 10_000, ...(f.amount !== undefined ? { amount: int('--amount', f.amount)! } : {}), pipelining,
+    }
+  } else {
+    for (const [flag, v] of [['-R', f.rate], ['-p', f.pipelining], ['-a', f.amount], ['-m', f.method], ['-b', f.body], ['-d', f.duration]] as const)
+      if (v !== undefined) throw new UsageError(`${flag} applies to a URL (quick mode), not to a scenario file`, 'Set phases and requests in the scenario instead.')
+    if (f.header?.length) throw new UsageError('-H applies to a URL (quick mode)', 'Use config.defaults.headers in the scenario.')
+    const scale = f.durationScale === undefined ? undefined : parseNumber('--duration-scale', f.durationScale, { min: 0.0001, max: 100 })
+    plan = loadScript(input, { ...(f.environment ? { environment: f.environment } : {}), ...(f.target ? { target: f.target } : {}), ...(scale !== undefined ? { durationScale: scale } : {}), env: effects.env })
+  }
+  const stop = { requested: false }
+  const onSigint = () => {
+    if (stop.requested) process.exit(130)
+    stop.requested = true
+    effects.stderr.write('\nstopping: waiting for requests in flight (Ctrl-C again to quit now)\n')
+  }
+  process.on('SIGINT', onSigint)
+  const tty = effects.stderr.isTTY === true && !f.quiet
+  let result: LoadTestResult
+  try {
+    result = await runLoadTest({
+      ...(plan ? { plan } : {}), ...(quick ? { quick } : {}), ...(workers ? { workers } : {}), ...(connections ? { connections } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(maxInFlight ? { maxInFlight } : {}),
+      env: { ...effects.env }, stop, now: () => effects.now(),
+      ...(tty ? {
+        onProgress: (p) => effects.stderr.write(`\r\u001b[2K${(p.elapsedMs / 1000).toFixed(0)}/${(p.totalMs / 1000).toFixed(0)} s  ${Math.round(p.rps).toLocaleString('en-US')} req/s  p50 ${p.p50.toFixed(2)} ms  p99 ${p.p99.toFixed(2)} ms  errors ${p.errors.toLocaleString('en-US')}  in flight ${p.inFlight}`),
+      } : {}),
+    })
+  } finally {
+    process.off('SIGINT', onSigint)
+    if (tty) effects.stderr.write('\r\u001b[2K')
+  }
+  if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
+  effects.stdout.write(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : format === 'md' ? renderLoadTestMarkdown(result) : renderLoadTestTerminal(result))
+  if (f.out) effects.stderr.write(`result written to ${f.out} (compare runs with: headroom loadtest compare base.json ${f.out})\n`)
+  const responses = result.counters['http.responses'] ?? 0
+  const refused = Object.entries(result.counters).filter(([k]) => /^errors\.(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(k)).reduce((a, [, v]) => a + v, 0)
+  if (responses === 0 && refused > 0) {
+    effects.stderr.write(`error: the target ${result.target} could not be reached (${Object.keys(result.counters).filter((k) => k.startsWith('errors.')).map((k) => k.slice(7)).join(', ')}).\nhint: Start the server, or check the host and port (--target overrides config.target).\n`)
+    return EXIT.SOURCE
+  }
+  if (result.ensure && !result.ensure.passed) {
+    effects.stderr.write(`ensure failed: ${result.ensure.checks.filter((c) => !c.passed).map((c) => c.check).join('; ')}\n`)
+    return EXIT.THRESHOLDS
+  }
+  return EXIT.OK
+}
+
+function readResult(file: string): LoadTestResult {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    throw new ToolError('INPUT_INVALID', `${file}: cannot read a load-test result (${(e as Error).message.split('\n')[0]})`, { hint: 'Pass files written by `headroom loadtest --out FILE`.' })
+  }
+  const r = LoadTestResultSchema.safeParse(raw)
+  if (!r.success) {
+    const i = r.error.issues[0]!
+    throw new ToolError('INPUT_INVALID', `${file}: not a headroom load-test result: ${i.path.join('.') || '(top)'}: ${i.message}`, { hint: 'Pass files written by `headroom loadtest --out FILE` (schemaVersion 1).' })
+  }
+  return r.data
+}
+
+/** `headroom loadtest compare BASE NEW`: a table of changes; exits 5 when a limit given is exceeded. */
+export function runLoadTestCompare(files: readonly string[], f: { maxP99Regression?: string; maxErrorRate?: string; format?: string }, effects: Effects): ExitCode {
+  if (files.length !== 2) throw new UsageError('compare needs two result files: BASE NEW', 'Example: headroom loadtest compare base.json new.json --max-p99-regression 10%')
+  const pct = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseNumber(flag, v.replace(/%$/, ''), { min: 0 }))
+  const base = readResult(files[0]!)
+  const cur = readResult(files[1]!)
+  const limits = { ...(f.maxP99Regression !== undefined ? { maxP99RegressionPct: pct('--max-p99-regression', f.maxP99Regression)! } : {}), ...(f.maxErrorRate !== undefined ? { maxErrorRatePct: pct('--max-error-rate', f.maxErrorRate)! } : {}) }
+  const c = compareResults(base, cur, limits)
+  effects.stdout.write(f.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c, 'BASE', 'NEW'))
+  return c.passed ? EXIT.OK : EXIT.THRESHOLDS
+}

@@ -1,0 +1,109 @@
+import { table } from '../reporters/format.js'
+import type { LatencySummaryT, LoadTestResult } from './result.js'
+
+const n = (x: number) => x.toLocaleString('en-US')
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
+const latRow = (label: string, s: LatencySummaryT) => [label, ms(s.p50), ms(s.p90), ms(s.p95), ms(s.p99), ms(s.p999), ms(s.max), ms(s.mean)]
+const LAT_HEAD = ['LATENCY (ms)', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean']
+
+function codesLine(r: LoadTestResult): string {
+  const codes = Object.entries(r.counters).filter(([k]) => k.startsWith('http.codes.')).map(([k, v]) => `${k.slice(11)}: ${n(v)}`)
+  return codes.length ? codes.join('  ') : 'none'
+}
+function errorsLine(r: LoadTestResult): string {
+  const errs = Object.entries(r.counters).filter(([k]) => k.startsWith('errors.')).map(([k, v]) => `${k.slice(7)}: ${n(v)}`)
+  return errs.length ? errs.join('  ') : 'none'
+}
+
+/** What a person reads after a run: rate honesty first, then latency (from the schedule and from the send), codes, errors, endpoints, checks. */
+export function renderLoadTestTerminal(r: LoadTestResult): string {
+  const out: string[] = []
+  const reqs = r.counters['http.requests'] ?? 0
+  out.push(`headroom loadtest: ${n(reqs)} requests to ${r.target} in ${(r.durationMs / 1000).toFixed(1)} s (${r.model} model, ${r.settings.workers} worker${r.settings.workers === 1 ? '' : 's'} x ${r.settings.connectionsPerWorker} connections${r.settings.pipelining > 1 ? `, pipelining ${r.settings.pipelining}` : ''})${r.interrupted ? ' INTERRUPTED' : ''}`)
+  if (r.model === 'open') {
+    const pct = r.rate.requested && r.rate.achieved ? ` (${((r.rate.achieved / r.rate.requested) * 100).toFixed(2)}%)` : ''
+    out.push(`arrivals: requested ${r.rate.requested ?? 'n/a'}/s, achieved ${r.rate.achieved ?? 'n/a'}/s${pct}; schedule lag p99 ${ms(r.latency.scheduleLag.p99)} ms; virtual users ${n(r.counters['vusers.created'] ?? 0)} created, ${n(r.counters['vusers.completed'] ?? 0)} completed, ${n(r.counters['vusers.failed'] ?? 0)} failed, ${n(r.counters['vusers.skipped'] ?? 0)} skipped`)
+  }
+  out.push(`throughput: ${n(r.rate.requestsPerSec)} requests/s; ${n(r.counters['http.downloaded_bytes'] ?? 0)} bytes received`)
+  out.push('')
+  out.push(table([
+    LAT_HEAD,
+    latRow(r.model === 'open' ? 'from intended start' : 'per request', r.latency.corrected),
+    ...(r.model === 'open' ? [latRow('from send (uncorrected)', r.latency.uncorrected)] : []),
+  ], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']))
+  if (r.model === 'closed') out.push('closed model: each connection waits for its response, so stalls are under-sampled (coordinated omission); use -R for a schedule.')
+  out.push('')
+  out.push(`codes: ${codesLine(r)}`)
+  out.push(`errors: ${errorsLine(r)}`)
+  if (r.endpoints.length > 0) {
+    out.push('', 'endpoints (metrics-by-endpoint):')
+    out.push(table([['ENDPOINT', 'REQUESTS', 'CODES', 'ERRORS', 'p50', 'p95', 'p99', 'max'], ...r.endpoints.map((e) => [
+      e.name, n(e.requests), Object.entries(e.codes).map(([c, v]) => `${c}:${n(v)}`).join(' ') || '-', Object.entries(e.errors).map(([c, v]) => `${c}:${n(v)}`).join(' ') || '-',
+      ms(e.latency.p50), ms(e.latency.p95), ms(e.latency.p99), ms(e.latency.max),
+    ])], ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r']))
+  }
+  if (r.generator.saturated) out.push('', `WARNING generator saturated, results are inconclusive: ${r.generator.reasons.join('; ')}`)
+  for (const w of r.warnings) out.push(`note: ${w}`)
+  if (r.ensure) {
+    out.push('', `ensure: ${r.ensure.passed ? 'passed' : 'FAILED'}`)
+    for (const c of r.ensure.checks) out.push(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.check}${c.value !== null && !c.check.includes('maxErrorRate') ? ` (actual ${c.value})` : ''}`)
+  }
+  return out.join('\n') + '\n'
+}
+
+export function renderLoadTestMarkdown(r: LoadTestResult): string {
+  const md = (rows: string[][]) => [`| ${rows[0]!.join(' | ')} |`, `| ${rows[0]!.map(() => '---').join(' | ')} |`, ...rows.slice(1).map((x) => `| ${x.join(' | ')} |`)].join('\n')
+  const out = [`# Load test: ${r.target}`, '', `${n(r.counters['http.requests'] ?? 0)} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.model} model, ${r.settings.workers} workers, started ${new Date(r.startedAt).toISOString()}.${r.script ? ` Script \`${r.script}\`${r.environment ? `, environment \`${r.environment}\`` : ''}.` : ''}`, '']
+  if (r.model === 'open') out.push(`Arrivals: requested ${r.rate.requested ?? 'n/a'}/s, achieved ${r.rate.achieved ?? 'n/a'}/s, schedule lag p99 ${ms(r.latency.scheduleLag.p99)} ms.`, '')
+  out.push(md([LAT_HEAD, latRow(r.model === 'open' ? 'from intended start' : 'per request', r.latency.corrected), ...(r.model === 'open' ? [latRow('from send (uncorrected)', r.latency.uncorrected)] : [])]), '')
+  out.push(`Codes: ${codesLine(r)}. Errors: ${errorsLine(r)}. Throughput ${n(r.rate.requestsPerSec)} requests/s.`, '')
+  if (r.endpoints.length) out.push(md([['Endpoint', 'Requests', 'p50', 'p95', 'p99', 'max'], ...r.endpoints.map((e) => [e.name, n(e.requests), ms(e.latency.p50), ms(e.latency.p95), ms(e.latency.p99), ms(e.latency.max)])]), '')
+  if (r.generator.saturated) out.push(`**Generator saturated, inconclusive:** ${r.generator.reasons.join('; ')}`, '')
+  if (r.ensure) out.push(`Ensure: **${r.ensure.passed ? 'passed' : 'failed'}**`, '', ...r.ensure.checks.map((c) => `- ${c.passed ? 'ok' : 'FAIL'}: ${c.check}`), '')
+  return out.join('\n')
+}
+
+export interface CompareLimits {
+  maxP99RegressionPct?: number
+  maxErrorRatePct?: number
+}
+
+export interface Comparison {
+  rows: { metric: string; base: number; current: number; change: string }[]
+  checks: { check: string; passed: boolean }[]
+  passed: boolean
+}
+
+/** Request error rate: network errors, timeouts and 5xx responses over requests, percent. */
+export function errorRatePct(r: LoadTestResult): number {
+  const reqs = r.counters['http.requests'] ?? 0
+  const errs = Object.entries(r.counters).filter(([k]) => (k.startsWith('errors.') && k !== 'errors.Failed capture or match') || /^http\.codes\.5\d\d$/.test(k)).reduce((a, [, v]) => a + v, 0)
+  return reqs > 0 ? (errs / reqs) * 100 : 0
+}
+
+export function compareResults(base: LoadTestResult, cur: LoadTestResult, lim: CompareLimits): Comparison {
+  const rel = (a: number, b: number) => (a === 0 ? (b === 0 ? '0%' : 'new') : `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)}%`)
+  const metric = (name: string, a: number, b: number) => ({ metric: name, base: a, current: b, change: rel(a, b) })
+  const rows = [
+    metric('requests/s', base.rate.requestsPerSec, cur.rate.requestsPerSec),
+    metric('p50 ms', base.latency.corrected.p50, cur.latency.corrected.p50),
+    metric('p95 ms', base.latency.corrected.p95, cur.latency.corrected.p95),
+    metric('p99 ms', base.latency.corrected.p99, cur.latency.corrected.p99),
+    metric('max ms', base.latency.corrected.max, cur.latency.corrected.max),
+    metric('error rate %', Math.round(errorRatePct(base) * 1000) / 1000, Math.round(errorRatePct(cur) * 1000) / 1000),
+  ]
+  const checks: Comparison['checks'] = []
+  if (lim.maxP99RegressionPct !== undefined) {
+    const limit = base.latency.corrected.p99 * (1 + lim.maxP99RegressionPct / 100)
+    checks.push({ check: `p99 ${ms(cur.latency.corrected.p99)} ms <= ${ms(limit)} ms (base ${ms(base.latency.corrected.p99)} ms + ${lim.maxP99RegressionPct}%)`, passed: cur.latency.corrected.p99 <= limit })
+  }
+  if (lim.maxErrorRatePct !== undefined) checks.push({ check: `error rate ${errorRatePct(cur).toFixed(3)}% <= ${lim.maxErrorRatePct}%`, passed: errorRatePct(cur) <= lim.maxErrorRatePct })
+  if (base.model !== cur.model) checks.push({ check: `same load model (base ${base.model}, current ${cur.model})`, passed: false })
+  return { rows, checks, passed: checks.every((c) => c.passed) }
+}
+
+export function renderComparison(c: Comparison, baseName: string, curName: string): string {
+  const out = [table([['METRIC', baseName, curName, 'CHANGE'], ...c.rows.map((r) => [r.metric, String(r.base), String(r.current), r.change])], ['l', 'r', 'r', 'r'])]
+  if (c.checks.length) out.push('', `compare: ${c.passed ? 'passed' : 'FAILED'}`, ...c.checks.map((x) => `  ${x.passed ? 'ok  ' : 'FAIL'} ${x.check}`))
+  return out.join('\n') + '\n'
+}
