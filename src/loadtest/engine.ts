@@ -54,7 +54,7 @@ export async function runLoadTest(o: LoadTestOptions): Promise<LoadTestResult> {
   const configs: ShareConfig[] = Array.from({ length: workers }, (_, w) => ({
     ...(o.plan ? { plan: o.plan } : {}), ...(o.quick ? { quick: o.quick } : {}),
     connections: Math.max(1, perWorker(totalConnections, w)), timeoutMs, maxInFlight: Math.max(1, perWorker(maxInFlight, w)),
-    workerIndex: w, workerCount: workers, startEpochMs, env: o.env ?? {}, seed: o.seed ?? 1,
+    workerIndex: w, workerCount: workers, startEpochMs, env: o.env ?? {}, seed: o.seed ?? 1, progress: !!o.onProgress,
   }))
   const latest = new Map<number, Progress>()
   let lastRequests = 0
