@@ -19,7 +19,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()))
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x')
-      seen.push({ method: req.method ?? '', url: req.url ?? '', body, headers: req.headers })
+      if (req.method !== 'HEAD') seen.push({ method: req.method ?? '', url: req.url ?? '', body, headers: req.headers }) // HEAD: the engine's connection warm-up
       const ms = Number(u.searchParams.get('ms') ?? 0)
       switch (u.pathname) {
         case '/ok': return res.end('ok')

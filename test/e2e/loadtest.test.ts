@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LoadTestResultSchema, type LoadTestResult } from '../../src/loadtest/result.js'
+import { runCli } from '../utils/run-cli.js'
+import { tmpProject } from '../utils/tmp.js'
+
+/**
+ * `headroom loadtest` as a user runs it: the built CLI (worker threads included) against the bundled example shop
+ * server on a free port, the product document's seed scenario unchanged, compare, and every error path's exit code.
+ */
+const tmp = tmpProject('headroom-e2e-lt-')
+const SEED = fileURLToPath(new URL('../../examples/loadtest/seed.yml', import.meta.url))
+const SERVER = fileURLToPath(new URL('../../examples/loadtest/server.mjs', import.meta.url))
+let server: ChildProcess
+let target = ''
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [SERVER, '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  target = await new Promise<string>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(/(http:\/\/127\.0\.0\.1:\d+)/.exec(d.toString())![1]!)))
+})
+afterAll(() => server.kill())
+
+const read = (f: string) => LoadTestResultSchema.parse(JSON.parse(readFileSync(f, 'utf8')))
+
+describe('headroom loadtest (built CLI, real server)', () => {
+  let seed: LoadTestResult
+  it("runs the seed scenario unchanged: captured productId flows into the next requests", async () => {
+    // --duration-scale 0.01: 0.6 s warm-up ((5 + 50) / 2 x 0.6 = 16 users) + 3 s at 50/s (150 users); think 5 s each.
+    const r = await runCli(['loadtest', SEED, '--target', target, '--duration-scale', '0.01', '-o', 'seed.json', '--workers', '2'], { cwd: tmp.dir })
+    expect(r.code, r.stderr).toBe(0)
+    seed = read(tmp.path('seed.json'))
+    expect(seed.counters['vusers.created']).toBe(166)
+    expect(seed.counters['vusers.completed']).toBe(166)
+    // The server answers 400 to a cart POST whose productId is not a product, and 404 to an unknown /products/:id.
+    expect(seed.counters['http.codes.201']).toBe(166)
+    expect(seed.counters['http.codes.200']).toBe(332)
+    expect(Object.keys(seed.counters).filter((k) => /http\.codes\.4/.test(k))).toEqual([])
+    expect(seed.settings.workers).toBe(2)
+    expect(r.stdout).toMatch(/GET \/products\/\{\{ productId \}\}\s+166/)
+    expect(r.stdout).toMatch(/arrivals: requested [\d.]+\/s, achieved [\d.]+\/s/)
+    expect(r.stderr).not.toMatch(/\r/) // no progress line when stderr is not a terminal
+  })
+
+  it('ensure failures exit 5; compare passes on equal runs and fails on a p99 regression', async () => {
+    const strict = tmp.file('strict.yml', `config:\n  target: ${target}\n  phases: [{ duration: 1, arrivalRate: 20 }]\n  ensure: { p99: 0.001 }\nscenarios:\n  - flow:\n      - get: { url: /products }\n`)
+    const f = await runCli(['loadtest', strict, '-o', 'strict.json'], { cwd: tmp.dir })
+    expect(f.code).toBe(5)
+    expect(f.stderr).toMatch(/ensure failed: http\.response_time\.p99 < 0\.001/)
+    const same = await runCli(['loadtest', 'compare', 'seed.json', 'seed.json', '--max-p99-regression', '10%', '--max-error-rate', '1%'], { cwd: tmp.dir })
+    expect([same.code, /compare: passed/.test(same.stdout)]).toEqual([0, true])
+    const worse = JSON.parse(readFileSync(tmp.path('seed.json'), 'utf8')) as LoadTestResult
+    worse.latency.corrected.p99 = seed.latency.corrected.p99 * 1.5
+    writeFileSync(tmp.path('worse.json'), JSON.stringify(worse))
+    const reg = await runCli(['loadtest', 'compare', 'seed.json', 'worse.json', '--max-p99-regression', '10%'], { cwd: tmp.dir })
+    expect(reg.code).toBe(5)
+    expect(reg.stdout).toMatch(/FAIL p99/)
+  })
+
+  it('quick mode: closed model with an amount, open model with a rate', async () => {
+    const c = await runCli(['loadtest', `${target}/products`, '-c', '4', '-a', '500', '-f', 'json'], { cwd: tmp.dir })
+    const closed = LoadTestResultSchema.parse(JSON.parse(c.stdout))
+    expect([c.code, closed.model, closed.counters['http.codes.200']]).toEqual([0, 'closed', 500])
+    const o = await runCli(['loadtest', `${target}/products`, '-R', '200', '-d', '1', '-f', 'json', '--workers', '1'], { cwd: tmp.dir })
+    const open = LoadTestResultSchema.parse(JSON.parse(o.stdout))
+    expect([open.model, open.counters['http.requests'], open.rate.requested]).toEqual(['open', 200, 200])
+  })
+
+  it('bad input: malformed YAML and bad phases exit 2 naming file and line; an unreachable target exits 3', async () => {
+    const bad = tmp.file('bad.yml', 'config:\n  target: http://127.0.0.1:1\n  phases:\n    - duration: 10\n      arrivalRate: five\nscenarios:\n  - flow: [{ get: { url: / } }]\n')
+    const r = await runCli(['loadtest', bad], { cwd: tmp.dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/bad\.yml:5: config\.phases\[0\]\.arrivalRate/)
+    const broken = tmp.file('broken.yml', 'config:\n  target: [\nscenarios: 1\n')
+    const b = await runCli(['loadtest', broken], { cwd: tmp.dir })
+    expect([b.code, /broken\.yml(:\d+)?: not valid YAML/.test(b.stderr)]).toEqual([2, true])
+    const down = await runCli(['loadtest', 'http://127.0.0.1:1/', '-a', '5', '-c', '1'], { cwd: tmp.dir })
+    expect(down.code).toBe(3)
+    expect(down.stderr).toMatch(/could not be reached \(ECONNREFUSED\)/)
+    const mixed = await runCli(['loadtest', SEED, '-R', '10'], { cwd: tmp.dir })
+    expect([mixed.code, /-R applies to a URL/.test(mixed.stderr)]).toEqual([2, true])
+  })
+})
