@@ -54,18 +54,28 @@ describe('simulateCapacity', () => {
     expect(limited.blockedDecreaseMinutes).toBeGreaterThan(0)
   })
 
-  it('property: more load never ends with less capacity (auto scaling peak, fixed need) and never fewer throttled units at fixed capacity', () => {
+  it('property: capacity stays within [min, max]; once load holds at its peak, more load never ends with less capacity', () => {
+    // Path dependence is real in target tracking (a found counterexample: [1, 4, 15, 0] scales once to 22, x3.5 scales
+    // earlier, to 21, and the window ends before the next alarm), so the monotone property is stated for load that
+    // settles: the peak held for 3 minutes at the end, after which capacity reaches ceil(peak / target) in both runs.
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 400 }), fc.double({ min: 1, max: 4, noNaN: true }), (d, k) => {
+      fc.property(fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 400 }), fc.double({ min: 1, max: 4, noNaN: true }), (raw, k) => {
+        const peak = Math.max(...raw)
+        const d = [...raw, peak, peak, peak]
         const more = d.map((x) => x * k)
         const a = simulateCapacity(d, T0, 5, DEFAULT_POLICY)
         const b = simulateCapacity(more, T0, 5, DEFAULT_POLICY)
+        for (const r of [a, b]) {
+          expect(r.minCapacity).toBeGreaterThanOrEqual(DEFAULT_POLICY.min)
+          expect(r.maxCapacity).toBeLessThanOrEqual(DEFAULT_POLICY.max)
+        }
+        expect(a.maxCapacity).toBeGreaterThanOrEqual(Math.min(DEFAULT_POLICY.max, Math.ceil(peak / 0.7)))
         expect(b.maxCapacity).toBeGreaterThanOrEqual(a.maxCapacity)
         const fa = simulateCapacity(d, T0, 50, null)
         const fb = simulateCapacity(more, T0, 50, null)
         expect(fb.throttledUnits).toBeGreaterThanOrEqual(fa.throttledUnits - 1e-6)
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     )
   })
 })
