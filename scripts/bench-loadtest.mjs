@@ -75,10 +75,12 @@ console.log(`machine: ${cpus()[0]?.model ?? '?'} x ${availableParallelism()}, ${
 console.log(`closed model: ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds, tools alternated\n`)
 
 async function closedRound(label, target) {
-  const rows = { 'headroom --workers 1': [], [`headroom (default: ${availableParallelism()} workers)`]: [], autocannon: [], ...(has('wrk') ? { 'wrk -t1': [] } : {}) }
+  const all = availableParallelism()
+  const rows = { [`headroom (default: ${Math.max(1, all - 1)} worker${all - 1 > 1 ? 's' : ''}, local target)`]: [], [`headroom --workers ${all}`]: [], autocannon: [], ...(has('wrk') ? { 'wrk -t1': [] } : {}) }
   for (let r = 0; r < ROUNDS; r++) {
-    rows['headroom --workers 1'].push((await headroom(target.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS), '--workers', '1'])).rate.requestsPerSec)
-    rows[`headroom (default: ${availableParallelism()} workers)`].push((await headroom(target.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS)])).rate.requestsPerSec)
+    const [def, every] = Object.keys(rows)
+    rows[def].push((await headroom(target.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS)])).rate.requestsPerSec)
+    rows[every].push((await headroom(target.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS), '--workers', String(all)])).rate.requestsPerSec)
     rows.autocannon.push((await autocannon(target.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS)])).requests.average)
     if (rows['wrk -t1']) rows['wrk -t1'].push((await wrk(target.url, ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`])).rps)
   }
@@ -115,7 +117,7 @@ try {
   console.log(`\n3. server stalls 50 ms every second; the schedule's true p99 is about 40 ms (+ service time):`)
   const o = await headroom(stall.url, ['-R', '2000', '-d', String(SECONDS), '-c', '64'])
   console.log(`  headroom -R 2000 (open):              p99 ${o.latency.corrected.p99} ms from the intended start; ${o.latency.uncorrected.p99} ms from the send`)
-  const c = await headroom(stall.url, ['-c', '10', '-d', String(SECONDS), '--workers', '1'])
+  const c = await headroom(stall.url, ['-c', '10', '-d', String(SECONDS)])
   console.log(`  headroom -c 10 (closed):              p99 ${c.latency.corrected.p99} ms at ${fmt(c.rate.requestsPerSec)} req/s`)
   const a = await autocannon(stall.url, ['-c', '10', '-d', String(SECONDS)])
   console.log(`  autocannon -c 10 (closed):            p99 ${a.latency.p99} ms at ${fmt(a.requests.average)} req/s`)
@@ -132,10 +134,10 @@ try {
 if (!argv.includes('--no-rss')) {
   const t = await startTarget('fast')
   try {
-    console.log('\n4. peak RSS over 1 M requests (whole headroom process, all workers):')
-    const c = await headroom(t.url, ['-c', '50', '-a', '1000000', '-d', '600'])
+    console.log(`\n4. peak RSS over 1 M requests (whole headroom process, --workers ${availableParallelism()}):`)
+    const c = await headroom(t.url, ['-c', '50', '-a', '1000000', '-d', '600', '--workers', String(availableParallelism())])
     console.log(`  closed, -c 50 -a 1000000:   ${fmt(c.counters['http.requests'])} requests in ${(c.durationMs / 1000).toFixed(1)} s, peak RSS ${c.generator.maxRssMB} MB`)
-    const o = await headroom(t.url, ['-R', '20000', '-d', '50', '-c', '64'])
+    const o = await headroom(t.url, ['-R', '20000', '-d', '50', '-c', '64', '--workers', String(availableParallelism())])
     console.log(`  open, -R 20000 for 50 s:    ${fmt(o.counters['http.requests'])} requests, achieved ${o.rate.achieved}/s, peak RSS ${o.generator.maxRssMB} MB`)
   } finally {
     t.stop()

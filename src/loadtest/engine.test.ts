@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runLoadTest } from './engine.js'
+import { defaultWorkers, runLoadTest } from './engine.js'
 import { parseScript } from './script.js'
 
 /**
@@ -127,5 +127,14 @@ describe('load-test engine against a real server', () => {
     expect(seen.some((s) => s.url.startsWith('/products/'))).toBe(false)
     expect(r.ensure!.passed).toBe(false)
     expect(r.ensure!.checks.map((c) => c.passed)).toEqual([true, false])
+  })
+})
+
+describe('default worker threads', () => {
+  it('one per core, leaving a core to a target on this machine', () => {
+    expect(defaultWorkers('https://api.example.com/', 2)).toBe(2)
+    expect(defaultWorkers('http://127.0.0.1:8080/', 2)).toBe(1)
+    expect(defaultWorkers('http://localhost:8080/', 8)).toBe(7)
+    expect(defaultWorkers('http://[::1]:8080/', 1)).toBe(1)
   })
 })

@@ -43,3 +43,8 @@ export const LoadTestResultSchema = z.object({
 })
 export type LoadTestResult = z.infer<typeof LoadTestResultSchema>
 export type LatencySummaryT = z.infer<typeof Summary>
+
+/** The result file's JSON Schema, generated from the zod schema (checked in as schema/loadtest-result.schema.json). */
+export function loadTestJsonSchema(): Record<string, unknown> {
+  return { ...(z.toJSONSchema(LoadTestResultSchema, { target: 'draft-2020-12' }) as Record<string, unknown>), title: 'headroom load-test result' }
+}

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { Ajv2020 } from 'ajv/dist/2020.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LoadTestResultSchema, type LoadTestResult } from '../../src/loadtest/result.js'
 import { runCli } from '../utils/run-cli.js'
@@ -31,6 +32,9 @@ describe('headroom loadtest (built CLI, real server)', () => {
     const r = await runCli(['loadtest', SEED, '--target', target, '--duration-scale', '0.01', '-o', 'seed.json', '--workers', '2'], { cwd: tmp.dir })
     expect(r.code, r.stderr).toBe(0)
     seed = read(tmp.path('seed.json'))
+    const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schema/loadtest-result.schema.json', import.meta.url)), 'utf8')) as object
+    const validate = new Ajv2020({ strict: false }).compile(schema)
+    expect(validate(JSON.parse(readFileSync(tmp.path('seed.json'), 'utf8'))), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
     expect(seed.counters['vusers.created']).toBe(166)
     expect(seed.counters['vusers.completed']).toBe(166)
     // The server answers 400 to a cart POST whose productId is not a product, and 404 to an unknown /products/:id.
