@@ -6,6 +6,8 @@ import { catalogChecks } from './collect.js'
 
 const DEMO_DIR = fileURLToPath(new URL('../../data/demo/', import.meta.url))
 export const DEMO_POLICY_FILE = `${DEMO_DIR}asg-policy.json`
+export const DEMO_SEED = fileURLToPath(new URL('../../examples/loadtest/seed.yml', import.meta.url))
+export const DEMO_SHOP_SERVER = fileURLToPath(new URL('../../examples/loadtest/server.mjs', import.meta.url))
 
 /** The demo's scaling section: the NAB Auto Scaling group against the issue's CloudFormation policy, plus a search. */
 export async function runDemoScaling(workspace: string, effects: Effects, color: boolean): Promise<void> {

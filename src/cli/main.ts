@@ -76,13 +76,14 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     await runDemo(ws, effects)
     code = await runAnalyzeCommand(flags, effects, ws)
     if (flags.format === 'terminal' && !flags.out) {
-      const { runDemoScaling, DEMO_POLICY_FILE } = await import('./demo.js')
+      const { runDemoScaling, DEMO_POLICY_FILE, DEMO_SEED, DEMO_SHOP_SERVER } = await import('./demo.js')
       const policyHint = relative(effects.cwd, DEMO_POLICY_FILE) || DEMO_POLICY_FILE
       effects.stdout.write('\n')
       await runDemoScaling(ws, effects, flags.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR)
       effects.stderr.write(
         `\nThe workspace ${ws} is ready. Try:\n  npx headroom analyze --format md --out report.md\n  npx headroom analyze --percentile max --headroom 30\n` +
-          `  npx headroom simulate scaling --group nab-asg-misconfiguration --policy-file ${policyHint} --search\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n`,
+          `  npx headroom simulate scaling --group nab-asg-misconfiguration --policy-file ${policyHint} --search\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n` +
+          `Load-test the bundled example API with the product document's scenario:\n  node ${relative(effects.cwd, DEMO_SHOP_SERVER) || DEMO_SHOP_SERVER} 8080 &\n  npx headroom loadtest ${relative(effects.cwd, DEMO_SEED) || DEMO_SEED} --target http://127.0.0.1:8080 --duration-scale 0.05\n`,
       )
     }
   })
