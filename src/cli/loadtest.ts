@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { relative } from 'node:path'
 import type { Effects } from '../core/effects.js'
 import { ToolError, UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
@@ -98,7 +99,10 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
   }
   if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
   effects.stdout.write(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : format === 'md' ? renderLoadTestMarkdown(result) : renderLoadTestTerminal(result))
-  if (f.out) effects.stderr.write(`result written to ${f.out} (compare runs with: headroom loadtest compare base.json ${f.out})\n`)
+  if (f.out) {
+    const rel = relative(effects.cwd, f.out) || f.out
+    effects.stderr.write(`result written to ${rel}; to gate a later run on it: headroom loadtest compare ${rel} NEW.json --max-p99-regression 10%\n`)
+  }
   const responses = result.counters['http.responses'] ?? 0
   const refused = Object.entries(result.counters).filter(([k]) => /^errors\.(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(k)).reduce((a, [, v]) => a + v, 0)
   if (responses === 0 && refused > 0) {
