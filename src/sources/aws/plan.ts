@@ -1,0 +1,148 @@
+import type { MetricName, Statistic } from '../../core/metrics.js'
+import type { ResourceKind } from '../../core/report.js'
+
+/**
+ * Which CloudWatch series to fetch per resource kind, and how to pack them into as few GetMetricData calls as the API
+ * allows. Limits (CloudWatch API reference, GetMetricData): at most 500 MetricDataQuery per call and at most 100,800
+ * data points per call; one StartTime/EndTime per call. Retention: 5-minute data is kept 63 days, 1-hour data 455
+ * days, so longer lookbacks use 1-hour periods.
+ */
+export const MAX_QUERIES_PER_CALL = 500
+export const MAX_POINTS_PER_CALL = 100_800
+export const FIVE_MINUTE_RETENTION_DAYS = 63
+
+export interface SeriesSpec {
+  namespace: string
+  metricName: string
+  dimensions: { Name: string; Value: string }[]
+  /** CloudWatch statistic */
+  stat: 'Maximum' | 'Average' | 'Sum' | 'Minimum'
+  /** headroom's metric and statistic it lands in */
+  metric: MetricName
+  ourStat: Statistic
+  /** CloudWatch value is a total per period (bytes, counts): divide by the period for a per-second rate. */
+  perPeriod: boolean
+  resourceId: string
+}
+
+type Def = [namespace: string, metricName: string, stat: SeriesSpec['stat'], metric: MetricName, perPeriod: boolean]
+const STAT: Record<SeriesSpec['stat'], Statistic> = { Maximum: 'max', Average: 'avg', Sum: 'sum', Minimum: 'min' }
+
+/** The metrics Compute Optimizer and Trusted Advisor read per kind (aws-facts.md §1, §2, §4), in headroom's names. */
+export const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: Def[] }>> = {
+  'ec2-instance': {
+    dimension: 'InstanceId',
+    defs: [
+      ['AWS/EC2', 'CPUUtilization', 'Maximum', 'cpu.utilization', false], ['AWS/EC2', 'CPUUtilization', 'Average', 'cpu.utilization', false],
+      ['AWS/EC2', 'NetworkIn', 'Sum', 'net.in.bytes_per_s', true], ['AWS/EC2', 'NetworkOut', 'Sum', 'net.out.bytes_per_s', true],
+      ['AWS/EC2', 'EBSReadOps', 'Sum', 'ebs.read.ops_per_s', true], ['AWS/EC2', 'EBSWriteOps', 'Sum', 'ebs.write.ops_per_s', true],
+      ['AWS/EC2', 'EBSReadBytes', 'Sum', 'ebs.read.bytes_per_s', true], ['AWS/EC2', 'EBSWriteBytes', 'Sum', 'ebs.write.bytes_per_s', true],
+    ],
+  },
+  'ebs-volume': {
+    dimension: 'VolumeId',
+    defs: [
+      ['AWS/EBS', 'VolumeReadOps', 'Sum', 'ebs.read.ops_per_s', true], ['AWS/EBS', 'VolumeWriteOps', 'Sum', 'ebs.write.ops_per_s', true],
+      ['AWS/EBS', 'VolumeReadBytes', 'Sum', 'ebs.read.bytes_per_s', true], ['AWS/EBS', 'VolumeWriteBytes', 'Sum', 'ebs.write.bytes_per_s', true],
+    ],
+  },
+  'lambda-function': {
+    dimension: 'FunctionName',
+    defs: [
+      ['AWS/Lambda', 'Duration', 'Average', 'lambda.duration_ms', false], ['AWS/Lambda', 'Duration', 'Maximum', 'lambda.duration_ms', false],
+      ['AWS/Lambda', 'Invocations', 'Sum', 'lambda.invocations_per_s', true], ['AWS/Lambda', 'Errors', 'Sum', 'lambda.errors_per_s', true],
+      ['AWS/Lambda', 'Throttles', 'Sum', 'lambda.throttles_per_s', true],
+    ],
+  },
+  'rds-instance': {
+    dimension: 'DBInstanceIdentifier',
+    defs: [
+      ['AWS/RDS', 'CPUUtilization', 'Maximum', 'cpu.utilization', false], ['AWS/RDS', 'CPUUtilization', 'Average', 'cpu.utilization', false],
+      ['AWS/RDS', 'FreeableMemory', 'Minimum', 'db.freeable_memory.bytes', false], ['AWS/RDS', 'ReadIOPS', 'Average', 'ebs.read.ops_per_s', false],
+      ['AWS/RDS', 'WriteIOPS', 'Average', 'ebs.write.ops_per_s', false], ['AWS/RDS', 'DatabaseConnections', 'Maximum', 'db.connections', false],
+    ],
+  },
+  'dynamodb-table': {
+    dimension: 'TableName',
+    defs: [
+      ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', 'Sum', 'ddb.read.consumed_per_s', true], ['AWS/DynamoDB', 'ConsumedWriteCapacityUnits', 'Sum', 'ddb.write.consumed_per_s', true],
+      ['AWS/DynamoDB', 'ProvisionedReadCapacityUnits', 'Average', 'ddb.read.provisioned', false], ['AWS/DynamoDB', 'ProvisionedWriteCapacityUnits', 'Average', 'ddb.write.provisioned', false],
+      ['AWS/DynamoDB', 'ReadThrottleEvents', 'Sum', 'ddb.read.throttled_per_s', true], ['AWS/DynamoDB', 'WriteThrottleEvents', 'Sum', 'ddb.write.throttled_per_s', true],
+    ],
+  },
+  asg: { dimension: 'AutoScalingGroupName', defs: [['AWS/EC2', 'CPUUtilization', 'Average', 'cpu.utilization', false]] },
+}
+
+export function seriesFor(kind: ResourceKind, resourceId: string): SeriesSpec[] {
+  const k = SERIES_BY_KIND[kind]
+  if (!k) return []
+  return k.defs.map(([namespace, metricName, stat, metric, perPeriod]) => ({ namespace, metricName, dimensions: [{ Name: k.dimension, Value: resourceId }], stat, metric, ourStat: STAT[stat], perPeriod, resourceId }))
+}
+
+/** CWAgent memory, for instances the agent reports (found with ListMetrics, with the agent's own dimension set). */
+export function memorySeries(resourceId: string, dimensions: { Name: string; Value: string }[]): SeriesSpec {
+  return { namespace: 'CWAgent', metricName: 'mem_used_percent', dimensions, stat: 'Maximum', metric: 'mem.utilization', ourStat: 'max', perPeriod: false, resourceId }
+}
+
+export interface Call {
+  start: number
+  end: number
+  periodSec: number
+  series: number[]
+}
+
+export interface Plan {
+  periodSec: number
+  start: number
+  end: number
+  pointsPerSeries: number
+  calls: Call[]
+  /** max(ceil(series / 500), ceil(series x points / 100,800)): no packing can do better. */
+  minimumCalls: number
+  /** Time chunks each series is split into (more than one only when that packs tighter). */
+  chunks: number
+}
+
+/**
+ * Packs `n` series over [start, end) into GetMetricData calls. All series share the window, so a call holds k series
+ * of one time chunk, k = min(500, floor(100,800 / points per chunk)). When a whole window's points do not divide
+ * 100,800 well (63 days at 5 minutes is 18,144 points: 5 per call, 10% more calls than the minimum), splitting the
+ * window into m chunks packs tighter; m is chosen to minimise calls (ties: fewer chunks).
+ */
+export function planCalls(n: number, start: number, end: number, days: number): Plan {
+  const periodSec = days > FIVE_MINUTE_RETENTION_DAYS ? 3600 : 300
+  const step = periodSec * 1000
+  // Whole periods: the window snaps to the period grid, as CloudWatch aggregates on it.
+  const s0 = Math.floor(start / step) * step
+  const points = Math.max(1, Math.floor(end / step) - s0 / step)
+  const minimumCalls = n === 0 ? 0 : Math.max(Math.ceil(n / MAX_QUERIES_PER_CALL), Math.ceil((n * points) / MAX_POINTS_PER_CALL))
+  let best = { m: 1, calls: Infinity }
+  for (let m = 1; m <= Math.min(points, 64); m++) {
+    const per = Math.ceil(points / m)
+    const k = Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_POINTS_PER_CALL / per))
+    if (k < 1) continue
+    const calls = m * Math.ceil(n / k)
+    if (calls < best.calls) best = { m, calls }
+  }
+  const per = Math.ceil(points / best.m)
+  const k = Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_POINTS_PER_CALL / per))
+  const calls: Call[] = []
+  for (let c = 0; c < best.m; c++) {
+    const cs = s0 + c * per * step
+    const ce = Math.min(s0 + points * step, cs + per * step)
+    if (cs >= ce) continue
+    for (let i = 0; i < n; i += k) calls.push({ start: cs, end: ce, periodSec, series: Array.from({ length: Math.min(k, n - i) }, (_, j) => i + j) })
+  }
+  return { periodSec, start: s0, end: s0 + points * step, pointsPerSeries: points, calls, minimumCalls, chunks: best.m }
+}
+
+/**
+ * CloudWatch's price for GetMetricData: $0.01 per 1,000 metrics requested (us-east-1; the CloudWatch pricing page,
+ * "API requests": GetMetricData, GetInsightRuleReport; first 1 million API requests of other kinds are free, these are
+ * not). A metric requested in each of m time chunks counts m times.
+ */
+export const GET_METRIC_DATA_USD_PER_1000_METRICS = 0.01
+export function estimateCostUsd(plan: Plan): number {
+  const metrics = plan.calls.reduce((a, c) => a + c.series.length, 0)
+  return (metrics / 1000) * GET_METRIC_DATA_USD_PER_1000_METRICS
+}
