@@ -105,6 +105,37 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     })
 
   collect
+    .command('aws')
+    .description('Discover EC2, EBS, Lambda, RDS, DynamoDB and Auto Scaling resources and collect their CloudWatch metrics (read-only; docs/aws.md)')
+    .option('--regions <list>', 'comma list of regions, or all', '')
+    .option('--days <n>', 'days of history (over 63: 1-hour periods)', '14')
+    .option('--profile <name>', 'AWS shared-config profile (default: the SDK default chain)')
+    .option('--kinds <list>', 'comma list of ec2, ebs, lambda, rds, dynamodb, asg', 'ec2,ebs,lambda,rds,dynamodb,asg')
+    .option('--dry-run', 'print resources, series, calls and the estimated CloudWatch cost, and fetch nothing')
+    .option('--rate <n>', 'GetMetricData calls per second at most', '40')
+    .option('--concurrency <n>', 'GetMetricData calls in flight', '8')
+    .option('--as-of <date>', 'window end (default: now, or the interrupted run\'s end when resuming)')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .action(async (f: Record<string, string | boolean | undefined>) => {
+      const { runCollectAws } = await import('./collect-aws.js')
+      const { AWS_KINDS } = await import('../sources/aws/discover.js')
+      const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
+      const regionsRaw = (s('regions') || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || '').trim()
+      if (!regionsRaw) throw new UsageError('no region: pass --regions us-east-1 (comma list, or all), or set AWS_REGION')
+      const kinds = (s('kinds') ?? '').split(',').map((k) => k.trim()).filter(Boolean)
+      const bad = kinds.find((k) => !(AWS_KINDS as readonly string[]).includes(k))
+      if (bad || kinds.length === 0) throw new UsageError(`--kinds '${bad ?? ''}' is not one of ${AWS_KINDS.join(', ')}`)
+      const regions = regionsRaw === 'all' ? 'all' as const : regionsRaw.split(',').map((r) => r.trim()).filter(Boolean)
+      if (regions !== 'all') for (const r of regions) if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r)) throw new UsageError(`--regions: '${r}' is not an AWS region name`, 'Write e.g. us-east-1,eu-west-1 or all.')
+      code = await runCollectAws({
+        workspace: workspaceOf(s('workspace')), regions, days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 455, integer: true }),
+        ...(s('profile') ? { profile: s('profile') } : {}), kinds: kinds as (typeof AWS_KINDS)[number][], dryRun: f.dryRun === true,
+        rate: parseNumber('--rate', s('rate') ?? '40', { min: 0.1, max: 1000 }), concurrency: parseNumber('--concurrency', s('concurrency') ?? '8', { min: 1, max: 64, integer: true }),
+        ...(s('asOf') ? { end: parseDate('--as-of', s('asOf')!) } : {}),
+      }, effects)
+    })
+
+  collect
     .command('prometheus')
     .description('Collect hosts (node_exporter) and containers (cAdvisor, kube-state-metrics) from Prometheus; see docs/prometheus.md')
     .requiredOption('--url <url>', 'Prometheus base URL, e.g. http://127.0.0.1:9090')

@@ -117,6 +117,14 @@ export const MIGRATIONS: readonly Migration[] = [
       (26, 'cache.memory.utilization'), (27, 'cache.evictions_per_s'), (28, 'cache.hits_per_s'), (29, 'cache.misses_per_s'),
       (30, 'lb.healthy_hosts'), (31, 'nat.active_connections'), (32, 'nat.packets_in_per_s');`,
   },
+  {
+    version: 9,
+    name: 'aws collection checkpoints (resume)',
+    sql: `
+      CREATE TABLE aws_runs (run_key VARCHAR PRIMARY KEY, params VARCHAR NOT NULL, window_start BIGINT NOT NULL, window_end BIGINT NOT NULL, started_at BIGINT NOT NULL, finished_at BIGINT);
+      CREATE TABLE aws_calls_done (run_key VARCHAR NOT NULL, call_key VARCHAR NOT NULL, PRIMARY KEY (run_key, call_key));
+    `,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

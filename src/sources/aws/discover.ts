@@ -1,0 +1,155 @@
+import type { AutoScalingClient} from '@aws-sdk/client-auto-scaling';
+import { paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling'
+import type { CloudWatchClient} from '@aws-sdk/client-cloudwatch';
+import { paginateListMetrics } from '@aws-sdk/client-cloudwatch'
+import type { DynamoDBClient} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, paginateListTables } from '@aws-sdk/client-dynamodb'
+import type { EC2Client} from '@aws-sdk/client-ec2';
+import { paginateDescribeInstances, paginateDescribeVolumes } from '@aws-sdk/client-ec2'
+import type { LambdaClient} from '@aws-sdk/client-lambda';
+import { paginateListFunctions } from '@aws-sdk/client-lambda'
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { paginateDescribeDBInstances } from '@aws-sdk/client-rds'
+import type { ResourceKind, ResourceRef } from '../../core/report.js'
+import { memorySeries, seriesFor, type SeriesSpec } from './plan.js'
+
+export const AWS_KINDS = ['ec2', 'ebs', 'lambda', 'rds', 'dynamodb', 'asg'] as const
+export type AwsKind = (typeof AWS_KINDS)[number]
+
+export interface RegionClients {
+  region: string
+  ec2: EC2Client
+  cloudwatch: CloudWatchClient
+  lambda: LambdaClient
+  rds: RDSClient
+  dynamodb: DynamoDBClient
+  autoscaling: AutoScalingClient
+}
+
+export interface Discovered {
+  resources: ResourceRef[]
+  series: SeriesSpec[]
+  /** SDK commands sent, by name (for progress and the call-count tests). */
+  calls: number
+}
+
+const tagsOf = (t: { Key?: string; Value?: string }[] | undefined): Record<string, string> => Object.fromEntries((t ?? []).filter((x) => x.Key).map((x) => [x.Key!, x.Value ?? '']))
+/** Names are unique per region only: region-qualified ids keep two regions' "orders" tables apart. */
+export const regional = (region: string, name: string) => `${region}:${name}`
+
+/**
+ * Lists one region's resources of the requested kinds with full pagination, and the CloudWatch series each needs.
+ * The API shapes are the SDK's (DescribeInstances, DescribeVolumes, ListFunctions, DescribeDBInstances, ListTables +
+ * DescribeTable, DescribeAutoScalingGroups, ListMetrics for the CloudWatch agent's memory metric).
+ */
+export async function discoverRegion(c: RegionClients, kinds: readonly AwsKind[]): Promise<Discovered> {
+  const state = { command: '' }
+  try {
+    return await discoverInner(c, kinds, state)
+  } catch (err) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the SDK's error, tagged with the command that failed
+    throw Object.assign(err as object, { headroomCommand: state.command })
+  }
+}
+
+async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state: { command: string }): Promise<Discovered> {
+  const resources: ResourceRef[] = []
+  const series: SeriesSpec[] = []
+  let calls = 0
+  /** The command in flight, so an error can name the IAM action it needed. */
+  const add = (kind: ResourceKind, id: string, dimensionValue: string, attributes: ResourceRef['attributes'], tags: Record<string, string>, withSeries = true) => {
+    resources.push({ provider: 'aws', kind, id, region: c.region, attributes, tags })
+    if (withSeries) series.push(...seriesFor(kind, dimensionValue).map((s) => ({ ...s, resourceId: id })))
+  }
+  if (kinds.includes('ec2')) {
+    const running = new Set<string>()
+    state.command = 'DescribeInstancesCommand'
+    for await (const page of paginateDescribeInstances({ client: c.ec2 }, {})) {
+      calls++
+      for (const r of page.Reservations ?? [])
+        for (const i of r.Instances ?? []) {
+          if (!i.InstanceId) continue
+          const tags = tagsOf(i.Tags)
+          const state = i.State?.Name ?? 'unknown'
+          if (state === 'running') running.add(i.InstanceId)
+          add('ec2-instance', i.InstanceId, i.InstanceId, {
+            instanceType: i.InstanceType ?? '', state, architecture: i.Architecture ?? '', platform: i.PlatformDetails ?? i.Platform ?? 'Linux/UNIX',
+            ...(tags['aws:autoscaling:groupName'] ? { asg: tags['aws:autoscaling:groupName'] } : {}),
+          }, tags, state === 'running')
+        }
+    }
+    // Memory exists only where the CloudWatch agent publishes it, with the agent's own dimension set.
+    state.command = 'ListMetricsCommand'
+    if (running.size > 0)
+      for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'CWAgent', MetricName: 'mem_used_percent' })) {
+        calls++
+        for (const m of page.Metrics ?? []) {
+          const id = m.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value
+          if (id && running.has(id)) series.push(memorySeries(id, (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! }))))
+        }
+      }
+  }
+  state.command = 'DescribeVolumesCommand'
+  if (kinds.includes('ebs'))
+    for await (const page of paginateDescribeVolumes({ client: c.ec2 }, {})) {
+      calls++
+      for (const v of page.Volumes ?? []) {
+        if (!v.VolumeId) continue
+        const att = v.Attachments?.find((a) => a.State === 'attached' || a.State === 'attaching')
+        add('ebs-volume', v.VolumeId, v.VolumeId, {
+          volumeType: v.VolumeType ?? '', sizeGiB: v.Size ?? 0, ...(v.Iops !== undefined ? { iops: v.Iops } : {}), ...(v.Throughput !== undefined ? { throughputMiBps: v.Throughput } : {}),
+          attachedTo: att?.InstanceId ?? '', root: att?.Device && /^\/dev\/(xvda|sda1?|nvme0n1)$/.test(att.Device) ? 'true' : 'false',
+        }, tagsOf(v.Tags))
+      }
+    }
+  state.command = 'ListFunctionsCommand'
+  if (kinds.includes('lambda'))
+    for await (const page of paginateListFunctions({ client: c.lambda }, {})) {
+      calls++
+      for (const f of page.Functions ?? []) {
+        if (!f.FunctionName) continue
+        add('lambda-function', regional(c.region, f.FunctionName), f.FunctionName, {
+          memorySizeMB: f.MemorySize ?? 128, architecture: f.Architectures?.[0] ?? 'x86_64', runtime: f.Runtime ?? '', timeoutSec: f.Timeout ?? 3,
+        }, {})
+      }
+    }
+  state.command = 'DescribeDBInstancesCommand'
+  if (kinds.includes('rds'))
+    for await (const page of paginateDescribeDBInstances({ client: c.rds }, {})) {
+      calls++
+      for (const d of page.DBInstances ?? []) {
+        if (!d.DBInstanceIdentifier) continue
+        add('rds-instance', regional(c.region, d.DBInstanceIdentifier), d.DBInstanceIdentifier, {
+          instanceClass: d.DBInstanceClass ?? '', engine: d.Engine ?? '', multiAz: d.MultiAZ ? 'true' : 'false', storageType: d.StorageType ?? '',
+          allocatedStorageGiB: d.AllocatedStorage ?? 0, ...(d.Iops !== undefined ? { iops: d.Iops } : {}),
+        }, tagsOf(d.TagList))
+      }
+    }
+  state.command = 'ListTablesCommand'
+  if (kinds.includes('dynamodb'))
+    for await (const page of paginateListTables({ client: c.dynamodb }, {})) {
+      calls++
+      for (const name of page.TableNames ?? []) {
+        calls++
+        state.command = 'DescribeTableCommand'
+        const t = (await c.dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table
+        const rcu = t?.ProvisionedThroughput?.ReadCapacityUnits ?? 0
+        const wcu = t?.ProvisionedThroughput?.WriteCapacityUnits ?? 0
+        const mode = t?.BillingModeSummary?.BillingMode ?? (rcu > 0 || wcu > 0 ? 'PROVISIONED' : 'PAY_PER_REQUEST')
+        add('dynamodb-table', regional(c.region, name), name, { billingMode: mode, ...(mode === 'PROVISIONED' ? { readCapacity: rcu, writeCapacity: wcu } : {}) }, {})
+      }
+    }
+  state.command = 'DescribeAutoScalingGroupsCommand'
+  if (kinds.includes('asg'))
+    for await (const page of paginateDescribeAutoScalingGroups({ client: c.autoscaling }, {})) {
+      calls++
+      for (const g of page.AutoScalingGroups ?? []) {
+        if (!g.AutoScalingGroupName) continue
+        add('asg', g.AutoScalingGroupName, g.AutoScalingGroupName, {
+          minSize: g.MinSize ?? 0, maxSize: g.MaxSize ?? 0, desiredCapacity: g.DesiredCapacity ?? 0, recordedInstances: g.Instances?.length ?? 0,
+          ...(g.Instances?.[0]?.InstanceType ? { instanceType: g.Instances[0].InstanceType } : {}),
+        }, tagsOf(g.Tags))
+      }
+    }
+  return { resources, series, calls }
+}

@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+/**
+ * Every AWS SDK command the code can send must be granted by docs/iam-policy.json and be read-only. The commands are
+ * found in the source (`new XCommand(` and `paginateX(`), mapped to IAM actions by their client package.
+ */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const SERVICE: Record<string, string> = { 'client-ec2': 'ec2', 'client-cloudwatch': 'cloudwatch', 'client-lambda': 'lambda', 'client-rds': 'rds', 'client-dynamodb': 'dynamodb', 'client-auto-scaling': 'autoscaling', 'client-pricing': 'pricing', 'client-compute-optimizer': 'compute-optimizer' }
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []))
+}
+
+describe('docs/iam-policy.json', () => {
+  it('grants every SDK command the code sends, and only read-only actions', () => {
+    const actions = new Set<string>()
+    for (const file of sources(join(ROOT, 'src'))) {
+      const text = readFileSync(file, 'utf8')
+      for (const imp of text.matchAll(/import \{([^}]+)\} from '@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
+        const service = SERVICE[imp[2]!]
+        expect(service, `${file}: unknown client ${imp[2]}`).toBeDefined()
+        for (const name of imp[1]!.split(',').map((x) => x.trim().replace(/^type /, ''))) {
+          const cmd = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1]
+          if (cmd) actions.add(`${service}:${cmd}`)
+        }
+      }
+    }
+    const policy = JSON.parse(readFileSync(join(ROOT, 'docs/iam-policy.json'), 'utf8')) as { Statement: { Effect: string; Action: string[]; Resource: string }[] }
+    const granted = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action))
+    expect(actions.size).toBeGreaterThanOrEqual(10)
+    for (const a of actions) expect(granted.has(a), `${a} is sent but not in docs/iam-policy.json`).toBe(true)
+    for (const a of granted) {
+      expect(a, 'only read-only actions').toMatch(/^[a-z0-9-]+:(Describe|List|Get)\w+$/)
+      expect(actions.has(a), `${a} is granted but never sent: remove it (least privilege)`).toBe(true)
+    }
+  })
+})

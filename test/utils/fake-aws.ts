@@ -1,0 +1,201 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A small AWS-shaped HTTP server for tests: the real AWS SDK clients talk to it through AWS_ENDPOINT_URL. It answers in
+ * each client's wire protocol (checked by capturing what SDK 3.116x sends): CloudWatch and DynamoDB JSON 1.0
+ * (X-Amz-Target GraniteServiceVersion20100801.* / DynamoDB_20120810.*), EC2 query with EC2 XML, RDS and Auto Scaling
+ * query with query XML, Lambda REST JSON. It replays a fixed fleet, paginates, counts calls and injects faults; it
+ * does not re-implement CloudWatch: each series has a few deterministic data points.
+ */
+export interface FakeFleet {
+  instances: { id: string; type: string; state?: string; asg?: string; memory?: boolean }[]
+  volumes: { id: string; type: string; size: number; iops?: number; attachedTo?: string }[]
+  functions: { name: string; memory: number; arch?: string }[]
+  databases: { id: string; cls: string; engine: string }[]
+  tables: { name: string; mode: 'PROVISIONED' | 'PAY_PER_REQUEST'; rcu?: number; wcu?: number }[]
+  groups: { name: string; min: number; max: number; desired: number }[]
+}
+
+export interface Faults {
+  /** Every n-th GetMetricData call answers 400 Throttling. */
+  throttleEvery?: number
+  /** Every n-th GetMetricData call answers 500 InternalServiceError. */
+  serverErrorEvery?: number
+  /** Every n-th GetMetricData call has its connection destroyed. */
+  resetEvery?: number
+  /** GetMetricData answers in two pages: PartialData with a NextToken, then the rest. */
+  paginate?: boolean
+  /** Metric names answered with StatusCode InternalError. */
+  internalErrorMetrics?: string[]
+  /** Actions answered 403 AccessDenied / UnauthorizedOperation. */
+  deny?: string[]
+  /** Called on each GetMetricData request (after counting), e.g. to kill the client mid-run. */
+  onGetMetricData?: (n: number) => void
+}
+
+export interface FakeAws {
+  url: string
+  calls: Map<string, number>
+  /** GetMetricData requests that violated the API limits (must stay 0). */
+  limitViolations: number
+  faults: Faults
+  close(): Promise<void>
+}
+
+const PAGE = 100
+const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const hash = (s: string) => {
+  let h = 2166136261
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619)
+  return (h >>> 0) / 4294967296
+}
+/** The value a series has at time t (seconds): deterministic, so runs can be compared. */
+export const fakeValue = (key: string, t: number) => Math.round((10 + 80 * hash(`${key}|${t}`)) * 1000) / 1000
+
+export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promise<FakeAws> {
+  const calls = new Map<string, number>()
+  const state = { limitViolations: 0, gmd: 0 }
+  const count = (a: string) => calls.set(a, (calls.get(a) ?? 0) + 1)
+  const api: FakeAws = { url: '', calls, get limitViolations() { return state.limitViolations }, faults, close: () => new Promise((r) => server.close(() => r())) }
+
+  const jsonErr = (res: ServerResponse, status: number, type: string, message: string) => {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type, 'x-amzn-query-error': `${type};Sender` })
+    res.end(JSON.stringify({ __type: type, message }))
+  }
+  const json = (res: ServerResponse, body: unknown, type = 'application/x-amz-json-1.0') => {
+    res.writeHead(200, { 'content-type': type })
+    res.end(JSON.stringify(body))
+  }
+  const xml = (res: ServerResponse, body: string, status = 200) => {
+    res.writeHead(status, { 'content-type': 'text/xml' })
+    res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`)
+  }
+  const page = <T>(items: T[], token: string | undefined) => {
+    const from = token ? Number(token) : 0
+    return { items: items.slice(from, from + PAGE), next: from + PAGE < items.length ? String(from + PAGE) : undefined }
+  }
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = ''
+    req.on('data', (c: Buffer) => (body += c.toString()))
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '')
+      if (target) return jsonApi(target, JSON.parse(body || '{}') as Record<string, unknown>, req, res)
+      if (req.method === 'GET' && req.url?.startsWith('/2015-03-31/functions')) {
+        count('lambda:ListFunctions')
+        if (faults.deny?.includes('lambda:ListFunctions')) return jsonErr(res, 403, 'AccessDeniedException', 'not authorized to perform: lambda:ListFunctions')
+        const marker = new URL(req.url, 'http://x').searchParams.get('Marker') ?? undefined
+        const p = page(fleet.functions, marker)
+        return json(res, { Functions: p.items.map((f) => ({ FunctionName: f.name, MemorySize: f.memory, Architectures: [f.arch ?? 'x86_64'], Runtime: 'nodejs20.x', Timeout: 30 })), ...(p.next ? { NextMarker: p.next } : {}) }, 'application/json')
+      }
+      const form = new URLSearchParams(body)
+      return queryApi(form.get('Action') ?? '', form, res)
+    })
+  })
+
+  function jsonApi(target: string, input: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+    const op = target.split('.')[1] ?? ''
+    if (target.startsWith('DynamoDB_20120810.')) {
+      count(`dynamodb:${op}`)
+      if (faults.deny?.includes(`dynamodb:${op}`)) return jsonErr(res, 400, 'AccessDeniedException', `not authorized to perform: dynamodb:${op}`)
+      if (op === 'ListTables') {
+        const names = fleet.tables.map((t) => t.name)
+        const from = input.ExclusiveStartTableName ? names.indexOf(input.ExclusiveStartTableName as string) + 1 : 0
+        const items = names.slice(from, from + PAGE)
+        return json(res, { TableNames: items, ...(from + PAGE < names.length ? { LastEvaluatedTableName: items[items.length - 1] } : {}) })
+      }
+      if (op === 'DescribeTable') {
+        const t = fleet.tables.find((x) => x.name === input.TableName)
+        if (!t) return jsonErr(res, 400, 'ResourceNotFoundException', 'no table')
+        return json(res, { Table: { TableName: t.name, BillingModeSummary: { BillingMode: t.mode }, ProvisionedThroughput: { ReadCapacityUnits: t.rcu ?? 0, WriteCapacityUnits: t.wcu ?? 0, NumberOfDecreasesToday: 0 } } })
+      }
+    }
+    if (target.startsWith('GraniteServiceVersion20100801.')) {
+      count(`cloudwatch:${op}`)
+      if (faults.deny?.includes(`cloudwatch:${op}`)) return jsonErr(res, 403, 'AccessDenied', `not authorized to perform: cloudwatch:${op}`)
+      if (op === 'ListMetrics') {
+        const mem = fleet.instances.filter((i) => i.memory)
+        const p = page(mem, input.NextToken as string | undefined)
+        return json(res, { Metrics: p.items.map((i) => ({ Namespace: 'CWAgent', MetricName: 'mem_used_percent', Dimensions: [{ Name: 'InstanceId', Value: i.id }, { Name: 'InstanceType', Value: i.type }] })), ...(p.next ? { NextToken: p.next } : {}) })
+      }
+      if (op === 'GetMetricData') return getMetricData(input, req, res)
+    }
+    jsonErr(res, 400, 'UnknownOperationException', `fake AWS does not implement ${target}`)
+  }
+
+  function getMetricData(input: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+    const n = ++state.gmd
+    faults.onGetMetricData?.(n)
+    if (faults.resetEvery && n % faults.resetEvery === 0) return void req.socket.destroy()
+    if (faults.throttleEvery && n % faults.throttleEvery === 0) return jsonErr(res, 400, 'Throttling', 'Rate exceeded')
+    if (faults.serverErrorEvery && n % faults.serverErrorEvery === 0) return jsonErr(res, 500, 'InternalServiceError', 'internal error')
+    const queries = input.MetricDataQueries as { Id: string; MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Period: number; Stat: string } }[]
+    const start = Number(input.StartTime)
+    const end = Number(input.EndTime)
+    const points = queries.reduce((a, q) => a + Math.ceil((end - start) / q.MetricStat.Period), 0)
+    if (queries.length > 500 || points > 100_800) {
+      state.limitViolations++
+      return jsonErr(res, 400, 'InvalidParameterCombination', `too many queries (${queries.length}) or data points (${points})`)
+    }
+    // Three data points per series (CloudWatch returns only periods with data), at the window's start, middle and end.
+    const results = queries.map((q) => {
+      const key = `${q.MetricStat.Metric.Namespace}|${q.MetricStat.Metric.MetricName}|${q.MetricStat.Stat}|${q.MetricStat.Metric.Dimensions.map((d) => `${d.Name}=${d.Value}`).join(',')}`
+      const p = q.MetricStat.Period
+      const ts = [...new Set([start, start + Math.floor((end - start) / 2 / p) * p, end - p])].filter((t) => t >= start && t < end)
+      if (faults.internalErrorMetrics?.includes(q.MetricStat.Metric.MetricName)) return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: 'InternalError' }
+      return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: ts, Values: ts.map((t) => fakeValue(key, t)), StatusCode: 'Complete' }
+    })
+    if (faults.paginate && !input.NextToken) {
+      const half = results.map((r) => ({ ...r, Timestamps: r.Timestamps.slice(0, 1), Values: r.Values.slice(0, 1), StatusCode: r.StatusCode === 'Complete' ? 'PartialData' : r.StatusCode }))
+      return json(res, { MetricDataResults: half, NextToken: 'page2', Messages: [] })
+    }
+    if (faults.paginate && input.NextToken) return json(res, { MetricDataResults: results.map((r) => ({ ...r, Timestamps: r.Timestamps.slice(1), Values: r.Values.slice(1) })), Messages: [] })
+    json(res, { MetricDataResults: results, Messages: [] })
+  }
+
+  function queryApi(action: string, form: URLSearchParams, res: ServerResponse): void {
+    const version = form.get('Version')
+    const service = version === '2016-11-15' ? 'ec2' : version === '2014-10-31' ? 'rds' : version === '2011-01-01' ? 'autoscaling' : 'unknown'
+    count(`${service}:${action}`)
+    if (faults.deny?.includes(`${service}:${action}`)) {
+      if (service === 'ec2') return xml(res, `<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation. ${service}:${action}</Message></Error></Errors><RequestID>r</RequestID></Response>`, 403)
+      return xml(res, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: ${service}:${action}</Message></Error><RequestId>r</RequestId></ErrorResponse>`, 403)
+    }
+    const token = form.get('NextToken') ?? form.get('Marker') ?? undefined
+    if (service === 'ec2' && action === 'DescribeInstances') {
+      const p = page(fleet.instances, token)
+      const items = p.items.map((i) => `<item><instanceId>${i.id}</instanceId><instanceType>${i.type}</instanceType><instanceState><code>16</code><name>${i.state ?? 'running'}</name></instanceState><architecture>x86_64</architecture><platformDetails>Linux/UNIX</platformDetails><tagSet>${i.asg ? `<item><key>aws:autoscaling:groupName</key><value>${xmlEscape(i.asg)}</value></item>` : ''}<item><key>team</key><value>web</value></item></tagSet></item>`).join('')
+      return xml(res, `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId><instancesSet>${items}</instancesSet></item></reservationSet>${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeInstancesResponse>`)
+    }
+    if (service === 'ec2' && action === 'DescribeVolumes') {
+      const p = page(fleet.volumes, token)
+      const items = p.items.map((v) => `<item><volumeId>${v.id}</volumeId><size>${v.size}</size><volumeType>${v.type}</volumeType>${v.iops ? `<iops>${v.iops}</iops>` : ''}<attachmentSet>${v.attachedTo ? `<item><instanceId>${v.attachedTo}</instanceId><device>/dev/sdf</device><status>attached</status></item>` : ''}</attachmentSet><tagSet/></item>`).join('')
+      return xml(res, `<DescribeVolumesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><volumeSet>${items}</volumeSet>${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeVolumesResponse>`)
+    }
+    if (service === 'ec2' && action === 'DescribeRegions')
+      return xml(res, `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><regionInfo><item><regionName>us-east-1</regionName></item></regionInfo></DescribeRegionsResponse>`)
+    if (service === 'rds' && action === 'DescribeDBInstances') {
+      const p = page(fleet.databases, token)
+      const items = p.items.map((d) => `<DBInstance><DBInstanceIdentifier>${d.id}</DBInstanceIdentifier><DBInstanceClass>${d.cls}</DBInstanceClass><Engine>${d.engine}</Engine><MultiAZ>false</MultiAZ><StorageType>gp2</StorageType><AllocatedStorage>100</AllocatedStorage></DBInstance>`).join('')
+      return xml(res, `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances>${items}</DBInstances>${p.next ? `<Marker>${p.next}</Marker>` : ''}</DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>`)
+    }
+    if (service === 'autoscaling' && action === 'DescribeAutoScalingGroups') {
+      const p = page(fleet.groups, token)
+      const items = p.items.map((g) => `<member><AutoScalingGroupName>${g.name}</AutoScalingGroupName><MinSize>${g.min}</MinSize><MaxSize>${g.max}</MaxSize><DesiredCapacity>${g.desired}</DesiredCapacity><DefaultCooldown>300</DefaultCooldown><AvailabilityZones><member>us-east-1a</member></AvailabilityZones><HealthCheckType>EC2</HealthCheckType><CreatedTime>2024-01-01T00:00:00Z</CreatedTime><Instances/><Tags/></member>`).join('')
+      return xml(res, `<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups>${items}</AutoScalingGroups>${p.next ? `<NextToken>${p.next}</NextToken>` : ''}</DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>`)
+    }
+    xml(res, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake AWS does not implement ${service}:${action}</Message></Error></ErrorResponse>`, 400)
+  }
+
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return api
+}
+
+export function fleetOf(n: number, extra: Partial<FakeFleet> = {}): FakeFleet {
+  return {
+    instances: Array.from({ length: n }, (_, i) => ({ id: `i-${String(i).padStart(17, '0')}`, type: i % 3 === 0 ? 'm5.large' : 'c5.xlarge', ...(i % 10 === 0 ? { memory: true } : {}) })),
+    volumes: [], functions: [], databases: [], tables: [], groups: [], ...extra,
+  }
+}
