@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DuckDbStore } from '../../src/store/duckdb/store.js'
+import { fleetOf, startFakeAws, type FakeAws, type Faults, type FakeFleet } from '../utils/fake-aws.js'
+import { BIN, runCli } from '../utils/run-cli.js'
+import { tmpProject } from '../utils/tmp.js'
+
+/**
+ * `headroom collect aws` with the real AWS SDK v3 clients talking to a local AWS-shaped server (test/utils/fake-aws.ts)
+ * through AWS_ENDPOINT_URL: no AWS account exists here. The server counts calls and injects faults.
+ */
+const tmp = tmpProject('headroom-e2e-aws-')
+let fake: FakeAws | undefined
+afterEach(async () => {
+  await fake?.close()
+  fake = undefined
+})
+
+const AS_OF = '2026-11-20T00:00:00Z'
+const env = (url: string): Record<string, string> => ({
+  AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_CONFIG_FILE: tmp.path('no-config'), AWS_SHARED_CREDENTIALS_FILE: tmp.path('no-credentials'), AWS_REGION: '', AWS_PROFILE: '',
+})
+const collect = (url: string, ws: string, extra: string[] = [], e: Record<string, string> = {}) =>
+  runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', ws, '--as-of', AS_OF, ...extra], { cwd: tmp.dir, env: { ...env(url), ...e } })
+
+async function fingerprint(ws: string): Promise<string> {
+  const s = await DuckDbStore.open(tmp.path(ws), { readOnly: true })
+  try {
+    const r = await s.all('SELECT count(*)::BIGINT AS n, round(sum(value), 3) AS v, count(DISTINCT resource_key)::BIGINT AS k FROM samples')
+    const res = await s.all('SELECT count(*)::BIGINT AS n FROM resources')
+    return `${String(r[0]!.n)} samples, sum ${String(r[0]!.v)}, ${String(r[0]!.k)} series owners, ${String(res[0]!.n)} resources`
+  } finally {
+    s.close()
+  }
+}
+
+const mixed: Partial<FakeFleet> = {
+  volumes: [{ id: 'vol-1', type: 'gp2', size: 100, attachedTo: 'i-00000000000000000' }], functions: [{ name: 'checkout', memory: 1024, arch: 'arm64' }],
+  databases: [{ id: 'orders-db', cls: 'db.m5.large', engine: 'mysql' }], tables: [{ name: 'orders', mode: 'PROVISIONED', rcu: 100, wcu: 10 }], groups: [{ name: 'web', min: 1, max: 4, desired: 2 }],
+}
+
+describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
+  it('a 2,000-instance fleet is fetched in exactly the minimum number of GetMetricData calls', async () => {
+    fake = await startFakeAws(fleetOf(2000))
+    // 2,000 x 8 EC2 series + 200 instances with agent memory = 16,200 series.
+    // 14 days: 4,032 points each; 25 per call (100,800 / 4,032) -> 648 calls; the minimum is 16,200 x 4,032 / 100,800 = 648.
+    const dry = await collect(fake.url, 'dry', ['--kinds', 'ec2', '--dry-run'])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stderr).toMatch(/16,200 series x 14 days at 300 s = 65,318,400 data points at most, in 648 GetMetricData calls \(minimum possible 648\); estimated CloudWatch cost \$0\.16/)
+    expect(dry.stdout).toMatch(/dry run: nothing fetched or stored/)
+    expect(fake.calls.get('cloudwatch:GetMetricData')).toBeUndefined()
+    expect(fake.calls.get('ec2:DescribeInstances')).toBe(20) // discovery only, 100 instances a page
+    expect(existsSync(tmp.path('dry'))).toBe(false)
+    // A 1-day collection of the same fleet: 288 points, 350 series per call, 16,200 / 350 -> 47 calls (= the minimum).
+    const r = await collect(fake.url, 'fleet', ['--kinds', 'ec2', '--days', '1'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(fake.calls.get('cloudwatch:GetMetricData')).toBe(47)
+    expect(fake.calls.get('ec2:DescribeInstances')).toBe(40) // the dry run's 20 pages and this run's 20
+    expect(fake.limitViolations).toBe(0)
+    expect(r.stdout).toMatch(/collected 2000 resources and 48,600 data points from 1 region\(s\) in 47 GetMetricData calls \(0 retries, 0 already stored, 0 failed\)/)
+  })
+
+  it('throttling, 5xx, resets and paginated answers are retried and lose nothing; per-query errors are reported', async () => {
+    const fleet = fleetOf(60, mixed)
+    fake = await startFakeAws(fleet)
+    const clean = await collect(fake.url, 'clean')
+    expect(clean.code, clean.stderr).toBe(0)
+    await fake.close()
+    fake = await startFakeAws(fleet, { throttleEvery: 3, serverErrorEvery: 5, resetEvery: 7, paginate: true })
+    const faulty = await collect(fake.url, 'faulty')
+    expect(faulty.code, faulty.stderr).toBe(0)
+    expect(faulty.stdout).toMatch(/\((\d+) retries, 0 already stored, 0 failed\)/)
+    expect(Number(/\((\d+) retries/.exec(faulty.stdout)![1])).toBeGreaterThan(0)
+    expect(await fingerprint('faulty')).toBe(await fingerprint('clean'))
+    await fake.close()
+    fake = await startFakeAws(fleet, { internalErrorMetrics: ['EBSReadBytes'] })
+    const partial = await collect(fake.url, 'partial')
+    expect(partial.code).toBe(0)
+    expect(partial.stderr).toMatch(/60 x AWS_SERIES_FAILED, e\.g\. us-east-1 AWS\/EC2 EBSReadBytes for i-0+: CloudWatch answered InternalError/)
+  })
+
+  it('an interrupted run (kill -9) resumes without refetching, and ends with the store an uninterrupted run makes', async () => {
+    const fleet = fleetOf(300, mixed)
+    fake = await startFakeAws(fleet)
+    expect((await collect(fake.url, 'whole')).code).toBe(0)
+    const whole = fake.calls.get('cloudwatch:GetMetricData')!
+    await fake.close()
+    // Kill the collector when the server has answered half the calls.
+    let child: ReturnType<typeof spawn> | undefined
+    const faults: Faults = { onGetMetricData: (n) => (n === Math.floor(whole / 2) ? child?.kill('SIGKILL') : undefined) }
+    fake = await startFakeAws(fleet, faults)
+    child = spawn(process.execPath, [BIN, 'collect', 'aws', '--regions', 'us-east-1', '--workspace', 'resumed', '--concurrency', '1'], { cwd: tmp.dir, env: { ...process.env, ...env(fake.url) }, stdio: 'ignore' })
+    const code = await new Promise<number | null>((r) => child!.on('close', (c, sig) => r(sig ? -1 : c)))
+    expect(code).toBe(-1)
+    const firstCalls = fake.calls.get('cloudwatch:GetMetricData')!
+    const again = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'resumed'], { cwd: tmp.dir, env: env(fake.url) })
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr).toMatch(/resuming an interrupted run: \d+ calls already stored are skipped/)
+    const secondCalls = fake.calls.get('cloudwatch:GetMetricData')! - firstCalls
+    // Calls answered before the kill but not yet committed are fetched again: at most one flush (20 calls) plus the one in flight.
+    expect(secondCalls).toBeLessThan(whole)
+    expect(firstCalls + secondCalls).toBeLessThanOrEqual(whole + 21)
+    // The resumed run used the interrupted run's window, so it equals a run of the same window; compare with one.
+    expect(await fingerprint('resumed')).toMatch(/^\d+ samples/)
+    const s = await DuckDbStore.open(tmp.path('resumed'), { readOnly: true })
+    const runs = await s.all('SELECT window_end, finished_at FROM aws_runs')
+    s.close()
+    expect(runs).toHaveLength(1)
+    expect(runs[0]!.finished_at).not.toBeNull()
+    const sameWindow = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'reference', '--as-of', new Date(Number(runs[0]!.window_end)).toISOString()], { cwd: tmp.dir, env: env(fake.url) })
+    expect(sameWindow.code).toBe(0)
+    expect(await fingerprint('resumed')).toBe(await fingerprint('reference'))
+  })
+
+  it('AccessDenied and missing credentials: one clear message naming the action, exit 3, nothing stored', async () => {
+    fake = await startFakeAws(fleetOf(5, mixed), { deny: ['ec2:DescribeInstances'] })
+    const denied = await collect(fake.url, 'denied')
+    expect(denied.code).toBe(3)
+    expect(denied.stderr).toMatch(/AWS access denied \(ec2:DescribeInstances\)/)
+    expect(denied.stderr).toMatch(/Allow "ec2:DescribeInstances" for this identity; docs\/iam-policy\.json/)
+    expect(denied.stderr).not.toMatch(/test-secret|AKIDTEST/)
+    const none = await collect(fake.url, 'nocreds', [], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' })
+    expect(none.code).toBe(3)
+    expect(none.stderr).toMatch(/no AWS credentials found/)
+    const s = await DuckDbStore.open(tmp.path('denied'), { readOnly: true })
+    expect((await s.all('SELECT count(*)::INT AS n FROM resources'))[0]!.n).toBe(0)
+    s.close()
+  })
+})
