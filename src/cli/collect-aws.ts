@@ -3,6 +3,11 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2'
+import { PricingClient } from '@aws-sdk/client-pricing'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { loadCatalog } from '../catalog/load.js'
+import { fetchCatalog } from '../sources/aws/catalog-update.js'
 import { LambdaClient } from '@aws-sdk/client-lambda'
 import { RDSClient } from '@aws-sdk/client-rds'
 import type { Effects } from '../core/effects.js'
@@ -36,6 +41,7 @@ const ACTION_OF: Record<string, string> = {
   ListFunctionsCommand: 'lambda:ListFunctions', DescribeDBInstancesCommand: 'rds:DescribeDBInstances', ListTablesCommand: 'dynamodb:ListTables',
   DescribeTableCommand: 'dynamodb:DescribeTable', DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
   ListMetricsCommand: 'cloudwatch:ListMetrics', GetMetricDataCommand: 'cloudwatch:GetMetricData',
+  DescribeInstanceTypesCommand: 'ec2:DescribeInstanceTypes', DescribeInstanceTypeOfferingsCommand: 'ec2:DescribeInstanceTypeOfferings', GetProductsCommand: 'pricing:GetProducts',
 }
 
 function clientsFor(region: string, profile: string | undefined): RegionClients {
@@ -185,3 +191,30 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
   }
 }
 
+
+/** `headroom catalog update`: specs, offerings and prices from the live APIs into the workspace's catalog overlay. */
+export async function runCatalogUpdate(o: { workspace: string; regions: string[]; profile?: string }, effects: Effects): Promise<ExitCode> {
+  const base = o.profile ? { profile: o.profile } : {}
+  const ec2 = new Map<string, EC2Client>()
+  const ec2For = (region: string) => ec2.get(region) ?? ec2.set(region, new EC2Client({ ...base, region })).get(region)!
+  // The Pricing API is served from us-east-1 (and ap-south-1, eu-central-1), whatever region is priced.
+  const pricing = new PricingClient({ ...base, region: 'us-east-1' })
+  let file
+  try {
+    file = await fetchCatalog(ec2For, pricing, o.regions, loadCatalog(), effects.now(), (s) => effects.stderr.write(`${s}\n`))
+  } catch (err) {
+    if (authProblem(err)) {
+      const cmd = /pricing|GetProducts/i.test(String((err as Error).message)) ? 'GetProductsCommand' : /Offering/i.test(String((err as Error).message)) ? 'DescribeInstanceTypeOfferingsCommand' : 'DescribeInstanceTypesCommand'
+      throw authError(err, cmd)
+    }
+    throw new ToolError('SOURCE_UNAVAILABLE', `catalog update failed: ${(err as Error).name}: ${(err as Error).message}`, { hint: 'Nothing was changed; the bundled catalog stays in use. Check the network and the region names.' })
+  }
+  const path = join(o.workspace, 'catalog', 'ec2.json')
+  mkdirSync(dirname(path), { recursive: true })
+  // Write then rename: an interrupted update never leaves a half-written overlay.
+  writeFileSync(`${path}.tmp`, JSON.stringify(file) + '\n')
+  renameSync(`${path}.tmp`, path)
+  const priced = file.types.filter((t) => Object.keys(t.pricePerHour).length > 0).length
+  effects.stdout.write(`catalog updated: ${file.types.length} instance types offered in ${o.regions.join(', ')}, ${priced} with on-demand prices, written to ${path} (it overrides the bundled catalog for this workspace)\n`)
+  return EXIT.OK
+}

@@ -176,9 +176,9 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       )
     })
 
-  program
+  const catalogCmd = program
     .command('catalog')
-    .description('List EC2 instance types from the catalog, cheapest first')
+    .description('List EC2 instance types from the catalog, cheapest first; `catalog update` refreshes it from the AWS APIs')
     .option('--vcpus <n>', 'vCPUs: 4, 4-8, 4+ or -8')
     .option('--memory <gib>', 'memory in GiB: 16, 8-32, 16+ or -32')
     .addOption(new Option('--arch <arch>', 'CPU architecture').choices(['x86_64', 'arm64']))
@@ -256,6 +256,21 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
         ...(given('method') ? { method: s('method') } : {}), header: (f.header as string[] | undefined) ?? [], ...(s('body') !== undefined ? { body: s('body') } : {}), ...(s('timeout') ? { timeout: s('timeout') } : {}),
         ...(s('maxInFlight') ? { maxInFlight: s('maxInFlight') } : {}), quiet: f.quiet === true,
       }, effects)
+    })
+
+  catalogCmd
+    .command('update')
+    .description('Refresh specs (DescribeInstanceTypes), regional offerings and on-demand Linux prices (Pricing GetProducts) into <workspace>/catalog/ec2.json')
+    .option('--regions <list>', 'comma list of regions to price (default: AWS_REGION, else us-east-1)')
+    .option('--profile <name>', 'AWS shared-config profile')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .action(async (f: Record<string, string | undefined>) => {
+      const { runCatalogUpdate } = await import('./collect-aws.js')
+      const regions = (f.regions || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || 'us-east-1').split(',').map((r) => r.trim()).filter(Boolean)
+      for (const r of regions) if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r)) throw new UsageError(`--regions: '${r}' is not an AWS region name`, 'Write e.g. us-east-1,eu-west-1.')
+      // `catalog` has its own --workspace, so commander may hand the flag to the parent command.
+      const ws = f.workspace ?? (catalogCmd.opts() as { workspace?: string }).workspace
+      code = await runCatalogUpdate({ workspace: workspaceOf(ws), regions, ...(f.profile ? { profile: f.profile } : {}) }, effects)
     })
 
   const simulate = program.command('simulate').description('What-if simulations over the stored load')

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DuckDbStore } from '../../src/store/duckdb/store.js'
 import { fleetOf, startFakeAws, type FakeAws, type Faults, type FakeFleet } from '../utils/fake-aws.js'
@@ -112,6 +112,22 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const sameWindow = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'reference', '--as-of', new Date(Number(runs[0]!.window_end)).toISOString()], { cwd: tmp.dir, env: env(fake.url) })
     expect(sameWindow.code).toBe(0)
     expect(await fingerprint('resumed')).toBe(await fingerprint('reference'))
+  })
+
+  it('catalog update: specs, offerings and prices from the APIs into the workspace overlay, used by the catalog command', async () => {
+    fake = await startFakeAws(fleetOf(1))
+    const r = await runCli(['catalog', 'update', '--regions', 'us-east-1', '--workspace', 'cat'], { cwd: tmp.dir, env: env(fake.url) })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/catalog updated: 27 instance types offered in us-east-1, 1 with on-demand prices/)
+    expect([fake.calls.get('ec2:DescribeInstanceTypes'), fake.calls.get('ec2:DescribeInstanceTypeOfferings'), fake.calls.get('pricing:GetProducts')]).toEqual([1, 1, 1])
+    // The SDK parsed the EC2 XML back into the sample's values: a1.2xlarge is 8 vCPU, 16 GiB, arm64; p3.16xlarge has 8 GPUs.
+    const overlay = JSON.parse(readFileSync(tmp.path('cat/catalog/ec2.json'), 'utf8')) as { types: { name: string; vcpus: number; memoryGiB: number; architectures: string[]; gpuCount: number; pricePerHour: Record<string, { amount: number }> }[] }
+    const a1 = overlay.types.find((t) => t.name === 'a1.2xlarge')!
+    expect([a1.vcpus, a1.memoryGiB, a1.architectures]).toEqual([8, 16, ['arm64']])
+    expect(overlay.types.find((t) => t.name === 'p3.16xlarge')!.gpuCount).toBe(8)
+    expect(overlay.types.find((t) => t.name === 'c5.large')!.pricePerHour['us-east-1']!.amount).toBe(0.085)
+    const list = await runCli(['catalog', '--family', 'c5', '--json', '--workspace', 'cat'], { cwd: tmp.dir })
+    expect(list.stdout).toMatch(/"c5\.large"[\s\S]*0\.085/)
   })
 
   it('AccessDenied and missing credentials: one clear message naming the action, exit 3, nothing stored', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -33,6 +34,24 @@ export interface Faults {
   /** Called on each GetMetricData request (after counting), e.g. to kill the client mid-run. */
   onGetMetricData?: (n: number) => void
 }
+
+/** EC2's XML for a JSON shape: members in lowerCamelCase, list members as <item> (the EC2 protocol's defaults). */
+export function ec2Xml(value: unknown, name: string): string {
+  if (value === null || value === undefined) return ''
+  const tag = name.charAt(0).toLowerCase() + name.slice(1)
+  if (Array.isArray(value)) return `<${tag}>${value.map((v) => ec2Xml(v, 'item')).join('')}</${tag}>`
+  if (typeof value === 'object') return `<${tag}>${Object.entries(value).map(([k, v]) => ec2Xml(v, k)).join('')}</${tag}>`
+  return `<${tag}>${xmlEscape(String(value as string | number | boolean))}</${tag}>`
+}
+
+const SAMPLES = new URL('../fixtures/aws-api-samples/', import.meta.url)
+const sampleJson = (f: string) => JSON.parse(readFileSync(new URL(f, SAMPLES), 'utf8')) as Record<string, unknown[]>
+/** The real DescribeInstanceTypes answers (25 types + t3.micro + p3.16xlarge) and one real GetProducts item. */
+export const SAMPLE_TYPES: Record<string, unknown>[] = [
+  ...sampleJson('instance-selector_DescribeInstanceTypes_25_instances.json').InstanceTypes!,
+  ...sampleJson('instance-selector_DescribeInstanceTypes_t3_micro_and_p3_16xl.json').InstanceTypes!,
+] as Record<string, unknown>[]
+export const SAMPLE_PRODUCT = readFileSync(new URL('instance-selector_GetProducts_m5_large.json', SAMPLES), 'utf8')
 
 export interface FakeAws {
   url: string
@@ -111,6 +130,13 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
         return json(res, { Table: { TableName: t.name, BillingModeSummary: { BillingMode: t.mode }, ProvisionedThroughput: { ReadCapacityUnits: t.rcu ?? 0, WriteCapacityUnits: t.wcu ?? 0, NumberOfDecreasesToday: 0 } } })
       }
     }
+    if (target === 'AWSPriceListService.GetProducts') {
+      count('pricing:GetProducts')
+      if (faults.deny?.includes('pricing:GetProducts')) return jsonErr(res, 400, 'AccessDeniedException', 'not authorized to perform: pricing:GetProducts')
+      // The real m5.large item, and the same item relabelled c5.large (a type the DescribeInstanceTypes samples hold).
+      const c5 = SAMPLE_PRODUCT.replace(/m5\.large/g, 'c5.large').replace('"0.0960000000"', '"0.0850000000"')
+      return json(res, { FormatVersion: 'aws_v1', PriceList: [SAMPLE_PRODUCT, c5] }, 'application/x-amz-json-1.1')
+    }
     if (target.startsWith('GraniteServiceVersion20100801.')) {
       count(`cloudwatch:${op}`)
       if (faults.deny?.includes(`cloudwatch:${op}`)) return jsonErr(res, 403, 'AccessDenied', `not authorized to perform: cloudwatch:${op}`)
@@ -172,6 +198,14 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const p = page(fleet.volumes, token)
       const items = p.items.map((v) => `<item><volumeId>${v.id}</volumeId><size>${v.size}</size><volumeType>${v.type}</volumeType>${v.iops ? `<iops>${v.iops}</iops>` : ''}<attachmentSet>${v.attachedTo ? `<item><instanceId>${v.attachedTo}</instanceId><device>/dev/sdf</device><status>attached</status></item>` : ''}</attachmentSet><tagSet/></item>`).join('')
       return xml(res, `<DescribeVolumesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><volumeSet>${items}</volumeSet>${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeVolumesResponse>`)
+    }
+    if (service === 'ec2' && action === 'DescribeInstanceTypes') {
+      const p = page(SAMPLE_TYPES, token)
+      return xml(res, `<DescribeInstanceTypesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>${ec2Xml(p.items, 'instanceTypeSet')}${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeInstanceTypesResponse>`)
+    }
+    if (service === 'ec2' && action === 'DescribeInstanceTypeOfferings') {
+      const offers = SAMPLE_TYPES.map((t) => ({ InstanceType: t.InstanceType, LocationType: 'region', Location: 'us-east-1' }))
+      return xml(res, `<DescribeInstanceTypeOfferingsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>${ec2Xml(offers, 'instanceTypeOfferingSet')}</DescribeInstanceTypeOfferingsResponse>`)
     }
     if (service === 'ec2' && action === 'DescribeRegions')
       return xml(res, `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><regionInfo><item><regionName>us-east-1</regionName></item></regionInfo></DescribeRegionsResponse>`)
