@@ -269,7 +269,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const regions = (f.regions || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || 'us-east-1').split(',').map((r) => r.trim()).filter(Boolean)
       for (const r of regions) if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r)) throw new UsageError(`--regions: '${r}' is not an AWS region name`, 'Write e.g. us-east-1,eu-west-1.')
       // `catalog` has its own --workspace, so commander may hand the flag to the parent command.
-      const ws = f.workspace ?? (catalogCmd.opts() as { workspace?: string }).workspace
+      const ws = f.workspace ?? catalogCmd.opts<{ workspace?: string }>().workspace
       code = await runCatalogUpdate({ workspace: workspaceOf(ws), regions, ...(f.profile ? { profile: f.profile } : {}) }, effects)
     })
 

@@ -88,11 +88,11 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const whole = fake.calls.get('cloudwatch:GetMetricData')!
     await fake.close()
     // Kill the collector when the server has answered half the calls.
-    let child: ReturnType<typeof spawn> | undefined
-    const faults: Faults = { onGetMetricData: (n) => (n === Math.floor(whole / 2) ? child?.kill('SIGKILL') : undefined) }
+    const running: { child?: ReturnType<typeof spawn> } = {}
+    const faults: Faults = { onGetMetricData: (n) => (n === Math.floor(whole / 2) ? running.child?.kill('SIGKILL') : undefined) }
     fake = await startFakeAws(fleet, faults)
-    child = spawn(process.execPath, [BIN, 'collect', 'aws', '--regions', 'us-east-1', '--workspace', 'resumed', '--concurrency', '1'], { cwd: tmp.dir, env: { ...process.env, ...env(fake.url) }, stdio: 'ignore' })
-    const code = await new Promise<number | null>((r) => child!.on('close', (c, sig) => r(sig ? -1 : c)))
+    const child = (running.child = spawn(process.execPath, [BIN, 'collect', 'aws', '--regions', 'us-east-1', '--workspace', 'resumed', '--concurrency', '1'], { cwd: tmp.dir, env: { ...process.env, ...env(fake.url) }, stdio: 'ignore' }))
+    const code = await new Promise<number | null>((r) => child.on('close', (c, sig) => r(sig ? -1 : c)))
     expect(code).toBe(-1)
     const firstCalls = fake.calls.get('cloudwatch:GetMetricData')!
     const again = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'resumed'], { cwd: tmp.dir, env: env(fake.url) })

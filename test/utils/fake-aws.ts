@@ -41,7 +41,7 @@ export function ec2Xml(value: unknown, name: string): string {
   const tag = name.charAt(0).toLowerCase() + name.slice(1)
   if (Array.isArray(value)) return `<${tag}>${value.map((v) => ec2Xml(v, 'item')).join('')}</${tag}>`
   if (typeof value === 'object') return `<${tag}>${Object.entries(value).map(([k, v]) => ec2Xml(v, k)).join('')}</${tag}>`
-  return `<${tag}>${xmlEscape(String(value as string | number | boolean))}</${tag}>`
+  return `<${tag}>${xmlEscape(typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? value.toString() : '')}</${tag}>`
 }
 
 const SAMPLES = new URL('../fixtures/aws-api-samples/', import.meta.url)

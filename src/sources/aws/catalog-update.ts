@@ -82,7 +82,7 @@ export async function fetchCatalog(ec2For: (region: string) => EC2Client, pricin
     for await (const page of paginateGetProducts({ client: pricing }, {
       ServiceCode: 'AmazonEC2', FormatVersion: 'aws_v1',
       Filters: [['regionCode', region], ['operatingSystem', 'Linux'], ['tenancy', 'Shared'], ['preInstalledSw', 'NA'], ['capacitystatus', 'Used']].map(([Field, Value]) => ({ Type: 'TERM_MATCH', Field, Value })),
-    })) items.push(...(page.PriceList ?? []))
+    })) for (const item of page.PriceList ?? []) items.push(String(item))
     for (const [name, usd] of pricesFromProducts(items)) {
       const t = types.get(name)
       if (t) {
