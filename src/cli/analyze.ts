@@ -49,6 +49,8 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
       now: effects.now(),
       version: VERSION,
     })
+    // Series a collector could not fetch after its retries (e.g. GetMetricData) belong in the report's issues.
+    report.issues.push(...(await store.sourceIssues()))
   } finally {
     store.close()
   }

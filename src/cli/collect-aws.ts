@@ -180,7 +180,10 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
       for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += s[k]
     }
     if (tty) out('\r\u001b[2K')
-    await st.run(`UPDATE aws_runs SET finished_at = ${effects.now()} WHERE run_key = ${sqlString(runKey)}`)
+    await st.transaction(async () => {
+      await st.run(`UPDATE aws_runs SET finished_at = ${effects.now()} WHERE run_key = ${sqlString(runKey)}`)
+      await st.replaceSourceIssues('aws', issues, effects.now())
+    })
     effects.stdout.write(`collected ${perRegion.reduce((a, r) => a + r.resources.length, 0)} resources and ${datapoints.toLocaleString('en-US')} data points from ${perRegion.length} region(s) in ${stats.calls} GetMetricData calls (${stats.retries} retries, ${stats.skipped} already stored, ${stats.failed} failed) into ${o.workspace}\n`)
     const grouped = new Map<string, Issue[]>()
     for (const i of issues) grouped.set(i.code, [...(grouped.get(i.code) ?? []), i])

@@ -79,6 +79,10 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const partial = await collect(fake.url, 'partial')
     expect(partial.code).toBe(0)
     expect(partial.stderr).toMatch(/60 x AWS_SERIES_FAILED, e\.g\. us-east-1 AWS\/EC2 EBSReadBytes for i-0+: CloudWatch answered InternalError/)
+    // ... and the report carries them (Report.issues), so a CI reader sees which series are missing.
+    const report = await runCli(['analyze', '--workspace', 'partial', '--format', 'json'], { cwd: tmp.dir })
+    const issues = (JSON.parse(report.stdout) as { issues: { code: string }[] }).issues.filter((i) => i.code === 'AWS_SERIES_FAILED')
+    expect(issues).toHaveLength(60)
   })
 
   it('an interrupted run (kill -9) resumes without refetching, and ends with the store an uninterrupted run makes', async () => {

@@ -125,6 +125,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE aws_calls_done (run_key VARCHAR NOT NULL, call_key VARCHAR NOT NULL, PRIMARY KEY (run_key, call_key));
     `,
   },
+  {
+    version: 10,
+    name: 'collection issues (series that failed after retries), reported by analyze',
+    sql: `CREATE TABLE source_issues (source VARCHAR NOT NULL, code VARCHAR NOT NULL, severity VARCHAR NOT NULL, message VARCHAR NOT NULL, resource_id VARCHAR, recorded_at BIGINT NOT NULL);`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
-import type { ResourceKind, ResourceRef } from '../../core/report.js'
+import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
 import { QUANTILE_LEVELS, SERIES_KINDS, type DailyUsage, type MetricReader, type MetricUsage, type UsageQuery, type UsageSummary } from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
@@ -326,6 +326,18 @@ export class DuckDbStore implements MetricReader {
     const r = await this.mergeStaged('append_view', source, detail, defaultResource)
     await this.run('DROP VIEW append_view; DROP TABLE append_stage')
     return r
+  }
+
+  /** Replaces a source's stored collection issues (the latest collection's problems are the ones that matter). */
+  async replaceSourceIssues(source: string, issues: readonly Issue[], at: number): Promise<void> {
+    await this.run(`DELETE FROM source_issues WHERE source = ${sqlString(source)}`)
+    for (const i of issues)
+      await this.run('INSERT INTO source_issues VALUES ($s, $c, $v, $m, $r, $a)', { s: source, c: i.code, v: i.severity, m: i.message, r: i.resourceId ?? null, a: at })
+  }
+
+  async sourceIssues(): Promise<Issue[]> {
+    const rows = await this.all('SELECT code, severity, message, resource_id FROM source_issues ORDER BY source, code, message')
+    return rows.map((r) => ({ code: String(r.code), severity: String(r.severity) as Issue['severity'], message: String(r.message), ...(r.resource_id ? { resourceId: String(r.resource_id) } : {}) }))
   }
 
   async counts(): Promise<{ resources: number; samples: number; series: number; imports: number }> {
