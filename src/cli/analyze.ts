@@ -5,6 +5,7 @@ import { loadCatalog } from '../catalog/load.js'
 import type { Effects } from '../core/effects.js'
 import { UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
+import { compareWithComputeOptimizer } from '../analyzers/compare-co.js'
 import { VERSION } from '../core/version.js'
 import { RENDERERS, type ReportFormat } from '../reporters/registry.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
@@ -51,6 +52,8 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
     })
     // Series a collector could not fetch after its retries (e.g. GetMetricData) belong in the report's issues.
     report.issues.push(...(await store.sourceIssues()))
+    const co = await store.coRecommendations()
+    if (co.length > 0) report.comparisons = { computeOptimizer: compareWithComputeOptimizer(report, co) }
   } finally {
     store.close()
   }

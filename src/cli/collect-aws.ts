@@ -4,6 +4,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2'
 import { PricingClient } from '@aws-sdk/client-pricing'
+import { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer'
+import { fetchComputeOptimizer } from '../sources/aws/compute-optimizer.js'
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { loadCatalog } from '../catalog/load.js'
@@ -30,6 +32,8 @@ export interface AwsCollectOptions {
   concurrency: number
   /** Window end (epoch ms); default now, or the interrupted run's end when resuming. */
   end?: number
+  /** Also fetch Compute Optimizer's own EC2, EBS and Lambda recommendations, to show beside headroom's. */
+  computeOptimizer?: boolean
 }
 
 /** The SDK warns on Node 20 about releases after January 2027; the versions headroom pins run on Node 20. */
@@ -41,6 +45,8 @@ const ACTION_OF: Record<string, string> = {
   ListFunctionsCommand: 'lambda:ListFunctions', DescribeDBInstancesCommand: 'rds:DescribeDBInstances', ListTablesCommand: 'dynamodb:ListTables',
   DescribeTableCommand: 'dynamodb:DescribeTable', DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
   ListMetricsCommand: 'cloudwatch:ListMetrics', GetMetricDataCommand: 'cloudwatch:GetMetricData',
+  GetEC2InstanceRecommendationsCommand: 'compute-optimizer:GetEC2InstanceRecommendations', GetEBSVolumeRecommendationsCommand: 'compute-optimizer:GetEBSVolumeRecommendations',
+  GetLambdaFunctionRecommendationsCommand: 'compute-optimizer:GetLambdaFunctionRecommendations',
   DescribeInstanceTypesCommand: 'ec2:DescribeInstanceTypes', DescribeInstanceTypeOfferingsCommand: 'ec2:DescribeInstanceTypeOfferings', GetProductsCommand: 'pricing:GetProducts',
 }
 
@@ -180,6 +186,22 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
       for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += s[k]
     }
     if (tty) out('\r\u001b[2K')
+    if (o.computeOptimizer)
+      for (const r of perRegion) {
+        try {
+          const { recs, calls } = await fetchComputeOptimizer(new ComputeOptimizerClient({ region: r.region, ...(o.profile ? { profile: o.profile } : {}) }), r.region)
+          await st.transaction(() => st.upsertCoRecommendations(recs, effects.now()))
+          out(`${r.region}: ${recs.length} Compute Optimizer recommendations (${calls} calls); \`headroom analyze\` shows them beside headroom's\n`)
+        } catch (err) {
+          const name = (err as Error).name
+          const msg = /OptInRequired/.test(name)
+            ? `${r.region}: Compute Optimizer is not enabled for this account (opt in on the Compute Optimizer console); headroom's own analysis is unaffected`
+            : authProblem(err)
+              ? `${r.region}: Compute Optimizer: ${authProblem(err)!} (allow compute-optimizer:GetEC2InstanceRecommendations, GetEBSVolumeRecommendations, GetLambdaFunctionRecommendations; docs/iam-policy.json)`
+              : `${r.region}: Compute Optimizer recommendations could not be read: ${name}: ${(err as Error).message}`
+          issues.push({ code: 'AWS_COMPUTE_OPTIMIZER', severity: 'warning', message: msg })
+        }
+      }
     await st.transaction(async () => {
       await st.run(`UPDATE aws_runs SET finished_at = ${effects.now()} WHERE run_key = ${sqlString(runKey)}`)
       await st.replaceSourceIssues('aws', issues, effects.now())

@@ -115,6 +115,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--rate <n>', 'GetMetricData calls per second at most', '40')
     .option('--concurrency <n>', 'GetMetricData calls in flight', '8')
     .option('--as-of <date>', 'window end (default: now, or the interrupted run\'s end when resuming)')
+    .option('--compute-optimizer', 'also fetch AWS Compute Optimizer\'s EC2, EBS and Lambda recommendations; analyze shows them beside headroom\'s')
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .action(async (f: Record<string, string | boolean | undefined>) => {
       const { runCollectAws } = await import('./collect-aws.js')
@@ -131,7 +132,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
         workspace: workspaceOf(s('workspace')), regions, days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 455, integer: true }),
         ...(s('profile') ? { profile: s('profile') } : {}), kinds: kinds as (typeof AWS_KINDS)[number][], dryRun: f.dryRun === true,
         rate: parseNumber('--rate', s('rate') ?? '40', { min: 0.1, max: 1000 }), concurrency: parseNumber('--concurrency', s('concurrency') ?? '8', { min: 1, max: 64, integer: true }),
-        ...(s('asOf') ? { end: parseDate('--as-of', s('asOf')!) } : {}),
+        ...(s('asOf') ? { end: parseDate('--as-of', s('asOf')!) } : {}), computeOptimizer: f.computeOptimizer === true,
       }, effects)
     })
 

@@ -174,5 +174,22 @@ export const ReportSchema = z.object({
   recommendations: z.array(RecommendationSchema),
   simulations: z.array(SimulationResultSchema),
   issues: z.array(IssueSchema),
+  comparisons: z
+    .object({
+      computeOptimizer: z.object({
+        compared: z.number().int(),
+        findingAgrees: z.number().int(),
+        optionCompared: z.number().int().describe('Resources where both sides recommend a change'),
+        optionAgrees: z.number().int(),
+        rows: z.array(z.object({
+          resourceId: z.string(), kind: z.string(),
+          headroomFinding: z.string(), headroomOption: z.string().nullable(), headroomMonthlySavings: z.number().nullable(),
+          coFinding: z.string(), coOption: z.string().nullable(), coMonthlySavings: z.number().nullable(),
+          findingAgrees: z.boolean(), optionAgrees: z.boolean().nullable(),
+        })),
+      }),
+    })
+    .optional()
+    .describe('Side by side with AWS Compute Optimizer, when `collect aws --compute-optimizer` stored its recommendations'),
 })
 export type Report = z.infer<typeof ReportSchema>

@@ -7,6 +7,11 @@ const mdTable = (head: readonly string[], rows: readonly (readonly string[])[]) 
 
 function renderSimulationsOnly(report: Report, out: string[]): string {
   out.push(`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}.`, '')
+  const co = report.comparisons?.computeOptimizer
+  if (co && co.compared > 0) {
+    out.push('## Compute Optimizer side by side', '', `${co.compared} resources compared: the finding agrees on ${co.findingAgrees}; the top option agrees on ${co.optionAgrees} of ${co.optionCompared} where both suggest a change.`, '')
+    out.push(mdTable(['Resource', 'headroom', 'Compute Optimizer', 'Agree'], co.rows.map((r) => [r.resourceId, `${r.headroomFinding}${r.headroomOption ? ` -> ${r.headroomOption}` : ''}`, `${r.coFinding}${r.coOption ? ` -> ${r.coOption}` : ''}`, r.findingAgrees && r.optionAgrees !== false ? 'yes' : 'no'])), '')
+  }
   out.push(...simulationSections(report))
   return out.join('\n')
 }
@@ -62,6 +67,11 @@ export function renderMarkdown(report: Report): string {
         r.options.map((x) => [String(x.rank), describeChange(x.change), usd(x.monthlyCost), usd(x.monthlySavings), x.performanceRisk, x.bindingDimension, x.dimensions.map(dimCell).join('; '), `${x.migrationEffort}${x.platformDifferences.length ? ` (${x.platformDifferences.join(', ')})` : ''}`, x.notes.join(' ')])), '')
     if (r.evidence.length)
       out.push(mdTable(['Evidence', 'Statistic', 'Value', 'Samples'], r.evidence.map((e) => [e.metric, e.stat, `${e.value} ${e.unit}`, String(e.samples)])), '')
+  }
+  const co = report.comparisons?.computeOptimizer
+  if (co && co.compared > 0) {
+    out.push('## Compute Optimizer side by side', '', `${co.compared} resources compared: the finding agrees on ${co.findingAgrees}; the top option agrees on ${co.optionAgrees} of ${co.optionCompared} where both suggest a change.`, '')
+    out.push(mdTable(['Resource', 'headroom', 'Compute Optimizer', 'Agree'], co.rows.map((r) => [r.resourceId, `${r.headroomFinding}${r.headroomOption ? ` -> ${r.headroomOption}` : ''}`, `${r.coFinding}${r.coOption ? ` -> ${r.coOption}` : ''}`, r.findingAgrees && r.optionAgrees !== false ? 'yes' : 'no'])), '')
   }
   out.push(...simulationSections(report))
   const groups = groupIssues(report.issues)

@@ -108,6 +108,16 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
     lines.push('', c.bold(`Checks: Trusted Advisor, idle resources, caching (${flags.length})`))
     for (const f of flags.slice(0, top)) lines.push(`  ${f.resource.id}: ${f.summary}`)
   }
+  const co = report.comparisons?.computeOptimizer
+  if (co && co.compared > 0) {
+    const differ = co.rows.filter((r) => !r.findingAgrees || r.optionAgrees === false)
+    lines.push('', c.bold(`Compute Optimizer side by side (${co.compared} resources): the finding agrees on ${co.findingAgrees}; the top option agrees on ${co.optionAgrees} of ${co.optionCompared} where both suggest a change`))
+    if (differ.length)
+      lines.push(table([
+        ['RESOURCE', 'HEADROOM', 'COMPUTE OPTIMIZER'],
+        ...differ.slice(0, top).map((r) => [r.resourceId, `${r.headroomFinding}${r.headroomOption ? ` -> ${r.headroomOption}` : ''}`, `${r.coFinding}${r.coOption ? ` -> ${r.coOption}` : ''}`]),
+      ], ['l', 'l', 'l']))
+  }
   const insufficient = [...rightsizing, ...hosts, ...pods, ...report.recommendations.filter((r) => own.has(r.analyzer))].filter((r) => r.finding === 'InsufficientData')
   if (insufficient.length > 0) {
     lines.push('', c.bold(`Insufficient data (${insufficient.length})`))

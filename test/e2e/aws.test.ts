@@ -118,6 +118,22 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(await fingerprint('resumed')).toBe(await fingerprint('reference'))
   })
 
+  it('--compute-optimizer: AWS\'s own recommendations are stored and shown beside headroom\'s, agreement counted', async () => {
+    fake = await startFakeAws(fleetOf(6, mixed))
+    const r = await collect(fake.url, 'co', ['--compute-optimizer'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/us-east-1: 8 Compute Optimizer recommendations \(3 calls\)/)
+    const report = JSON.parse((await runCli(['analyze', '--workspace', 'co', '--format', 'json'], { cwd: tmp.dir })).stdout) as { comparisons: { computeOptimizer: { compared: number; findingAgrees: number; rows: { resourceId: string; coFinding: string; coOption: string | null; headroomFinding: string }[] } } }
+    const co = report.comparisons.computeOptimizer
+    // 6 instances + 1 volume + 1 function; the fake's three data points per series leave headroom's EC2 and Lambda at
+    // InsufficientData, so those disagree with Compute Optimizer's findings (and are listed as such).
+    expect(co.compared).toBe(8)
+    expect(co.rows.find((x) => x.resourceId === 'i-00000000000000001')).toMatchObject({ coFinding: 'Overprovisioned', coOption: 'c5.large', headroomFinding: 'InsufficientData' })
+    expect(co.rows.find((x) => x.resourceId === 'us-east-1:checkout')).toMatchObject({ coFinding: 'NotOptimized', coOption: '512 MB' })
+    const text = (await runCli(['analyze', '--workspace', 'co'], { cwd: tmp.dir })).stdout
+    expect(text).toMatch(/Compute Optimizer side by side \(8 resources\): the finding agrees on \d+/)
+  })
+
   it('catalog update: specs, offerings and prices from the APIs into the workspace overlay, used by the catalog command', async () => {
     fake = await startFakeAws(fleetOf(1))
     const r = await runCli(['catalog', 'update', '--regions', 'us-east-1', '--workspace', 'cat'], { cwd: tmp.dir, env: env(fake.url) })

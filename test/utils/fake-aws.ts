@@ -137,6 +137,23 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const c5 = SAMPLE_PRODUCT.replace(/m5\.large/g, 'c5.large').replace('"0.0960000000"', '"0.0850000000"')
       return json(res, { FormatVersion: 'aws_v1', PriceList: [SAMPLE_PRODUCT, c5] }, 'application/x-amz-json-1.1')
     }
+    if (target.startsWith('ComputeOptimizerService.')) {
+      count(`compute-optimizer:${op}`)
+      if (faults.deny?.includes(`compute-optimizer:${op}`)) return jsonErr(res, 400, 'AccessDeniedException', `not authorized to perform: compute-optimizer:${op}`)
+      const acct = '123456789012'
+      if (op === 'GetEC2InstanceRecommendations')
+        // c5.xlarge instances: Overprovisioned -> c5.large; m5.large instances: Optimized.
+        return json(res, { instanceRecommendations: fleet.instances.map((i) => ({
+          instanceArn: `arn:aws:ec2:us-east-1:${acct}:instance/${i.id}`, currentInstanceType: i.type, finding: i.type === 'c5.xlarge' ? 'OVER_PROVISIONED' : 'OPTIMIZED',
+          recommendationOptions: i.type === 'c5.xlarge' ? [{ rank: 1, instanceType: 'c5.large', savingsOpportunity: { estimatedMonthlySavings: { currency: 'USD', value: 62.05 } } }] : [{ rank: 1, instanceType: i.type }],
+        })) })
+      if (op === 'GetEBSVolumeRecommendations')
+        return json(res, { volumeRecommendations: fleet.volumes.map((v) => ({ volumeArn: `arn:aws:ec2:us-east-1:${acct}:volume/${v.id}`, finding: 'NotOptimized', currentConfiguration: { volumeType: v.type, volumeSize: v.size },
+          volumeRecommendationOptions: [{ rank: 1, configuration: { volumeType: 'gp3', volumeSize: v.size, volumeBaselineIOPS: 3000, volumeBaselineThroughput: 125 }, savingsOpportunity: { estimatedMonthlySavings: { currency: 'USD', value: 2 } } }] })) })
+      if (op === 'GetLambdaFunctionRecommendations')
+        return json(res, { lambdaFunctionRecommendations: fleet.functions.map((f) => ({ functionArn: `arn:aws:lambda:us-east-1:${acct}:function:${f.name}:$LATEST`, currentMemorySize: f.memory, finding: 'NotOptimized',
+          memorySizeRecommendationOptions: [{ rank: 1, memorySize: f.memory / 2 }] })) })
+    }
     if (target.startsWith('GraniteServiceVersion20100801.')) {
       count(`cloudwatch:${op}`)
       if (faults.deny?.includes(`cloudwatch:${op}`)) return jsonErr(res, 403, 'AccessDenied', `not authorized to perform: cloudwatch:${op}`)

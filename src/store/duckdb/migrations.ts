@@ -130,6 +130,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'collection issues (series that failed after retries), reported by analyze',
     sql: `CREATE TABLE source_issues (source VARCHAR NOT NULL, code VARCHAR NOT NULL, severity VARCHAR NOT NULL, message VARCHAR NOT NULL, resource_id VARCHAR, recorded_at BIGINT NOT NULL);`,
   },
+  {
+    version: 11,
+    name: 'compute optimizer recommendations (side by side)',
+    sql: `CREATE TABLE co_recommendations (resource_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, finding VARCHAR NOT NULL, current VARCHAR NOT NULL, recommended VARCHAR, monthly_savings DOUBLE, fetched_at BIGINT NOT NULL);`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

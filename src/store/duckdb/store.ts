@@ -340,6 +340,17 @@ export class DuckDbStore implements MetricReader {
     return rows.map((r) => ({ code: String(r.code), severity: String(r.severity) as Issue['severity'], message: String(r.message), ...(r.resource_id ? { resourceId: String(r.resource_id) } : {}) }))
   }
 
+  /** Compute Optimizer's recommendations, replaced resource by resource on each fetch. */
+  async upsertCoRecommendations(recs: readonly { resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[], at: number): Promise<void> {
+    for (const r of recs)
+      await this.run('INSERT OR REPLACE INTO co_recommendations VALUES ($i, $k, $f, $c, $r, $s, $a)', { i: r.resourceId, k: r.kind, f: r.finding, c: r.current, r: r.recommended, s: r.monthlySavings, a: at })
+  }
+
+  async coRecommendations(): Promise<{ resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[]> {
+    const rows = await this.all('SELECT * FROM co_recommendations ORDER BY resource_id')
+    return rows.map((r) => ({ resourceId: String(r.resource_id), kind: String(r.kind), finding: String(r.finding), current: String(r.current), recommended: r.recommended === null ? null : String(r.recommended), monthlySavings: r.monthly_savings === null ? null : Number(r.monthly_savings) }))
+  }
+
   async counts(): Promise<{ resources: number; samples: number; series: number; imports: number }> {
     const r = await this.all(`SELECT (SELECT count(*) FROM resources) AS resources, (SELECT count(*) FROM samples) AS samples,
       (SELECT count(*) FROM series) AS series, (SELECT count(*) FROM imports) AS imports`)
