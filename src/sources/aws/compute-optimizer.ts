@@ -1,4 +1,5 @@
-import { ComputeOptimizerClient, GetEBSVolumeRecommendationsCommand, GetEC2InstanceRecommendationsCommand, GetLambdaFunctionRecommendationsCommand } from '@aws-sdk/client-compute-optimizer'
+import type { ComputeOptimizerClient} from '@aws-sdk/client-compute-optimizer';
+import { GetEBSVolumeRecommendationsCommand, GetEC2InstanceRecommendationsCommand, GetLambdaFunctionRecommendationsCommand } from '@aws-sdk/client-compute-optimizer'
 import type { ResourceKind } from '../../core/report.js'
 import { regional } from './discover.js'
 

@@ -337,7 +337,7 @@ export class DuckDbStore implements MetricReader {
 
   async sourceIssues(): Promise<Issue[]> {
     const rows = await this.all('SELECT code, severity, message, resource_id FROM source_issues ORDER BY source, code, message')
-    return rows.map((r) => ({ code: String(r.code), severity: String(r.severity) as Issue['severity'], message: String(r.message), ...(r.resource_id ? { resourceId: String(r.resource_id) } : {}) }))
+    return rows.map((r) => ({ code: String(r.code), severity: String(r.severity) as Issue['severity'], message: String(r.message), ...(r.resource_id ? { resourceId: text(r.resource_id) } : {}) }))
   }
 
   /** Compute Optimizer's recommendations, replaced resource by resource on each fetch. */
@@ -348,7 +348,7 @@ export class DuckDbStore implements MetricReader {
 
   async coRecommendations(): Promise<{ resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[]> {
     const rows = await this.all('SELECT * FROM co_recommendations ORDER BY resource_id')
-    return rows.map((r) => ({ resourceId: String(r.resource_id), kind: String(r.kind), finding: String(r.finding), current: String(r.current), recommended: r.recommended === null ? null : String(r.recommended), monthlySavings: r.monthly_savings === null ? null : Number(r.monthly_savings) }))
+    return rows.map((r) => ({ resourceId: String(r.resource_id), kind: String(r.kind), finding: String(r.finding), current: String(r.current), recommended: r.recommended === null ? null : text(r.recommended), monthlySavings: r.monthly_savings === null ? null : Number(r.monthly_savings) }))
   }
 
   async counts(): Promise<{ resources: number; samples: number; series: number; imports: number }> {
