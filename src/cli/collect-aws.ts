@@ -43,7 +43,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 const ACTION_OF: Record<string, string> = {
   DescribeInstancesCommand: 'ec2:DescribeInstances', DescribeVolumesCommand: 'ec2:DescribeVolumes', DescribeRegionsCommand: 'ec2:DescribeRegions',
   ListFunctionsCommand: 'lambda:ListFunctions', DescribeDBInstancesCommand: 'rds:DescribeDBInstances', ListTablesCommand: 'dynamodb:ListTables',
-  DescribeTableCommand: 'dynamodb:DescribeTable', DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
+  DescribeTableCommand: 'dynamodb:DescribeTable', DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups', DescribePoliciesCommand: 'autoscaling:DescribePolicies',
   ListMetricsCommand: 'cloudwatch:ListMetrics', GetMetricDataCommand: 'cloudwatch:GetMetricData',
   GetEC2InstanceRecommendationsCommand: 'compute-optimizer:GetEC2InstanceRecommendations', GetEBSVolumeRecommendationsCommand: 'compute-optimizer:GetEBSVolumeRecommendations',
   GetLambdaFunctionRecommendationsCommand: 'compute-optimizer:GetLambdaFunctionRecommendations',

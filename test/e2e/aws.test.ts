@@ -130,6 +130,12 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(co.compared).toBe(8)
     expect(co.rows.find((x) => x.resourceId === 'i-00000000000000001')).toMatchObject({ coFinding: 'Overprovisioned', coOption: 'c5.large', headroomFinding: 'InsufficientData' })
     expect(co.rows.find((x) => x.resourceId === 'us-east-1:checkout')).toMatchObject({ coFinding: 'NotOptimized', coOption: '512 MB' })
+    // Discovery kept the Auto Scaling group's policies in the describe-policies shape.
+    const st = await DuckDbStore.open(tmp.path('co'), { readOnly: true })
+    const web = (await st.resources()).find((x) => x.id === 'web')!
+    st.close()
+    expect(web.attributes.policyCount).toBe(1)
+    expect(JSON.parse(String(web.attributes.scalingPolicies))).toMatchObject({ ScalingPolicies: [{ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 70 } }] })
     const text = (await runCli(['analyze', '--workspace', 'co'], { cwd: tmp.dir })).stdout
     expect(text).toMatch(/Compute Optimizer side by side \(8 resources\): the finding agrees on \d+/)
   })

@@ -75,6 +75,7 @@ export const fakeValue = (key: string, t: number) => Math.round((10 + 80 * hash(
 export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promise<FakeAws> {
   const calls = new Map<string, number>()
   const state = { limitViolations: 0, gmd: 0 }
+  const failures = new Map<string, number>()
   const count = (a: string) => calls.set(a, (calls.get(a) ?? 0) + 1)
   const api: FakeAws = { url: '', calls, get limitViolations() { return state.limitViolations }, faults, close: () => new Promise((r) => server.close(() => r())) }
 
@@ -170,9 +171,18 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
   function getMetricData(input: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
     const n = ++state.gmd
     faults.onGetMetricData?.(n)
-    if (faults.resetEvery && n % faults.resetEvery === 0) return void req.socket.destroy()
-    if (faults.throttleEvery && n % faults.throttleEvery === 0) return jsonErr(res, 400, 'Throttling', 'Rate exceeded')
-    if (faults.serverErrorEvery && n % faults.serverErrorEvery === 0) return jsonErr(res, 500, 'InternalServiceError', 'internal error')
+    // Injected faults hit the same request at most twice, so a client with retries always gets through (a fixed
+    // schedule over a shared counter could otherwise fail one request on every attempt when calls interleave).
+    const key = JSON.stringify(input)
+    const fails = failures.get(key) ?? 0
+    const fault = fails >= 2 ? undefined
+      : faults.resetEvery && n % faults.resetEvery === 0 ? 'reset'
+        : faults.throttleEvery && n % faults.throttleEvery === 0 ? 'throttle'
+          : faults.serverErrorEvery && n % faults.serverErrorEvery === 0 ? '500' : undefined
+    if (fault) failures.set(key, fails + 1)
+    if (fault === 'reset') return void req.socket.destroy()
+    if (fault === 'throttle') return jsonErr(res, 400, 'Throttling', 'Rate exceeded')
+    if (fault === '500') return jsonErr(res, 500, 'InternalServiceError', 'internal error')
     const queries = input.MetricDataQueries as { Id: string; MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Period: number; Stat: string } }[]
     const start = Number(input.StartTime)
     const end = Number(input.EndTime)
@@ -230,6 +240,10 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const p = page(fleet.databases, token)
       const items = p.items.map((d) => `<DBInstance><DBInstanceIdentifier>${d.id}</DBInstanceIdentifier><DBInstanceClass>${d.cls}</DBInstanceClass><Engine>${d.engine}</Engine><MultiAZ>false</MultiAZ><StorageType>gp2</StorageType><AllocatedStorage>100</AllocatedStorage></DBInstance>`).join('')
       return xml(res, `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances>${items}</DBInstances>${p.next ? `<Marker>${p.next}</Marker>` : ''}</DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>`)
+    }
+    if (service === 'autoscaling' && action === 'DescribePolicies') {
+      const items = fleet.groups.map((g) => `<member><AutoScalingGroupName>${g.name}</AutoScalingGroupName><PolicyName>${g.name}-cpu70</PolicyName><PolicyType>TargetTrackingScaling</PolicyType><TargetTrackingConfiguration><PredefinedMetricSpecification><PredefinedMetricType>ASGAverageCPUUtilization</PredefinedMetricType></PredefinedMetricSpecification><TargetValue>70.0</TargetValue></TargetTrackingConfiguration><Enabled>true</Enabled></member>`).join('')
+      return xml(res, `<DescribePoliciesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribePoliciesResult><ScalingPolicies>${items}</ScalingPolicies></DescribePoliciesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribePoliciesResponse>`)
     }
     if (service === 'autoscaling' && action === 'DescribeAutoScalingGroups') {
       const p = page(fleet.groups, token)

@@ -1,15 +1,9 @@
-import type { AutoScalingClient} from '@aws-sdk/client-auto-scaling';
-import { paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling'
-import type { CloudWatchClient} from '@aws-sdk/client-cloudwatch';
-import { paginateListMetrics } from '@aws-sdk/client-cloudwatch'
-import type { DynamoDBClient} from '@aws-sdk/client-dynamodb';
-import { DescribeTableCommand, paginateListTables } from '@aws-sdk/client-dynamodb'
-import type { EC2Client} from '@aws-sdk/client-ec2';
-import { paginateDescribeInstances, paginateDescribeVolumes } from '@aws-sdk/client-ec2'
-import type { LambdaClient} from '@aws-sdk/client-lambda';
-import { paginateListFunctions } from '@aws-sdk/client-lambda'
-import type { RDSClient } from '@aws-sdk/client-rds';
-import { paginateDescribeDBInstances } from '@aws-sdk/client-rds'
+import { paginateDescribeAutoScalingGroups, paginateDescribePolicies, type AutoScalingClient, type ScalingPolicy } from '@aws-sdk/client-auto-scaling'
+import { paginateListMetrics, type CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { DescribeTableCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { paginateDescribeInstances, paginateDescribeVolumes, type EC2Client } from '@aws-sdk/client-ec2'
+import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda'
+import { paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds'
 import type { ResourceKind, ResourceRef } from '../../core/report.js'
 import { memorySeries, seriesFor, type SeriesSpec } from './plan.js'
 
@@ -139,6 +133,13 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         add('dynamodb-table', regional(c.region, name), name, { billingMode: mode, ...(mode === 'PROVISIONED' ? { readCapacity: rcu, writeCapacity: wcu } : {}) }, {})
       }
     }
+  state.command = 'DescribePoliciesCommand'
+  const policies = new Map<string, ScalingPolicy[]>()
+  if (kinds.includes('asg'))
+    for await (const page of paginateDescribePolicies({ client: c.autoscaling }, {})) {
+      calls++
+      for (const p of page.ScalingPolicies ?? []) if (p.AutoScalingGroupName) policies.set(p.AutoScalingGroupName, [...(policies.get(p.AutoScalingGroupName) ?? []), p])
+    }
   state.command = 'DescribeAutoScalingGroupsCommand'
   if (kinds.includes('asg'))
     for await (const page of paginateDescribeAutoScalingGroups({ client: c.autoscaling }, {})) {
@@ -148,6 +149,8 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         add('asg', g.AutoScalingGroupName, g.AutoScalingGroupName, {
           minSize: g.MinSize ?? 0, maxSize: g.MaxSize ?? 0, desiredCapacity: g.DesiredCapacity ?? 0, recordedInstances: g.Instances?.length ?? 0,
           ...(g.Instances?.[0]?.InstanceType ? { instanceType: g.Instances[0].InstanceType } : {}),
+          // The group's policies as `describe-policies` returns them, so `simulate scaling` can replay them.
+          ...(policies.get(g.AutoScalingGroupName) ? { scalingPolicies: JSON.stringify({ ScalingPolicies: policies.get(g.AutoScalingGroupName) }), policyCount: policies.get(g.AutoScalingGroupName)!.length } : { policyCount: 0 }),
         }, tagsOf(g.Tags))
       }
     }
