@@ -156,7 +156,9 @@ function statCase(col: string): string {
 function unitModeCase(metricCol: string, unitCol: string | null): string {
   const perPeriodAliases = Object.entries(METRIC_ALIASES).filter(([, a]) => a.perPeriod).map(([n]) => sqlString(n))
   const percent = PERCENT_METRICS.flatMap((m) => [m, ...Object.entries(METRIC_ALIASES).filter(([, a]) => a.metric === m).map(([n]) => n)]).map(sqlString)
-  const dflt = `CASE WHEN ${metricCol} IN (${perPeriodAliases.join(', ')}) THEN 'per_period' ELSE 'rate' END`
+  // headroom's own names all contain a dot and no CloudWatch alias does: one cheap test spares most rows the IN
+  // list, which grew with each source's aliases (import of 121 M samples: about 2 s slower without it).
+  const dflt = `CASE WHEN contains(${metricCol}, '.') THEN 'rate' WHEN ${metricCol} IN (${perPeriodAliases.join(', ')}) THEN 'per_period' ELSE 'rate' END`
   if (unitCol === null) return dflt
   const u = `lower(trim(coalesce(${unitCol}, '')))`
   // Gauges (cores, bytes in use) are never per-period totals: their own unit means the value as it is.
