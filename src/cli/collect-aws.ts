@@ -63,7 +63,8 @@ function clientsFor(region: string, profile: string | undefined): RegionClients 
 function authError(err: unknown, command: string): ToolError {
   const problem = authProblem(err)!
   const action = ACTION_OF[command] ?? command
-  return new ToolError('SOURCE_UNAVAILABLE', `AWS ${problem} (${action}): ${(err as Error).message.split('\n')[0]}`, {
+  const what = problem === 'access denied' ? 'AWS access denied' : problem.charAt(0).toUpperCase() + problem.slice(1)
+  return new ToolError('SOURCE_UNAVAILABLE', `${what} (${action}): ${(err as Error).message.split('\n')[0]}`, {
     hint: problem === 'access denied'
       ? `Allow "${action}" for this identity; docs/iam-policy.json is the least-privilege policy headroom needs (read-only).`
       : 'Set credentials (aws configure, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and try again; an interrupted run resumes where it stopped.',

@@ -165,7 +165,7 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(denied.stderr).not.toMatch(/test-secret|AKIDTEST/)
     const none = await collect(fake.url, 'nocreds', [], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' })
     expect(none.code).toBe(3)
-    expect(none.stderr).toMatch(/no AWS credentials found/)
+    expect(none.stderr).toMatch(/No AWS credentials found \(ec2:DescribeInstances\)/)
     const s = await DuckDbStore.open(tmp.path('denied'), { readOnly: true })
     expect((await s.all('SELECT count(*)::INT AS n FROM resources'))[0]!.n).toBe(0)
     s.close()
