@@ -8,7 +8,7 @@ import { VERSION } from '../core/version.js'
 import { ResourceKindSchema } from '../core/report.js'
 import { PERCENTILES, type Percentile } from '../analyzers/ec2-rightsize/index.js'
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
-import { parseDate, parseNumber, parsePercent, parseRange } from './parse.js'
+import { parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
 
 const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .headroom, or $HEADROOM_WORKSPACE)'
 
@@ -126,8 +126,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const kinds = (s('kinds') ?? '').split(',').map((k) => k.trim()).filter(Boolean)
       const bad = kinds.find((k) => !(AWS_KINDS as readonly string[]).includes(k))
       if (bad || kinds.length === 0) throw new UsageError(`--kinds '${bad ?? ''}' is not one of ${AWS_KINDS.join(', ')}`)
-      const regions = regionsRaw === 'all' ? 'all' as const : regionsRaw.split(',').map((r) => r.trim()).filter(Boolean)
-      if (regions !== 'all') for (const r of regions) if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r)) throw new UsageError(`--regions: '${r}' is not an AWS region name`, 'Write e.g. us-east-1,eu-west-1 or all.')
+      const regions = parseRegions(regionsRaw, true)
       code = await runCollectAws({
         workspace: workspaceOf(s('workspace')), regions, days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 455, integer: true }),
         ...(s('profile') ? { profile: s('profile') } : {}), kinds: kinds as (typeof AWS_KINDS)[number][], dryRun: f.dryRun === true,
@@ -267,8 +266,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .action(async (f: Record<string, string | undefined>) => {
       const { runCatalogUpdate } = await import('./collect-aws.js')
-      const regions = (f.regions || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || 'us-east-1').split(',').map((r) => r.trim()).filter(Boolean)
-      for (const r of regions) if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r)) throw new UsageError(`--regions: '${r}' is not an AWS region name`, 'Write e.g. us-east-1,eu-west-1.')
+      const regions = parseRegions(f.regions || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || 'us-east-1', false) as string[]
       // `catalog` has its own --workspace, so commander may hand the flag to the parent command.
       const ws = f.workspace ?? catalogCmd.opts<{ workspace?: string }>().workspace
       code = await runCatalogUpdate({ workspace: workspaceOf(ws), regions, ...(f.profile ? { profile: f.profile } : {}) }, effects)

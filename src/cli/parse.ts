@@ -39,3 +39,13 @@ export function parseDate(flag: string, v: string): number {
   if (!Number.isFinite(t)) throw new UsageError(`${flag} '${v}' is not a date`, `Write ${flag} 2024-05-01 or 2024-05-01T12:00:00Z (UTC).`)
   return t
 }
+
+/** `--regions us-east-1,eu-west-1`: each an AWS region name (checked by shape; AWS answers for the rest). */
+export function parseRegions(raw: string, allowAll: boolean): string[] | 'all' {
+  const v = raw.trim()
+  if (allowAll && v === 'all') return 'all'
+  const regions = v.split(',').map((r) => r.trim()).filter(Boolean)
+  for (const r of regions)
+    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r)) throw new UsageError(`--regions: '${r}' is not an AWS region name`, `Write e.g. us-east-1,eu-west-1${allowAll ? ' or all' : ''}.`)
+  return regions
+}
