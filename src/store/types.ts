@@ -49,6 +49,16 @@ export interface DailyUsage {
   total: number
 }
 
+/** A series a collector produced (Prometheus, AWS), ready for DuckDbStore.appendSeries; timestamps epoch ms. */
+export interface CollectedSeries {
+  resourceId: string
+  metric: MetricName
+  stat: Statistic
+  periodSec: number
+  ts: Float64Array
+  values: Float64Array
+}
+
 /** One stored series at its native resolution, oldest first. */
 export interface SeriesData {
   stat: Statistic

@@ -1,18 +1,11 @@
 import { createHash } from 'node:crypto'
 import { GetMetricDataCommand, type CloudWatchClient, type MetricDataResult } from '@aws-sdk/client-cloudwatch'
-import type { MetricName, Statistic } from '../../core/metrics.js'
 import type { Issue } from '../../core/report.js'
+import type { CollectedSeries } from '../../store/types.js'
 import type { Call, Plan, SeriesSpec } from './plan.js'
 
 /** One collected series' points (canonical units: per-period totals already divided by the period). */
-export interface Points {
-  resourceId: string
-  metric: MetricName
-  stat: Statistic
-  periodSec: number
-  ts: Float64Array
-  values: Float64Array
-}
+export type Points = CollectedSeries
 
 export interface CallOutcome {
   key: string

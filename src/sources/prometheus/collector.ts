@@ -1,4 +1,5 @@
 import type { MetricName, Statistic } from '../../core/metrics.js'
+import type { CollectedSeries } from '../../store/types.js'
 import type { Issue, ResourceRef } from '../../core/report.js'
 import { UsageError } from '../../core/errors.js'
 import type { MatrixResult, PromClient, VectorResult } from './client.js'
@@ -21,14 +22,7 @@ export interface PromCollectOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-export interface CollectedSeries {
-  resourceId: string
-  metric: MetricName
-  stat: Statistic
-  periodSec: number
-  ts: Float64Array
-  values: Float64Array
-}
+export type { CollectedSeries } from '../../store/types.js'
 
 export interface PromCollection {
   resources: ResourceRef[]

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
 import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
-import { QUANTILE_LEVELS, SERIES_KINDS, type DailyUsage, type MetricReader, type MetricUsage, type UsageQuery, type UsageSummary } from '../types.js'
+import { QUANTILE_LEVELS, SERIES_KINDS, type CollectedSeries, type DailyUsage, type MetricReader, type MetricUsage, type UsageQuery, type UsageSummary } from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 export const STORE_FILE = 'headroom.duckdb'
@@ -301,7 +301,7 @@ export class DuckDbStore implements MetricReader {
    * with the appender, then merged. Call inside a transaction together with upsertResources.
    */
   async appendSeries(
-    series: readonly { resourceId: string; metric: MetricName; stat: Statistic; periodSec: number; ts: Float64Array; values: Float64Array }[],
+    series: readonly CollectedSeries[],
     source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind },
   ): Promise<MergeResult> {
     await this.run('CREATE OR REPLACE TEMP TABLE append_stage (resource_id VARCHAR, metric_id SMALLINT, stat_id UTINYINT, period_s INTEGER, ts_ms DOUBLE, value DOUBLE)')
