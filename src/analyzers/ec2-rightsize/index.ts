@@ -54,7 +54,8 @@ function pick(u: UsageSummary, metric: MetricName): { series: MetricUsage; ofMax
   return undefined
 }
 
-function atPercentile(s: MetricUsage, p: Percentile): number {
+/** The summary's value at a sizing percentile (shared by every analyzer that sizes by percentile). */
+export function atPercentile(s: MetricUsage, p: Percentile): number {
   return p === 'max' ? s.max : p === 'p99.5' ? s.p995 : p === 'p99' ? s.p99 : p === 'p95' ? s.p95 : s.p90
 }
 

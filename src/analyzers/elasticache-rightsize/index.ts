@@ -2,13 +2,13 @@ import { z } from 'zod'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import { cacheFamily, cacheNodeHourlyUsd, type CacheNodeType } from '../../catalog/elasticache.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
-import type { MetricUsage, UsageSummary } from '../../store/types.js'
-import { recommendationId } from '../ec2-rightsize/index.js'
+import type { UsageSummary } from '../../store/types.js'
+import { atPercentile, PERCENTILES, recommendationId } from '../ec2-rightsize/index.js'
 import { maxRisk, riskFromRatio, riskRank } from '../risk.js'
 import { defineAnalyzer } from '../types.js'
 
 export const CacheOptionsSchema = z.object({
-  percentile: z.enum(['p90', 'p95', 'p99', 'p99.5', 'max']).default('p99.5'),
+  percentile: z.enum(PERCENTILES).default('p99.5'),
   headroomPct: z.number().min(0).max(100).default(20),
   /** EngineCPUUtilization at or above this (percent of the engine's one core) is a hot engine thread (AWS: 90). */
   engineCpuHighPct: z.number().min(1).max(100).default(90),
@@ -21,7 +21,7 @@ export const CacheOptionsSchema = z.object({
 export type CacheOptions = z.output<typeof CacheOptionsSchema>
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
-const pick = (m: MetricUsage, p: CacheOptions['percentile']) => (p === 'max' ? m.max : p === 'p99.5' ? m.p995 : p === 'p99' ? m.p99 : p === 'p95' ? m.p95 : m.p90)
+const pick = atPercentile
 /** 5-minute maxima where stored (what sizing wants), else averages. */
 const peakSeries = (u: UsageSummary, metric: keyof UsageSummary['metrics']) => u.metrics[metric]?.max ?? u.metrics[metric]?.avg
 const meanSeries = (u: UsageSummary, metric: keyof UsageSummary['metrics']) => u.metrics[metric]?.avg ?? u.metrics[metric]?.sum ?? u.metrics[metric]?.max

@@ -2,14 +2,13 @@ import { z } from 'zod'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import { rdsClasses, rdsFamily, rdsHourlyUsd, type RdsClass } from '../../catalog/rds.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
-import type { MetricUsage } from '../../store/types.js'
-import { recommendationId, sustainedVcpus } from '../ec2-rightsize/index.js'
+import { atPercentile, PERCENTILES, recommendationId, sustainedVcpus } from '../ec2-rightsize/index.js'
 import { hostAsType } from '../host-sizing/index.js'
 import { percentShares, riskFromShares, riskRank } from '../risk.js'
 import { defineAnalyzer } from '../types.js'
 
 export const RdsOptionsSchema = z.object({
-  percentile: z.enum(['p90', 'p95', 'p99', 'p99.5', 'max']).default('p99.5'),
+  percentile: z.enum(PERCENTILES).default('p99.5'),
   cpuHeadroomPct: z.number().min(0).max(100).default(20),
   memoryHeadroomPct: z.number().min(0).max(100).default(20),
   minHours: z.number().min(0).default(30),
@@ -18,7 +17,7 @@ export const RdsOptionsSchema = z.object({
 export type RdsOptions = z.output<typeof RdsOptionsSchema>
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
-const pick = (m: MetricUsage, p: RdsOptions['percentile']) => (p === 'max' ? m.max : p === 'p99.5' ? m.p995 : p === 'p99' ? m.p99 : p === 'p95' ? m.p95 : m.p90)
+const pick = atPercentile
 
 /**
  * RDS instance classes, by the same method as ec2.rightsize: CPU need = P99.5 of 5-minute maxima x vCPUs x 1.2;
