@@ -152,6 +152,8 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
     let datapoints = 0
     const t0 = Date.now()
     const tty = effects.stderr.isTTY === true
+    // Workers finish calls concurrently and hand them here; the store's lock makes the commits one writer's, in the
+    // order the batches were taken (DuckDbStore.exclusive), each with the checkpoints of exactly its calls.
     const flush = async () => {
       if (pending.length === 0) return
       const batch = pending
@@ -159,7 +161,8 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
       await st.transaction(async () => {
         const series = batch.flatMap((b) => b.points).filter((p) => p.ts.length > 0)
         if (series.length) await st.appendSeries(series, 'aws', `GetMetricData ${runKey}`, { provider: 'aws', kind: 'ec2-instance' })
-        for (const b of batch) await st.run(`INSERT INTO aws_calls_done VALUES (${sqlString(runKey)}, ${sqlString(b.key)}) ON CONFLICT DO NOTHING`)
+        // One statement for the batch's checkpoints: 648 single-row inserts took 1.5 s of a 6.5 s collection.
+        await st.run(`INSERT INTO aws_calls_done VALUES ${batch.map((b) => `(${sqlString(runKey)}, ${sqlString(b.key)})`).join(', ')} ON CONFLICT DO NOTHING`)
       })
     }
     const stats = { calls: 0, retries: 0, skipped: 0, failed: 0 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DuckDbStore } from '../../src/store/duckdb/store.js'
 import { fleetOf, startFakeAws, type FakeAws, type Faults, type FakeFleet } from '../utils/fake-aws.js'
+import { fakeAwsEnv, storeFingerprint } from '../utils/aws-cli.js'
 import { BIN, runCli } from '../utils/run-cli.js'
 import { tmpProject } from '../utils/tmp.js'
 
@@ -18,23 +19,11 @@ afterEach(async () => {
 })
 
 const AS_OF = '2026-11-20T00:00:00Z'
-const env = (url: string): Record<string, string> => ({
-  AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_CONFIG_FILE: tmp.path('no-config'), AWS_SHARED_CREDENTIALS_FILE: tmp.path('no-credentials'), AWS_REGION: '', AWS_PROFILE: '',
-})
+const env = (url: string): Record<string, string> => fakeAwsEnv(url, tmp.path)
 const collect = (url: string, ws: string, extra: string[] = [], e: Record<string, string> = {}) =>
   runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', ws, '--as-of', AS_OF, ...extra], { cwd: tmp.dir, env: { ...env(url), ...e } })
 
-async function fingerprint(ws: string): Promise<string> {
-  const s = await DuckDbStore.open(tmp.path(ws), { readOnly: true })
-  try {
-    const r = await s.all('SELECT count(*)::BIGINT AS n, round(sum(value), 3) AS v, count(DISTINCT resource_key)::BIGINT AS k FROM samples')
-    const res = await s.all('SELECT count(*)::BIGINT AS n FROM resources')
-    return `${String(r[0]!.n)} samples, sum ${String(r[0]!.v)}, ${String(r[0]!.k)} series owners, ${String(res[0]!.n)} resources`
-  } finally {
-    s.close()
-  }
-}
+const fingerprint = (ws: string) => storeFingerprint(tmp.path(ws))
 
 const mixed: Partial<FakeFleet> = {
   volumes: [{ id: 'vol-1', type: 'gp2', size: 100, attachedTo: 'i-00000000000000000' }], functions: [{ name: 'checkout', memory: 1024, arch: 'arm64' }],

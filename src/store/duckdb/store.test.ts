@@ -104,4 +104,35 @@ describe('DuckDbStore', () => {
     expect(await store.all('SELECT day, samples::INT AS n, sum, max, total FROM daily')).toEqual([{ day: 19723, n: 3, sum: 60, max: 30, total: 60 * 300 }])
     store.close()
   })
+
+  it('concurrent callers on one store: transactions queue and commit whole, reads never interleave with them', async () => {
+    // What `collect aws --concurrency 8` does: several workers each commit a batch (appendSeries + checkpoint)
+    // while others read. Without the store's lock, the second BEGIN landed inside the first transaction
+    // ("TransactionContext Error") or an appender ran beside another statement (a segmentation fault).
+    const store = await DuckDbStore.open(tmp.path('ws-concurrent'))
+    await store.run('CREATE TABLE checkpoints (k VARCHAR PRIMARY KEY)')
+    const T0 = Date.UTC(2024, 0, 1)
+    const batch = (b: number) => Array.from({ length: 4 }, (_, j) => ({
+      resourceId: `i-${b}-${j}`, metric: 'cpu.utilization' as const, stat: 'max' as const, periodSec: 300,
+      ts: Float64Array.from({ length: 50 }, (_, i) => T0 + i * 300_000), values: Float64Array.from({ length: 50 }, (_, i) => (b * 7 + j + i) % 100),
+    }))
+    const failing = 13 // one batch fails mid-transaction: its rows and its checkpoint must both be absent
+    const results = await Promise.allSettled(Array.from({ length: 32 }, async (_, b) => {
+      if (b % 4 === 0) await store.usage({ lookbackDays: 14 }) // a reader between the writers
+      return store.transaction(async () => {
+        await store.appendSeries(batch(b), 'test', `batch ${b}`, { provider: 'file', kind: 'ec2-instance' })
+        if (b === failing) throw new Error('batch 13 fails after writing')
+        await store.run(`INSERT INTO checkpoints VALUES ('b${b}')`)
+      })
+    }))
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r).reason))).toEqual(['Error: batch 13 fails after writing'])
+    expect(await store.all('SELECT count(*)::INT AS n FROM checkpoints')).toEqual([{ n: 31 }])
+    expect(await store.all('SELECT count(*)::INT AS n, count(DISTINCT resource_key)::INT AS k FROM samples')).toEqual([{ n: 31 * 4 * 50, k: 31 * 4 }])
+    expect(await store.all("SELECT count(*)::INT AS n FROM resources WHERE id LIKE 'i-13-%'")).toEqual([{ n: 0 }])
+    // The series bookkeeping agrees with the samples (each batch's merge saw a consistent store).
+    expect(await store.all('SELECT sum(samples)::INT AS n FROM series')).toEqual([{ n: 31 * 4 * 50 }])
+    const usage = await store.usage({ lookbackDays: 14 })
+    expect(usage).toHaveLength(31 * 4)
+    store.close()
+  })
 })

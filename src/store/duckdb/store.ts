@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
@@ -38,11 +39,41 @@ export interface MergeResult {
  * tables, so a larger deployment can run the same statements on a distributed SQL engine.
  */
 export class DuckDbStore implements MetricReader {
+  /**
+   * One connection, one writer. DuckDB's node binding runs each statement on a worker thread, so two async callers
+   * on one connection interleave their statements: a second BEGIN inside the first caller's transaction ("Current
+   * transaction is aborted"), or an appender used while another statement runs (a segmentation fault). Both were
+   * seen with `collect aws --concurrency 8`. Every statement and every transaction therefore takes this lock, in
+   * the order asked (a promise chain); the transaction's own statements, and the store methods it calls, run under
+   * the lock it already holds (the AsyncLocalStorage below tells them apart from other callers).
+   */
+  private tail: Promise<void> = Promise.resolve()
+  private readonly holder = new AsyncLocalStorage<symbol>()
+  private held: symbol | undefined
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
-    readonly conn: DuckDBConnection,
+    private readonly conn: DuckDBConnection,
   ) {}
+
+  /** Runs `fn` alone on the connection; re-entrant for code already running under the lock. */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const mine = this.holder.getStore()
+    if (mine !== undefined && mine === this.held) return fn()
+    const before = this.tail
+    let release!: () => void
+    this.tail = new Promise<void>((r) => (release = r))
+    await before
+    const token = Symbol('store-lock')
+    this.held = token
+    try {
+      return await this.holder.run(token, fn)
+    } finally {
+      this.held = undefined
+      release()
+    }
+  }
 
   static async open(workspaceDir: string, options: { readOnly?: boolean } = {}): Promise<DuckDbStore> {
     const path = resolve(workspaceDir, STORE_FILE)
@@ -77,32 +108,42 @@ export class DuckDbStore implements MetricReader {
     this.instance.closeSync()
   }
 
-  async all(sql: string, params?: Record<string, SqlValue>): Promise<Row[]> {
-    const t = PROFILE ? performance.now() : 0
-    const reader = params ? await this.conn.runAndReadAll(sql, params) : await this.conn.runAndReadAll(sql)
-    const rows = reader.getRowObjectsJson() as Row[]
-    if (PROFILE) profileLine(t, sql)
-    return rows
+  all(sql: string, params?: Record<string, SqlValue>): Promise<Row[]> {
+    return this.exclusive(async () => {
+      const t = PROFILE ? performance.now() : 0
+      const reader = params ? await this.conn.runAndReadAll(sql, params) : await this.conn.runAndReadAll(sql)
+      const rows = reader.getRowObjectsJson() as Row[]
+      if (PROFILE) profileLine(t, sql)
+      return rows
+    })
   }
 
-  async run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
-    const t = PROFILE ? performance.now() : 0
-    if (params) await this.conn.run(sql, params)
-    else await this.conn.run(sql)
-    if (PROFILE) profileLine(t, sql)
+  run(sql: string, params?: Record<string, SqlValue>): Promise<void> {
+    return this.exclusive(async () => {
+      const t = PROFILE ? performance.now() : 0
+      if (params) await this.conn.run(sql, params)
+      else await this.conn.run(sql)
+      if (PROFILE) profileLine(t, sql)
+    })
   }
 
-  /** Runs `fn` in one transaction: everything it wrote is kept, or (on any error) nothing is. */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.run('BEGIN TRANSACTION')
-    try {
-      const result = await fn()
-      await this.run('COMMIT')
-      return result
-    } catch (err) {
-      await this.run('ROLLBACK')
-      throw err
-    }
+  /**
+   * Runs `fn` in one transaction: everything it wrote is kept, or (on any error) nothing is. Transactions from
+   * concurrent callers queue and commit one after another, in the order they were asked for; `fn` must not wait
+   * on another caller's store work (that caller would wait for this transaction: a deadlock).
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.run('BEGIN TRANSACTION')
+      try {
+        const result = await fn()
+        await this.run('COMMIT')
+        return result
+      } catch (err) {
+        await this.run('ROLLBACK')
+        throw err
+      }
+    })
   }
 
   async schemaVersion(): Promise<number> {
@@ -140,27 +181,29 @@ export class DuckDbStore implements MetricReader {
   }
 
   /** Inserts or updates resources by id (ids are unique within a workspace), in one statement. Call inside a transaction. */
-  async upsertResources(refs: readonly ResourceRef[]): Promise<void> {
-    if (refs.length === 0) return
-    await this.run(`CREATE OR REPLACE TEMP TABLE resource_stage (id VARCHAR, provider VARCHAR, kind VARCHAR, region VARCHAR, attributes VARCHAR, tags VARCHAR)`)
-    const app = await this.conn.createAppender('resource_stage', 'main', 'temp')
-    for (const r of refs) {
-      app.appendVarchar(r.id)
-      app.appendVarchar(r.provider)
-      app.appendVarchar(r.kind)
-      if (r.region === undefined) app.appendNull()
-      else app.appendVarchar(r.region)
-      app.appendVarchar(JSON.stringify(r.attributes))
-      app.appendVarchar(JSON.stringify(r.tags))
-      app.endRow()
-    }
-    app.flushSync()
-    app.closeSync()
-    await this.run(`INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
-      SELECT id, provider, kind, region, attributes::JSON, tags::JSON, now()::TIMESTAMP FROM resource_stage
-      ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, kind = excluded.kind, region = excluded.region,
-        attributes = excluded.attributes, tags = excluded.tags, updated_at = excluded.updated_at`)
-    await this.run('DROP TABLE resource_stage')
+  upsertResources(refs: readonly ResourceRef[]): Promise<void> {
+    return this.exclusive(async () => {
+      if (refs.length === 0) return
+      await this.run(`CREATE OR REPLACE TEMP TABLE resource_stage (id VARCHAR, provider VARCHAR, kind VARCHAR, region VARCHAR, attributes VARCHAR, tags VARCHAR)`)
+      const app = await this.conn.createAppender('resource_stage', 'main', 'temp')
+      for (const r of refs) {
+        app.appendVarchar(r.id)
+        app.appendVarchar(r.provider)
+        app.appendVarchar(r.kind)
+        if (r.region === undefined) app.appendNull()
+        else app.appendVarchar(r.region)
+        app.appendVarchar(JSON.stringify(r.attributes))
+        app.appendVarchar(JSON.stringify(r.tags))
+        app.endRow()
+      }
+      app.flushSync()
+      app.closeSync()
+      await this.run(`INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
+        SELECT id, provider, kind, region, attributes::JSON, tags::JSON, now()::TIMESTAMP FROM resource_stage
+        ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, kind = excluded.kind, region = excluded.region,
+          attributes = excluded.attributes, tags = excluded.tags, updated_at = excluded.updated_at`)
+      await this.run('DROP TABLE resource_stage')
+    })
   }
 
   async resources(): Promise<ResourceRef[]> {
@@ -174,86 +217,88 @@ export class DuckDbStore implements MetricReader {
    * conflicting when their value differs. Resources not yet known are created as `defaultResource`.
    * Call inside a transaction.
    */
-  async mergeStaged(
+  mergeStaged(
     stage: string, source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind },
     /** A table with (resource_id, metric_id, stat_id, period_s, first_ts, last_ts, n) already computed from `stage`. */
     stageSeries?: string,
   ): Promise<MergeResult> {
-    await this.run(`CREATE OR REPLACE TEMP TABLE stage_series AS
-      ${stageSeries ? `SELECT resource_id, metric_id, stat_id, period_s, first_ts, last_ts, n FROM ${stageSeries}` : `SELECT resource_id, metric_id, stat_id, period_s, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
-      FROM ${stage} GROUP BY ALL`}`)
-    const created = await this.all(`INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
-      SELECT DISTINCT resource_id, $provider, $kind, NULL, '{}', '{}', now()::TIMESTAMP
-      FROM stage_series WHERE resource_id NOT IN (SELECT id FROM resources) RETURNING id`,
-      { provider: defaultResource.provider, kind: defaultResource.kind })
-    await this.run(`CREATE OR REPLACE TEMP TABLE stage_keys AS
-      SELECT ss.*, r.key AS resource_key,
-        (s.resource_key IS NOT NULL AND ss.first_ts <= s.last_ts AND ss.last_ts >= s.first_ts) AS has_overlap
-      FROM stage_series ss JOIN resources r ON r.id = ss.resource_id
-      LEFT JOIN series s ON s.resource_key = r.key AND s.metric_id = ss.metric_id AND s.stat_id = ss.stat_id AND s.period_s = ss.period_s`)
-    // Fast path: series with no stored rows in their time range are appended as they are.
-    await this.run(`INSERT INTO samples
-      SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
-      FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s)
-      WHERE NOT k.has_overlap`)
-    // Overlapping series: compare with what is stored, keep the stored rows, count conflicts.
-    const overlapping = Number((await this.all('SELECT count(*) AS n FROM stage_keys WHERE has_overlap'))[0]?.n ?? 0)
-    const dupRows = overlapping === 0 ? [{ dup: 0, conflicting: 0 }] : await this.all(`
-      WITH incoming AS (
+    return this.exclusive(async () => {
+      await this.run(`CREATE OR REPLACE TEMP TABLE stage_series AS
+        ${stageSeries ? `SELECT resource_id, metric_id, stat_id, period_s, first_ts, last_ts, n FROM ${stageSeries}` : `SELECT resource_id, metric_id, stat_id, period_s, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
+        FROM ${stage} GROUP BY ALL`}`)
+      const created = await this.all(`INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
+        SELECT DISTINCT resource_id, $provider, $kind, NULL, '{}', '{}', now()::TIMESTAMP
+        FROM stage_series WHERE resource_id NOT IN (SELECT id FROM resources) RETURNING id`,
+        { provider: defaultResource.provider, kind: defaultResource.kind })
+      await this.run(`CREATE OR REPLACE TEMP TABLE stage_keys AS
+        SELECT ss.*, r.key AS resource_key,
+          (s.resource_key IS NOT NULL AND ss.first_ts <= s.last_ts AND ss.last_ts >= s.first_ts) AS has_overlap
+        FROM stage_series ss JOIN resources r ON r.id = ss.resource_id
+        LEFT JOIN series s ON s.resource_key = r.key AND s.metric_id = ss.metric_id AND s.stat_id = ss.stat_id AND s.period_s = ss.period_s`)
+      // Fast path: series with no stored rows in their time range are appended as they are.
+      await this.run(`INSERT INTO samples
         SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
-        FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap),
-      existing AS (
-        SELECT x.* FROM samples x SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) k ON x.resource_key = k.resource_key AND x.metric_id = k.metric_id AND x.stat_id = k.stat_id AND x.period_s = k.period_s),
-      matched AS (
-        SELECT i.resource_key, i.metric_id, i.stat_id, i.period_s, i.ts, i.value AS new_value, e.value AS old_value
-        FROM incoming i LEFT JOIN existing e USING (resource_key, metric_id, stat_id, period_s, ts))
-      SELECT count(*) FILTER (WHERE old_value IS NOT NULL) AS dup,
-             count(*) FILTER (WHERE old_value IS NOT NULL AND old_value <> new_value) AS conflicting
-      FROM matched`)
-    if (overlapping > 0) await this.run(`INSERT INTO samples
-      SELECT i.* FROM (
-        SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
-        FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap) i
-      ANTI JOIN (SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, x.ts FROM samples x
-                 SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) k ON x.resource_key = k.resource_key AND x.metric_id = k.metric_id AND x.stat_id = k.stat_id AND x.period_s = k.period_s) e
-      ON i.resource_key = e.resource_key AND i.metric_id = e.metric_id AND i.stat_id = e.stat_id AND i.period_s = e.period_s AND i.ts = e.ts`)
-    // Series bookkeeping: counts are exact because only rows not already stored were inserted.
-    await this.run(`CREATE OR REPLACE TEMP TABLE series_new AS
-      SELECT k.resource_key, k.metric_id, k.stat_id, k.period_s,
-        least(k.first_ts, coalesce(s.first_ts, k.first_ts)) AS first_ts,
-        greatest(k.last_ts, coalesce(s.last_ts, k.last_ts)) AS last_ts,
-        CASE WHEN k.has_overlap THEN c.total ELSE coalesce(s.samples, 0) + k.n END AS samples
-      FROM stage_keys k
-      LEFT JOIN series s USING (resource_key, metric_id, stat_id, period_s)
-      LEFT JOIN (${overlapping === 0 ? 'SELECT NULL::INTEGER AS resource_key, NULL::SMALLINT AS metric_id, NULL::UTINYINT AS stat_id, NULL::INTEGER AS period_s, 0 AS total WHERE false' : `SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, count(*) AS total FROM samples x
-                 SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) o ON x.resource_key = o.resource_key AND x.metric_id = o.metric_id AND x.stat_id = o.stat_id AND x.period_s = o.period_s
-                 GROUP BY ALL`}) c USING (resource_key, metric_id, stat_id, period_s)`)
-    await this.run(`INSERT OR REPLACE INTO series SELECT resource_key, metric_id, stat_id, period_s, first_ts, last_ts, samples FROM series_new`)
-    // Daily aggregates of every touched series, recomputed from the stored samples (exact after dedupe).
-    await this.run(`CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT resource_key, metric_id, stat_id FROM stage_keys`)
-    await this.run(`DELETE FROM daily USING touched t
-      WHERE daily.resource_key = t.resource_key AND daily.metric_id = t.metric_id AND daily.stat_id = t.stat_id`)
-    // When the import touched every stored series (a first import), aggregate all samples without the semi join.
-    const all = Number((await this.all(`SELECT (SELECT count(*) FROM touched) = (SELECT count(*) FROM (SELECT DISTINCT resource_key, metric_id, stat_id FROM series)) AS a`))[0]?.a ?? 0)
-    await this.run(`INSERT INTO daily
-      SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER, count(*), sum(x.value), max(x.value), sum(x.value * x.period_s)
-      FROM samples x ${all ? '' : 'SEMI JOIN touched t ON x.resource_key = t.resource_key AND x.metric_id = t.metric_id AND x.stat_id = t.stat_id'}
-      GROUP BY ALL`)
-    const totals = await this.all('SELECT coalesce(sum(n), 0)::BIGINT AS read FROM stage_series')
-    const rowsRead = Number(totals[0]?.read ?? 0)
-    const alreadyStored = Number(dupRows[0]?.dup ?? 0)
-    const rowsAdded = rowsRead - alreadyStored
-    await this.run(
-      'INSERT INTO imports (source, detail, rows_read, rows_added, imported_at) VALUES ($s, $d, $r, $a, now()::TIMESTAMP)',
-      { s: source, d: detail, r: rowsRead, a: rowsAdded },
-    )
-    return {
-      rowsRead,
-      rowsAdded,
-      alreadyStored,
-      conflicting: Number(dupRows[0]?.conflicting ?? 0),
-      resourcesCreated: created.length,
-    }
+        FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s)
+        WHERE NOT k.has_overlap`)
+      // Overlapping series: compare with what is stored, keep the stored rows, count conflicts.
+      const overlapping = Number((await this.all('SELECT count(*) AS n FROM stage_keys WHERE has_overlap'))[0]?.n ?? 0)
+      const dupRows = overlapping === 0 ? [{ dup: 0, conflicting: 0 }] : await this.all(`
+        WITH incoming AS (
+          SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
+          FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap),
+        existing AS (
+          SELECT x.* FROM samples x SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) k ON x.resource_key = k.resource_key AND x.metric_id = k.metric_id AND x.stat_id = k.stat_id AND x.period_s = k.period_s),
+        matched AS (
+          SELECT i.resource_key, i.metric_id, i.stat_id, i.period_s, i.ts, i.value AS new_value, e.value AS old_value
+          FROM incoming i LEFT JOIN existing e USING (resource_key, metric_id, stat_id, period_s, ts))
+        SELECT count(*) FILTER (WHERE old_value IS NOT NULL) AS dup,
+               count(*) FILTER (WHERE old_value IS NOT NULL AND old_value <> new_value) AS conflicting
+        FROM matched`)
+      if (overlapping > 0) await this.run(`INSERT INTO samples
+        SELECT i.* FROM (
+          SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
+          FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap) i
+        ANTI JOIN (SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, x.ts FROM samples x
+                   SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) k ON x.resource_key = k.resource_key AND x.metric_id = k.metric_id AND x.stat_id = k.stat_id AND x.period_s = k.period_s) e
+        ON i.resource_key = e.resource_key AND i.metric_id = e.metric_id AND i.stat_id = e.stat_id AND i.period_s = e.period_s AND i.ts = e.ts`)
+      // Series bookkeeping: counts are exact because only rows not already stored were inserted.
+      await this.run(`CREATE OR REPLACE TEMP TABLE series_new AS
+        SELECT k.resource_key, k.metric_id, k.stat_id, k.period_s,
+          least(k.first_ts, coalesce(s.first_ts, k.first_ts)) AS first_ts,
+          greatest(k.last_ts, coalesce(s.last_ts, k.last_ts)) AS last_ts,
+          CASE WHEN k.has_overlap THEN c.total ELSE coalesce(s.samples, 0) + k.n END AS samples
+        FROM stage_keys k
+        LEFT JOIN series s USING (resource_key, metric_id, stat_id, period_s)
+        LEFT JOIN (${overlapping === 0 ? 'SELECT NULL::INTEGER AS resource_key, NULL::SMALLINT AS metric_id, NULL::UTINYINT AS stat_id, NULL::INTEGER AS period_s, 0 AS total WHERE false' : `SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, count(*) AS total FROM samples x
+                   SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) o ON x.resource_key = o.resource_key AND x.metric_id = o.metric_id AND x.stat_id = o.stat_id AND x.period_s = o.period_s
+                   GROUP BY ALL`}) c USING (resource_key, metric_id, stat_id, period_s)`)
+      await this.run(`INSERT OR REPLACE INTO series SELECT resource_key, metric_id, stat_id, period_s, first_ts, last_ts, samples FROM series_new`)
+      // Daily aggregates of every touched series, recomputed from the stored samples (exact after dedupe).
+      await this.run(`CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT resource_key, metric_id, stat_id FROM stage_keys`)
+      await this.run(`DELETE FROM daily USING touched t
+        WHERE daily.resource_key = t.resource_key AND daily.metric_id = t.metric_id AND daily.stat_id = t.stat_id`)
+      // When the import touched every stored series (a first import), aggregate all samples without the semi join.
+      const all = Number((await this.all(`SELECT (SELECT count(*) FROM touched) = (SELECT count(*) FROM (SELECT DISTINCT resource_key, metric_id, stat_id FROM series)) AS a`))[0]?.a ?? 0)
+      await this.run(`INSERT INTO daily
+        SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER, count(*), sum(x.value), max(x.value), sum(x.value * x.period_s)
+        FROM samples x ${all ? '' : 'SEMI JOIN touched t ON x.resource_key = t.resource_key AND x.metric_id = t.metric_id AND x.stat_id = t.stat_id'}
+        GROUP BY ALL`)
+      const totals = await this.all('SELECT coalesce(sum(n), 0)::BIGINT AS read FROM stage_series')
+      const rowsRead = Number(totals[0]?.read ?? 0)
+      const alreadyStored = Number(dupRows[0]?.dup ?? 0)
+      const rowsAdded = rowsRead - alreadyStored
+      await this.run(
+        'INSERT INTO imports (source, detail, rows_read, rows_added, imported_at) VALUES ($s, $d, $r, $a, now()::TIMESTAMP)',
+        { s: source, d: detail, r: rowsRead, a: rowsAdded },
+      )
+      return {
+        rowsRead,
+        rowsAdded,
+        alreadyStored,
+        conflicting: Number(dupRows[0]?.conflicting ?? 0),
+        resourcesCreated: created.length,
+      }
+    })
   }
 
   /**
@@ -262,77 +307,83 @@ export class DuckDbStore implements MetricReader {
    * (resources tagged aws:autoscaling:groupName = group, or with attribute asg = group). Averages are preferred
    * over maxima: load is what the group serves on average within each period.
    */
-  async groupLoad(q: { group: string; metric: MetricName; lookbackDays: number; asOf?: number }): Promise<GroupLoad | undefined> {
-    const m = metricId(q.metric)
-    const members = await this.all(`SELECT r.key, r.id, r.provider, r.kind, r.region, r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags,
-        r.id = $g AS is_group
-      FROM resources r
-      WHERE (r.id = $g OR json_extract_string(r.tags, '$."aws:autoscaling:groupName"') = $g OR json_extract_string(r.attributes, '$.asg') = $g)
-        AND EXISTS (SELECT 1 FROM series s WHERE s.resource_key = r.key AND s.metric_id = ${m})
-      ORDER BY r.id`, { g: q.group })
-    if (members.length === 0) return undefined
-    const own = members.find((r) => r.is_group === true)
-    const chosen = own ? [own] : members.filter((r) => r.is_group !== true)
-    const keys = chosen.map((r) => Number(r.key)).join(', ')
-    const stat = Number((await this.all(`SELECT CASE WHEN bool_or(stat_id = ${statId('avg')}) THEN ${statId('avg')} ELSE min(stat_id) END AS s
-      FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m}`))[0]?.s)
-    const end = q.asOf === undefined
-      ? Number((await this.all(`SELECT epoch_ms(max(last_ts))::DOUBLE AS e FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}`))[0]?.e)
-      : q.asOf
-    const start = end - q.lookbackDays * 86_400_000
-    const rows = await this.all(`SELECT resource_key AS key, epoch_ms(ts)::DOUBLE AS t, value, period_s AS p FROM samples
-      WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}
-        AND ts > make_timestamp(${Math.round(start)}::BIGINT * 1000) AND ts <= make_timestamp(${Math.round(end)}::BIGINT * 1000)
-      ORDER BY resource_key, ts`)
-    const byKey = new Map(chosen.map((r) => [Number(r.key), rowToResource(r)]))
-    return {
-      source: own ? 'group' : 'members',
-      stat: STATISTICS[stat - 1] ?? 'avg',
-      window: { start, end },
-      series: [...byKey.entries()].map(([key, resource]) => {
-        const pts = rows.filter((r) => Number(r.key) === key)
-        return { resource, ts: Float64Array.from(pts, (r) => Number(r.t)), values: Float64Array.from(pts, (r) => Number(r.value)), periodSec: Number(pts[0]?.p ?? 300) }
-      }),
-    }
+  groupLoad(q: { group: string; metric: MetricName; lookbackDays: number; asOf?: number }): Promise<GroupLoad | undefined> {
+    return this.exclusive(async () => {
+      const m = metricId(q.metric)
+      const members = await this.all(`SELECT r.key, r.id, r.provider, r.kind, r.region, r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags,
+          r.id = $g AS is_group
+        FROM resources r
+        WHERE (r.id = $g OR json_extract_string(r.tags, '$."aws:autoscaling:groupName"') = $g OR json_extract_string(r.attributes, '$.asg') = $g)
+          AND EXISTS (SELECT 1 FROM series s WHERE s.resource_key = r.key AND s.metric_id = ${m})
+        ORDER BY r.id`, { g: q.group })
+      if (members.length === 0) return undefined
+      const own = members.find((r) => r.is_group === true)
+      const chosen = own ? [own] : members.filter((r) => r.is_group !== true)
+      const keys = chosen.map((r) => Number(r.key)).join(', ')
+      const stat = Number((await this.all(`SELECT CASE WHEN bool_or(stat_id = ${statId('avg')}) THEN ${statId('avg')} ELSE min(stat_id) END AS s
+        FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m}`))[0]?.s)
+      const end = q.asOf === undefined
+        ? Number((await this.all(`SELECT epoch_ms(max(last_ts))::DOUBLE AS e FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}`))[0]?.e)
+        : q.asOf
+      const start = end - q.lookbackDays * 86_400_000
+      const rows = await this.all(`SELECT resource_key AS key, epoch_ms(ts)::DOUBLE AS t, value, period_s AS p FROM samples
+        WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}
+          AND ts > make_timestamp(${Math.round(start)}::BIGINT * 1000) AND ts <= make_timestamp(${Math.round(end)}::BIGINT * 1000)
+        ORDER BY resource_key, ts`)
+      const byKey = new Map(chosen.map((r) => [Number(r.key), rowToResource(r)]))
+      return {
+        source: own ? 'group' : 'members',
+        stat: STATISTICS[stat - 1] ?? 'avg',
+        window: { start, end },
+        series: [...byKey.entries()].map(([key, resource]) => {
+          const pts = rows.filter((r) => Number(r.key) === key)
+          return { resource, ts: Float64Array.from(pts, (r) => Number(r.t)), values: Float64Array.from(pts, (r) => Number(r.value)), periodSec: Number(pts[0]?.p ?? 300) }
+        }),
+      }
+    })
   }
 
   /**
    * Appends series a collector produced (JS arrays) through the same idempotent merge as file imports: staged
    * with the appender, then merged. Call inside a transaction together with upsertResources.
    */
-  async appendSeries(
+  appendSeries(
     series: readonly CollectedSeries[],
     source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind },
   ): Promise<MergeResult> {
-    await this.run('CREATE OR REPLACE TEMP TABLE append_stage (resource_id VARCHAR, metric_id SMALLINT, stat_id UTINYINT, period_s INTEGER, ts_ms DOUBLE, value DOUBLE)')
-    const app = await this.conn.createAppender('append_stage', 'main', 'temp')
-    for (const s of series) {
-      const m = metricId(s.metric)
-      const st = statId(s.stat)
-      for (let i = 0; i < s.ts.length; i++) {
-        app.appendVarchar(s.resourceId)
-        app.appendSmallInt(m)
-        app.appendUTinyInt(st)
-        app.appendInteger(s.periodSec)
-        app.appendDouble(s.ts[i]!)
-        app.appendDouble(s.values[i]!)
-        app.endRow()
+    return this.exclusive(async () => {
+      await this.run('CREATE OR REPLACE TEMP TABLE append_stage (resource_id VARCHAR, metric_id SMALLINT, stat_id UTINYINT, period_s INTEGER, ts_ms DOUBLE, value DOUBLE)')
+      const app = await this.conn.createAppender('append_stage', 'main', 'temp')
+      for (const s of series) {
+        const m = metricId(s.metric)
+        const st = statId(s.stat)
+        for (let i = 0; i < s.ts.length; i++) {
+          app.appendVarchar(s.resourceId)
+          app.appendSmallInt(m)
+          app.appendUTinyInt(st)
+          app.appendInteger(s.periodSec)
+          app.appendDouble(s.ts[i]!)
+          app.appendDouble(s.values[i]!)
+          app.endRow()
+        }
       }
-    }
-    app.flushSync()
-    app.closeSync()
-    await this.run(`CREATE OR REPLACE TEMP VIEW append_view AS
-      SELECT resource_id, metric_id, stat_id, period_s, make_timestamp((ts_ms * 1000)::BIGINT) AS ts, value FROM append_stage`)
-    const r = await this.mergeStaged('append_view', source, detail, defaultResource)
-    await this.run('DROP VIEW append_view; DROP TABLE append_stage')
-    return r
+      app.flushSync()
+      app.closeSync()
+      await this.run(`CREATE OR REPLACE TEMP VIEW append_view AS
+        SELECT resource_id, metric_id, stat_id, period_s, make_timestamp((ts_ms * 1000)::BIGINT) AS ts, value FROM append_stage`)
+      const r = await this.mergeStaged('append_view', source, detail, defaultResource)
+      await this.run('DROP VIEW append_view; DROP TABLE append_stage')
+      return r
+    })
   }
 
   /** Replaces a source's stored collection issues (the latest collection's problems are the ones that matter). */
-  async replaceSourceIssues(source: string, issues: readonly Issue[], at: number): Promise<void> {
-    await this.run(`DELETE FROM source_issues WHERE source = ${sqlString(source)}`)
-    for (const i of issues)
-      await this.run('INSERT INTO source_issues VALUES ($s, $c, $v, $m, $r, $a)', { s: source, c: i.code, v: i.severity, m: i.message, r: i.resourceId ?? null, a: at })
+  replaceSourceIssues(source: string, issues: readonly Issue[], at: number): Promise<void> {
+    return this.exclusive(async () => {
+      await this.run(`DELETE FROM source_issues WHERE source = ${sqlString(source)}`)
+      for (const i of issues)
+        await this.run('INSERT INTO source_issues VALUES ($s, $c, $v, $m, $r, $a)', { s: source, c: i.code, v: i.severity, m: i.message, r: i.resourceId ?? null, a: at })
+    })
   }
 
   async sourceIssues(): Promise<Issue[]> {
@@ -341,9 +392,11 @@ export class DuckDbStore implements MetricReader {
   }
 
   /** Compute Optimizer's recommendations, replaced resource by resource on each fetch. */
-  async upsertCoRecommendations(recs: readonly { resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[], at: number): Promise<void> {
-    for (const r of recs)
-      await this.run('INSERT OR REPLACE INTO co_recommendations VALUES ($i, $k, $f, $c, $r, $s, $a)', { i: r.resourceId, k: r.kind, f: r.finding, c: r.current, r: r.recommended, s: r.monthlySavings, a: at })
+  upsertCoRecommendations(recs: readonly { resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[], at: number): Promise<void> {
+    return this.exclusive(async () => {
+      for (const r of recs)
+        await this.run('INSERT OR REPLACE INTO co_recommendations VALUES ($i, $k, $f, $c, $r, $s, $a)', { i: r.resourceId, k: r.kind, f: r.finding, c: r.current, r: r.recommended, s: r.monthlySavings, a: at })
+    })
   }
 
   async coRecommendations(): Promise<{ resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[]> {
@@ -359,86 +412,88 @@ export class DuckDbStore implements MetricReader {
   }
 
   /** Usage summaries for every resource with samples (see UsageQuery for the window rule). */
-  async usage(q: UsageQuery): Promise<UsageSummary[]> {
-    const lookbackMs = q.lookbackDays * 86_400_000
-    const filters: string[] = []
-    if (q.kinds?.length) filters.push(`r.kind IN (${q.kinds.map(sqlString).join(', ')})`)
-    if (q.resourceIds?.length) filters.push(`r.id IN (${q.resourceIds.map(sqlString).join(', ')})`)
-    const where = filters.length ? `WHERE ${filters.join(' AND ')}` : ''
-    await this.run(`CREATE OR REPLACE TEMP TABLE usage_window AS
-      SELECT r.key, ${q.asOf === undefined ? 'max(s.last_ts)' : `make_timestamp(${Math.round(q.asOf)}::BIGINT * 1000)`} AS we
-      FROM resources r JOIN series s ON s.resource_key = r.key ${where} GROUP BY r.key`)
-    await this.run(`ALTER TABLE usage_window ADD COLUMN ws TIMESTAMP`)
-    await this.run(`UPDATE usage_window SET ws = we - to_milliseconds(${lookbackMs}::BIGINT)`)
-    // 5-minute resolution: coarser data is used as is; finer data is rolled up per 5-minute bucket
-    // (max of maxima, mean of averages, min of minima, sum of sums) to match Compute Optimizer's sampling.
-    const buckets = `
-      SELECT s.resource_key, s.metric_id, s.stat_id, s.period_s, s.ts, s.value
-      FROM samples s JOIN usage_window w ON s.resource_key = w.key
-      WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s >= 300
-      UNION ALL
-      SELECT s.resource_key, s.metric_id, s.stat_id, 300 AS period_s, time_bucket(INTERVAL 5 MINUTE, s.ts) AS ts,
-        CASE s.stat_id WHEN ${statId('avg')} THEN avg(s.value) WHEN ${statId('min')} THEN min(s.value)
-          WHEN ${statId('sum')} THEN sum(s.value) ELSE max(s.value) END AS value
-      FROM samples s JOIN usage_window w ON s.resource_key = w.key
-      WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s < 300
-      GROUP BY s.resource_key, s.metric_id, s.stat_id, time_bucket(INTERVAL 5 MINUTE, s.ts)`
-    await this.run(`CREATE OR REPLACE TEMP VIEW usage_buckets AS ${buckets}`)
-    const levels = `[${QUANTILE_LEVELS.join(', ')}]`
-    const stats = await this.all(`
-      SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
-        avg(b.value) AS avg, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
-        quantile_cont(b.value, ${levels}) AS q
-      FROM usage_buckets b GROUP BY ALL ORDER BY ALL`)
-    // Whole UTC days that overlap each resource's window, from the daily table kept at import.
-    const daily = await this.all(`
-      SELECT d.resource_key AS key, d.metric_id, d.stat_id, d.day, d.samples AS n, d.sum / d.samples AS avg, d.max, d.total
-      FROM daily d JOIN usage_window w ON d.resource_key = w.key
-      WHERE d.day >= epoch_ms(w.ws) // 86400000 AND d.day <= epoch_ms(w.we) // 86400000
-      ORDER BY d.resource_key, d.metric_id, d.stat_id, d.day`)
-    const windows = await this.all(`SELECT w.key, epoch_ms(w.ws)::DOUBLE AS ws, epoch_ms(w.we)::DOUBLE AS we, r.id, r.provider, r.kind, r.region,
-      r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags FROM usage_window w JOIN resources r ON r.key = w.key ORDER BY r.id`)
-    await this.run('DROP VIEW usage_buckets')
+  usage(q: UsageQuery): Promise<UsageSummary[]> {
+    return this.exclusive(async () => {
+      const lookbackMs = q.lookbackDays * 86_400_000
+      const filters: string[] = []
+      if (q.kinds?.length) filters.push(`r.kind IN (${q.kinds.map(sqlString).join(', ')})`)
+      if (q.resourceIds?.length) filters.push(`r.id IN (${q.resourceIds.map(sqlString).join(', ')})`)
+      const where = filters.length ? `WHERE ${filters.join(' AND ')}` : ''
+      await this.run(`CREATE OR REPLACE TEMP TABLE usage_window AS
+        SELECT r.key, ${q.asOf === undefined ? 'max(s.last_ts)' : `make_timestamp(${Math.round(q.asOf)}::BIGINT * 1000)`} AS we
+        FROM resources r JOIN series s ON s.resource_key = r.key ${where} GROUP BY r.key`)
+      await this.run(`ALTER TABLE usage_window ADD COLUMN ws TIMESTAMP`)
+      await this.run(`UPDATE usage_window SET ws = we - to_milliseconds(${lookbackMs}::BIGINT)`)
+      // 5-minute resolution: coarser data is used as is; finer data is rolled up per 5-minute bucket
+      // (max of maxima, mean of averages, min of minima, sum of sums) to match Compute Optimizer's sampling.
+      const buckets = `
+        SELECT s.resource_key, s.metric_id, s.stat_id, s.period_s, s.ts, s.value
+        FROM samples s JOIN usage_window w ON s.resource_key = w.key
+        WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s >= 300
+        UNION ALL
+        SELECT s.resource_key, s.metric_id, s.stat_id, 300 AS period_s, time_bucket(INTERVAL 5 MINUTE, s.ts) AS ts,
+          CASE s.stat_id WHEN ${statId('avg')} THEN avg(s.value) WHEN ${statId('min')} THEN min(s.value)
+            WHEN ${statId('sum')} THEN sum(s.value) ELSE max(s.value) END AS value
+        FROM samples s JOIN usage_window w ON s.resource_key = w.key
+        WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s < 300
+        GROUP BY s.resource_key, s.metric_id, s.stat_id, time_bucket(INTERVAL 5 MINUTE, s.ts)`
+      await this.run(`CREATE OR REPLACE TEMP VIEW usage_buckets AS ${buckets}`)
+      const levels = `[${QUANTILE_LEVELS.join(', ')}]`
+      const stats = await this.all(`
+        SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
+          avg(b.value) AS avg, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
+          quantile_cont(b.value, ${levels}) AS q
+        FROM usage_buckets b GROUP BY ALL ORDER BY ALL`)
+      // Whole UTC days that overlap each resource's window, from the daily table kept at import.
+      const daily = await this.all(`
+        SELECT d.resource_key AS key, d.metric_id, d.stat_id, d.day, d.samples AS n, d.sum / d.samples AS avg, d.max, d.total
+        FROM daily d JOIN usage_window w ON d.resource_key = w.key
+        WHERE d.day >= epoch_ms(w.ws) // 86400000 AND d.day <= epoch_ms(w.we) // 86400000
+        ORDER BY d.resource_key, d.metric_id, d.stat_id, d.day`)
+      const windows = await this.all(`SELECT w.key, epoch_ms(w.ws)::DOUBLE AS ws, epoch_ms(w.we)::DOUBLE AS we, r.id, r.provider, r.kind, r.region,
+        r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags FROM usage_window w JOIN resources r ON r.key = w.key ORDER BY r.id`)
+      await this.run('DROP VIEW usage_buckets')
 
-    const byKey = new Map<number, UsageSummary>()
-    const summaries: UsageSummary[] = []
-    for (const w of windows) {
-      const s: UsageSummary = { resource: rowToResource(w), window: { start: Number(w.ws), end: Number(w.we) }, metrics: {}, daily: [] }
-      byKey.set(Number(w.key), s)
-      summaries.push(s)
-    }
-    for (const row of stats) {
-      const s = byKey.get(Number(row.key))
-      const metric = METRIC_NAMES[Number(row.metric_id) - 1]
-      const stat = STATISTICS[Number(row.stat_id) - 1]
-      if (!s || !metric || !stat) continue
-      // quantile_cont interpolates as lo + (hi - lo) x frac in floating point, which can come out a last-bit
-      // lower at a higher level (found by the property test: p99 = 100, p99.5 = 99.99999999999999). A quantile
-      // function never decreases, so take the running maximum.
-      const q = (row.q as number[]).map(Number)
-      for (let i = 1; i < q.length; i++) q[i] = Math.max(q[i]!, q[i - 1]!)
-      const at = (level: number) => q[QUANTILE_LEVELS.indexOf(level)] ?? NaN
-      const n = Number(row.n)
-      const periodSec = Math.max(300, Number(row.period_s))
-      const usage: MetricUsage = {
-        metric, stat, samples: n, periodSec,
-        coverage: Math.min(1, (n * periodSec * 1000) / (s.window.end - s.window.start)),
-        hours: (n * periodSec) / 3600,
-        avg: Number(row.avg), p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), p995: at(0.995), max: Number(row.max),
-        quantiles: q, first: Number(row.first), last: Number(row.last),
+      const byKey = new Map<number, UsageSummary>()
+      const summaries: UsageSummary[] = []
+      for (const w of windows) {
+        const s: UsageSummary = { resource: rowToResource(w), window: { start: Number(w.ws), end: Number(w.we) }, metrics: {}, daily: [] }
+        byKey.set(Number(w.key), s)
+        summaries.push(s)
       }
-      s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
-    }
-    for (const row of daily) {
-      const s = byKey.get(Number(row.key))
-      const metric = METRIC_NAMES[Number(row.metric_id) - 1]
-      const stat = STATISTICS[Number(row.stat_id) - 1]
-      if (!s || !metric || !stat) continue
-      ;(s.daily as DailyUsage[]).push({ day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10), metric, stat, samples: Number(row.n), avg: Number(row.avg), max: Number(row.max), total: Number(row.total) })
-    }
-    const seriesKeys = windows.filter((w) => SERIES_KINDS.includes(String(w.kind))).map((w) => Number(w.key))
-    if (seriesKeys.length > 0) await this.attachSeries(seriesKeys, byKey)
-    return summaries
+      for (const row of stats) {
+        const s = byKey.get(Number(row.key))
+        const metric = METRIC_NAMES[Number(row.metric_id) - 1]
+        const stat = STATISTICS[Number(row.stat_id) - 1]
+        if (!s || !metric || !stat) continue
+        // quantile_cont interpolates as lo + (hi - lo) x frac in floating point, which can come out a last-bit
+        // lower at a higher level (found by the property test: p99 = 100, p99.5 = 99.99999999999999). A quantile
+        // function never decreases, so take the running maximum.
+        const q = (row.q as number[]).map(Number)
+        for (let i = 1; i < q.length; i++) q[i] = Math.max(q[i]!, q[i - 1]!)
+        const at = (level: number) => q[QUANTILE_LEVELS.indexOf(level)] ?? NaN
+        const n = Number(row.n)
+        const periodSec = Math.max(300, Number(row.period_s))
+        const usage: MetricUsage = {
+          metric, stat, samples: n, periodSec,
+          coverage: Math.min(1, (n * periodSec * 1000) / (s.window.end - s.window.start)),
+          hours: (n * periodSec) / 3600,
+          avg: Number(row.avg), p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), p995: at(0.995), max: Number(row.max),
+          quantiles: q, first: Number(row.first), last: Number(row.last),
+        }
+        s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
+      }
+      for (const row of daily) {
+        const s = byKey.get(Number(row.key))
+        const metric = METRIC_NAMES[Number(row.metric_id) - 1]
+        const stat = STATISTICS[Number(row.stat_id) - 1]
+        if (!s || !metric || !stat) continue
+        ;(s.daily as DailyUsage[]).push({ day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10), metric, stat, samples: Number(row.n), avg: Number(row.avg), max: Number(row.max), total: Number(row.total) })
+      }
+      const seriesKeys = windows.filter((w) => SERIES_KINDS.includes(String(w.kind))).map((w) => Number(w.key))
+      if (seriesKeys.length > 0) await this.attachSeries(seriesKeys, byKey)
+      return summaries
+    })
   }
 
   /** Native-resolution series for SERIES_KINDS resources within their windows: avg where stored, else sum, else max. */
