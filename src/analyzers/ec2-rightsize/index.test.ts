@@ -125,6 +125,52 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
     expect(out.recommendations[0]!.estimatedMonthlySavings).toBeNull()
     expect(out.issues.map((i) => i.code)).toContain('PRICE_UNKNOWN')
   })
+
+  it('unpriced region: options by fit, ranked by the us-east-1 price, never "Optimized" for want of a price', () => {
+    // The bundled catalog prices no type in eu-west-1. The same load as the worked example above (m5.2xlarge at 20%
+    // CPU, 25% memory: need 1.92 vCPU and 9.6 GiB) gets the same candidates, ranked by their us-east-1 prices
+    // (r6g.large $0.1008 < m5.2xlarge $0.384): Overprovisioned, with no cost, no savings, and a note saying why.
+    expect(catalog.priceUsd('m5.2xlarge', 'eu-west-1')).toBeUndefined()
+    expect(catalog.offeredIn(catalog.get('r6g.large')!, 'eu-west-1')).toBe(true)
+    const rec = analyze(usage('i-eu-over', 'm5.2xlarge', 'eu-west-1').series('cpu.utilization', 'max', repeat([20])).series('mem.utilization', 'max', repeat([25])).build())
+    expect(rec.finding).toBe('Overprovisioned')
+    expect(rec.reasons).toEqual(['CPUOverprovisioned', 'MemoryOverprovisioned'])
+    expect(rec.options.length).toBeGreaterThan(0)
+    expect(rec.options[0]!.change.instanceType).toBe('r6g.large')
+    for (const o of rec.options) {
+      expect([o.monthlyCost, o.monthlySavings]).toEqual([null, null])
+      expect(o.notes.join(' ')).toMatch(/Price unknown: the catalog has no on-demand price for \S+ in eu-west-1; ranked by its us-east-1 price/)
+    }
+    expect(rec.estimatedMonthlySavings).toBeNull()
+    expect(rec.summary).toMatch(/^m5\.2xlarge -> r6g\.large covers the need \(VeryLow risk\); savings unknown: the catalog has no price in eu-west-1/)
+    // Busy enough that nothing smaller fits: Optimized; an equal-size type that ranks cheaper (m6g.large, $0.077 vs
+    // $0.096 in us-east-1) is offered as in us-east-1, with its saving unknown.
+    const busy = analyze(usage('i-eu-busy', 'm5.large', 'eu-west-1').series('cpu.utilization', 'max', repeat([80])).series('mem.utilization', 'max', repeat([80])).build())
+    expect(busy.finding).toBe('Optimized')
+    expect(busy.options[0]!.change.instanceType).toBe('m6g.large')
+    expect(busy.summary).toMatch(/^m5\.large -> m6g\.large covers the need \(VeryLow risk\); savings unknown: the catalog has no price in eu-west-1/)
+    // m5a.large ($0.086 in us-east-1) at 80% CPU and memory, x86 only: needs 1.92 vCPU and 7.68 GiB; no x86 type ranks
+    // cheaper and fits (t3a.large's 30% baseline cannot carry the load; c-types have 4 GiB), so nothing is offered.
+    const fits = analyze(usage('i-eu-fits', 'm5a.large', 'eu-west-1').series('cpu.utilization', 'max', repeat([80])).series('mem.utilization', 'max', repeat([80])).build(), { allowArchitectureChange: false })
+    expect([fits.finding, fits.options.length]).toEqual(['Optimized', 0])
+    expect(fits.summary).toMatch(/no smaller type covers the need \(price unknown in eu-west-1\)/)
+    // Too small: the fix is named, without a price.
+    const under = analyze(usage('i-eu-under', 'm5.large', 'eu-west-1').series('cpu.utilization', 'max', repeat([99])).build())
+    expect(under.finding).toBe('Underprovisioned')
+    expect(under.summary).toMatch(/fits \(price unknown in eu-west-1\)\./)
+  })
+
+  it('under-provisioned with a cheaper fix says it saves (not "$-19.05 more")', () => {
+    // c5.xlarge (4 vCPU, 8 GiB, $0.17/h) at 99% CPU: need 4 x 0.99 x 1.2 = 4.75 vCPU -> 8 vCPU. Memory 10% of 8 GiB
+    // = 0.8 GiB, need 0.96 GiB. The cheapest 8-vCPU type covering both is cheaper than... nothing here: c5.xlarge is
+    // the cheapest 4-vCPU compute type, so a cheaper 8-vCPU fix needs a burstable or Graviton type; the wording rule
+    // is tested on whichever sign the catalog gives.
+    const rec = analyze(usage('i-under', 'c5.xlarge').series('cpu.utilization', 'max', repeat([99])).series('mem.utilization', 'max', repeat([10])).build())
+    expect(rec.finding).toBe('Underprovisioned')
+    const s = rec.options[0]!.monthlySavings!
+    expect(rec.summary).toMatch(s >= 0 ? /fits and saves \$[\d.]+\/month/ : /fits for \$[\d.]+\/month more/)
+    expect(rec.summary).not.toMatch(/\$-/)
+  })
 })
 
 describe('ec2.rightsize properties', () => {

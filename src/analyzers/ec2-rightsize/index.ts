@@ -179,25 +179,56 @@ function platformDifferences(t: InstanceType, current: InstanceType): string[] {
 
 interface PricedType {
   type: InstanceType
-  hourly: number
+  /** Hourly USD price in the region, or null when the catalog has none there. */
+  hourly: number | null
+  /** What candidates are ranked by: the regional price, or (none in the region) the reference region's. */
+  rank: number
   series: string
   arch: string
 }
+
+/**
+ * Prices that rank candidates where the region has none: us-east-1's, the region every AWS price list has. Regional
+ * on-demand prices differ from it by a per-region factor that is close to uniform within a family, so the order of
+ * candidates (what is smaller, what is cheaper) carries over; the amounts do not, and are never shown as the region's.
+ */
+export const REFERENCE_PRICE_REGION = 'us-east-1'
+
 const pricedCache = new WeakMap<Catalog, Map<string, PricedType[]>>()
-/** Types offered and priced in `region`, cheapest first (ties by name), cached per catalog and region. */
+/**
+ * Candidate types offered in `region`, cheapest first (ties by name), cached per catalog and region. Where the catalog
+ * prices the region, only priced types; where it prices nothing there (the bundled catalog prices us-east-1 and
+ * GovCloud only), every offered type with a reference-region price, ranked by it and carrying `hourly: null`.
+ */
 function pricedTypes(catalog: Catalog, region: string): PricedType[] {
   let byRegion = pricedCache.get(catalog)
   if (!byRegion) pricedCache.set(catalog, (byRegion = new Map<string, PricedType[]>()))
   let list = byRegion.get(region)
   if (!list) {
-    list = catalog.types
-      .filter((t) => catalog.offeredIn(t, region))
-      .map((t) => ({ type: t, hourly: catalog.priceUsd(t.name, region), series: series(t), arch: primaryArch(t) }))
-      .filter((x): x is PricedType => x.hourly !== undefined)
-      .sort((a, b) => a.hourly - b.hourly || a.type.name.localeCompare(b.type.name))
+    const offered = catalog.types.filter((t) => catalog.offeredIn(t, region))
+    const regional = offered.some((t) => catalog.priceUsd(t.name, region) !== undefined)
+    list = offered
+      .map((t) => {
+        const hourly = catalog.priceUsd(t.name, region) ?? null
+        const rank = regional ? hourly : (catalog.priceUsd(t.name, REFERENCE_PRICE_REGION) ?? null)
+        return rank === null ? undefined : { type: t, hourly, rank, series: series(t), arch: primaryArch(t) }
+      })
+      .filter((x): x is PricedType => x !== undefined)
+      .sort((a, b) => a.rank - b.rank || a.type.name.localeCompare(b.type.name))
     byRegion.set(region, list)
   }
   return list
+}
+
+/** True when the catalog prices no type in `region`: options are then ranked by REFERENCE_PRICE_REGION's prices. */
+export function regionUnpriced(catalog: Catalog, region: string): boolean {
+  const list = pricedTypes(catalog, region)
+  return list.length > 0 && list.every((x) => x.hourly === null)
+}
+
+/** The price a type ranks by in `region`: its regional price, or where the region is unpriced its reference-region price. */
+export function rankPrice(catalog: Catalog, t: InstanceType, region: string): number | null {
+  return (regionUnpriced(catalog, region) ? catalog.priceUsd(t.name, REFERENCE_PRICE_REGION) : catalog.priceUsd(t.name, region)) ?? null
 }
 
 /** Hourly USD price, or null. */
@@ -282,7 +313,14 @@ export const ec2Rightsize = defineAnalyzer({
       finding = 'Underprovisioned'
       for (const d of under) reasons.push(`${REASON[d.dimension]}Underprovisioned`)
     } else {
-      eligible = currentMonthly === null ? [] : options.filter((x) => (x.monthlyCost ?? Infinity) < currentMonthly - 0.005)
+      // With a price: options that cost less. Without one in the region: options that rank cheaper by the reference
+      // region's price, or (no price anywhere) that are smaller in vCPUs or memory and larger in neither.
+      const currentRank = rankPrice(catalog, current, region)
+      eligible = currentMonthly !== null
+        ? options.filter((x) => (x.monthlyCost ?? Infinity) < currentMonthly - 0.005)
+        : currentRank !== null
+          ? options.filter((x) => x._rank < currentRank - 1e-9)
+          : options.filter((x) => x._type.vcpus <= current.vcpus && x._type.memoryGiB <= current.memoryGiB && (x._type.vcpus < current.vcpus || x._type.memoryGiB < current.memoryGiB))
       const top = eligible[0]
       const shrinks = top ? top.dimensions.filter((d) => d.measured && d.capacity !== null && (currentDims.find((c) => c.dimension === d.dimension)?.capacity ?? 0) > d.capacity) : []
       if (top && shrinks.length > 0) {
@@ -298,14 +336,16 @@ export const ec2Rightsize = defineAnalyzer({
     let summary: string
     if (finding === 'Underprovisioned')
       summary = top
-        ? `${current.name} is too small (${reasons.join(', ')}): ${cpuText}; ${top._type.name} fits${top.monthlySavings !== null ? ` for ${money(-top.monthlySavings)}/month more` : ''}.`
+        ? `${current.name} is too small (${reasons.join(', ')}): ${cpuText}; ${top._type.name} fits${top.monthlySavings === null ? ` (price unknown in ${region})` : top.monthlySavings >= 0 ? ` and saves ${money(top.monthlySavings)}/month` : ` for ${money(-top.monthlySavings)}/month more`}.`
         : `${current.name} is too small (${reasons.join(', ')}) and no offered type in ${region} fits the need: ${cpuText}.`
     else if (top && top.monthlySavings !== null)
       summary = `${current.name} -> ${top._type.name} saves ${money(top.monthlySavings)}/month (${top.performanceRisk} risk): ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
-    else summary = `${current.name} fits: ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
+    else if (top)
+      summary = `${current.name} -> ${top._type.name} covers the need (${top.performanceRisk} risk); savings unknown: the catalog has no price in ${region}: ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
+    else summary = `${current.name} fits: ${cpuText}${memoryBlind ? '; memory not measured' : ''}${currentMonthly === null ? `; no smaller type covers the need (price unknown in ${region})` : ''}.`
     const rec: Recommendation = {
       ...base, finding, reasons, current: currentRec, currentPerformanceRisk: currentRisk, currentDimensions: currentDims,
-      options: chosen.map(({ _type, ...rest }) => rest), evidence,
+      options: chosen.map(({ _type, _rank, ...rest }) => rest), evidence,
       summary: notes.length ? `${summary} ${notes.join(' ')}` : summary,
       memoryBlind,
       estimatedMonthlySavings: currentMonthly === null ? null : top && top.monthlySavings !== null && top.monthlySavings > 0 ? top.monthlySavings : 0,
@@ -314,8 +354,8 @@ export const ec2Rightsize = defineAnalyzer({
   },
 })
 
-/** A candidate with the type it is for (dropped before the recommendation is returned). */
-export type CandidateOption = RecommendationOption & { _type: InstanceType }
+/** A candidate with the type it is for and the price it ranks by (both dropped before the recommendation is returned). */
+export type CandidateOption = RecommendationOption & { _type: InstanceType; _rank: number }
 
 /**
  * Candidate types that cover every measured need: offered and priced in the region, not older than the current
@@ -327,15 +367,18 @@ export function findOptions(a: {
   sustained: { vcpus: number; fromAverages: boolean } | undefined; currentPrice: number | null; currentMonthly: number | null
 }): CandidateOption[] {
   const { demands, current, memoryBlind, catalog, region, o, sustained, currentPrice, currentMonthly } = a
-  const options: (RecommendationOption & { _type: InstanceType })[] = []
+  const options: CandidateOption[] = []
+  const unpriced = regionUnpriced(catalog, region)
+  // What the current type ranks at: its regional price, or (none in the region) its reference-region price.
+  const currentRank = unpriced ? rankPrice(catalog, current, region) : currentPrice
   const families = new Set<string>()
   let sameArchSeen = false
   // Walk priced types cheapest first and stop once the option list cannot change: enough families and a
   // same-architecture fallback (chooseOptions), and past the current price (nothing cheaper left to find).
   const currentSeries = series(current)
   const currentArch = primaryArch(current)
-  for (const { type: t, hourly, series: tSeries, arch: tArch } of pricedTypes(catalog, region)) {
-    if (families.size >= o.maxOptions && sameArchSeen && (currentPrice === null || hourly > currentPrice)) break
+  for (const { type: t, hourly, rank, series: tSeries, arch: tArch } of pricedTypes(catalog, region)) {
+    if (families.size >= o.maxOptions && sameArchSeen && (currentRank === null || rank > currentRank)) break
     if (t.name === current.name) continue
     if ((tArch !== currentArch && !o.allowArchitectureChange) || !t.architectures.some((x) => x === 'x86_64' || x === 'arm64') || t.bareMetal || t.gpuCount !== current.gpuCount) continue
     // Generation digits compare only within a family series (m4 < m5 < m7g); across series (t4g vs m5) they
@@ -353,7 +396,8 @@ export function findOptions(a: {
       if (sustained.vcpus > baselineVcpus) continue
       optNotes.push(`Burstable: baseline ${t.burstBaselinePct}% per vCPU (${round(baselineVcpus, 2)} vCPU) covers the highest daily ${sustained.fromAverages ? 'average' : 'mean of 5-minute maxima'} of ${round(sustained.vcpus, 2)} vCPU.`)
     }
-    const monthly = hourly * HOURS_PER_MONTH
+    const monthly = hourly === null ? null : hourly * HOURS_PER_MONTH
+    if (hourly === null) optNotes.push(`Price unknown: the catalog has no on-demand price for ${t.name} in ${region}; ranked by its ${REFERENCE_PRICE_REGION} price ($${rank}/h). Run \`headroom catalog update --regions ${region}\` for this region's prices.`)
     families.add(t.family)
     if (tArch === currentArch) sameArchSeen = true
     const arch = primaryArch(t) !== primaryArch(current)
@@ -361,12 +405,12 @@ export function findOptions(a: {
     if (t.processorManufacturer !== current.processorManufacturer || t.generation !== current.generation)
       optNotes.push(`CPU compared by vCPU count (${current.processorManufacturer} ${current.family} -> ${t.processorManufacturer} ${t.family}): AWS publishes no per-vCPU speed factors to convert with; benchmark before relying on it.`)
     options.push({
-      _type: t, rank: 0, change: { instanceType: t.name }, performanceRisk: overallRisk(dims, t, current, memoryBlind), bindingDimension: bindingDimension(dims), dimensions: dims,
-      monthlyCost: round(monthly), monthlySavings: currentMonthly === null ? null : round(currentMonthly - monthly),
+      _type: t, _rank: rank, rank: 0, change: { instanceType: t.name }, performanceRisk: overallRisk(dims, t, current, memoryBlind), bindingDimension: bindingDimension(dims), dimensions: dims,
+      monthlyCost: monthly === null ? null : round(monthly), monthlySavings: currentMonthly === null || monthly === null ? null : round(currentMonthly - monthly),
       migrationEffort: arch ? 'Medium' : 'VeryLow', platformDifferences: platformDifferences(t, current), notes: optNotes,
     })
   }
-  options.sort((a, b) => (a.monthlyCost ?? 0) - (b.monthlyCost ?? 0) || riskRank(a.performanceRisk) - riskRank(b.performanceRisk) || a._type.name.localeCompare(b._type.name))
+  options.sort((a, b) => a._rank - b._rank || riskRank(a.performanceRisk) - riskRank(b.performanceRisk) || a._type.name.localeCompare(b._type.name))
   return options
 }
 
@@ -375,7 +419,7 @@ export function findOptions(a: {
  * pick changes architecture, the cheapest same-architecture option replaces the last one so a team that
  * cannot move to Graviton still gets an answer.
  */
-export function chooseOptions<T extends RecommendationOption & { _type: InstanceType }>(sorted: readonly T[], current: InstanceType, max: number): T[] {
+export function chooseOptions<T extends CandidateOption>(sorted: readonly T[], current: InstanceType, max: number): T[] {
   const out: T[] = []
   const families = new Set<string>()
   for (const x of sorted) {

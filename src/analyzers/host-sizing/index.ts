@@ -53,14 +53,14 @@ export const hostSizing = defineAnalyzer({
     const cpuNeed = need('cpu')
     const memNeed = need('memory')
     const summary = top
-      ? `${vcpus} cores${mem > 0 ? `, ${round(mem, 1)} GiB` : ''}: fits ${top._type.name} for $${round((top.monthlyCost ?? 0), 2)}/month (${top.performanceRisk} risk): needs ${round(cpuNeed?.need ?? 0, 2)} vCPU${memNeed ? ` and ${round(memNeed.need, 1)} GiB` : '; memory not measured, kept at the host’s size'}.`
+      ? `${vcpus} cores${mem > 0 ? `, ${round(mem, 1)} GiB` : ''}: fits ${top._type.name}${top.monthlyCost === null ? ` (price unknown in ${region})` : ` for $${round(top.monthlyCost, 2)}/month`} (${top.performanceRisk} risk): needs ${round(cpuNeed?.need ?? 0, 2)} vCPU${memNeed ? ` and ${round(memNeed.need, 1)} GiB` : '; memory not measured, kept at the host’s size'}.`
       : `No EC2 type offered in ${region} covers the measured need (${round(cpuNeed?.need ?? 0, 2)} vCPU${memNeed ? `, ${round(memNeed.need, 1)} GiB` : ''}).`
     return {
       recommendations: [{
         ...base, finding: top ? 'Sized' : 'Underprovisioned', reasons: top ? ['MigrationSizing'] : ['NoTypeFits'],
         current,
         currentPerformanceRisk: overallRisk(currentDims, host, host, memoryBlind), currentDimensions: currentDims,
-        options: options.map(({ _type, ...rest }) => ({ ...rest, monthlySavings: null, migrationEffort: 'Medium', notes: [...rest.notes.filter((n) => !n.startsWith('CPU compared')), 'A host core is compared 1:1 with a vCPU; benchmark the workload on the candidate before moving.'] })),
+        options: options.map(({ _type, _rank, ...rest }) => ({ ...rest, monthlySavings: null, migrationEffort: 'Medium', notes: [...rest.notes.filter((n) => !n.startsWith('CPU compared')), 'A host core is compared 1:1 with a vCPU; benchmark the workload on the candidate before moving.'] })),
         evidence, summary: notes.length ? `${summary} ${notes.join(' ')}` : summary, memoryBlind,
       }],
       issues,
