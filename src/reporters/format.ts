@@ -1,7 +1,23 @@
 import type { Issue, Recommendation, SimulationResult } from '../core/report.js'
 
+/** USD with cents and thousands separators; negative amounts lead with '-' ('-$19.05'); unknown is 'n/a'. */
 export const usd = (x: number | null | undefined): string =>
-  x === null || x === undefined ? 'n/a' : `${x < 0 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+  x === null || x === undefined ? 'n/a' : `${x < 0 && Math.abs(x) >= 0.005 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+
+/**
+ * The monthly savings of acting on a recommendation, signed the way every format shows it (JSON `monthlySavings`, CSV
+ * `option1_savings_usd`, the terminal and Markdown savings columns): positive saves, negative costs more. For an
+ * under-provisioned resource that is the top option's (usually negative: the fix costs more), not the fleet
+ * total's 0; null when unpriced.
+ */
+export function savingsOf(r: Recommendation): number | null {
+  if (r.finding === 'Underprovisioned') return r.options[0]?.monthlySavings ?? null
+  return r.estimatedMonthlySavings
+}
+
+/** Length as a terminal shows it: ANSI colour codes take no columns. */
+ 
+export const visibleLength = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length
 
 export function pct(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined ? 'n/a' : `${x.toFixed(digits)}%`
@@ -39,9 +55,10 @@ export function groupIssues(issues: readonly Issue[]): { code: string; severity:
 
 export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
   const widths: number[] = []
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(c))))
+  const pad = (c: string, i: number) => ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(c)))
   return rows
-    .map((r) => r.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd())
+    .map((r) => r.map((c, i) => (align[i] === 'r' ? pad(c, i) + c : c + pad(c, i))).join('  ').trimEnd())
     .join('\n')
 }
 

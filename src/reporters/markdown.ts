@@ -1,5 +1,5 @@
 import type { DimensionAssessment, Report } from '../core/report.js'
-import { currentType, describeChange, groupIssues, isoDay, pct, scalingRows, SCALING_HEADER, topType, usd } from './format.js'
+import { currentType, describeChange, groupIssues, isoDay, pct, savingsOf, scalingRows, SCALING_HEADER, topType, usd } from './format.js'
 
 const esc = (s: string) => s.replace(/\|/g, '\\|')
 const mdTable = (head: readonly string[], rows: readonly (readonly string[])[]) =>
@@ -53,8 +53,9 @@ export function renderMarkdown(report: Report): string {
   out.push(mdTable(['Finding', 'Count'], Object.entries(s.byFinding).map(([k, v]) => [k, String(v)])), '')
   out.push(mdTable(['Risk of recommended option', 'Count'], Object.entries(s.byRisk).map(([k, v]) => [k, String(v)])), '')
   out.push('## Recommendations', '')
+  out.push('Savings / month is what acting on the recommended option saves; negative means it costs more (the fix for an under-provisioned resource).', '')
   out.push(mdTable(['Resource', 'Finding', 'Reasons', 'Now', 'Recommended', 'Risk', 'Binding', 'Savings / month'],
-    report.recommendations.map((r) => [r.resource.id, r.finding, r.reasons.join(', '), currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', usd(r.estimatedMonthlySavings)])), '')
+    report.recommendations.map((r) => [r.resource.id, r.finding, r.reasons.join(', '), currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', usd(savingsOf(r))])), '')
   out.push('## Details', '')
   for (const r of report.recommendations) {
     out.push(`### ${r.resource.id} (${r.analyzer})`, '')

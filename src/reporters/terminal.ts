@@ -1,5 +1,5 @@
 import type { Recommendation, RecommendationOption, Report } from '../core/report.js'
-import { currentType, groupIssues, isoDay, scalingRows, SCALING_HEADER, table, topType, usd } from './format.js'
+import { currentType, groupIssues, isoDay, savingsOf, scalingRows, SCALING_HEADER, table, topType, usd } from './format.js'
 
 export interface RenderOptions {
   /** Rows per table in the terminal summary. */
@@ -45,15 +45,15 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
     lines.push('', c.bold(`Biggest savings (${savings.length} of ${rightsizing.filter((r) => (r.estimatedMonthlySavings ?? 0) > 0).length})`))
     lines.push(table([
       ['RESOURCE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'BINDS', 'SAVES/MO'],
-      ...savings.map((r) => [r.resource.id, r.finding, currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', usd(r.estimatedMonthlySavings)]),
+      ...savings.map((r) => [r.resource.id, r.finding, currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', usd(savingsOf(r))]),
     ], ['l', 'l', 'l', 'l', 'l', 'l', 'r']))
   }
   const under = rightsizing.filter((r) => r.finding === 'Underprovisioned')
   if (under.length > 0) {
     lines.push('', c.bold(`At risk: under-provisioned (${Math.min(top, under.length)} of ${under.length})`))
     lines.push(table([
-      ['RESOURCE', 'NOW', 'REASONS', 'RECOMMENDED', 'EXTRA/MO'],
-      ...under.slice(0, top).map((r) => [r.resource.id, currentType(r), r.reasons.join(','), topType(r) || '(none fits)', r.options[0]?.monthlySavings != null ? `+${usd(-r.options[0].monthlySavings)}` : 'n/a']),
+      ['RESOURCE', 'NOW', 'REASONS', 'RECOMMENDED', 'SAVES/MO'],
+      ...under.slice(0, top).map((r) => [r.resource.id, currentType(r), r.reasons.join(','), topType(r) || '(none fits)', usd(savingsOf(r))]),
     ], ['l', 'l', 'l', 'l', 'r']))
   }
   if (hosts.length > 0) {
@@ -152,7 +152,7 @@ function pricedSection(recs: readonly Recommendation[], o: {
       [o.column, 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
       ...shown.map((r) => {
         const top = r.options[0]
-        return [r.resource.id, r.finding, o.now(r), top ? o.option(top) : '', top?.performanceRisk ?? '', usd(r.estimatedMonthlySavings)]
+        return [r.resource.id, r.finding, o.now(r), top ? o.option(top) : '', top?.performanceRisk ?? '', usd(savingsOf(r))]
       }),
     ], ['l', 'l', 'l', 'l', 'l', 'r']))
   return lines

@@ -5,6 +5,7 @@ import { runAnalysis } from '../../src/analyzers/run.js'
 import { loadCatalog } from '../../src/catalog/load.js'
 import type { Report } from '../../src/core/report.js'
 import { ReportSchema } from '../../src/core/report.js'
+import { savingsOf } from '../../src/reporters/format.js'
 import { RENDERERS, REPORT_FORMATS } from '../../src/reporters/registry.js'
 import { importFiles } from '../../src/sources/file/import.js'
 import { DuckDbStore } from '../../src/store/duckdb/store.js'
@@ -120,6 +121,36 @@ describe('report golden files: the 8 NAB EC2 CPU series', () => {
     const ids = report.recommendations.filter((r) => (r.estimatedMonthlySavings ?? 0) > 0).map((r) => r.resource.id)
     expect(new Set(ids).size).toBe(ids.length)
     expect(report.summary.monthlySavings).toBeCloseTo(ids.reduce((a, id) => a + report.recommendations.find((r) => r.resource.id === id)!.estimatedMonthlySavings!, 0), 6)
+  })
+
+  it('shows the same money in every format: a resource\'s savings (negative: costs more) agree across terminal, Markdown, CSV and JSON', () => {
+    const parse = (cell: string) => (cell === 'n/a' ? null : Number(cell.replace(/[$,]/g, '')))
+    const md = RENDERERS.md(report, { top: 10, color: false })
+    const term = RENDERERS.terminal(report, { top: 10, color: true }) // coloured: the widths must still line up
+    const csvRows = RENDERERS.csv(report, { top: 10, color: false }).trim().split('\n').map((l) => l.split(','))
+    const col = csvRows[0]!.indexOf('option1_savings_usd')
+    let under = 0
+    for (const r of report.recommendations.filter((x) => x.analyzer === 'ec2.rightsize')) {
+      const json = savingsOf(r)
+      const mdRow = md.split('\n').find((l) => l.startsWith(`| ${r.resource.id} | ${r.finding} |`))!
+      expect(parse(mdRow.split(' | ').at(-1)!.replace(/ \|$/, '')), `${r.resource.id} in Markdown`).toBe(json)
+      const csvRow = csvRows.find((x) => x[0] === r.resource.id)!
+      if (r.options.length > 0 && (r.finding === 'Underprovisioned' || (r.estimatedMonthlySavings ?? 0) > 0)) expect(Number(csvRow[col]), `${r.resource.id} in CSV`).toBe(json)
+       
+      const termRow = term.replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.startsWith(`${r.resource.id} `))
+      if (termRow) expect(parse(termRow.trim().split(/\s+/).at(-1)!), `${r.resource.id} in the terminal`).toBe(json)
+      if (r.finding === 'Underprovisioned') {
+        under++
+        expect(json!).toBeLessThan(0) // each fix here costs more, and every format says so
+        expect(mdRow).toMatch(/\| -\$\d+\.\d\d \|$/)
+      }
+    }
+    expect(under).toBe(3)
+    // Coloured cells take no columns: the summary's right-aligned money column lines up with colour on.
+     
+    const summary = term.replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter((l) => /^(Monthly cost|Savings|Upsizing)/.test(l))
+    expect(summary).toHaveLength(4)
+    expect(new Set(summary.map((l) => l.length)).size).toBe(1)
   })
 
   for (const format of REPORT_FORMATS)
