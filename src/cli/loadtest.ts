@@ -5,7 +5,10 @@ import { ToolError, UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { parseDurationMs } from '../loadtest/duration.js'
 import { runLoadTest } from '../loadtest/engine.js'
-import { compareResults, renderComparison, renderLoadTestMarkdown, renderLoadTestTerminal } from '../loadtest/render.js'
+import { totalDurationMs } from '../loadtest/phases.js'
+import { probeTarget } from '../loadtest/probe.js'
+import { compareResults, errorRatePct, renderComparison, renderLoadTestMarkdown, renderLoadTestTerminal, statusOf } from '../loadtest/render.js'
+import { DEFAULT_EXPECT, parseExpect } from '../loadtest/status.js'
 import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
 import { loadScript } from '../loadtest/script.js'
 import { writeOutput } from './main.js'
@@ -29,6 +32,10 @@ export interface LoadTestFlags {
   timeout?: string
   maxInFlight?: string
   quiet?: boolean
+  /** Expected statuses, e.g. '2xx,3xx' (default) or '2xx,404'. */
+  expect?: string
+  /** Exit 5 when the request error rate (errors, timeouts, unexpected statuses) exceeds this percentage. */
+  maxErrorRate?: string
 }
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s)
@@ -52,6 +59,15 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
   const connections = int('--connections', f.connections)
   const timeoutMs = dur('--timeout', f.timeout)
   const maxInFlight = int('--max-in-flight', f.maxInFlight)
+  let expect = DEFAULT_EXPECT
+  if (f.expect !== undefined) {
+    try {
+      expect = parseExpect(f.expect).expected
+    } catch (e) {
+      throw new UsageError(`--expect: ${(e as Error).message}`, 'Write status classes, codes or ranges: --expect 2xx,3xx (the default), --expect 2xx,404, --expect 200-299.')
+    }
+  }
+  const maxErrorRate = f.maxErrorRate === undefined ? undefined : parseNumber('--max-error-rate', f.maxErrorRate.replace(/%$/, ''), { min: 0, max: 100 })
   let plan
   let quick
   if (isUrl(input)) {
@@ -76,6 +92,17 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
     const scale = f.durationScale === undefined ? undefined : parseNumber('--duration-scale', f.durationScale, { min: 0.0001, max: 100 })
     plan = loadScript(input, { ...(f.environment ? { environment: f.environment } : {}), ...(f.target ? { target: f.target } : {}), ...(scale !== undefined ? { durationScale: scale } : {}), env: effects.env })
   }
+  // Say where the load goes before sending any, and end at once when nobody can answer there.
+  const target = plan?.target ?? quick?.url ?? ''
+  const from = plan ? (f.target ? '--target' : f.environment ? `config.environments.${f.environment}` : `config.target of ${relative(effects.cwd, input) || input}`) : 'the URL given'
+  const amount = quick?.amount
+  const length = amount !== undefined ? `${amount.toLocaleString('en-US')} requests` : `${((plan ? totalDurationMs(plan.phases) : (quick?.durationMs ?? 0)) / 1000).toLocaleString('en-US')} s`
+  effects.stderr.write(`loadtest: ${length} against ${target} (${from})\n`)
+  const unreachable = await probeTarget(target)
+  if (unreachable)
+    throw new ToolError('SOURCE_UNAVAILABLE', `the target ${target} cannot be reached: ${unreachable.message}; no load was sent`, {
+      hint: plan && !f.target ? `Start the server, or point the scenario elsewhere with --target URL (it overrides config.target).` : 'Start the server, or check the host and port.',
+    })
   const stop = { requested: false }
   const onSigint = () => {
     if (stop.requested) process.exit(130)
@@ -88,7 +115,7 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
   try {
     result = await runLoadTest({
       ...(plan ? { plan } : {}), ...(quick ? { quick } : {}), ...(workers ? { workers } : {}), ...(connections ? { connections } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(maxInFlight ? { maxInFlight } : {}),
-      env: { ...effects.env }, stop, now: () => effects.now(),
+      env: { ...effects.env }, stop, now: () => effects.now(), expect,
       ...(tty ? {
         onProgress: (p) => effects.stderr.write(`\r\u001b[2K${(p.elapsedMs / 1000).toFixed(0)}/${(p.totalMs / 1000).toFixed(0)} s  ${Math.round(p.rps).toLocaleString('en-US')} req/s  p50 ${p.p50.toFixed(2)} ms  p99 ${p.p99.toFixed(2)} ms  errors ${p.errors.toLocaleString('en-US')}  in flight ${p.inFlight}`),
       } : {}),
@@ -97,20 +124,31 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
     process.off('SIGINT', onSigint)
     if (tty) effects.stderr.write('\r\u001b[2K')
   }
+  const responses = result.counters['http.responses'] ?? 0
+  const refused = Object.entries(result.counters).filter(([k]) => /^errors\.(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(k)).reduce((a, [, v]) => a + v, 0)
+  if (responses === 0 && refused > 0) {
+    // No table: a throughput of refused connections reads like a result.
+    effects.stderr.write(`error: the target ${result.target} could not be reached (${Object.keys(result.counters).filter((k) => k.startsWith('errors.')).map((k) => k.slice(7)).join(', ')}).\nhint: Start the server, or check the host and port (--target overrides config.target).\n`)
+    return EXIT.SOURCE
+  }
   if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
   effects.stdout.write(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : format === 'md' ? renderLoadTestMarkdown(result) : renderLoadTestTerminal(result))
   if (f.out) {
     const rel = relative(effects.cwd, f.out) || f.out
     effects.stderr.write(`result written to ${rel}; to gate a later run on it: headroom loadtest compare ${rel} NEW.json --max-p99-regression 10%\n`)
   }
-  const responses = result.counters['http.responses'] ?? 0
-  const refused = Object.entries(result.counters).filter(([k]) => /^errors\.(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(k)).reduce((a, [, v]) => a + v, 0)
-  if (responses === 0 && refused > 0) {
-    effects.stderr.write(`error: the target ${result.target} could not be reached (${Object.keys(result.counters).filter((k) => k.startsWith('errors.')).map((k) => k.slice(7)).join(', ')}).\nhint: Start the server, or check the host and port (--target overrides config.target).\n`)
+  const status = statusOf(result)
+  if (responses > 0 && status.unexpected === responses) {
+    const codes = Object.entries(status.byCode).map(([c, v]) => `${c}: ${v.toLocaleString('en-US')}`).join(', ')
+    effects.stderr.write(`error: every response (${responses.toLocaleString('en-US')}) had a status outside ${status.expected} (${codes}): the target answered no request as expected.\nhint: Check the URL and its path, or pass --expect ${Object.keys(status.byCode)[0]} if that status is the answer you are testing.\n`)
     return EXIT.SOURCE
   }
-  if (result.ensure && !result.ensure.passed) {
-    effects.stderr.write(`ensure failed: ${result.ensure.checks.filter((c) => !c.passed).map((c) => c.check).join('; ')}\n`)
+  if (status.unexpected > 0) effects.stderr.write(`warning: ${status.unexpected.toLocaleString('en-US')} of ${responses.toLocaleString('en-US')} responses had a status outside ${status.expected}; they count as errors (--expect changes the set)\n`)
+  const failed: string[] = []
+  if (result.ensure && !result.ensure.passed) failed.push(`ensure failed: ${result.ensure.checks.filter((c) => !c.passed).map((c) => c.check).join('; ')}`)
+  if (maxErrorRate !== undefined && errorRatePct(result) > maxErrorRate) failed.push(`error rate ${errorRatePct(result).toFixed(3)}% > --max-error-rate ${maxErrorRate}% (network errors, timeouts and statuses outside ${status.expected} over requests)`)
+  if (failed.length) {
+    effects.stderr.write(failed.map((x) => `${x}\n`).join(''))
     return EXIT.THRESHOLDS
   }
   return EXIT.OK
@@ -132,12 +170,14 @@ function readResult(file: string): LoadTestResult {
 }
 
 /** `headroom loadtest compare BASE NEW`: a table of changes; exits 5 when a limit given is exceeded. */
-export function runLoadTestCompare(files: readonly string[], f: { maxP99Regression?: string; maxErrorRate?: string; format?: string }, effects: Effects): ExitCode {
+export function runLoadTestCompare(files: readonly string[], f: { maxP99Regression?: string; maxErrorRate?: string; format?: string; allowDifferentTargets?: boolean }, effects: Effects): ExitCode {
   if (files.length !== 2) throw new UsageError('compare needs two result files: BASE NEW', 'Example: headroom loadtest compare base.json new.json --max-p99-regression 10%')
   const pct = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseNumber(flag, v.replace(/%$/, ''), { min: 0 }))
   const base = readResult(files[0]!)
   const cur = readResult(files[1]!)
-  const limits = { ...(f.maxP99Regression !== undefined ? { maxP99RegressionPct: pct('--max-p99-regression', f.maxP99Regression)! } : {}), ...(f.maxErrorRate !== undefined ? { maxErrorRatePct: pct('--max-error-rate', f.maxErrorRate)! } : {}) }
+  if (base.target !== cur.target && !f.allowDifferentTargets)
+    throw new UsageError(`${relative(effects.cwd, files[0]!) || files[0]!} ran against ${base.target} and ${relative(effects.cwd, files[1]!) || files[1]!} against ${cur.target}: a comparison of different targets is not a regression check`, 'Compare runs of the same target, or pass --allow-different-targets to compare them anyway.')
+  const limits = { ...(f.allowDifferentTargets ? { allowDifferentTargets: true } : {}), ...(f.maxP99Regression !== undefined ? { maxP99RegressionPct: pct('--max-p99-regression', f.maxP99Regression)! } : {}), ...(f.maxErrorRate !== undefined ? { maxErrorRatePct: pct('--max-error-rate', f.maxErrorRate)! } : {}) }
   const c = compareResults(base, cur, limits)
   effects.stdout.write(f.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c, 'BASE', 'NEW'))
   return c.passed ? EXIT.OK : EXIT.THRESHOLDS

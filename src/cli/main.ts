@@ -237,13 +237,15 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--max-in-flight <n>', 'cap on virtual users in flight; arrivals beyond it are skipped and counted', '20000')
     .option('--quiet', 'no progress line')
     .option('--max-p99-regression <pct>', 'compare: fail when NEW p99 exceeds BASE p99 by more than this')
-    .option('--max-error-rate <pct>', 'compare: fail when NEW request error rate (errors, timeouts, 5xx) exceeds this')
+    .option('--max-error-rate <pct>', 'exit 5 when the request error rate (network errors, timeouts, unexpected statuses) exceeds this; with compare, of NEW')
+    .option('--expect <statuses>', 'statuses that count as answers; others are errors (default 2xx,3xx; e.g. 2xx,404 or 200-299)')
+    .option('--allow-different-targets', 'compare: allow BASE and NEW to come from different targets')
     .action(async (input: string, files: string[], f: Record<string, string | boolean | string[] | undefined>, cmd: Command) => {
       const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
       const given = (k: string) => cmd.getOptionValueSource(k) === 'cli'
       if (input === 'compare') {
         const { runLoadTestCompare } = await import('./loadtest.js')
-        code = runLoadTestCompare(files.map((x) => resolve(effects.cwd, x)), { ...(s('maxP99Regression') ? { maxP99Regression: s('maxP99Regression') } : {}), ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}), ...(s('format') === 'json' ? { format: 'json' } : {}) }, effects)
+        code = runLoadTestCompare(files.map((x) => resolve(effects.cwd, x)), { ...(s('maxP99Regression') ? { maxP99Regression: s('maxP99Regression') } : {}), ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}), ...(s('format') === 'json' ? { format: 'json' } : {}), ...(f.allowDifferentTargets === true ? { allowDifferentTargets: true } : {}) }, effects)
         return
       }
       if (files.length > 0) throw new UsageError(`unexpected argument '${files[0]}'`, 'Run one scenario file or URL at a time.')
@@ -254,7 +256,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
         ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}), format: s('format') ?? 'terminal', ...(s('workers') ? { workers: s('workers') } : {}), ...(s('connections') ? { connections: s('connections') } : {}),
         ...(given('duration') ? { duration: s('duration') } : {}), ...(s('rate') ? { rate: s('rate') } : {}), ...(s('pipelining') ? { pipelining: s('pipelining') } : {}), ...(s('amount') ? { amount: s('amount') } : {}),
         ...(given('method') ? { method: s('method') } : {}), header: (f.header as string[] | undefined) ?? [], ...(s('body') !== undefined ? { body: s('body') } : {}), ...(s('timeout') ? { timeout: s('timeout') } : {}),
-        ...(s('maxInFlight') ? { maxInFlight: s('maxInFlight') } : {}), quiet: f.quiet === true,
+        ...(s('maxInFlight') ? { maxInFlight: s('maxInFlight') } : {}), quiet: f.quiet === true, ...(s('expect') ? { expect: s('expect') } : {}), ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}),
       }, effects)
     })
 

@@ -9,6 +9,7 @@ import { totalArrivals, totalDurationMs, type Phase } from './phases.js'
 import { LOADTEST_SCHEMA_VERSION, type LoadTestResult } from './result.js'
 import { runShare, type Progress, type QuickSpec, type ShareConfig, type ShareResult } from './run-share.js'
 import type { Plan } from './script.js'
+import { DEFAULT_EXPECT, summarizeStatuses } from './status.js'
 
 export interface LoadTestOptions {
   plan?: Plan
@@ -23,6 +24,8 @@ export interface LoadTestOptions {
   env?: Record<string, string | undefined>
   seed?: number
   onProgress?: (p: { elapsedMs: number; totalMs: number; requests: number; responses: number; errors: number; inFlight: number; rps: number; p50: number; p99: number }) => void
+  /** Expected HTTP statuses (default 2xx and 3xx); responses outside are errors (status.ts). */
+  expect?: string
   /** Set `requested` to end early (Ctrl-C): in-flight requests finish, the result says interrupted. */
   stop?: { requested: boolean }
   now?: () => number
@@ -180,6 +183,7 @@ function assemble(o: LoadTestOptions, shares: readonly ShareResult[], s: { worke
       eventLoopDelayP99Ms: round(Math.max(...shares.map((x) => x.eventLoopDelayP99Ms))), eventLoopDelayMaxMs: round(Math.max(...shares.map((x) => x.eventLoopDelayMaxMs))),
       maxRssMB: round(process.resourceUsage().maxRSS / 1024, 1), cpuSeconds: round(s.cpuSeconds), saturated: reasons.length > 0, reasons,
     },
+    status: summarizeStatuses(counters, o.expect ?? DEFAULT_EXPECT),
     ensure: null, warnings, interrupted: shares.some((x) => x.interrupted),
   }
   if (o.plan) result.ensure = evaluateEnsure(o.plan.ensure, result)

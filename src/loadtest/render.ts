@@ -1,5 +1,6 @@
 import { table } from '../reporters/format.js'
 import type { LatencySummaryT, LoadTestResult } from './result.js'
+import { DEFAULT_EXPECT, summarizeStatuses, type StatusSummary } from './status.js'
 
 const n = (x: number) => x.toLocaleString('en-US')
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
@@ -10,8 +11,13 @@ function codesLine(r: LoadTestResult): string {
   const codes = Object.entries(r.counters).filter(([k]) => k.startsWith('http.codes.')).map(([k, v]) => `${k.slice(11)}: ${n(v)}`)
   return codes.length ? codes.join('  ') : 'none'
 }
+/** The statuses a result counts as answers: what it recorded, or (files from before `status`) 2xx and 3xx. */
+export const statusOf = (r: LoadTestResult): StatusSummary => r.status ?? summarizeStatuses(r.counters, DEFAULT_EXPECT)
+
 function errorsLine(r: LoadTestResult): string {
   const errs = Object.entries(r.counters).filter(([k]) => k.startsWith('errors.')).map(([k, v]) => `${k.slice(7)}: ${n(v)}`)
+  const st = statusOf(r)
+  if (st.unexpected > 0) errs.push(`unexpected status (expected ${st.expected.replace(/,/g, ', ')}): ${Object.entries(st.byCode).map(([c, v]) => `${c}: ${n(v)}`).join(', ')}`)
   return errs.length ? errs.join('  ') : 'none'
 }
 
@@ -66,6 +72,8 @@ export function renderLoadTestMarkdown(r: LoadTestResult): string {
 export interface CompareLimits {
   maxP99RegressionPct?: number
   maxErrorRatePct?: number
+  /** Compare runs against different targets (e.g. staging vs production) on purpose. */
+  allowDifferentTargets?: boolean
 }
 
 export interface Comparison {
@@ -74,10 +82,10 @@ export interface Comparison {
   passed: boolean
 }
 
-/** Request error rate: network errors, timeouts and 5xx responses over requests, percent. */
+/** Request error rate: network errors, timeouts and responses with an unexpected status (4xx and 5xx by default) over requests, percent. */
 export function errorRatePct(r: LoadTestResult): number {
   const reqs = r.counters['http.requests'] ?? 0
-  const errs = Object.entries(r.counters).filter(([k]) => (k.startsWith('errors.') && k !== 'errors.Failed capture or match') || /^http\.codes\.5\d\d$/.test(k)).reduce((a, [, v]) => a + v, 0)
+  const errs = Object.entries(r.counters).filter(([k]) => k.startsWith('errors.') && k !== 'errors.Failed capture or match').reduce((a, [, v]) => a + v, 0) + statusOf(r).unexpected
   return reqs > 0 ? (errs / reqs) * 100 : 0
 }
 
@@ -98,6 +106,7 @@ export function compareResults(base: LoadTestResult, cur: LoadTestResult, lim: C
     checks.push({ check: `p99 ${ms(cur.latency.corrected.p99)} ms <= ${ms(limit)} ms (base ${ms(base.latency.corrected.p99)} ms + ${lim.maxP99RegressionPct}%)`, passed: cur.latency.corrected.p99 <= limit })
   }
   if (lim.maxErrorRatePct !== undefined) checks.push({ check: `error rate ${errorRatePct(cur).toFixed(3)}% <= ${lim.maxErrorRatePct}%`, passed: errorRatePct(cur) <= lim.maxErrorRatePct })
+  if (base.target !== cur.target && !lim.allowDifferentTargets) checks.push({ check: `same target (base ${base.target}, current ${cur.target}; --allow-different-targets to compare anyway)`, passed: false })
   if (base.model !== cur.model) checks.push({ check: `same load model (base ${base.model}, current ${cur.model})`, passed: false })
   return { rows, checks, passed: checks.every((c) => c.passed) }
 }

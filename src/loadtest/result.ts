@@ -37,6 +37,11 @@ export const LoadTestResultSchema = z.object({
     eventLoopDelayP99Ms: z.number(), eventLoopDelayMaxMs: z.number(), maxRssMB: z.number(), cpuSeconds: z.number(),
     saturated: z.boolean(), reasons: z.array(z.string()),
   }),
+  status: z.object({
+    expected: z.string().describe("the statuses that count as answers, e.g. '2xx,3xx' (--expect)"),
+    unexpected: z.number().int().describe('responses with a status outside the expected set: errors, counted in the error rate'),
+    byCode: z.record(z.string(), z.number()),
+  }).optional().describe('absent in results written before headroom 0.1.1; readers then take 2xx and 3xx as expected'),
   ensure: z.object({ passed: z.boolean(), checks: z.array(z.object({ check: z.string(), value: z.number().nullable(), passed: z.boolean() })) }).nullable(),
   warnings: z.array(z.string()),
   interrupted: z.boolean(),
