@@ -28,7 +28,8 @@ export function freePort(): Promise<number> {
   })
 }
 
-async function waitFor(url: string, ms = 30_000): Promise<void> {
+/** Polls until `url` answers; the deadline only ends a failing start (readiness took at most a few seconds under load). */
+async function waitFor(url: string, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms
   for (;;) {
     try {

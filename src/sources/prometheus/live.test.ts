@@ -66,5 +66,5 @@ describe.skipIf(skipWithoutPrometheus || (!haveNodeExporter && process.env.CI !=
     // in their edges, so allow 10 points.
     expect(Math.abs(mean('cpu.utilization') - procCpu)).toBeLessThan(10)
     expect(Math.abs(mean('mem.utilization') - 100 * (1 - mem.available / mem.total))).toBeLessThan(5)
-  }, 90_000)
+  }, 120_000) // worst measured 32.4 s under load (20 s of it is the scrape window)
 })
