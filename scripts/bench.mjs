@@ -84,7 +84,7 @@ const t1 = performance.now()
 const usage = await store.usage({ lookbackDays: 14 })
 const usageS = (performance.now() - t1) / 1000
 const t2 = performance.now()
-const report = runAnalysis(usage, loadCatalog(), { ec2: {}, lookbackDays: 14, now: Date.now(), version: 'bench' })
+const report = runAnalysis(usage, loadCatalog(), { lookbackDays: 14, now: Date.now(), version: 'bench' })
 const analyzersS = (performance.now() - t2) / 1000
 const analyzeS = usageS + analyzersS
 sampleRss()

@@ -1,8 +1,9 @@
 /**
  * headroom's library entry. Everything a CI script or another tool needs to run the same pipeline as the CLI.
  * @example
- * const store = await DuckDbStore.open('.headroom')
- * const report = runAnalysis(await store.usage({ lookbackDays: 14 }), loadCatalog(), { ec2: {}, lookbackDays: 14, now: Date.now(), version })
+ * const config = resolveConfig({ cwd: process.cwd() })
+ * const store = await DuckDbStore.open(config.workspace, { readOnly: true })
+ * const report = await analyzeWorkspace({ reader: store, catalog: loadWorkspaceCatalog(config.workspace), config, now: Date.now() })
  */
 export { VERSION } from './core/version.js'
 export { EXIT, EXIT_CODE_TABLE, type ExitCode } from './core/exit-codes.js'
@@ -15,9 +16,12 @@ export {
 } from './core/report.js'
 export { reportJsonSchema } from './core/json-schema.js'
 export { DuckDbStore, type MergeResult } from './store/duckdb/store.js'
-export type { UsageSummary, MetricUsage, DailyUsage, UsageQuery, MetricReader } from './store/types.js'
+export type { UsageSummary, MetricUsage, DailyUsage, UsageQuery, MetricReader, WorkspaceReader, StoredCoRecommendation } from './store/types.js'
+export { analyzeWorkspace, type AnalyzeWorkspaceInput } from './app/analyze.js'
+export { resolveConfig, readConfigFile, findConfigFile, configRows, ConfigFileSchema, configJsonSchema, CONFIG_FILE_NAMES, type ResolvedConfig, type ConfigFile, type ConfigFlags } from './app/config.js'
+export { resolveAnalyzerOptions, SHARED_OPTIONS, ANALYZER_IDS, type AnalyzerOptionsMap, type AnalyzerOptionsInput, type SharedOptions } from './analyzers/options.js'
 export { importFiles, type FileImportOptions, type FileImportResult } from './sources/file/import.js'
-export { loadCatalog, readCatalogFile } from './catalog/load.js'
+export { loadCatalog, loadWorkspaceCatalog, readCatalogFile } from './catalog/load.js'
 export { buildCatalog, queryCatalog, HOURS_PER_MONTH, type Catalog, type CatalogFilter } from './catalog/catalog.js'
 export type { InstanceType, CatalogFile } from './catalog/types.js'
 export { runAnalysis, summarize, parseFailOn, gateHits, type AnalysisOptions } from './analyzers/run.js'

@@ -1,61 +1,51 @@
 import type { Catalog } from '../catalog/catalog.js'
 import { REPORT_SCHEMA_VERSION, type Issue, type PerformanceRisk, type Recommendation, type Report } from '../core/report.js'
 import type { UsageSummary } from '../store/types.js'
-import { Ec2RightsizeOptionsSchema, type Ec2RightsizeOptions } from './ec2-rightsize/index.js'
+import { ANALYZER_IDS, resolveAnalyzerOptions, type AnalyzerOptionsInput, type AnalyzerOptionsMap, type SharedOptions } from './options.js'
 import { ANALYZERS } from './registry.js'
-import { K8sOptionsSchema } from './k8s-rightsize/index.js'
-import { EbsOptionsSchema } from './ebs-rightsize/index.js'
-import { LambdaOptionsSchema } from './lambda-memory/index.js'
-import { RdsOptionsSchema } from './rds-rightsize/index.js'
 import { riskRank } from './risk.js'
-import { DynamoDbOptionsSchema } from './dynamodb-capacity/index.js'
-import { CacheOptionsSchema } from './elasticache-rightsize/index.js'
-import { CacheOpportunityOptionsSchema } from './cache-opportunity/index.js'
+import type { Analyzer } from './types.js'
 
 export interface AnalysisOptions {
-  ec2: Partial<Ec2RightsizeOptions>
+  /**
+   * Every analyzer's options, resolved (resolveAnalyzerOptions; the CLI and analyzeWorkspace resolve defaults < config
+   * file < flags). Alternatively `shared` and `analyzers` are resolved here over the defaults.
+   */
+  resolved?: AnalyzerOptionsMap
+  /** Settings several analyzers share (SHARED_OPTIONS: percentile, headroomPct, ...). */
+  shared?: SharedOptions
+  /** Per-analyzer overrides by registry id, e.g. `{ 'rds.rightsize': { percentile: 'max' } }`. */
+  analyzers?: AnalyzerOptionsInput
   lookbackDays: number
   asOf?: number
   now: number
   version: string
+  /** Notes from option resolution (shared settings an analyzer could not take), carried into report.issues. */
+  notes?: readonly string[]
 }
 
-/** Runs every analyzer over the usage summaries and assembles the report. Pure: no IO, clock passed in. */
+/**
+ * Runs every registered analyzer whose resource kinds include a usage summary's kind, with that analyzer's own
+ * resolved options, and assembles the report. Pure: no IO, clock passed in. Adding an analyzer is a registry line.
+ */
 export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, opts: AnalysisOptions): Report {
-  const ec2Options = Ec2RightsizeOptionsSchema.parse(opts.ec2)
-  const k8sOptions = K8sOptionsSchema.parse({})
-  const ebsOptions = EbsOptionsSchema.parse({})
-  const lambdaOptions = LambdaOptionsSchema.parse({})
-  const rdsOptions = RdsOptionsSchema.parse({})
-  const ddbOptions = DynamoDbOptionsSchema.parse({})
-  const cacheOptions = CacheOptionsSchema.parse({})
-  const cacheOppOptions = CacheOpportunityOptionsSchema.parse({})
+  const resolved = opts.resolved ?? resolveAnalyzerOptions([{ source: 'library call', ...(opts.shared ? { shared: opts.shared } : {}), ...(opts.analyzers ? { analyzers: opts.analyzers } : {}) }]).options
+  const byKind = new Map<string, { id: string; analyzer: Analyzer<unknown>; options: unknown }[]>()
+  for (const id of ANALYZER_IDS) {
+    const analyzer = ANALYZERS[id] as unknown as Analyzer<unknown>
+    for (const kind of analyzer.meta.resourceKinds) byKind.set(kind, [...(byKind.get(kind) ?? []), { id, analyzer, options: resolved[id] }])
+  }
   const recommendations: Recommendation[] = []
-  const issues: Issue[] = []
+  const issues: Issue[] = (opts.notes ?? []).map((message) => ({ code: 'OPTION_NOT_APPLIED', severity: 'info' as const, message }))
   const unanalyzedKinds = new Map<string, number>()
   for (const usage of usages) {
-    let handled = false
-    const runs = [
-      { kinds: ANALYZERS['ec2.rightsize'].meta.resourceKinds, run: () => ANALYZERS['ec2.rightsize'].analyze({ usage, catalog }, ec2Options) },
-      { kinds: ANALYZERS['ta.ec2-utilization'].meta.resourceKinds, run: () => ANALYZERS['ta.ec2-utilization'].analyze({ usage, catalog }, {}) },
-      { kinds: ANALYZERS['host.ec2-sizing'].meta.resourceKinds, run: () => ANALYZERS['host.ec2-sizing'].analyze({ usage, catalog }, ec2Options) },
-      { kinds: ANALYZERS['k8s.rightsize'].meta.resourceKinds, run: () => ANALYZERS['k8s.rightsize'].analyze({ usage, catalog }, k8sOptions) },
-      { kinds: ANALYZERS['ebs.rightsize'].meta.resourceKinds, run: () => ANALYZERS['ebs.rightsize'].analyze({ usage, catalog }, ebsOptions) },
-      { kinds: ANALYZERS['ta.idle'].meta.resourceKinds, run: () => ANALYZERS['ta.idle'].analyze({ usage, catalog }, {}) },
-      { kinds: ANALYZERS['lambda.memory'].meta.resourceKinds, run: () => ANALYZERS['lambda.memory'].analyze({ usage, catalog }, lambdaOptions) },
-      { kinds: ANALYZERS['rds.rightsize'].meta.resourceKinds, run: () => ANALYZERS['rds.rightsize'].analyze({ usage, catalog }, rdsOptions) },
-      { kinds: ANALYZERS['dynamodb.capacity'].meta.resourceKinds, run: () => ANALYZERS['dynamodb.capacity'].analyze({ usage, catalog }, ddbOptions) },
-      { kinds: ANALYZERS['elasticache.rightsize'].meta.resourceKinds, run: () => ANALYZERS['elasticache.rightsize'].analyze({ usage, catalog }, cacheOptions) },
-      { kinds: ANALYZERS['cache.opportunity'].meta.resourceKinds, run: () => ANALYZERS['cache.opportunity'].analyze({ usage, catalog }, cacheOppOptions) },
-    ]
-    for (const a of runs) {
-      if (!(a.kinds as readonly string[]).includes(usage.resource.kind)) continue
-      handled = true
-      const out = a.run()
+    const runs = byKind.get(usage.resource.kind) ?? []
+    for (const { analyzer, options } of runs) {
+      const out = analyzer.analyze({ usage, catalog }, options)
       recommendations.push(...out.recommendations)
       issues.push(...out.issues)
     }
-    if (!handled) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
+    if (runs.length === 0) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
   }
   for (const [kind, n] of unanalyzedKinds)
     if (kind === 'asg')
@@ -68,11 +58,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       tool: 'headroom',
       version: opts.version,
       generatedAt: opts.now,
-      options: {
-        percentile: ec2Options.percentile, cpuHeadroomPct: ec2Options.cpuHeadroomPct, memoryHeadroomPct: ec2Options.memoryHeadroomPct,
-        lookbackDays: opts.lookbackDays, asOf: opts.asOf ?? null, memoryBlind: ec2Options.memoryBlind,
-        allowArchitectureChange: ec2Options.allowArchitectureChange, defaultRegion: ec2Options.defaultRegion,
-      },
+      options: { lookbackDays: opts.lookbackDays, asOf: opts.asOf ?? null, analyzers: resolved },
       catalogSources: catalog.sources.map((s) => `${s.name} (${s.origin}, ${s.date})`),
     },
     summary: summarize(usages.length, recommendations),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { z } from 'zod'
 import { ToolError } from '../core/errors.js'
 import { buildCatalog, type Catalog } from './catalog.js'
@@ -77,4 +78,12 @@ export function loadCatalog(overlayPaths: readonly string[] = []): Catalog {
   const files = [readCatalogFile(BUNDLED_CATALOG_PATH)]
   for (const p of overlayPaths) if (existsSync(p)) files.push(readCatalogFile(p))
   return buildCatalog(files)
+}
+
+/** Where `headroom catalog update` writes a workspace's catalog overlay. */
+export const workspaceCatalogPath = (workspace: string): string => join(workspace, 'catalog', 'ec2.json')
+
+/** The catalog a workspace's analysis uses: the bundled one, overlaid by the workspace's refresh if there is one. */
+export function loadWorkspaceCatalog(workspace: string): Catalog {
+  return loadCatalog([workspaceCatalogPath(workspace)])
 }

@@ -1,59 +1,33 @@
-import { join } from 'node:path'
-import { gateHits, parseFailOn, runAnalysis } from '../analyzers/run.js'
-import type { Percentile } from '../analyzers/ec2-rightsize/index.js'
-import { loadCatalog } from '../catalog/load.js'
+import { analyzeWorkspace } from '../app/analyze.js'
+import type { ResolvedConfig } from '../app/config.js'
+import { gateHits, parseFailOn } from '../analyzers/run.js'
+import { loadWorkspaceCatalog } from '../catalog/load.js'
 import type { Effects } from '../core/effects.js'
 import { UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
-import { compareWithComputeOptimizer } from '../analyzers/compare-co.js'
-import { VERSION } from '../core/version.js'
 import { RENDERERS, type ReportFormat } from '../reporters/registry.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
-import { writeOutput } from './main.js'
+import { writeOutput } from './output.js'
 
 export interface AnalyzeCommandOptions {
-  workspace: string
+  config: ResolvedConfig
   format: ReportFormat
   out?: string
   failOn?: string
-  percentile: Percentile
-  cpuHeadroomPct: number
-  memoryHeadroomPct: number
-  lookbackDays: number
-  asOf?: number
   top: number
-  allowArchitectureChange: boolean
-  memoryBlind: 'keep' | 'allow-shrink'
-  defaultRegion: string
   color: boolean
 }
 
+/** `headroom analyze`: the library's analyzeWorkspace over the resolved config, rendered; `--fail-on` as exit 4. */
 export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Promise<ExitCode> {
   const failOn = o.failOn === undefined ? undefined : parseFailOn(o.failOn)
   if (o.failOn !== undefined && !failOn)
     throw new UsageError(`--fail-on '${o.failOn}' is neither a finding nor a risk level`, 'Use underprovisioned, overprovisioned, flagged, insufficientdata, or low, medium, high.')
-  const store = await DuckDbStore.open(o.workspace, { readOnly: true })
+  const workspace = o.config.workspace
+  const store = await DuckDbStore.open(workspace, { readOnly: true })
   let report
   try {
-    const catalog = loadCatalog([join(o.workspace, 'catalog', 'ec2.json')])
-    const counts = await store.counts()
-    if (counts.samples === 0)
-      throw new UsageError(`The workspace ${o.workspace} has no samples yet`, 'Import some with `headroom collect file ...`, or run `headroom demo`.')
-    const usage = await store.usage({ lookbackDays: o.lookbackDays, ...(o.asOf === undefined ? {} : { asOf: o.asOf }) })
-    report = runAnalysis(usage, catalog, {
-      ec2: {
-        percentile: o.percentile, cpuHeadroomPct: o.cpuHeadroomPct, memoryHeadroomPct: o.memoryHeadroomPct,
-        allowArchitectureChange: o.allowArchitectureChange, memoryBlind: o.memoryBlind, defaultRegion: o.defaultRegion,
-      },
-      lookbackDays: o.lookbackDays,
-      ...(o.asOf === undefined ? {} : { asOf: o.asOf }),
-      now: effects.now(),
-      version: VERSION,
-    })
-    // Series a collector could not fetch after its retries (e.g. GetMetricData) belong in the report's issues.
-    report.issues.push(...(await store.sourceIssues()))
-    const co = await store.coRecommendations()
-    if (co.length > 0) report.comparisons = { computeOptimizer: compareWithComputeOptimizer(report, co) }
+    report = await analyzeWorkspace({ reader: store, catalog: loadWorkspaceCatalog(workspace), config: o.config, now: effects.now(), workspace })
   } finally {
     store.close()
   }

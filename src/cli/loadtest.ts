@@ -11,7 +11,7 @@ import { compareResults, errorRatePct, renderComparison, renderLoadTestMarkdown,
 import { DEFAULT_EXPECT, parseExpect } from '../loadtest/status.js'
 import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
 import { loadScript } from '../loadtest/script.js'
-import { writeOutput } from './main.js'
+import { writeOutput } from './output.js'
 import { parseNumber } from './parse.js'
 
 export interface LoadTestFlags {

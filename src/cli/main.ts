@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { defaultEffects, type Effects } from '../core/effects.js'
@@ -6,7 +5,9 @@ import { InputError, ToolError, UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { VERSION } from '../core/version.js'
 import { ResourceKindSchema } from '../core/report.js'
-import { PERCENTILES, type Percentile } from '../analyzers/ec2-rightsize/index.js'
+import { PERCENTILES } from '../analyzers/ec2-rightsize/index.js'
+import { SHARED_OPTIONS, type SharedOptions } from '../analyzers/options.js'
+import { CONFIG_FILE_NAMES, resolveConfig } from '../app/config.js'
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
 import { parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
 
@@ -14,18 +15,19 @@ const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .head
 
 interface AnalyzeFlags {
   workspace?: string
+  config?: string | false
   format: string
   out?: string
   failOn?: string
-  percentile: string
-  headroom: string
-  memoryHeadroom: string
-  lookbackDays: string
+  percentile?: string
+  headroom?: string
+  memoryHeadroom?: string
+  lookbackDays?: string
   asOf?: string
   top: string
   graviton: boolean
-  memoryBlind: string
-  region: string
+  memoryBlind?: string
+  region?: string
   color?: boolean
 }
 
@@ -43,38 +45,53 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => effects.stdout.write(s), writeErr: (s) => effects.stderr.write(s) })
-  const workspaceOf = (w?: string) => resolve(effects.cwd, w ?? effects.env.HEADROOM_WORKSPACE ?? '.headroom')
+  // The workspace: --workspace, else $HEADROOM_WORKSPACE, else the config file's `workspace`, else .headroom.
+  const workspaceOf = (w?: string, configFile?: string | false) => resolveConfig({ cwd: effects.cwd, env: effects.env, ...(configFile === undefined ? {} : { file: configFile }), flags: w === undefined ? {} : { workspace: w } }).workspace
 
   const addAnalyzeFlags = (cmd: Command) =>
     cmd
       .option('-w, --workspace <dir>', WORKSPACE_HELP)
+      .option('--config <file>', `config file (default: the first ${CONFIG_FILE_NAMES[0]}, .yml or .json from here up)`)
+      .option('--no-config', 'ignore config files: defaults and flags only')
       .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
       .option('-o, --out <file>', 'write the report to a file instead of stdout')
       .option('--fail-on <finding|risk>', 'exit 4 when any recommendation has this finding (underprovisioned, overprovisioned, flagged, insufficientdata) or current risk at least this level (low, medium, high)')
-      .addOption(new Option('--percentile <p>', 'percentile of 5-minute maxima that sizes CPU, network and EBS').choices(PERCENTILES).default('p99.5'))
-      .option('--headroom <pct>', 'CPU headroom in percent', '20')
-      .option('--memory-headroom <pct>', 'memory headroom over the peak, percent', '20')
-      .option('--lookback-days <n>', 'analysis window in days', '14')
+      .addOption(new Option('--percentile <p>', `${SHARED_OPTIONS.percentile.description}, every analyzer that sizes by one (default p99.5)`).choices(PERCENTILES))
+      .option('--headroom <pct>', `${SHARED_OPTIONS.headroomPct.description} (default 20)`)
+      .option('--memory-headroom <pct>', `${SHARED_OPTIONS.memoryHeadroomPct.description} (default 20)`)
+      .option('--lookback-days <n>', 'analysis window in days (default 14)')
       .option('--as-of <date>', "window end for every resource (default: each resource's latest sample)")
       .option('--top <n>', 'rows per table in the terminal summary', '10')
       .option('--no-graviton', 'do not suggest a change of CPU architecture (x86_64 <-> arm64)')
-      .addOption(new Option('--memory-blind <policy>', 'without memory data: keep at least the current memory, or allow less').choices(['keep', 'allow-shrink']).default('keep'))
-      .option('--region <region>', 'region assumed for resources that have none', 'us-east-1')
+      .addOption(new Option('--memory-blind <policy>', `${SHARED_OPTIONS.memoryBlind.description} (default keep)`).choices(['keep', 'allow-shrink']))
+      .option('--region <region>', `${SHARED_OPTIONS.defaultRegion.description} (default us-east-1)`)
       .option('--no-color', 'no ANSI colours')
 
-  addAnalyzeFlags(program.command('analyze').description('Analyze the workspace and print recommendations')).action(async (flags: AnalyzeFlags) => {
-    code = await runAnalyzeCommand(flags, effects, workspaceOf(flags.workspace))
+  addAnalyzeFlags(program.command('analyze').description('Analyze the workspace and print recommendations')).action(async (flags: AnalyzeFlags, cmd: Command) => {
+    code = await runAnalyzeCommand(flags, cmd, effects)
   })
+
+  program
+    .command('config')
+    .description('Print the resolved configuration (defaults < config file < $HEADROOM_WORKSPACE < flags) and where each value came from; see docs/config.md')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .option('--config <file>', 'config file (default: found from here up)')
+    .option('--no-config', 'ignore config files')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'json']).default('terminal'))
+    .action(async (flags: { workspace?: string; config?: string | false; format: string }) => {
+      const { runConfig } = await import('./config.js')
+      runConfig(resolveConfig({ cwd: effects.cwd, env: effects.env, ...(flags.config === undefined ? {} : { file: flags.config }), flags: flags.workspace === undefined ? {} : { workspace: flags.workspace } }), flags.format === 'json' ? 'json' : 'terminal', effects)
+    })
 
   addAnalyzeFlags(
     program
       .command('demo')
       .description('Import the bundled real traces (100 Azure VMs, NAB CloudWatch EC2/RDS series) and analyze them; no cloud account needed'),
-  ).action(async (flags: AnalyzeFlags) => {
+  ).action(async (flags: AnalyzeFlags, cmd: Command) => {
     const { runDemo } = await import('./demo.js')
-    const ws = workspaceOf(flags.workspace)
+    const ws = workspaceOf(flags.workspace, flags.config)
     await runDemo(ws, effects)
-    code = await runAnalyzeCommand(flags, effects, ws)
+    code = await runAnalyzeCommand(flags, cmd, effects)
     if (flags.format === 'terminal' && !flags.out) {
       const { runDemoScaling, DEMO_POLICY_FILE, DEMO_SEED, DEMO_SHOP_SERVER } = await import('./demo.js')
       const policyHint = relative(effects.cwd, DEMO_POLICY_FILE) || DEMO_POLICY_FILE
@@ -356,23 +373,33 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
   }
 }
 
-async function runAnalyzeCommand(flags: AnalyzeFlags, effects: Effects, workspace: string): Promise<ExitCode> {
+async function runAnalyzeCommand(flags: AnalyzeFlags, cmd: Command, effects: Effects): Promise<ExitCode> {
   const { runAnalyze } = await import('./analyze.js')
+  // Only what the user typed overrides the config file; commander's defaults are not flags.
+  const given = (k: string) => cmd.getOptionValueSource(k) === 'cli'
+  const shared: SharedOptions = {
+    ...(given('percentile') ? { percentile: flags.percentile } : {}),
+    ...(given('headroom') ? { headroomPct: parsePercent('--headroom', flags.headroom!) } : {}),
+    ...(given('memoryHeadroom') ? { memoryHeadroomPct: parsePercent('--memory-headroom', flags.memoryHeadroom!) } : {}),
+    ...(given('graviton') ? { allowArchitectureChange: flags.graviton } : {}),
+    ...(given('memoryBlind') ? { memoryBlind: flags.memoryBlind } : {}),
+    ...(given('region') ? { defaultRegion: flags.region } : {}),
+  }
+  const config = resolveConfig({
+    cwd: effects.cwd, env: effects.env, ...(flags.config === undefined ? {} : { file: flags.config }),
+    flags: {
+      ...(flags.workspace === undefined ? {} : { workspace: flags.workspace }), shared,
+      ...(flags.lookbackDays === undefined ? {} : { lookbackDays: parseNumber('--lookback-days', flags.lookbackDays, { min: 1, max: 400, integer: true }) }),
+      ...(flags.asOf ? { asOf: parseDate('--as-of', flags.asOf) } : {}),
+    },
+  })
   return runAnalyze(
     {
-      workspace,
+      config,
       format: flags.format as ReportFormat,
       ...(flags.out ? { out: resolve(effects.cwd, flags.out) } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
-      percentile: flags.percentile as Percentile,
-      cpuHeadroomPct: parsePercent('--headroom', flags.headroom),
-      memoryHeadroomPct: parsePercent('--memory-headroom', flags.memoryHeadroom),
-      lookbackDays: parseNumber('--lookback-days', flags.lookbackDays, { min: 1, max: 400, integer: true }),
-      ...(flags.asOf ? { asOf: parseDate('--as-of', flags.asOf) } : {}),
       top: parseNumber('--top', flags.top, { min: 1, integer: true }),
-      allowArchitectureChange: flags.graviton,
-      memoryBlind: flags.memoryBlind as 'keep' | 'allow-shrink',
-      defaultRegion: flags.region,
       color: flags.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
     },
     effects,
@@ -396,10 +423,3 @@ function reportError(err: unknown, effects: Effects, debug: boolean): ExitCode {
   return EXIT.INTERNAL
 }
 
-export function writeOutput(path: string, content: string): void {
-  try {
-    writeFileSync(path, content)
-  } catch (cause) {
-    throw new ToolError('USAGE', `Cannot write ${path}: ${(cause as Error).message}`, { cause, hint: 'Check the folder exists and is writable.' })
-  }
-}

@@ -13,7 +13,7 @@ import { parsePolicyText, readAlarms, readPolicyDocument, type PolicyDocument } 
 import { runScalingWhatIf } from '../simulators/autoscaling/run.js'
 import type { GroupSpec, PolicySet, ScalingPolicy } from '../simulators/autoscaling/types.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
-import { writeOutput } from './main.js'
+import { writeOutput } from './output.js'
 
 export interface SimulateOptions {
   workspace: string
@@ -173,7 +173,10 @@ export function simulationReport(simulations: SimulationResult[], o: Partial<Sim
     schemaVersion: REPORT_SCHEMA_VERSION,
     meta: {
       tool: 'headroom', version: VERSION, generatedAt: now,
-      options: { group: o.group ?? null, launchDelaySec: o.launchDelaySec ?? null, limitPct: o.limitPct ?? null, days: o.days ?? null, instanceType: o.instanceType ?? null, region: o.region ?? null, search: o.search ?? false },
+      options: {
+        lookbackDays: o.days ?? 14, asOf: o.asOf ?? null, analyzers: {},
+        simulation: { group: o.group ?? null, launchDelaySec: o.launchDelaySec ?? null, limitPct: o.limitPct ?? null, days: o.days ?? null, instanceType: o.instanceType ?? null, region: o.region ?? null, search: o.search ?? false },
+      },
       catalogSources: [],
     },
     summary: { resources: 0, analyzed: 0, currentMonthlyCost: 0, recommendedMonthlyCost: 0, monthlySavings: 0, upsizingMonthlyCost: 0, unpricedResources: 0, byFinding: {}, byRisk: {} },

@@ -7,6 +7,11 @@ export interface Effects {
   cwd: string
 }
 
+/**
+ * The process's effects. SOURCE_DATE_EPOCH (seconds; the reproducible-builds convention) fixes the clock, so two runs
+ * over the same workspace write byte-identical reports (`generatedAt` is the only clock a report carries).
+ */
 export function defaultEffects(): Effects {
-  return { stdout: process.stdout, stderr: process.stderr, now: () => Date.now(), env: process.env, cwd: process.cwd() }
+  const fixed = process.env.SOURCE_DATE_EPOCH !== undefined && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH) ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : undefined
+  return { stdout: process.stdout, stderr: process.stderr, now: fixed === undefined ? () => Date.now() : () => fixed, env: process.env, cwd: process.cwd() }
 }

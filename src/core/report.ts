@@ -5,7 +5,7 @@ import { z } from 'zod'
  * the exported TypeScript types are inferred from them and schema/report.schema.json is generated from
  * them (scripts/generate-json-schema.ts; a test fails when the checked-in file is stale).
  */
-export const REPORT_SCHEMA_VERSION = 1 as const
+export const REPORT_SCHEMA_VERSION = 2 as const
 
 export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host', 'load-balancer', 'dynamodb-table', 'elasticache-node', 'nat-gateway'])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
@@ -75,7 +75,8 @@ export type RecommendationOption = z.infer<typeof OptionSchema>
 
 export const RecommendationSchema = z.object({
   id: z.string().describe('Stable hash of analyzer, resource and window'),
-  analyzer: z.string(),
+  analyzer: z.string().describe("The registry id of the analyzer that made it (e.g. 'ta.idle'): its docs, options and totals are keyed by it"),
+  check: z.string().optional().describe("Which of the analyzer's checks, where it runs several (e.g. 'idle-rds' of ta.idle)"),
   resource: ResourceRefSchema,
   finding: FindingSchema,
   reasons: z.array(z.string()).describe("Compute Optimizer reason codes, e.g. 'CPUOverprovisioned'"),
@@ -148,7 +149,13 @@ export const ReportSchema = z.object({
     tool: z.literal('headroom'),
     version: z.string(),
     generatedAt: z.number().describe('epoch ms'),
-    options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    options: z.object({
+      lookbackDays: z.number().describe('analysis window in days'),
+      asOf: z.number().nullable().describe('window end for every resource (epoch ms), or null: each resource\'s latest sample'),
+      analyzers: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])))
+        .describe('Each analyzer\'s options as used, by registry id (defaults < config file < flags)'),
+      simulation: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional().describe('simulate scaling: the simulation\'s settings'),
+    }).describe('What the analysis ran with'),
     catalogSources: z.array(z.string()),
   }),
   summary: z.object({

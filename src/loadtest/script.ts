@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml'
+import { closest } from '../core/suggest.js'
+import { parseLocated, pathText } from '../config/yaml.js'
 import { z } from 'zod'
 import { parseCsvLine } from '../core/csv.js'
 import { ToolError } from '../core/errors.js'
@@ -118,15 +119,7 @@ class ScriptError extends Error {
 const KNOWN_KEYS = ['target', 'phases', 'duration', 'arrivalRate', 'rampTo', 'arrivalCount', 'pause', 'maxVusers', 'name', 'environments', 'variables', 'payload', 'defaults', 'headers',
   'http', 'timeout', 'pool', 'plugins', 'ensure', 'scenarios', 'flow', 'weight', 'url', 'json', 'body', 'capture', 'think', 'loop', 'count', 'over', 'qs', 'form', 'thresholds', 'conditions', 'maxErrorRate', 'as', 'header', 'regexp']
 /** "did you mean": the known key within edit distance 2. */
-function suggest(key: string): string | undefined {
-  const d = (a: string, b: string) => {
-    const m = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)])
-    for (let j = 1; j <= b.length; j++) m[0]![j] = j
-    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) m[i]![j] = Math.min(m[i - 1]![j]! + 1, m[i]![j - 1]! + 1, m[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    return m[a.length]![b.length]!
-  }
-  return KNOWN_KEYS.map((k) => [k, d(key.toLowerCase(), k.toLowerCase())] as const).filter(([, n]) => n <= 2).sort((a, b) => a[1] - b[1])[0]?.[0]
-}
+const suggest = (key: string): string | undefined => closest(key, KNOWN_KEYS)
 
 function zodFail(err: z.ZodError, base: (string | number)[]): ScriptError {
   const i = err.issues[0]!
@@ -252,23 +245,6 @@ function parseEnsure(raw: z.infer<typeof EnsureSchema> | undefined): EnsureSpec 
   return out
 }
 
-/** Line (1-based) of a path in the YAML document, for error messages. */
-function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: (string | number)[]): number | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true) as Node | undefined
-    const parentIsCollection = n > 0 && (isMap(doc.getIn(path.slice(0, n - 1), true)) || isSeq(doc.getIn(path.slice(0, n - 1), true)))
-    if (node?.range) return lc.linePos(node.range[0]).line
-    if (parentIsCollection && isMap(doc.getIn(path.slice(0, n - 1), true))) {
-      const map = doc.getIn(path.slice(0, n - 1), true) as { items: { key: Node & { value?: unknown } }[] }
-      const pair = map.items.find((p) => (p.key as { value?: unknown }).value === path[n - 1])
-      if (pair?.key.range) return lc.linePos(pair.key.range[0]).line
-    }
-  }
-  return undefined
-}
-
-const pathText = (p: (string | number)[]) => p.map((x, i) => (typeof x === 'number' ? `[${x}]` : i === 0 ? x : `.${x}`)).join('')
-
 /** Reads and validates a script file; errors exit 2 and name file:line, the key path and the fix. */
 export function loadScript(file: string, opts: ParseOptions = {}): Plan {
   let text: string
@@ -281,18 +257,12 @@ export function loadScript(file: string, opts: ParseOptions = {}): Plan {
 }
 
 export function parseScript(text: string, file: string, opts: ParseOptions = {}): Plan {
-  const lc = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!
-    const line = e.linePos?.[0]?.line
-    throw new ToolError('CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`, { hint: 'Check indentation (spaces, not tabs) and quoting around this line.' })
-  }
+  const doc = parseLocated(text, file)
   try {
-    return build(doc.toJS() as unknown, file, opts)
+    return build(doc.data, file, opts)
   } catch (err) {
     if (err instanceof ScriptError) {
-      const line = lineOf(doc, lc, err.path)
+      const line = doc.lineOf(err.path)
       throw new ToolError('CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: ${pathText(err.path)}: ${err.problem}`, { hint: err.hint })
     }
     throw err

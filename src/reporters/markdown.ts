@@ -38,10 +38,11 @@ function dimCell(d: DimensionAssessment): string {
 export function renderMarkdown(report: Report): string {
   const s = report.summary
   const o = report.meta.options
+  const e = o.analyzers['ec2.rightsize'] ?? {}
   const out: string[] = []
   out.push(`# headroom report`, '')
   if (report.recommendations.length === 0 && report.simulations.length > 0) return renderSimulationsOnly(report, out)
-  out.push(`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}. Sizing: ${String(o.percentile)} of 5-minute maxima with ${String(o.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(o.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window. Prices: on-demand Linux, 730 h/month.`, '')
+  out.push(`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}. Sizing: ${String(e.percentile)} of 5-minute maxima with ${String(e.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(e.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window. Prices: on-demand Linux, 730 h/month.`, '')
   out.push('## Summary', '')
   out.push(mdTable(['', 'USD / month'], [
     ['Cost now', usd(s.currentMonthlyCost)],
@@ -58,7 +59,7 @@ export function renderMarkdown(report: Report): string {
     report.recommendations.map((r) => [r.resource.id, r.finding, r.reasons.join(', '), currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', usd(savingsOf(r))])), '')
   out.push('## Details', '')
   for (const r of report.recommendations) {
-    out.push(`### ${r.resource.id} (${r.analyzer})`, '')
+    out.push(`### ${r.resource.id} (${r.analyzer}${r.check ? `: ${r.check}` : ''})`, '')
     out.push(`**${r.finding}**${r.reasons.length ? ` (${r.reasons.join(', ')})` : ''}. ${r.summary}`, '')
     out.push(`Window ${isoDay(r.window.start)} to ${isoDay(r.window.end)}. Best practices: ${r.bestPractices.join(', ')}.${r.memoryBlind ? ' Memory-blind.' : ''}`, '')
     if (r.currentDimensions.length)

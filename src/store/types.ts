@@ -1,5 +1,5 @@
 import type { MetricName, Statistic } from '../core/metrics.js'
-import type { ResourceRef, TimeWindow } from '../core/report.js'
+import type { Issue, ResourceRef, TimeWindow } from '../core/report.js'
 
 /**
  * Quantile levels the store computes for every series. Sizing reads p90..p99.5 and max; the risk formula
@@ -94,4 +94,21 @@ export interface UsageQuery {
 export interface MetricReader {
   usage(query: UsageQuery): Promise<UsageSummary[]>
   resources(): Promise<ResourceRef[]>
+}
+
+/** Compute Optimizer's own recommendation for a resource, as `collect aws --compute-optimizer` stored it. */
+export interface StoredCoRecommendation {
+  resourceId: string
+  kind: string
+  finding: string
+  current: string
+  recommended: string | null
+  monthlySavings: number | null
+}
+
+/** What analyzing a workspace reads (analyzeWorkspace): usage, what collectors could not fetch, Compute Optimizer's view. */
+export interface WorkspaceReader extends MetricReader {
+  counts(): Promise<{ resources: number; samples: number; series: number; imports: number }>
+  sourceIssues(): Promise<Issue[]>
+  coRecommendations(): Promise<StoredCoRecommendation[]>
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -36,7 +36,7 @@ describe('headroom demo, then analyze', () => {
     const again = await runCli(['demo', '--format', 'csv'], { cwd: tmp.dir })
     expect(again.code).toBe(0)
     expect(again.stderr).toMatch(/imported 0 samples \(1,659,170 already stored\)/)
-    expect(again.stdout.split('\n')[0]).toMatch(/^resource_id,kind,region,analyzer,finding/)
+    expect(again.stdout.split('\n')[0]).toMatch(/^resource_id,kind,region,analyzer,check,finding/)
   })
 
   it('analyze --format json validates against the checked-in JSON Schema', async () => {
@@ -46,7 +46,7 @@ describe('headroom demo, then analyze', () => {
     const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8')) as object
     const validate = new Ajv2020({ strict: false }).compile(schema)
     expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
-    expect(report.schemaVersion).toBe(1)
+    expect(report.schemaVersion).toBe(2)
     expect(report.summary.analyzed).toBe(108)
     expect(r.stderr).toBe('')
   })
@@ -66,6 +66,80 @@ describe('headroom demo, then analyze', () => {
     const lo = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'max', '--headroom', '30'], { cwd: tmp.dir })).stdout) as { summary: { monthlySavings: number } }
     const hi = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'p90', '--headroom', '0'], { cwd: tmp.dir })).stdout) as { summary: { monthlySavings: number } }
     expect(hi.summary.monthlySavings).toBeGreaterThan(lo.summary.monthlySavings)
+  })
+})
+
+describe('configuration: flags and headroom.config.yaml reach every analyzer (on the demo workspace)', () => {
+  type Rep = { meta: { options: { lookbackDays: number; analyzers: Record<string, Record<string, unknown>> } }; issues: { code: string; message: string }[]; recommendations: { analyzer: string; resource: { id: string }; evidence: { stat: string }[] }[] }
+  const json = async (args: string[], cwd = tmp.dir) => {
+    const r = await runCli(['analyze', '--format', 'json', ...args], { cwd })
+    expect(r.code, r.stderr).toBe(0)
+    return JSON.parse(r.stdout) as Rep
+  }
+  const cpuStat = (rep: Rep, analyzer: string) => rep.recommendations.filter((r) => r.analyzer === analyzer).flatMap((r) => r.evidence.map((e) => e.stat)).filter((st) => /of 5-minute/.test(st))
+
+  it('--percentile and --headroom reach RDS as well as EC2, and meta.options says what each analyzer used', async () => {
+    // Issue 11: RDS kept "p99.5 of 5-minute averages" while the report claimed max for the whole report.
+    const rep = await json(['--percentile', 'max', '--headroom', '50'])
+    for (const id of ['ec2.rightsize', 'rds.rightsize']) {
+      expect(rep.meta.options.analyzers[id]).toMatchObject({ percentile: 'max', cpuHeadroomPct: 50 })
+      const stats = cpuStat(rep, id)
+      expect(stats.length, id).toBeGreaterThan(0)
+      for (const st of stats) expect(st, id).toMatch(/^max of 5-minute/)
+    }
+    expect(rep.meta.options.analyzers['ebs.rightsize']).toMatchObject({ percentile: 'max', headroomPct: 50 })
+    // k8s requests take p90/p95/p99 only: it keeps its own, and the report says so.
+    expect(rep.meta.options.analyzers['k8s.rightsize']!.cpuPercentile).toBe('p95')
+    expect(rep.issues.find((i) => i.code === 'OPTION_NOT_APPLIED')?.message).toMatch(/k8s\.rightsize\.cpuPercentile keeps "p95": it does not accept percentile "max" \(from --percentile\)/)
+    // Every recommendation names a registry analyzer (sub-checks go in `check`).
+    for (const r of rep.recommendations) expect(rep.meta.options.analyzers, r.analyzer).toHaveProperty([r.analyzer])
+  })
+
+  it('a config file found from the working directory up sets any analyzer option; flags win; `headroom config` says where each value came from', async () => {
+    const sub = join(tmp.dir, 'team', 'svc')
+    mkdirSync(sub, { recursive: true })
+    tmp.file('team/headroom.config.yaml', [
+      '# one file for the team',
+      'workspace: ../.headroom',
+      'analysis:',
+      '  lookbackDays: 7',
+      'sizing:',
+      '  percentile: p99',
+      'analyzers:',
+      '  rds.rightsize:',
+      '    percentile: p95',
+      '    cpuHeadroomPct: 40',
+      '  ec2.rightsize:',
+      '    maxOptions: 1',
+      '',
+    ].join('\n'))
+    const fromFile = await json([], sub)
+    expect(fromFile.meta.options.lookbackDays).toBe(7)
+    expect(fromFile.meta.options.analyzers['ec2.rightsize']).toMatchObject({ percentile: 'p99', maxOptions: 1 })
+    expect(fromFile.meta.options.analyzers['rds.rightsize']).toMatchObject({ percentile: 'p95', cpuHeadroomPct: 40 })
+    for (const st of cpuStat(fromFile, 'rds.rightsize')) expect(st).toMatch(/^p95 of 5-minute/)
+    expect(fromFile.recommendations.filter((r) => r.analyzer === 'ec2.rightsize').every((r) => (r as unknown as { options: unknown[] }).options.length <= 1)).toBe(true)
+    const flagged = await json(['--percentile', 'max'], sub)
+    expect(flagged.meta.options.analyzers['rds.rightsize']).toMatchObject({ percentile: 'max', cpuHeadroomPct: 40 })
+    const shown = await runCli(['config'], { cwd: sub })
+    expect(shown.code).toBe(0)
+    expect(shown.stdout).toMatch(/config file: .*team\/headroom\.config\.yaml/)
+    expect(shown.stdout).toMatch(/^analyzers\.rds\.rightsize\.percentile +p95 +\.\.\/headroom\.config\.yaml$/m)
+    expect(shown.stdout).toMatch(/^analyzers\.lambda\.memory\.minInvocations +50 +default$/m)
+    expect(shown.stdout).toMatch(/^workspace +\S+\.headroom +\.\.\/headroom\.config\.yaml$/m)
+    const viaFlag = JSON.parse((await runCli(['config', '--format', 'json', '--workspace', 'elsewhere'], { cwd: sub })).stdout) as { sources: Record<string, string> }
+    expect(viaFlag.sources.workspace).toBe('--workspace')
+    // Bad config: exit 2, file:line, key path, allowed values; nothing runs.
+    tmp.file('team/svc/headroom.config.yaml', 'analyzers:\n  rds.rightsize:\n    percentile: p42\n')
+    const bad = await runCli(['analyze'], { cwd: sub })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/headroom\.config\.yaml:3: analyzers\.rds\.rightsize\.percentile: Invalid option/)
+    expect(bad.stderr).toMatch(/Allowed values: p90, p95, p99, p99\.5, max/)
+    tmp.file('team/svc/headroom.config.yaml', 'sizng:\n  percentile: max\n')
+    const typo = await runCli(['config'], { cwd: sub })
+    expect([typo.code, /headroom\.config\.yaml:1: sizng: unknown key 'sizng'/.test(typo.stderr), /Did you mean 'sizing'\?/.test(typo.stderr)]).toEqual([2, true, true])
+    const ignored = await runCli(['config', '--no-config'], { cwd: sub })
+    expect([ignored.code, /config file: none/.test(ignored.stdout)]).toEqual([0, true])
   })
 })
 

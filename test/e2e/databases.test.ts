@@ -72,7 +72,7 @@ describe('databases, caches and idle kinds through the CLI', () => {
 
   it('ElastiCache, NAT gateway and load balancer health', () => {
     expect(rec('sessions-001', 'elasticache.rightsize').options[0]!.change.nodeType).toBe('cache.r6g.large')
-    expect(rec('nat-0a1', 'co.idle-nat-gateway').reasons).toEqual(['Idle'])
+    expect(rec('nat-0a1', 'ta.idle')).toMatchObject({ check: 'idle-nat-gateway', reasons: ['Idle'] })
     // The last day has no healthy target; 600 requests per 5 minutes is far above TA's 100 a day.
     expect(report.recommendations.filter((r) => r.resource.id === 'alb-web').map((r) => r.reasons[0])).toEqual(['TrustedAdvisor:IdleLoadBalancerNoHealthyTargets'])
   })

@@ -44,9 +44,10 @@ export function taDays(daily: readonly DailyUsage[]): { days: DayVerdict[]; cpuF
   return { days, cpuFromAverages: cpuAvg.length > 0, networkMeasured: net.length > 0 }
 }
 
-function flag(u: UsageSummary, analyzer: string, reason: string, summary: string, evidence: Evidence[], bestPractices: string[]): Recommendation {
+function flag(u: UsageSummary, check: 'high-utilization' | 'low-utilization', reason: string, summary: string, evidence: Evidence[], bestPractices: string[]): Recommendation {
   return {
-    id: recommendationId(analyzer, u.resource.id, u.window), analyzer, resource: u.resource, finding: 'Flagged', reasons: [reason],
+    // The id keeps the check's own name (ids stay stable across releases); the analyzer is the registry's.
+    id: recommendationId(`ta.ec2-${check}`, u.resource.id, u.window), analyzer: 'ta.ec2-utilization', check, resource: u.resource, finding: 'Flagged', reasons: [reason],
     current: { instanceType: typeof u.resource.attributes.instanceType === 'string' ? u.resource.attributes.instanceType : null },
     currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence, window: u.window, bestPractices, summary,
     memoryBlind: !u.metrics['mem.utilization'],
@@ -74,7 +75,7 @@ export const taEc2 = defineAnalyzer({
     const cpuNote = cpuFromAverages ? 'daily average of CPUUtilization averages' : 'daily average of 5-minute maxima (no averages stored; overstates the daily average)'
     const high = days.filter((d) => d.cpuAvg > TA_HIGH_CPU_PCT)
     if (high.length >= TA_MIN_DAYS)
-      recommendations.push(flag(u, 'ta.ec2-high-utilization', 'TrustedAdvisor:HighUtilization',
+      recommendations.push(flag(u, 'high-utilization', 'TrustedAdvisor:HighUtilization',
         `High utilization (Trusted Advisor ZRxQlPsb6c): daily average CPU above ${TA_HIGH_CPU_PCT}% on ${high.length} of the last ${days.length} days.`,
         [{ metric: 'cpu.utilization', stat: `days with ${cpuNote} > ${TA_HIGH_CPU_PCT}%`, value: high.length, unit: 'days', samples: days.length, threshold: TA_MIN_DAYS, note: high.map((d) => d.day).join(', ') }],
         ['PERF02-BP04', 'PERF02-BP05']))
@@ -87,7 +88,7 @@ export const taEc2 = defineAnalyzer({
     }
     const low = days.filter((d) => d.cpuAvg <= TA_LOW_CPU_PCT && d.networkBytes !== null && d.networkBytes <= TA_LOW_NETWORK_BYTES)
     if (low.length >= TA_MIN_DAYS)
-      recommendations.push(flag(u, 'ta.ec2-low-utilization', 'TrustedAdvisor:LowUtilization',
+      recommendations.push(flag(u, 'low-utilization', 'TrustedAdvisor:LowUtilization',
         `Low utilization (Trusted Advisor Qch7DwouX1): daily average CPU <= ${TA_LOW_CPU_PCT}% and network I/O <= 5 MB on ${low.length} of the last ${days.length} days; consider stopping or downsizing it.`,
         [{ metric: 'cpu.utilization + net', stat: `days with ${cpuNote} <= ${TA_LOW_CPU_PCT}% and NetworkIn+NetworkOut <= 5 MB`, value: low.length, unit: 'days', samples: days.length, threshold: TA_MIN_DAYS, note: low.map((d) => d.day).join(', ') }],
         ['PERF02-BP04']))

@@ -39,7 +39,7 @@ describe('idle triggers beyond request counts', () => {
       resource: { provider: 'file', kind: 'nat-gateway', id: 'nat-1', region: 'us-east-1', attributes: {}, tags: {} }, window: { start: 0, end: 1 }, daily: [],
       metrics: { 'nat.active_connections': { max: seriesUsage('nat.active_connections', 'max', repeat([conn])) }, 'nat.packets_in_per_s': { sum: seriesUsage('nat.packets_in_per_s', 'sum', repeat([packets])) } },
     })
-    expect(run(nat(0, 0)).recommendations[0]!.analyzer).toBe('co.idle-nat-gateway')
+    expect(run(nat(0, 0)).recommendations[0]).toMatchObject({ analyzer: 'ta.idle', check: 'idle-nat-gateway' })
     expect(run(nat(0, 0.01)).recommendations).toEqual([])
     expect(run(nat(1, 0)).recommendations).toEqual([])
   })

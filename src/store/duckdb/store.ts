@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
 import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
-import { QUANTILE_LEVELS, SERIES_KINDS, type CollectedSeries, type DailyUsage, type MetricReader, type MetricUsage, type UsageQuery, type UsageSummary } from '../types.js'
+import { QUANTILE_LEVELS, SERIES_KINDS, type CollectedSeries, type DailyUsage, type MetricUsage, type StoredCoRecommendation, type WorkspaceReader, type UsageQuery, type UsageSummary } from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 export const STORE_FILE = 'headroom.duckdb'
@@ -38,7 +38,7 @@ export interface MergeResult {
  * (ARCHITECTURE "heavy numbers stay in the database"). The usage SQL is plain DuckDB SQL over three
  * tables, so a larger deployment can run the same statements on a distributed SQL engine.
  */
-export class DuckDbStore implements MetricReader {
+export class DuckDbStore implements WorkspaceReader {
   /**
    * One connection, one writer. DuckDB's node binding runs each statement on a worker thread, so two async callers
    * on one connection interleave their statements: a second BEGIN inside the first caller's transaction ("Current
@@ -399,7 +399,7 @@ export class DuckDbStore implements MetricReader {
     })
   }
 
-  async coRecommendations(): Promise<{ resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[]> {
+  async coRecommendations(): Promise<StoredCoRecommendation[]> {
     const rows = await this.all('SELECT * FROM co_recommendations ORDER BY resource_id')
     return rows.map((r) => ({ resourceId: String(r.resource_id), kind: String(r.kind), finding: String(r.finding), current: String(r.current), recommended: r.recommended === null ? null : text(r.recommended), monthlySavings: r.monthly_savings === null ? null : Number(r.monthly_savings) }))
   }

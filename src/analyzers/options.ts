@@ -1,0 +1,134 @@
+import type { z } from 'zod'
+import { ANALYZERS, type AnalyzerId } from './registry.js'
+
+/** Every analyzer's resolved options, keyed by registry id (what `runAnalysis` runs with and the report records). */
+export type AnalyzerOptionsMap = { [K in AnalyzerId]: z.output<(typeof ANALYZERS)[K]['options']> }
+
+/** Per-analyzer option overrides as a user writes them (config file `analyzers:` section, library callers). */
+export type AnalyzerOptionsInput = { [K in AnalyzerId]?: Partial<z.input<(typeof ANALYZERS)[K]['options']>> }
+
+export const ANALYZER_IDS = Object.keys(ANALYZERS) as AnalyzerId[]
+
+/**
+ * Settings that mean the same thing to several analyzers, each with the option that carries it in each analyzer.
+ * `--percentile max` sizes EC2, hosts, RDS, ElastiCache and EBS by the maximum; an analyzer whose option does not
+ * accept a value keeps its own (k8s.rightsize's CPU request is p90, p95 or p99, as krr's) and the resolver says so.
+ * One table: the CLI flags, the config file's `sizing:` section and `headroom config` all read it.
+ */
+export const SHARED_OPTIONS = {
+  percentile: {
+    flag: '--percentile',
+    description: 'percentile of 5-minute values that sizes CPU, network, EBS and database capacity',
+    targets: [['ec2.rightsize', 'percentile'], ['host.ec2-sizing', 'percentile'], ['rds.rightsize', 'percentile'], ['elasticache.rightsize', 'percentile'], ['ebs.rightsize', 'percentile'], ['k8s.rightsize', 'cpuPercentile']],
+  },
+  headroomPct: {
+    flag: '--headroom',
+    description: 'CPU (and I/O, cache) headroom in percent',
+    targets: [['ec2.rightsize', 'cpuHeadroomPct'], ['host.ec2-sizing', 'cpuHeadroomPct'], ['rds.rightsize', 'cpuHeadroomPct'], ['elasticache.rightsize', 'headroomPct'], ['ebs.rightsize', 'headroomPct']],
+  },
+  memoryHeadroomPct: {
+    flag: '--memory-headroom',
+    description: 'memory headroom over the peak, percent',
+    targets: [['ec2.rightsize', 'memoryHeadroomPct'], ['host.ec2-sizing', 'memoryHeadroomPct'], ['rds.rightsize', 'memoryHeadroomPct'], ['lambda.memory', 'memoryHeadroomPct'], ['k8s.rightsize', 'memoryBufferPct']],
+  },
+  allowArchitectureChange: {
+    flag: '--no-graviton',
+    description: 'consider a change of CPU architecture (x86_64 <-> arm64)',
+    targets: [['ec2.rightsize', 'allowArchitectureChange'], ['host.ec2-sizing', 'allowArchitectureChange']],
+  },
+  memoryBlind: {
+    flag: '--memory-blind',
+    description: 'without memory data: keep at least the current memory, or allow less',
+    targets: [['ec2.rightsize', 'memoryBlind'], ['host.ec2-sizing', 'memoryBlind']],
+  },
+  defaultRegion: {
+    flag: '--region',
+    description: 'region assumed for resources that have none',
+    targets: [['ec2.rightsize', 'defaultRegion'], ['host.ec2-sizing', 'defaultRegion']],
+  },
+} as const satisfies Record<string, { flag: string; description: string; targets: readonly (readonly [AnalyzerId, string])[] }>
+export type SharedOptionKey = keyof typeof SHARED_OPTIONS
+export type SharedOptions = Partial<Record<SharedOptionKey, unknown>>
+
+/** Where a resolved value came from: 'default', a config file path, or a flag. */
+export type OptionSource = string
+
+/** One layer of settings, lowest precedence first when resolving. */
+export interface OptionLayer {
+  source: OptionSource
+  shared?: SharedOptions
+  analyzers?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+}
+
+export interface ResolvedAnalyzerOptions {
+  options: AnalyzerOptionsMap
+  /** `analyzerId.key` -> where its value came from. */
+  sources: Record<string, OptionSource>
+  /** Shared settings an analyzer could not take (a value its option does not accept). */
+  notes: string[]
+}
+
+type AnyObjectSchema = z.ZodObject<z.ZodRawShape>
+
+/**
+ * Resolves every analyzer's options from layers (defaults < config file < flags). Within a layer, a shared setting
+ * applies first and an analyzer's own option overrides it. Unknown analyzer ids or option keys are errors thrown
+ * as `OptionsError` with the path; the caller names the file or flag.
+ */
+export function resolveAnalyzerOptions(layers: readonly OptionLayer[]): ResolvedAnalyzerOptions {
+  const values: Record<string, Record<string, unknown>> = {}
+  const sources: Record<string, OptionSource> = {}
+  const notes: string[] = []
+  for (const id of ANALYZER_IDS) {
+    values[id] = (ANALYZERS[id].options as unknown as AnyObjectSchema).parse({})
+    for (const key of Object.keys(values[id])) sources[`${id}.${key}`] = 'default'
+  }
+  for (const layer of layers) {
+    for (const [name, value] of Object.entries(layer.shared ?? {})) {
+      if (value === undefined) continue
+      const spec = SHARED_OPTIONS[name as SharedOptionKey] as (typeof SHARED_OPTIONS)[SharedOptionKey] | undefined
+      if (!spec) throw new OptionsError([name], `unknown shared setting '${name}'`, Object.keys(SHARED_OPTIONS))
+      for (const [id, key] of spec.targets) {
+        const shape = (ANALYZERS[id].options as unknown as AnyObjectSchema).shape as Record<string, z.ZodType>
+        if (!shape[key]!.safeParse(value).success) {
+          notes.push(`${id}.${key} keeps ${JSON.stringify(values[id]![key])}: it does not accept ${name} ${JSON.stringify(value)} (from ${layer.source})`)
+          continue
+        }
+        values[id]![key] = value
+        sources[`${id}.${key}`] = layer.source
+      }
+    }
+    for (const [id, opts] of Object.entries(layer.analyzers ?? {})) {
+      if (!(id in ANALYZERS)) throw new OptionsError([id], `unknown analyzer '${id}'`, ANALYZER_IDS)
+      const schema = ANALYZERS[id as AnalyzerId].options as unknown as AnyObjectSchema
+      const shape = schema.shape as Record<string, z.ZodType>
+      for (const [key, value] of Object.entries(opts)) {
+        if (!(key in shape)) throw new OptionsError([id, key], `unknown option '${key}' of ${id}`, Object.keys(shape))
+        const ok = shape[key]!.safeParse(value)
+        if (!ok.success) throw new OptionsError([id, key], ok.error.issues[0]?.message ?? 'invalid value', allowedValues(shape[key]!))
+        values[id]![key] = ok.data
+        sources[`${id}.${key}`] = layer.source
+      }
+    }
+  }
+  const options = {} as Record<string, unknown>
+  for (const id of ANALYZER_IDS) options[id] = (ANALYZERS[id].options as unknown as AnyObjectSchema).parse(values[id])
+  return { options: options as AnalyzerOptionsMap, sources, notes }
+}
+
+/** An option path that is not valid, with what would be. */
+export class OptionsError extends Error {
+  constructor(readonly path: readonly string[], readonly problem: string, readonly allowed: readonly string[]) {
+    super(`${path.join('.')}: ${problem}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`)
+  }
+}
+
+/** Allowed values of an option schema where they are a list (enums, booleans), for error messages. */
+export function allowedValues(schema: z.ZodType): string[] {
+  const def = (schema as unknown as { def?: { type?: string; innerType?: z.ZodType; entries?: Record<string, string> } }).def
+  if (!def) return []
+  if (def.type === 'default' || def.type === 'optional') return def.innerType ? allowedValues(def.innerType) : []
+  if (def.type === 'enum' && def.entries) return Object.values(def.entries)
+  if (def.type === 'boolean') return ['true', 'false']
+  return []
+}
