@@ -10,6 +10,8 @@ export interface AnalyzerMeta {
   resourceKinds: readonly ResourceKind[]
   requires: readonly MetricName[]
   since: string
+  /** The page that explains its rules and shows a worked example (repository path). */
+  docs: string
   recommended: boolean
   bestPractices: readonly string[]
 }

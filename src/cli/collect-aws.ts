@@ -19,7 +19,7 @@ import type { Issue, ResourceRef } from '../core/report.js'
 import { authProblem, DEFAULT_FETCH, fetchRegion, type CallOutcome } from '../sources/aws/collect.js'
 import { discoverRegion, type AwsKind, type RegionClients } from '../sources/aws/discover.js'
 import { estimateCostUsd, GET_METRIC_DATA_USD_PER_1000_METRICS, planCalls, type Plan, type SeriesSpec } from '../sources/aws/plan.js'
-import { DuckDbStore, sqlString } from '../store/duckdb/store.js'
+import { DuckDbStore } from '../store/duckdb/store.js'
 
 export interface AwsCollectOptions {
   workspace: string
@@ -94,9 +94,9 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
     let end = o.end ?? effects.now()
     let resumed = false
     if (store) {
-      const prev = await store.all(`SELECT run_key, window_end FROM aws_runs WHERE params = ${sqlString(pkey)} AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1`)
-      if (prev[0] && o.end === undefined) {
-        end = Number(prev[0].window_end)
+      const prev = await store.unfinishedAwsRun(pkey)
+      if (prev && o.end === undefined) {
+        end = prev.windowEnd
         resumed = true
       }
     }
@@ -143,9 +143,9 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
     const st = store!
     await st.transaction(async () => {
       await st.upsertResources(perRegion.flatMap((r) => r.resources))
-      await st.run(`INSERT INTO aws_runs VALUES (${sqlString(runKey)}, ${sqlString(pkey)}, ${start}, ${end}, ${effects.now()}, NULL) ON CONFLICT DO NOTHING`)
+      await st.startAwsRun({ runKey, params: pkey, start, end, startedAt: effects.now() })
     })
-    const done = new Set((await st.all(`SELECT call_key FROM aws_calls_done WHERE run_key = ${sqlString(runKey)}`)).map((r) => String(r.call_key)))
+    const done = await st.awsCallsDone(runKey)
     if (resumed) out(`resuming an interrupted run: ${done.size} calls already stored are skipped\n`)
     let pending: CallOutcome[] = []
     let callsDone = done.size
@@ -161,8 +161,7 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
       await st.transaction(async () => {
         const series = batch.flatMap((b) => b.points).filter((p) => p.ts.length > 0)
         if (series.length) await st.appendSeries(series, 'aws', `GetMetricData ${runKey}`, { provider: 'aws', kind: 'ec2-instance' })
-        // One statement for the batch's checkpoints: 648 single-row inserts took 1.5 s of a 6.5 s collection.
-        await st.run(`INSERT INTO aws_calls_done VALUES ${batch.map((b) => `(${sqlString(runKey)}, ${sqlString(b.key)})`).join(', ')} ON CONFLICT DO NOTHING`)
+        await st.markAwsCallsDone(runKey, batch.map((b) => b.key))
       })
     }
     const stats = { calls: 0, retries: 0, skipped: 0, failed: 0 }
@@ -207,7 +206,7 @@ export async function runCollectAws(o: AwsCollectOptions, effects: Effects): Pro
         }
       }
     await st.transaction(async () => {
-      await st.run(`UPDATE aws_runs SET finished_at = ${effects.now()} WHERE run_key = ${sqlString(runKey)}`)
+      await st.finishAwsRun(runKey, effects.now())
       await st.replaceSourceIssues('aws', issues, effects.now())
     })
     effects.stdout.write(`collected ${perRegion.reduce((a, r) => a + r.resources.length, 0)} resources and ${datapoints.toLocaleString('en-US')} data points from ${perRegion.length} region(s) in ${stats.calls} GetMetricData calls (${stats.retries} retries, ${stats.skipped} already stored, ${stats.failed} failed) into ${o.workspace}\n`)

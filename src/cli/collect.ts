@@ -2,7 +2,7 @@ import type { Effects } from '../core/effects.js'
 import { loadCatalog } from '../catalog/load.js'
 import { join } from 'node:path'
 import { importFiles, type FileImportOptions } from '../sources/file/import.js'
-import { DuckDbStore, text } from '../store/duckdb/store.js'
+import { DuckDbStore } from '../store/duckdb/store.js'
 
 /** Import options that check instance types against the catalog, with a did-you-mean. */
 export function catalogChecks(workspace: string): Pick<FileImportOptions, 'checkInstanceType'> {
@@ -44,11 +44,11 @@ export async function runStatus(workspace: string, effects: Effects): Promise<vo
   const store = await DuckDbStore.open(workspace, { readOnly: true })
   try {
     const c = await store.counts()
-    const kinds = await store.all('SELECT kind, count(*)::INT AS n FROM resources GROUP BY kind ORDER BY kind')
-    const span = await store.all('SELECT strftime(min(first_ts), \'%Y-%m-%d %H:%M\') AS a, strftime(max(last_ts), \'%Y-%m-%d %H:%M\') AS b FROM series')
+    const o = await store.overview()
+    const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
     effects.stdout.write(
-      `workspace ${store.path}\n  resources ${c.resources} (${kinds.map((k) => `${text(k.kind)} ${text(k.n)}`).join(', ') || 'none'})\n` +
-        `  samples   ${c.samples.toLocaleString('en-US')} in ${c.series} series${span[0]?.a ? `, ${text(span[0].a)} to ${text(span[0].b)} UTC` : ''}\n  imports   ${c.imports}\n`,
+      `workspace ${store.path}\n  resources ${c.resources} (${o.kinds.map((k) => `${k.kind} ${k.count}`).join(', ') || 'none'})\n` +
+        `  samples   ${c.samples.toLocaleString('en-US')} in ${c.series} series${o.firstTs !== null && o.lastTs !== null ? `, ${minute(o.firstTs)} to ${minute(o.lastTs)} UTC` : ''}\n  imports   ${c.imports}\n`,
     )
   } finally {
     store.close()

@@ -8,6 +8,9 @@ export interface RenderOptions {
   color?: boolean
 }
 
+/** Analyzers with a section of their own in the summary; any other analyzer's recommendations go to one generic table. */
+const SECTIONED = new Set(['ec2.rightsize', 'ta.ec2-utilization', 'host.ec2-sizing', 'k8s.rightsize', 'ebs.rightsize', 'lambda.memory', 'rds.rightsize', 'dynamodb.capacity', 'elasticache.rightsize', 'ta.idle', 'cache.opportunity'])
+
 const FINDINGS = ['Underprovisioned', 'Overprovisioned', 'Sized', 'Optimized', 'InsufficientData', 'Flagged']
 const RISKS = ['VeryLow', 'Low', 'Medium', 'High']
 
@@ -102,6 +105,15 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
       ['NODE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'BINDS', 'REASONS'],
       ...caches.slice(0, top).map((r) => [r.resource.id, r.finding, String(r.current.nodeType ?? ''), String(r.options[0]?.change.nodeType ?? ''), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', r.reasons.join(',')]),
     ], ['l', 'l', 'l', 'l', 'l', 'l', 'l']))
+  }
+  // Analyzers without a section of their own above (a newly registered one, say) still show: one generic table.
+  const other = report.recommendations.filter((r) => !SECTIONED.has(r.analyzer) && r.finding !== 'Flagged')
+  if (other.length > 0) {
+    lines.push('', c.bold(`Other analyzers (${Math.min(top, other.length)} of ${other.length})`))
+    lines.push(table([
+      ['RESOURCE', 'ANALYZER', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
+      ...other.slice(0, top).map((r) => [r.resource.id, r.analyzer, r.finding, currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', usd(savingsOf(r))]),
+    ], ['l', 'l', 'l', 'l', 'l', 'l', 'r']))
   }
   const own = new Set(['dynamodb.capacity', 'elasticache.rightsize'])
   const flags = report.recommendations.filter((r) => r.finding === 'Flagged' && !own.has(r.analyzer))

@@ -30,7 +30,7 @@ const mean = (u: UsageSummary, m: keyof UsageSummary['metrics']): MetricUsage | 
  * ratio, default 80%), never a saving: the cache has a cost of its own and the report's savings stay untouched.
  */
 export const cacheOpportunity = defineAnalyzer({
-  meta: { id: 'cache.opportunity', title: 'Caching opportunity', resourceKinds: ['rds-instance', 'dynamodb-table'], requires: [], since: '0.1.0', recommended: true, bestPractices: ['PERF03-BP05'] },
+  meta: { id: 'cache.opportunity', title: 'Caching opportunity', resourceKinds: ['rds-instance', 'dynamodb-table'], requires: ['ebs.read.ops_per_s', 'ebs.write.ops_per_s', 'cpu.utilization', 'ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'], since: '0.1.0', docs: 'docs/analyzers/elasticache.md', recommended: true, bestPractices: ['PERF03-BP05'] },
   options: CacheOpportunityOptionsSchema,
   analyze({ usage: u }, o) {
     const analyzer = 'cache.opportunity'

@@ -115,7 +115,7 @@ function analyzeDim(u: UsageSummary, d: Dim, s: SeriesData, o: DynamoDbOptions, 
  * stated. Idle tables (nothing consumed) are Compute Optimizer's DynamoDB idle kind.
  */
 export const dynamoDbCapacity = defineAnalyzer({
-  meta: { id: 'dynamodb.capacity', title: 'DynamoDB capacity mode', resourceKinds: ['dynamodb-table'], requires: ['ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'], since: '0.1.0', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF02-BP06'] },
+  meta: { id: 'dynamodb.capacity', title: 'DynamoDB capacity mode', resourceKinds: ['dynamodb-table'], requires: ['ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'], since: '0.1.0', docs: 'docs/analyzers/dynamodb.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF02-BP06'] },
   options: DynamoDbOptionsSchema,
   analyze({ usage: u }, o) {
     const analyzer = 'dynamodb.capacity'

@@ -42,7 +42,7 @@ const describe = (v: VolumeSpec) => `${v.type} ${v.sizeGiB} GiB${v.type === 'gp3
  * bound of P(read + write). Trusted Advisor's rule is kept verbatim: unattached, or < 1 IOPS per day for 7 days.
  */
 export const ebsRightsize = defineAnalyzer({
-  meta: { id: 'ebs.rightsize', title: 'EBS volume type and provisioning', resourceKinds: ['ebs-volume'], requires: ['ebs.read.ops_per_s', 'ebs.write.ops_per_s'], since: '0.1.0', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF01-BP03'] },
+  meta: { id: 'ebs.rightsize', title: 'EBS volume type and provisioning', resourceKinds: ['ebs-volume'], requires: ['ebs.read.ops_per_s', 'ebs.write.ops_per_s'], since: '0.1.0', docs: 'docs/analyzers/ebs.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF01-BP03'] },
   options: EbsOptionsSchema,
   analyze({ usage: u }, o) {
     const analyzer = 'ebs.rightsize'
@@ -60,7 +60,7 @@ export const ebsRightsize = defineAnalyzer({
     const dailyOps = days.map((day) => u.daily.filter((d) => d.day === day && (d.metric === 'ebs.read.ops_per_s' || d.metric === 'ebs.write.ops_per_s') && d.stat === (u.daily.some((x) => x.stat === 'avg') ? 'avg' : d.stat)).reduce((a, d) => a + d.total, 0))
     const idle = days.length >= 7 && dailyOps.every((ops) => ops < 1)
     if (attached === '' || idle) {
-      recs.push({ ...base, id: recommendationId('ebs.underutilized', r.id, u.window), analyzer: 'ebs.underutilized', finding: 'Flagged', reasons: [attached === '' ? 'TrustedAdvisor:Unattached' : 'TrustedAdvisor:UnderutilizedVolume'], current, options: [],
+      recs.push({ ...base, id: recommendationId('ebs.underutilized', r.id, u.window), analyzer, check: 'underutilized', finding: 'Flagged', reasons: [attached === '' ? 'TrustedAdvisor:Unattached' : 'TrustedAdvisor:UnderutilizedVolume'], current, options: [],
         evidence: attached === '' ? [] : [{ metric: 'ebs.read.ops_per_s + ebs.write.ops_per_s', stat: 'operations per day, last 7 days (each < 1)', value: Math.max(...dailyOps), unit: 'ops/day', samples: days.length }],
         estimatedMonthlySavings: round(currentCost), summary: `${attached === '' ? 'Unattached' : 'Fewer than 1 I/O per day for 7 days'} (Trusted Advisor DAvU99Dc4C): snapshot and delete it to save $${round(currentCost)}/month.` })
     }

@@ -256,7 +256,7 @@ export const ec2Rightsize = defineAnalyzer({
     title: 'EC2 right-sizing (Compute Optimizer-compatible)',
     resourceKinds: ['ec2-instance'],
     requires: ['cpu.utilization'],
-    since: '0.1.0',
+    since: '0.1.0', docs: 'docs/analyzers/ec2-rightsize.md',
     recommended: true,
     bestPractices: BEST_PRACTICES,
   },

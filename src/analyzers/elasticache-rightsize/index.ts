@@ -37,7 +37,7 @@ const meanSeries = (u: UsageSummary, metric: keyof UsageSummary['metrics']) => u
  * Idle nodes (no cache lookups in the window) are Compute Optimizer's ElastiCache idle kind.
  */
 export const elastiCacheRightsize = defineAnalyzer({
-  meta: { id: 'elasticache.rightsize', title: 'ElastiCache node type', resourceKinds: ['elasticache-node'], requires: ['cpu.utilization'], since: '0.1.0', recommended: true, bestPractices: ['PERF02-BP04', 'PERF03-BP02', 'PERF03-BP05'] },
+  meta: { id: 'elasticache.rightsize', title: 'ElastiCache node type', resourceKinds: ['elasticache-node'], requires: ['cpu.utilization'], since: '0.1.0', docs: 'docs/analyzers/elasticache.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF03-BP02', 'PERF03-BP05'] },
   options: CacheOptionsSchema,
   analyze({ usage: u, catalog }, o) {
     const analyzer = 'elasticache.rightsize'

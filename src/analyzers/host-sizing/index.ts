@@ -25,7 +25,7 @@ export function hostAsType(id: string, vcpus: number, memoryGiB: number, arch = 
 export const hostSizing = defineAnalyzer({
   meta: {
     id: 'host.ec2-sizing', title: 'Host -> EC2 sizing (migration)', resourceKinds: ['host'], requires: ['cpu.utilization', 'mem.utilization'],
-    since: '0.1.0', recommended: true, bestPractices: ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP07'],
+    since: '0.1.0', docs: 'docs/prometheus.md', recommended: true, bestPractices: ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP07'],
   },
   options: Ec2RightsizeOptionsSchema,
   analyze({ usage: u, catalog }, o) {

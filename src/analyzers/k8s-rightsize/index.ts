@@ -25,7 +25,7 @@ const mib = (bytes: number) => `${Math.max(1, Math.ceil(bytes / 2 ** 20))}Mi`
 export const k8sRightsize = defineAnalyzer({
   meta: {
     id: 'k8s.rightsize', title: 'Container requests and limits (krr-compatible)', resourceKinds: ['k8s-workload'], requires: ['cpu.cores', 'mem.used.bytes'],
-    since: '0.1.0', recommended: true, bestPractices: ['PERF02-BP04', 'PERF02-BP03'],
+    since: '0.1.0', docs: 'docs/prometheus.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF02-BP03'],
   },
   options: K8sOptionsSchema,
   analyze({ usage: u }, o) {
@@ -78,7 +78,7 @@ export const k8sRightsize = defineAnalyzer({
         options: [{
           rank: 1, change: { cpuRequest: cores(recCpu), cpuLimit: 'none', memoryRequest: mib(recMem), memoryLimit: mib(recMem) },
           performanceRisk: memShare > 0 ? 'High' : 'Low', bindingDimension: 'memory', dimensions: dims, monthlyCost: null, monthlySavings: null, migrationEffort: 'VeryLow', platformDifferences: [],
-          notes: ['krr-compatible "simple" strategy: CPU request = p95, no CPU limit, memory request = limit = peak + 15%.'],
+          notes: [`krr-compatible "simple" strategy: CPU request = ${o.cpuPercentile}, no CPU limit, memory request = limit = peak + ${o.memoryBufferPct}%.`],
         }],
         evidence,
         summary: `CPU request ${was(cur.cpuRequestCores, cores)} -> ${cores(recCpu)}, memory ${was(cur.memRequestBytes, mib)} -> ${mib(recMem)} (limit ${was(cur.memLimitBytes, mib)} -> ${mib(recMem)}).`,

@@ -59,7 +59,7 @@ export function elasticity(a: { mb: number; ms: number }, b: { mb: number; ms: n
  * low and high recommended cost. Memory never goes below peak memory used x (1 + headroom).
  */
 export const lambdaMemory = defineAnalyzer({
-  meta: { id: 'lambda.memory', title: 'Lambda memory and architecture', resourceKinds: ['lambda-function'], requires: ['lambda.duration_ms', 'lambda.invocations_per_s'], since: '0.1.0', recommended: true, bestPractices: ['PERF02-BP04', 'PERF02-BP01', 'PERF01-BP03'] },
+  meta: { id: 'lambda.memory', title: 'Lambda memory and architecture', resourceKinds: ['lambda-function'], requires: ['lambda.duration_ms', 'lambda.invocations_per_s'], since: '0.1.0', docs: 'docs/analyzers/lambda.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF02-BP01', 'PERF01-BP03'] },
   options: LambdaOptionsSchema,
   analyze({ usage: u }, o) {
     const analyzer = 'lambda.memory'
@@ -85,7 +85,7 @@ export const lambdaMemory = defineAnalyzer({
     const errDays = dayTotals('lambda.errors_per_s')
     const badDays = [...invDays.keys()].sort().slice(-7).filter((d) => (invDays.get(d) ?? 0) > 0 && (errDays.get(d) ?? 0) / invDays.get(d)! > 0.1)
     if (badDays.length > 0)
-      recs.push({ ...base, id: recommendationId('lambda.errors', r.id, u.window), analyzer: 'lambda.errors', finding: 'Flagged', reasons: ['TrustedAdvisor:HighErrorRate'], current: { memorySizeMB: memoryMB, architecture: arch }, currentPerformanceRisk: 'Unknown', options: [],
+      recs.push({ ...base, id: recommendationId('lambda.errors', r.id, u.window), analyzer, check: 'high-error-rate', finding: 'Flagged', reasons: ['TrustedAdvisor:HighErrorRate'], current: { memorySizeMB: memoryMB, architecture: arch }, currentPerformanceRisk: 'Unknown', options: [],
         evidence: badDays.map((d) => ({ metric: 'lambda.errors_per_s / lambda.invocations_per_s', stat: `error share on ${d}`, value: round(((errDays.get(d) ?? 0) / invDays.get(d)!) * 100, 1), unit: 'percent', samples: 1, threshold: 10 })),
         summary: `High error rate (Trusted Advisor L4dfs2Q3C2): more than 10% of invocations failed on ${badDays.length} of the last ${Math.min(7, invDays.size)} days.`, estimatedMonthlySavings: null })
 

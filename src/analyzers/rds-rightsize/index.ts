@@ -28,7 +28,7 @@ const pick = atPercentile
  * prices are known: never invented. Reads dominating a busy writer suggest a read replica.
  */
 export const rdsRightsize = defineAnalyzer({
-  meta: { id: 'rds.rightsize', title: 'RDS instance class', resourceKinds: ['rds-instance'], requires: ['cpu.utilization'], since: '0.1.0', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF03-BP01'] },
+  meta: { id: 'rds.rightsize', title: 'RDS instance class', resourceKinds: ['rds-instance'], requires: ['cpu.utilization'], since: '0.1.0', docs: 'docs/analyzers/rds.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF03-BP01'] },
   options: RdsOptionsSchema,
   analyze({ usage: u, catalog }, o) {
     const analyzer = 'rds.rightsize'

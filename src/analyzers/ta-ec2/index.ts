@@ -62,7 +62,7 @@ export const taEc2 = defineAnalyzer({
     title: 'Trusted Advisor EC2 low/high utilization checks (verbatim)',
     resourceKinds: ['ec2-instance'],
     requires: ['cpu.utilization', 'net.in.bytes_per_s', 'net.out.bytes_per_s'],
-    since: '0.1.0',
+    since: '0.1.0', docs: 'docs/analyzers/ec2-rightsize.md',
     recommended: true,
     bestPractices: ['PERF02-BP04', 'PERF02-BP05'],
   },

@@ -26,7 +26,7 @@ function lastDays(u: UsageSummary, metric: string): { day: string; total: number
 }
 
 export const taIdle = defineAnalyzer({
-  meta: { id: 'ta.idle', title: 'Trusted Advisor idle load balancers and idle RDS instances (verbatim); idle NAT gateways', resourceKinds: ['load-balancer', 'rds-instance', 'nat-gateway'], requires: ['lb.requests_per_s', 'db.connections'], since: '0.1.0', recommended: true, bestPractices: ['PERF02-BP04', 'PERF01-BP03'] },
+  meta: { id: 'ta.idle', title: 'Trusted Advisor idle load balancers and idle RDS instances (verbatim); idle NAT gateways', resourceKinds: ['load-balancer', 'rds-instance', 'nat-gateway'], requires: ['lb.requests_per_s', 'db.connections'], since: '0.1.0', docs: 'docs/analyzers/idle.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF01-BP03'] },
   options: z.object({}),
   analyze({ usage: u }) {
     const r = u.resource

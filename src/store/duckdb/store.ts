@@ -404,6 +404,41 @@ export class DuckDbStore implements WorkspaceReader {
     return rows.map((r) => ({ resourceId: String(r.resource_id), kind: String(r.kind), finding: String(r.finding), current: String(r.current), recommended: r.recommended === null ? null : text(r.recommended), monthlySavings: r.monthly_savings === null ? null : Number(r.monthly_savings) }))
   }
 
+  /** Resources by kind and the time span of all stored series (for `headroom status`). */
+  async overview(): Promise<{ kinds: { kind: string; count: number }[]; firstTs: number | null; lastTs: number | null }> {
+    const kinds = await this.all('SELECT kind, count(*)::INT AS n FROM resources GROUP BY kind ORDER BY kind')
+    const span = await this.all('SELECT epoch_ms(min(first_ts))::DOUBLE AS a, epoch_ms(max(last_ts))::DOUBLE AS b FROM series')
+    const a = span[0]?.a
+    const b = span[0]?.b
+    return { kinds: kinds.map((k) => ({ kind: text(k.kind), count: Number(k.n) })), firstTs: a === null || a === undefined ? null : Number(a), lastTs: b === null || b === undefined ? null : Number(b) }
+  }
+
+  /** The newest unfinished `collect aws` run with these parameters, to resume its window. */
+  async unfinishedAwsRun(params: string): Promise<{ runKey: string; windowEnd: number } | undefined> {
+    const r = await this.all(`SELECT run_key, window_end FROM aws_runs WHERE params = ${sqlString(params)} AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1`)
+    return r[0] ? { runKey: text(r[0].run_key), windowEnd: Number(r[0].window_end) } : undefined
+  }
+
+  /** Records a `collect aws` run (idempotent: a resumed run keeps its row). Call inside a transaction. */
+  async startAwsRun(run: { runKey: string; params: string; start: number; end: number; startedAt: number }): Promise<void> {
+    await this.run(`INSERT INTO aws_runs VALUES (${sqlString(run.runKey)}, ${sqlString(run.params)}, ${run.start}, ${run.end}, ${run.startedAt}, NULL) ON CONFLICT DO NOTHING`)
+  }
+
+  /** Resume checkpoints: the GetMetricData calls of a run already stored. */
+  async awsCallsDone(runKey: string): Promise<Set<string>> {
+    return new Set((await this.all(`SELECT call_key FROM aws_calls_done WHERE run_key = ${sqlString(runKey)}`)).map((r) => text(r.call_key)))
+  }
+
+  /** Marks calls stored, in one statement (648 single-row inserts took 1.5 s of a 6.5 s collection). Call inside the transaction that stores their data. */
+  async markAwsCallsDone(runKey: string, callKeys: readonly string[]): Promise<void> {
+    if (callKeys.length === 0) return
+    await this.run(`INSERT INTO aws_calls_done VALUES ${callKeys.map((k) => `(${sqlString(runKey)}, ${sqlString(k)})`).join(', ')} ON CONFLICT DO NOTHING`)
+  }
+
+  async finishAwsRun(runKey: string, at: number): Promise<void> {
+    await this.run(`UPDATE aws_runs SET finished_at = ${at} WHERE run_key = ${sqlString(runKey)}`)
+  }
+
   async counts(): Promise<{ resources: number; samples: number; series: number; imports: number }> {
     const r = await this.all(`SELECT (SELECT count(*) FROM resources) AS resources, (SELECT count(*) FROM samples) AS samples,
       (SELECT count(*) FROM series) AS series, (SELECT count(*) FROM imports) AS imports`)
