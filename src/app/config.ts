@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { z } from 'zod'
-import { PERCENTILES } from '../analyzers/ec2-rightsize/index.js'
+import { PERCENTILES } from '../analyzers/kit.js'
 import {
   allowedValues, ANALYZER_IDS, OptionsError, resolveAnalyzerOptions, SHARED_OPTIONS,
   type AnalyzerOptionsMap, type OptionLayer, type SharedOptions,

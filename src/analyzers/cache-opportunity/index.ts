@@ -3,7 +3,7 @@ import { dynamoDbPrices } from '../../catalog/dynamodb.js'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import type { Evidence, Recommendation } from '../../core/report.js'
 import type { MetricUsage, UsageSummary } from '../../store/types.js'
-import { recommendationId } from '../ec2-rightsize/index.js'
+import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
 export const CacheOpportunityOptionsSchema = z.object({
@@ -20,7 +20,6 @@ export const CacheOpportunityOptionsSchema = z.object({
 })
 export type CacheOpportunityOptions = z.output<typeof CacheOpportunityOptionsSchema>
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const mean = (u: UsageSummary, m: keyof UsageSummary['metrics']): MetricUsage | undefined => u.metrics[m]?.avg ?? u.metrics[m]?.sum ?? u.metrics[m]?.max
 
 /**

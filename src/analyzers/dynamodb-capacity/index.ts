@@ -3,7 +3,7 @@ import { breakEvenUtilization, dynamoDbPrices, type DynamoDbPrices } from '../..
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { SeriesData, UsageSummary } from '../../store/types.js'
-import { recommendationId } from '../ec2-rightsize/index.js'
+import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { DEFAULT_POLICY, perMinute, simulateCapacity, type AutoScalingPolicy, type SimOutcome } from './simulate.js'
 
@@ -19,7 +19,6 @@ export type DynamoDbOptions = z.output<typeof DynamoDbOptionsSchema>
 
 type Dim = 'read' | 'write'
 const DIMS: readonly Dim[] = ['read', 'write']
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const usd = (x: number) => `$${x.toFixed(2)}`
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 const METRIC = { read: 'ddb.read.consumed_per_s', write: 'ddb.write.consumed_per_s' } as const

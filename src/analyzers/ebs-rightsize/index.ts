@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { gp3For, monthlyCostOf, performanceOf, VOLUME_TYPES, type VolumeSpec, type VolumeType } from '../../catalog/ebs.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { UsageSummary } from '../../store/types.js'
-import { recommendationId } from '../ec2-rightsize/index.js'
 import { riskFromRatio, riskRank } from '../risk.js'
+import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
 export const EbsOptionsSchema = z.object({
@@ -16,7 +16,6 @@ export const EbsOptionsSchema = z.object({
 export type EbsOptions = z.output<typeof EbsOptionsSchema>
 
 const MIB = 2 ** 20
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const at = (u: UsageSummary, m: 'ebs.read.ops_per_s' | 'ebs.write.ops_per_s' | 'ebs.read.bytes_per_s' | 'ebs.write.bytes_per_s', p: EbsOptions['percentile']) => {
   const s = u.metrics[m]?.max ?? u.metrics[m]?.avg ?? u.metrics[m]?.sum
   if (!s) return undefined

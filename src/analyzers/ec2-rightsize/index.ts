@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { HOURS_PER_MONTH, type Catalog } from '../../catalog/catalog.js'
 import type { InstanceType } from '../../catalog/types.js'
@@ -8,10 +7,9 @@ import type {
 } from '../../core/report.js'
 import type { MetricUsage, UsageSummary } from '../../store/types.js'
 import { maxRisk, percentShares, riskFromRatio, riskFromShares, riskRank, shareAbove } from '../risk.js'
+import { atPercentile, PERCENTILES, recommendationId, round, type Percentile } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
-export const PERCENTILES = ['p90', 'p95', 'p99', 'p99.5', 'max'] as const
-export type Percentile = (typeof PERCENTILES)[number]
 
 export const Ec2RightsizeOptionsSchema = z.object({
   percentile: z.enum(PERCENTILES).default('p99.5').describe('Percentile of 5-minute maxima that sizes CPU, network and EBS (Compute Optimizer: P99.5)'),
@@ -54,10 +52,6 @@ function pick(u: UsageSummary, metric: MetricName): { series: MetricUsage; ofMax
   return undefined
 }
 
-/** The summary's value at a sizing percentile (shared by every analyzer that sizes by percentile). */
-export function atPercentile(s: MetricUsage, p: Percentile): number {
-  return p === 'max' ? s.max : p === 'p99.5' ? s.p995 : p === 'p99' ? s.p99 : p === 'p95' ? s.p95 : s.p90
-}
 
 const statLabel = (p: Percentile, ofMaxima: boolean) => `${p === 'max' ? 'max' : p} of 5-minute ${ofMaxima ? 'maxima' : 'averages'}`
 
@@ -243,11 +237,7 @@ export function sustainedVcpus(u: UsageSummary, current: InstanceType): { vcpus:
   return { vcpus: (Math.max(...use.map((d) => d.avg)) / 100) * current.vcpus, fromAverages: avg.length > 0 }
 }
 
-export function recommendationId(analyzer: string, resourceId: string, window: { start: number; end: number }): string {
-  return createHash('sha256').update(`${analyzer}\0${resourceId}\0${window.start}\0${window.end}`).digest('hex').slice(0, 16)
-}
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const money = (x: number) => `$${Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2)}`
 
 export const ec2Rightsize = defineAnalyzer({

@@ -3,8 +3,8 @@ import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import { cacheFamily, cacheNodeHourlyUsd, type CacheNodeType } from '../../catalog/elasticache.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { UsageSummary } from '../../store/types.js'
-import { atPercentile, PERCENTILES, recommendationId } from '../ec2-rightsize/index.js'
 import { maxRisk, riskFromRatio, riskRank } from '../risk.js'
+import { atPercentile, PERCENTILES, recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
 export const CacheOptionsSchema = z.object({
@@ -20,7 +20,6 @@ export const CacheOptionsSchema = z.object({
 })
 export type CacheOptions = z.output<typeof CacheOptionsSchema>
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const pick = atPercentile
 /** 5-minute maxima where stored (what sizing wants), else averages. */
 const peakSeries = (u: UsageSummary, metric: keyof UsageSummary['metrics']) => u.metrics[metric]?.max ?? u.metrics[metric]?.avg

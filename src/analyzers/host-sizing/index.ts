@@ -1,11 +1,11 @@
 import type { InstanceType } from '../../catalog/types.js'
 import type { Evidence, Issue, Recommendation } from '../../core/report.js'
 import {
-  assess, chooseOptions, Ec2RightsizeOptionsSchema, findOptions, measureDemands, overallRisk, recommendationId, sustainedVcpus,
+  assess, chooseOptions, Ec2RightsizeOptionsSchema, findOptions, measureDemands, overallRisk, sustainedVcpus,
 } from '../ec2-rightsize/index.js'
+import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 
 /** A host as the sizing code sees it: its cores and memory, nothing else known (no price, no EC2 family). */
 export function hostAsType(id: string, vcpus: number, memoryGiB: number, arch = 'x86_64'): InstanceType {

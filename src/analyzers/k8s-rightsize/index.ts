@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { DimensionAssessment, Evidence, Finding } from '../../core/report.js'
-import { recommendationId } from '../ec2-rightsize/index.js'
 import { shareAbove } from '../risk.js'
+import { recommendationId } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { costPerInvocation, LAMBDA } from '../../catalog/lambda.js'
 import type { Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
-import { recommendationId } from '../ec2-rightsize/index.js'
+import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
 export const LambdaOptionsSchema = z.object({
@@ -13,7 +13,6 @@ export const LambdaOptionsSchema = z.object({
 })
 export type LambdaOptions = z.output<typeof LambdaOptionsSchema>
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const DAYS_PER_MONTH = 730 / 24
 
 /** `"512:840,1024:430"` (memory MB : average duration ms, e.g. from aws-lambda-power-tuning) into sorted points. */

@@ -2,9 +2,10 @@ import { z } from 'zod'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import { rdsClasses, rdsFamily, rdsHourlyUsd, type RdsClass } from '../../catalog/rds.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
-import { atPercentile, PERCENTILES, recommendationId, sustainedVcpus } from '../ec2-rightsize/index.js'
+import { sustainedVcpus } from '../ec2-rightsize/index.js'
 import { hostAsType } from '../host-sizing/index.js'
 import { percentShares, riskFromShares, riskRank } from '../risk.js'
+import { atPercentile, PERCENTILES, recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
 export const RdsOptionsSchema = z.object({
@@ -16,7 +17,6 @@ export const RdsOptionsSchema = z.object({
 })
 export type RdsOptions = z.output<typeof RdsOptionsSchema>
 
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const pick = atPercentile
 
 /**

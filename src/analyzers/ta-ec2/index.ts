@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { DailyUsage, UsageSummary } from '../../store/types.js'
 import type { Evidence, Issue, Recommendation } from '../../core/report.js'
-import { recommendationId } from '../ec2-rightsize/index.js'
+import { recommendationId } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Issue, Recommendation } from '../../core/report.js'
 import type { UsageSummary } from '../../store/types.js'
-import { recommendationId } from '../ec2-rightsize/index.js'
+import { recommendationId } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 
 /**

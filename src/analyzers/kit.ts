@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto'
+import type { MetricUsage } from '../store/types.js'
+
+/**
+ * What every analyzer shares: the sizing percentiles and how to read one off a summary, the stable recommendation id,
+ * and rounding for displayed figures. One copy here instead of one per analyzer.
+ */
+export const PERCENTILES = ['p90', 'p95', 'p99', 'p99.5', 'max'] as const
+export type Percentile = (typeof PERCENTILES)[number]
+
+/** The summary's value at a sizing percentile (quantiles computed by the store with linear interpolation). */
+export function atPercentile(s: MetricUsage, p: Percentile): number {
+  return p === 'max' ? s.max : p === 'p99.5' ? s.p995 : p === 'p99' ? s.p99 : p === 'p95' ? s.p95 : s.p90
+}
+
+/** Stable across runs and releases: a hash of the analyzer's (or check's) name, the resource and the window. */
+export function recommendationId(analyzer: string, resourceId: string, window: { start: number; end: number }): string {
+  return createHash('sha256').update(`${analyzer}\0${resourceId}\0${window.start}\0${window.end}`).digest('hex').slice(0, 16)
+}
+
+/** Rounds to `digits` decimals for display and JSON (money to cents, shares to basis points). */
+export const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits
