@@ -45,6 +45,14 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       recommendations.push(...out.recommendations)
       issues.push(...out.issues)
     }
+    if (usage.stragglers) {
+      const st = usage.stragglers
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+      issues.push({
+        code: 'SAMPLES_AFTER_WINDOW', severity: 'warning', resourceId: usage.resource.id,
+        message: `${usage.resource.id}: ${st.samples} isolated sample${st.samples === 1 ? '' : 's'} (${day(st.first)}${st.last !== st.first ? ` to ${day(st.last)}` : ''} UTC) ${st.samples === 1 ? 'lies' : 'lie'} after its latest dense data; the window ends at ${day(usage.window.end)} UTC without them. Check the export, or pass --as-of to choose the window.`,
+      })
+    }
     if (runs.length === 0) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
   }
   for (const [kind, n] of unanalyzedKinds)

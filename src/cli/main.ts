@@ -113,12 +113,19 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .option('--period <seconds>', 'sample period for files without a period column', '300')
     .option('--kind <kind>', `kind for resources found only in samples (${ResourceKindSchema.options.join(', ')})`, 'ec2-instance')
-    .action(async (paths: string[], flags: { workspace?: string; period: string; kind: string }) => {
+    .option('--as-of <date>', 'the time the data ends, if later than now (samples after it + --clock-skew are errors)')
+    .option('--clock-skew <duration>', 'how far samples may lie ahead of now (or --as-of): 5m, 30s, 1h', '5m')
+    .option('--any-time', 'synthetic data: accept any timestamp (no future or pre-2006 check)')
+    .action(async (paths: string[], flags: { workspace?: string; period: string; kind: string; asOf?: string; clockSkew: string; anyTime?: boolean }) => {
       const period = parseNumber('--period', flags.period, { min: 1, max: 86400, integer: true })
       const kind = ResourceKindSchema.safeParse(flags.kind)
       if (!kind.success) throw new UsageError(`--kind '${flags.kind}' is not a resource kind`, `Use one of: ${ResourceKindSchema.options.join(', ')}.`)
+      const { parseDurationMs } = await import('../core/duration.js')
+      const skew = parseDurationMs(flags.clockSkew)
+      if (skew === undefined || skew < 0) throw new UsageError(`--clock-skew '${flags.clockSkew}' is not a duration`, 'Write it like 5m, 30s or 1h.')
+      const notAfter = (flags.asOf ? parseDate('--as-of', flags.asOf) : effects.now()) + skew
       const { runCollectFile } = await import('./collect.js')
-      await runCollectFile(workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data }, effects)
+      await runCollectFile(workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data, notAfter, ...(flags.anyTime ? { anyTime: true } : {}) }, effects)
     })
 
   collect

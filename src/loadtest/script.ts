@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { parseCsvLine } from '../core/csv.js'
 import { ToolError } from '../core/errors.js'
 import type { Capture } from './capture.js'
-import { parseDurationMs } from './duration.js'
+import { parseDurationMs } from '../core/duration.js'
 import type { Phase } from './phases.js'
 import { renderEnvOnly } from './template.js'
 

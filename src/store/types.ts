@@ -80,11 +80,16 @@ export interface UsageSummary {
   daily: readonly DailyUsage[]
   /** Only for SERIES_KINDS. */
   series?: Partial<Record<MetricName, SeriesData>>
+  /** Isolated samples after the resource's latest dense data, left out of the window (epoch ms; see DuckDbStore.usage). */
+  stragglers?: { samples: number; first: number; last: number }
 }
 
 export interface UsageQuery {
   lookbackDays: number
-  /** Window end for every resource (epoch ms). Default: each resource's latest sample. */
+  /**
+   * Window end for every resource (epoch ms). Default: each resource's latest dense data (its latest sample, unless
+   * isolated samples lie more than a day after its last day with an hour of data: those are left out and reported).
+   */
   asOf?: number
   kinds?: readonly string[]
   resourceIds?: readonly string[]

@@ -143,6 +143,35 @@ describe('configuration: flags and headroom.config.yaml reach every analyzer (on
   })
 })
 
+describe('implausible and stray samples (issue 20, on a demo workspace of its own)', () => {
+  type Rep = { recommendations: { analyzer: string; resource: { id: string }; finding: string; window: { end: number }; evidence: { stat: string; samples: number }[] }[]; issues: { code: string; resourceId?: string; message: string }[] }
+  it('a row from year 9999 is refused with nothing written; a stray row a month after the data is left out of the window and reported', async () => {
+    const demo = await runCli(['demo', '--workspace', 'ws-stray', '--format', 'json'], { cwd: tmp.dir })
+    expect(demo.code, demo.stderr).toBe(0)
+    const before = JSON.parse((await runCli(['analyze', '-w', 'ws-stray', '--format', 'json'], { cwd: tmp.dir })).stdout) as Rep
+    const vm = (r: Rep) => r.recommendations.find((x) => x.analyzer === 'ec2.rightsize' && x.resource.id === 'azure-vm-1023683')!
+    const status = async () => (await runCli(['status', '-w', 'ws-stray'], { cwd: tmp.dir })).stdout
+    const stored = await status()
+    tmp.file('future.csv', csv('resource_id,metric,timestamp,value,stat,period', ['azure-vm-1023683,cpu.utilization,9999-01-01T00:00:00Z,5,avg,300']))
+    const future = await runCli(['collect', 'file', 'future.csv', '-w', 'ws-stray'], { cwd: tmp.dir })
+    expect(future.code).toBe(2)
+    expect(future.stderr).toMatch(/future\.csv, row 1, column 'timestamp': timestamp '9999-01-01T00:00:00Z' is in the future/)
+    expect(future.stderr).toMatch(/nothing was written/)
+    expect(await status()).toBe(stored)
+    // A row 30 days after the VM's data (still in the past): imported, left out of the window, reported.
+    const end = vm(before).window.end
+    tmp.file('stray.csv', csv('resource_id,metric,timestamp,value,stat,period', [`azure-vm-1023683,cpu.utilization,${new Date(end + 30 * 86_400_000).toISOString()},5,avg,300`]))
+    const stray = await runCli(['collect', 'file', 'stray.csv', '-w', 'ws-stray'], { cwd: tmp.dir })
+    expect(stray.code, stray.stderr).toBe(0)
+    const after = JSON.parse((await runCli(['analyze', '-w', 'ws-stray', '--format', 'json'], { cwd: tmp.dir })).stdout) as Rep
+    expect([vm(after).finding, vm(after).window.end]).toEqual([vm(before).finding, end])
+    expect(vm(after).evidence[0]!.samples).toBe(vm(before).evidence[0]!.samples)
+    expect(after.issues.find((i) => i.code === 'SAMPLES_AFTER_WINDOW')).toMatchObject({ resourceId: 'azure-vm-1023683' })
+    const text = await runCli(['analyze', '-w', 'ws-stray'], { cwd: tmp.dir })
+    expect(text.stdout).toMatch(/SAMPLES_AFTER_WINDOW: azure-vm-1023683: 1 isolated sample \(.*\) lies after its latest dense data; the window ends at .* without them/)
+  })
+})
+
 describe('headroom simulate scaling (on the demo workspace)', () => {
   const policy = join(ROOT, 'data/demo/asg-policy.json')
   const group = ['simulate', 'scaling', '--group', 'nab-asg-misconfiguration']

@@ -66,6 +66,15 @@ const BAD: BadCase[] = [
   { name: 'manifest: duplicate id', file: () => tmp.file('m3.csv', csv('id,kind,region,instance_type', ['i-9,ec2-instance,us-east-1,m5.large', 'i-9,ec2-instance,us-east-1,m5.large'])), row: 2, column: 'id', message: /listed twice \(rows 1 and 2\)/ },
   { name: 'manifest: unknown instance type', file: () => tmp.file('m4.json', JSON.stringify({ resources: [{ id: 'i-9', instanceType: 'm5.larg' }] })), row: 1, column: 'instance_type', message: /unknown EC2 instance type 'm5\.larg' \(m5 has m5\.12xlarge/ },
   { name: 'manifest: not JSON', file: () => tmp.file('m5.json', '[{"id": "i-9",'), message: /not valid JSON/ },
+  { name: 'manifest: NUL byte in an id', file: () => tmp.file('m6.json', JSON.stringify([{ id: 'i-\u00009', kind: 'ec2-instance' }])), row: 1, column: 'id', message: /id 'i-\\u00009' contains a control character/ },
+  // Plausibility (issue 20): each of these was once imported with exit 0.
+  { name: 'timestamp in the far future', file: () => tmp.file('f1.csv', csv(HEADER, [...good(2), 'i-1,cpu.utilization,9999-01-01T00:00:00Z,5'])), row: 3, column: 'timestamp', message: /timestamp '9999-01-01T00:00:00Z' is in the future \(after \d{4}-/, hint: /--as-of DATE .* --any-time/ },
+  { name: 'timestamp in year 10000', file: () => tmp.file('f2.csv', csv(HEADER, ['i-1,cpu.utilization,10000-01-01T00:00:00Z,5'])), row: 1, column: 'timestamp', message: /timestamp '10000-01-01T00:00:00Z' is (in the future|not a date-time)/ },
+  { name: 'epoch of 1e15 seconds', file: () => tmp.file('f3.csv', csv(HEADER, ['i-1,cpu.utilization,1000000000000000,5'])), row: 1, column: 'timestamp', message: /timestamp '1000000000000000' is in the future/, hint: /epoch unit/ },
+  { name: 'timestamp in 1970', file: () => tmp.file('f4.csv', csv(HEADER, [...good(1), 'i-1,cpu.utilization,0,5'])), row: 2, column: 'timestamp', message: /timestamp '0' is before 2006-01-01/, hint: /a zero or an epoch in the wrong unit/ },
+  { name: 'unterminated quote', file: () => tmp.file('q.csv', csv(HEADER, [...good(1), '"i-2,cpu.utilization,2024-01-01T00:05:00Z,6', 'i-3,cpu.utilization,2024-01-01T00:10:00Z,7'])), row: 2, column: 'resource_id', message: /"i-2 has a stray double quote/, hint: /double a quote inside one/ },
+  { name: 'NUL byte in an id', file: () => tmp.file('nul.csv', csv(HEADER, [...good(1), 'i-\u00002,cpu.utilization,2024-01-01T00:05:00Z,6'])), row: 2, column: 'resource_id', message: /resource_id 'i-\\x002' contains a control character/ },
+  { name: 'a 1 MB id', file: () => tmp.file('long.csv', csv(HEADER, [`i-${'x'.repeat(1_000_000)},cpu.utilization,2024-01-01T00:00:00Z,5`])), row: 1, column: 'resource_id', message: /resource_id is 1,000,002 characters long \(at most 1024\)/ },
 ]
 
 describe('collect file: bad input gets one clear error and writes nothing', () => {
@@ -145,4 +154,19 @@ it('docs/file-format.md examples import as documented', async () => {
   const r = await importFiles(s, paths, catalogChecks(tmp.path('ws-docs')))
   expect(r.merge.rowsAdded).toBeGreaterThan(0)
   s.close()
+})
+
+describe('collect file: time plausibility is configurable', () => {
+  it('a later --as-of (notAfter) admits data that ends later; --any-time (anyTime) admits synthetic dates', async () => {
+    const ws = await DuckDbStore.open(tmp.path('ws-times'))
+    try {
+      const future = tmp.file('later.csv', csv(HEADER, ['i-9,cpu.utilization,2031-05-01T00:00:00Z,5']))
+      await expect(importFiles(ws, [future], { notAfter: Date.UTC(2031, 0, 1) })).rejects.toThrow(/is in the future \(after 2031-01-01T00:00:00\.000Z/)
+      expect((await importFiles(ws, [future], { notAfter: Date.UTC(2031, 4, 1) })).merge.rowsAdded).toBe(1)
+      const old = tmp.file('old.csv', csv(HEADER, ['i-8,cpu.utilization,1999-12-31T23:55:00Z,5']))
+      expect((await importFiles(ws, [old], { anyTime: true })).merge.rowsAdded).toBe(1)
+    } finally {
+      ws.close()
+    }
+  })
 })

@@ -9,9 +9,23 @@ import { parseManifestRows, readJsonManifestRows, type ManifestOptions } from '.
 export interface FileImportOptions extends ManifestOptions {
   /** Sample period in seconds when a file has no `period` column. Default 300 (CloudWatch's 5 minutes). */
   defaultPeriodSec?: number
+  /**
+   * Latest plausible sample time, epoch ms. Default: the import's clock plus CLOCK_SKEW_MS. A sample after it is an
+   * error (one row from year 9999 once moved a resource's whole 14-day window past its data).
+   */
+  notAfter?: number
+  /** Skip the time plausibility rules (synthetic data): any time from year 1 to 9999 is accepted. */
+  anyTime?: boolean
   /** Kind for resources that appear in samples but in no manifest. Default ec2-instance. */
   defaultKind?: ResourceKind
 }
+
+/** Default allowance for clocks running ahead of the importing machine's. */
+export const CLOCK_SKEW_MS = 5 * 60_000
+/** No cloud metric predates EC2 and CloudWatch (2006): earlier times are zeros or seconds/milliseconds mix-ups. */
+export const EARLIEST_SAMPLE = Date.UTC(2006, 0, 1)
+/** Longest resource id accepted: ARNs run to a few hundred characters; 1 MB ids are a broken export. */
+export const MAX_ID_LENGTH = 1024
 
 export interface FileImportResult {
   files: { path: string; type: 'samples' | 'manifest'; rows: number }[]
@@ -72,7 +86,7 @@ export async function importFiles(store: DuckDbStore, paths: readonly string[], 
     const names = [...columns.keys()].filter((c) => c !== 'file_row_number')
     if (names.includes('resource_id') || names.includes('metric')) {
       const view = `import_src_${viewNo++}`
-      const rows = await validateSamples(store, path, format, columns, view, period)
+      const rows = await validateSamples(store, path, format, columns, view, period, opts.anyTime ? undefined : { notAfter: opts.notAfter ?? Date.now() + CLOCK_SKEW_MS, notBefore: EARLIEST_SAMPLE })
       plans.push({ path, type: 'samples', view, rows })
     } else if (names.includes('id')) {
       plans.push({ path, type: 'manifest', resources: await readCsvManifest(store, path, format, names, opts) })
@@ -184,10 +198,16 @@ function timestampExpr(col: string, type: string): string {
     ELSE TRY_CAST(TRY_CAST(trim(${col}) AS TIMESTAMPTZ) AS TIMESTAMP) END`
 }
 
+/** A value for an error message: control characters shown as \\xNN, at most 80 characters. */
+function printable(v: string): string {
+  const shown = v.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown
+}
+
 const numericType = (type: string) => /INT|DOUBLE|FLOAT|DECIMAL|REAL/.test(type)
 
 /** Builds the normalised view over a samples file and checks it; throws the first problem found. */
-async function validateSamples(store: DuckDbStore, path: string, format: Format, columns: Map<string, string>, view: string, period: number): Promise<number> {
+async function validateSamples(store: DuckDbStore, path: string, format: Format, columns: Map<string, string>, view: string, period: number, times?: { notAfter: number; notBefore: number }): Promise<number> {
   const names = [...columns.keys()].filter((c) => c !== 'file_row_number')
   for (const req of SAMPLE_REQUIRED)
     if (!columns.has(req))
@@ -222,8 +242,19 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
   const pctIds = PERCENT_METRICS.map(metricId).join(', ')
   const checks: { cond: string; column: string; raw: string; problem: (r: Row) => string; hint: string }[] = [
     { cond: `resource_id IS NULL OR resource_id = ''`, column: 'resource_id', raw: 'rid_raw', problem: () => 'resource_id is empty', hint: 'Every sample needs the id of its resource, e.g. i-0abc123.' },
+    { cond: `length(resource_id) > ${MAX_ID_LENGTH}`, column: 'resource_id', raw: 'rid_raw', problem: (r) => `resource_id is ${text(r.rid_raw).trim().length.toLocaleString('en-US')} characters long (at most ${MAX_ID_LENGTH})`, hint: 'An id is an instance id, a name or an ARN; a longer one is usually columns run together by a broken export.' },
+    { cond: `regexp_matches(resource_id, '[\\x00-\\x1f\\x7f]')`, column: 'resource_id', raw: 'rid_raw', problem: (r) => `resource_id '${printable(text(r.rid_raw))}' contains a control character (a NUL byte, tab or newline)`, hint: 'Ids are printable text; re-export the file (a NUL byte is usually a binary or UTF-16 file read as text).' },
+    ...(format === 'parquet' ? [] : (['rid_raw', 'metric_raw', 'ts_raw', 'value_raw'] as const).map((raw) => ({
+      cond: `contains(coalesce(${raw}, ''), '"')`, column: { rid_raw: 'resource_id', metric_raw: 'metric', ts_raw: 'timestamp', value_raw: 'value' }[raw], raw,
+      problem: (r: Row) => `${printable(text(r[raw]))} has a stray double quote: an unterminated or unbalanced quote in the CSV`,
+      hint: 'Quote a whole field ("like this") and double a quote inside one (""); headroom does not guess where a broken quote ends.',
+    }))),
     { cond: `metric_id IS NULL`, column: 'metric', raw: 'metric_raw', problem: (r) => `unknown metric '${text(r.metric_raw)}'`, hint: `Known metrics: ${METRIC_NAMES.join(', ')}; CloudWatch names also work: ${Object.keys(METRIC_ALIASES).join(', ')}.` },
     { cond: `ts IS NULL`, column: 'timestamp', raw: 'ts_raw', problem: (r) => `timestamp '${text(r.ts_raw)}' is not a date-time`, hint: 'Use ISO 8601 (2024-05-01T12:00:00Z; no offset means UTC) or epoch seconds/milliseconds.' },
+    ...(times ? [
+      { cond: `ts > make_timestamp(${Math.floor(times.notAfter)}::BIGINT * 1000)`, column: 'timestamp', raw: 'ts_raw', problem: (r: Row) => `timestamp '${text(r.ts_raw)}' is in the future (after ${new Date(times.notAfter).toISOString()}, the import's clock plus the allowed skew)`, hint: 'Check the export\'s clock, time zone and epoch unit (seconds vs milliseconds). Data that really ends later: --as-of DATE (its end) or --clock-skew; synthetic data: --any-time.' },
+      { cond: `ts < make_timestamp(${times.notBefore}::BIGINT * 1000)`, column: 'timestamp', raw: 'ts_raw', problem: (r: Row) => `timestamp '${text(r.ts_raw)}' is before ${new Date(times.notBefore).toISOString().slice(0, 10)}`, hint: 'No cloud metric predates EC2 and CloudWatch (2006): a 1970 date is usually a zero or an epoch in the wrong unit. Synthetic data: --any-time.' },
+    ] : []),
     { cond: `value_in IS NULL`, column: 'value', raw: 'value_raw', problem: (r) => `value '${text(r.value_raw)}' is not a number`, hint: 'Write plain decimal numbers (a dot as decimal separator); leave out rows with no value.' },
     { cond: `isnan(value_in) OR isinf(value_in)`, column: 'value', raw: 'value_raw', problem: (r) => `value '${text(r.value_raw)}' is NaN or infinite`, hint: 'Drop the row: a missing measurement should be absent, not NaN or Inf.' },
     { cond: `value_in < 0`, column: 'value', raw: 'value_raw', problem: (r) => `value ${text(r.value_raw)} is negative`, hint: 'Utilization, rates and counts cannot be negative; check the export (counter resets must be handled before export).' },
@@ -252,7 +283,7 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
     const row = (await store.all(`SELECT *, ${problem} AS p FROM ${view}_raw WHERE rn = ${firstRow} LIMIT 1`))[0] ?? {}
     const check = checks[Number(row.p)]!
     const more = bad > 1 ? ` (${bad - 1} more row${bad > 2 ? 's' : ''} with problems in this file)` : ''
-    throw new InputError({ file: path, row: firstRow, column: check.column, value: text(row[check.raw]) }, check.problem(row) + more, check.hint)
+    throw new InputError({ file: path, row: firstRow, column: check.column, value: printable(text(row[check.raw])) }, check.problem(row) + more, check.hint)
   }
   await store.run(`CREATE OR REPLACE TEMP VIEW ${view} AS
     SELECT rn, resource_id, metric_id::SMALLINT AS metric_id, stat_id::UTINYINT AS stat_id, period_s, ts,

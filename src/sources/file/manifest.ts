@@ -49,6 +49,9 @@ export function parseManifestRows(path: string, rows: readonly RawManifestRow[],
         throw new InputError(loc(key), `unknown field '${key}'`, `Known fields: ${[...KNOWN_FIELDS].join(', ')}. Put other data under "attributes" or "tags".`)
     const id = str(fields.id)
     if (!id) throw new InputError(loc('id'), 'id is empty', 'Every resource needs its provider id, e.g. i-0abc123.')
+    // The same id rules as samples (import.ts): a sane length, printable text.
+    if (id.length > 1024) throw new InputError(loc('id', `${id.slice(0, 40)}...`), `id is ${id.length.toLocaleString('en-US')} characters long (at most 1024)`, 'An id is an instance id, a name or an ARN; a longer one is usually a broken export.')
+    if (/[\x00-\x1f\x7f]/.test(id)) throw new InputError(loc('id', JSON.stringify(id).slice(1, -1)), `id '${JSON.stringify(id).slice(1, -1)}' contains a control character (a NUL byte, tab or newline)`, 'Ids are printable text; re-export the file as UTF-8.')
     const prev = seen.get(id)
     if (prev !== undefined) throw new InputError(loc('id', id), `id '${id}' is listed twice (rows ${prev} and ${row})`, 'Keep one row per resource.')
     seen.set(id, row)

@@ -90,6 +90,26 @@ describe('DuckDbStore', () => {
     store.close()
   })
 
+  it('one stray sample after the data does not move the window: it ends at the latest dense data, and the stray is reported', async () => {
+    // Issue 20: the window used to end at the latest sample, so one row a month later left a 3-day series with
+    // InsufficientData. 3 days of 5-minute samples (864; every day dense: 288 x 300 s >= 1 h), then one row on day 60.
+    const store = await DuckDbStore.open(tmp.path('ws-stray'))
+    const rows = Array.from({ length: 864 }, (_, i) => `i-s,cpu.utilization,${at(i * 5)},${i % 100},max,300`)
+    await importFiles(store, [tmp.file('stray.csv', csv(HEADER, [...rows, `i-s,cpu.utilization,${at(60 * 1440)},99,max,300`]))], { anyTime: true })
+    const u = (await store.usage({ lookbackDays: 14 }))[0]!
+    expect(u.window.end).toBe(Date.UTC(2024, 0, 3, 23, 55)) // sample 863 at 3 x 1440 - 5 minutes
+    expect(u.metrics['cpu.utilization']!.max!.samples).toBe(864)
+    expect(u.stragglers).toEqual({ samples: 1, first: Date.UTC(2024, 2, 1), last: Date.UTC(2024, 2, 1) })
+    // --as-of chooses the window explicitly: then nothing is a straggler.
+    const asOf = (await store.usage({ lookbackDays: 14, asOf: Date.UTC(2024, 2, 1) }))[0]!
+    expect([asOf.window.end, asOf.stragglers, asOf.metrics['cpu.utilization']!.max!.samples]).toEqual([Date.UTC(2024, 2, 1), undefined, 1])
+    // Data that runs on into a short last day is not a straggler: 3 samples after midnight on day 4 extend the window.
+    await importFiles(store, [tmp.file('tail.csv', csv(HEADER, [0, 5, 10].map((m) => `i-t,cpu.utilization,${at(m)},5,max,300`).concat(rows.map((r) => r.replace('i-s,', 'i-t,').replace(/,(\d{4}-\d\d-\d\dT[^,]+),/, (_, t: string) => `,${new Date(Date.parse(t) - 3 * 86_400_000).toISOString()},`)))))], { anyTime: true })
+    const t = (await store.usage({ lookbackDays: 14, resourceIds: ['i-t'] }))[0]!
+    expect([t.window.end, t.stragglers]).toEqual([Date.UTC(2024, 0, 1, 0, 10), undefined])
+    store.close()
+  })
+
   it('re-importing the same data adds no rows; differing values are kept as stored and counted', async () => {
     const store = await DuckDbStore.open(tmp.path('ws-idem'))
     const f = tmp.file('idem.csv', csv(HEADER, ['i-1,cpu.utilization,2024-01-01T00:00:00Z,10,max,300', 'i-1,cpu.utilization,2024-01-01T00:05:00Z,20,max,300']))

@@ -457,6 +457,31 @@ export class DuckDbStore implements WorkspaceReader {
       await this.run(`CREATE OR REPLACE TEMP TABLE usage_window AS
         SELECT r.key, ${q.asOf === undefined ? 'max(s.last_ts)' : `make_timestamp(${Math.round(q.asOf)}::BIGINT * 1000)`} AS we
         FROM resources r JOIN series s ON s.resource_key = r.key ${where} GROUP BY r.key`)
+      // Without --as-of the window ends at the resource's latest dense data, not its latest sample: one stray row a
+      // week (or a century) after the rest must not move a 14-day window off the data. A UTC day is dense when one
+      // series holds an hour of data on it (12 five-minute samples, one hourly one); samples later than the day after
+      // the latest dense day are stragglers, left out of the window and reported. Resources with no dense day (tiny
+      // series) keep their latest sample as the end. The daily table makes this cheap: only stragglers' resources
+      // touch the samples table.
+      const stragglers = new Map<number, { samples: number; first: number; last: number }>()
+      if (q.asOf === undefined) {
+        const late = await this.all(`WITH p AS (SELECT resource_key, metric_id, stat_id, min(period_s) AS period_s FROM series GROUP BY ALL),
+          dense AS (SELECT d.resource_key, max(d.day) AS dd FROM daily d JOIN p USING (resource_key, metric_id, stat_id)
+                    WHERE d.samples * p.period_s >= 3600 GROUP BY d.resource_key)
+          SELECT w.key, dense.dd FROM usage_window w JOIN dense ON dense.resource_key = w.key
+          WHERE epoch_ms(w.we) >= (dense.dd + 2)::BIGINT * 86400000`)
+        for (const row of late) {
+          const key = Number(row.key)
+          const cut = (Number(row.dd) + 2) * 86_400_000
+          const r = (await this.all(`SELECT epoch_ms(max(ts) FILTER (WHERE ts < make_timestamp(${cut}::BIGINT * 1000)))::DOUBLE AS we,
+              count(*) FILTER (WHERE ts >= make_timestamp(${cut}::BIGINT * 1000))::BIGINT AS n,
+              epoch_ms(min(ts) FILTER (WHERE ts >= make_timestamp(${cut}::BIGINT * 1000)))::DOUBLE AS f, epoch_ms(max(ts))::DOUBLE AS l
+            FROM samples WHERE resource_key = ${key}`))[0]
+          if (!r || r.we === null) continue
+          await this.run(`UPDATE usage_window SET we = make_timestamp(${Math.round(Number(r.we))}::BIGINT * 1000) WHERE key = ${key}`)
+          stragglers.set(key, { samples: Number(r.n), first: Number(r.f), last: Number(r.l) })
+        }
+      }
       await this.run(`ALTER TABLE usage_window ADD COLUMN ws TIMESTAMP`)
       await this.run(`UPDATE usage_window SET ws = we - to_milliseconds(${lookbackMs}::BIGINT)`)
       // 5-minute resolution: coarser data is used as is; finer data is rolled up per 5-minute bucket
@@ -492,7 +517,8 @@ export class DuckDbStore implements WorkspaceReader {
       const byKey = new Map<number, UsageSummary>()
       const summaries: UsageSummary[] = []
       for (const w of windows) {
-        const s: UsageSummary = { resource: rowToResource(w), window: { start: Number(w.ws), end: Number(w.we) }, metrics: {}, daily: [] }
+        const late = stragglers.get(Number(w.key))
+        const s: UsageSummary = { resource: rowToResource(w), window: { start: Number(w.ws), end: Number(w.we) }, metrics: {}, daily: [], ...(late ? { stragglers: late } : {}) }
         byKey.set(Number(w.key), s)
         summaries.push(s)
       }
