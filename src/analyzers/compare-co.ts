@@ -1,13 +1,8 @@
 import type { Recommendation, Report } from '../core/report.js'
+import type { StoredCoRecommendation } from '../store/types.js'
 
-export interface CoRow {
-  resourceId: string
-  kind: string
-  finding: string
-  current: string
-  recommended: string | null
-  monthlySavings: number | null
-}
+/** Compute Optimizer's recommendation for one resource, as stored by `collect aws --compute-optimizer`. */
+export type CoRow = StoredCoRecommendation
 
 const ANALYZER_OF: Record<string, string> = { 'ec2-instance': 'ec2.rightsize', 'ebs-volume': 'ebs.rightsize', 'lambda-function': 'lambda.memory' }
 
