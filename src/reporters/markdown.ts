@@ -42,7 +42,7 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = []
   out.push(`# headroom report`, '')
   if (report.recommendations.length === 0 && report.simulations.length > 0) return renderSimulationsOnly(report, out)
-  out.push(`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}. Sizing: ${String(e.percentile)} of 5-minute maxima with ${String(e.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(e.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window. Prices: on-demand Linux, 730 h/month.`, '')
+  out.push(`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}. EC2 sizing: ${String(e.percentile)} of 5-minute maxima with ${String(e.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(e.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window; every analyzer's settings are in \`meta.options\` of the JSON report. Prices: on-demand Linux, 730 h/month.`, '')
   out.push('## Summary', '')
   out.push(mdTable(['', 'USD / month'], [
     ['Cost now', usd(s.currentMonthlyCost)],

@@ -28,7 +28,7 @@ export function renderTerminal(report: Report, opts: RenderOptions = {}): string
   const kinds = [ec2.length && `${s.analyzed} of ${ec2.length} EC2 instances`, hosts.length && `${hosts.length} host${hosts.length === 1 ? '' : 's'}`, pods.length && `${pods.length} container workload${pods.length === 1 ? '' : 's'}`].filter(Boolean)
   lines.push(c.bold(`headroom ${report.meta.version}: ${ec2.length ? `EC2 right-sizing of ${s.analyzed} of ${s.resources} resources` : `${s.resources} resource${s.resources === 1 ? '' : 's'}`}${hosts.length || pods.length ? ` (${kinds.join(', ')})` : ''}`))
   const e = o.analyzers['ec2.rightsize'] ?? {}
-  lines.push(c.dim(`sizing: ${String(e.percentile)} of 5-minute maxima + ${String(e.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(e.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window, on-demand Linux prices`))
+  lines.push(c.dim(`EC2 sizing: ${String(e.percentile)} of 5-minute maxima + ${String(e.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(e.memoryHeadroomPct)}%, ${String(o.lookbackDays)}-day window, on-demand Linux prices (every analyzer's settings: headroom config)`))
   if (ec2.length) {
     lines.push('')
     lines.push(table([
