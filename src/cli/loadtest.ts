@@ -7,7 +7,7 @@ import { parseDurationMs } from '../core/duration.js'
 import { runLoadTest } from '../loadtest/engine.js'
 import { totalDurationMs } from '../loadtest/phases.js'
 import { probeTarget } from '../loadtest/probe.js'
-import { compareResults, errorRatePct, renderComparison, renderLoadTestMarkdown, renderLoadTestTerminal, statusOf } from '../loadtest/render.js'
+import { compareResults, errorRatePct, renderComparison, renderLoadTestCsv, renderLoadTestMarkdown, renderLoadTestTerminal, statusOf } from '../loadtest/render.js'
 import { DEFAULT_EXPECT, parseExpect } from '../loadtest/status.js'
 import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
 import { loadScript } from '../loadtest/script.js'
@@ -54,7 +54,7 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
     return d
   }
   const format = f.format ?? 'terminal'
-  if (!['terminal', 'json', 'md'].includes(format)) throw new UsageError(`--format '${format}' is not one of terminal, json, md`)
+  if (!['terminal', 'json', 'md', 'csv'].includes(format)) throw new UsageError(`--format '${format}' is not one of terminal, json, md, csv`)
   const workers = int('--workers', f.workers)
   const connections = int('--connections', f.connections)
   const timeoutMs = dur('--timeout', f.timeout)
@@ -132,7 +132,7 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
     return EXIT.SOURCE
   }
   if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
-  effects.stdout.write(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : format === 'md' ? renderLoadTestMarkdown(result) : renderLoadTestTerminal(result))
+  effects.stdout.write(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : format === 'md' ? renderLoadTestMarkdown(result) : format === 'csv' ? renderLoadTestCsv(result) : renderLoadTestTerminal(result))
   if (f.out) {
     const rel = relative(effects.cwd, f.out) || f.out
     effects.stderr.write(`result written to ${rel}; to gate a later run on it: headroom loadtest compare ${rel} NEW.json --max-p99-regression 10%\n`)

@@ -154,7 +154,6 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
   const current: PolicySet | undefined = o.policyFiles.length ? { name: 'current', policies } : undefined
   const result = runScalingWhatIf({ group, demand, startMs, utilizationLimitPct: o.limitPct, demandSource, evidence, ...(current ? { current } : {}), search: o.search, timeline: o.timeline })
   const report = simulationReport([result], { ...o, instanceType: typeNames.join(','), region }, effects.now())
-  if (o.format === 'csv') throw new UsageError('CSV holds one row per recommendation; simulations have none', 'Use --format terminal, md or json.')
   const text = RENDERERS[o.format](report, { color: o.color && !o.out })
   if (o.out) {
     writeOutput(o.out, text)

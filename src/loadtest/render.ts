@@ -1,3 +1,4 @@
+import { cell } from '../reporters/csv.js'
 import { table } from '../reporters/format.js'
 import type { LatencySummaryT, LoadTestResult } from './result.js'
 import { DEFAULT_EXPECT, summarizeStatuses, type StatusSummary } from './status.js'
@@ -67,6 +68,21 @@ export function renderLoadTestMarkdown(r: LoadTestResult): string {
   if (r.generator.saturated) out.push(`**Generator saturated, inconclusive:** ${r.generator.reasons.join('; ')}`, '')
   if (r.ensure) out.push(`Ensure: **${r.ensure.passed ? 'passed' : 'failed'}**`, '', ...r.ensure.checks.map((c) => `- ${c.passed ? 'ok' : 'FAIL'}: ${c.check}`), '')
   return out.join('\n')
+}
+
+const LOADTEST_COLUMNS = ['target', 'endpoint', 'requests', 'codes', 'errors', 'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'mean_ms', 'requests_per_s', 'error_rate_pct'] as const
+
+/** One row for the whole run (endpoint `*`, latency from the intended start), then one per endpoint. */
+export function renderLoadTestCsv(r: LoadTestResult): string {
+  const codes = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k}:${v}`).join(' ')
+  const all = Object.fromEntries(Object.entries(r.counters).filter(([k]) => k.startsWith('http.codes.')).map(([k, v]) => [k.slice(11), v]))
+  const errs = Object.fromEntries(Object.entries(r.counters).filter(([k]) => k.startsWith('errors.')).map(([k, v]) => [k.slice(7), v]))
+  const lat = (s: LatencySummaryT) => [s.p50, s.p90, s.p95, s.p99, s.p999, s.max, s.mean]
+  const rows = [
+    [r.target, '*', r.counters['http.requests'] ?? 0, codes(all), codes(errs), ...lat(r.latency.corrected), r.rate.requestsPerSec, Math.round(errorRatePct(r) * 1000) / 1000],
+    ...r.endpoints.map((e) => [r.target, e.name, e.requests, codes(e.codes), codes(e.errors), ...lat(e.latency), null, null]),
+  ]
+  return [LOADTEST_COLUMNS.join(','), ...rows.map((x) => x.map(cell).join(','))].join('\n') + '\n'
 }
 
 export interface CompareLimits {

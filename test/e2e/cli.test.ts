@@ -188,6 +188,13 @@ describe('headroom simulate scaling (on the demo workspace)', () => {
     expect(sim.outcomes[0]!.policySet).toBe('current')
     expect(sim.outcomes[0]!.timeline!.desired.length).toBe(14 * 24 * 60)
     expect(sim.search.evaluated).toBe(132)
+    // The same --format set as analyze: CSV has one row per policy set, the cheapest zero-breach one marked.
+    const c = await runCli([...group, '--policy-file', policy, '--search', '--format', 'csv'], { cwd: tmp.dir })
+    expect(c.code, c.stderr).toBe(0)
+    const lines = c.stdout.trim().split('\n')
+    expect(lines[0]).toBe('group,policy_set,description,cost_usd,instance_hours,breach_minutes,peak_utilization_pct,peak_demand_pct,scaling_actions,min_instances,max_instances,cheapest_zero_breach,pareto')
+    expect(lines).toHaveLength(1 + sim.outcomes.length)
+    expect(lines.filter((l) => l.split(',').at(-2) === 'true').map((l) => l.split(',')[1])).toEqual([sim.search.cheapestZeroBreach])
     const zero = sim.outcomes.find((o) => o.policySet === sim.search.cheapestZeroBreach)!
     expect(zero.breachMinutes).toBe(0)
     expect(sim.search.pareto.length).toBeGreaterThan(1)
