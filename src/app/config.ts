@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { dirname, relative, resolve } from 'node:path'
 import { z } from 'zod'
 import { PERCENTILES } from '../analyzers/kit.js'
 import {
@@ -7,12 +7,12 @@ import {
   type AnalyzerOptionsMap, type OptionLayer, type SharedOptions,
 } from '../analyzers/options.js'
 import { ANALYZERS } from '../analyzers/registry.js'
+import { findConfigFile } from '../config/find.js'
 import { parseLocated, pathText, type DocPath } from '../config/yaml.js'
 import { ToolError } from '../core/errors.js'
 import { closest } from '../core/suggest.js'
 
-/** Looked for in the working directory, then in each parent, first match wins. */
-export const CONFIG_FILE_NAMES = ['headroom.config.yaml', 'headroom.config.yml', 'headroom.config.json'] as const
+export { CONFIG_FILE_NAMES, findConfigFile } from '../config/find.js'
 export const DEFAULT_WORKSPACE = '.headroom'
 export const DEFAULT_LOOKBACK_DAYS = 14
 
@@ -74,20 +74,6 @@ export interface ResolvedConfig {
   sources: Record<string, string>
   /** Shared settings an analyzer could not take, and the like: shown by `headroom config`, carried into reports. */
   notes: string[]
-}
-
-/** The first config file from `cwd` up to the filesystem root. */
-export function findConfigFile(cwd: string): string | undefined {
-  let dir = resolve(cwd)
-  for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const p = join(dir, name)
-      if (existsSync(p)) return p
-    }
-    const up = dirname(dir)
-    if (up === dir) return undefined
-    dir = up
-  }
 }
 
 /** Reads and validates a config file; problems are CONFIG_INVALID (exit 2) naming file:line, key path and the fix. */

@@ -7,8 +7,8 @@ import { PricingClient } from '@aws-sdk/client-pricing'
 import { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer'
 import { fetchComputeOptimizer } from '../sources/aws/compute-optimizer.js'
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { loadCatalog } from '../catalog/load.js'
+import { dirname } from 'node:path'
+import { loadCatalog, workspaceCatalogPath } from '../catalog/load.js'
 import { fetchCatalog } from '../sources/aws/catalog-update.js'
 import { LambdaClient } from '@aws-sdk/client-lambda'
 import { RDSClient } from '@aws-sdk/client-rds'
@@ -237,7 +237,7 @@ export async function runCatalogUpdate(o: { workspace: string; regions: string[]
     }
     throw new ToolError('SOURCE_UNAVAILABLE', `catalog update failed: ${(err as Error).name}: ${(err as Error).message}`, { hint: 'Nothing was changed; the bundled catalog stays in use. Check the network and the region names.' })
   }
-  const path = join(o.workspace, 'catalog', 'ec2.json')
+  const path = workspaceCatalogPath(o.workspace)
   mkdirSync(dirname(path), { recursive: true })
   // Write then rename: an interrupted update never leaves a half-written overlay.
   writeFileSync(`${path}.tmp`, JSON.stringify(file) + '\n')

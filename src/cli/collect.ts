@@ -1,12 +1,11 @@
 import type { Effects } from '../core/effects.js'
-import { loadCatalog } from '../catalog/load.js'
-import { join } from 'node:path'
+import { loadWorkspaceCatalog } from '../catalog/load.js'
 import { importFiles, type FileImportOptions } from '../sources/file/import.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
 
 /** Import options that check instance types against the catalog, with a did-you-mean. */
 export function catalogChecks(workspace: string): Pick<FileImportOptions, 'checkInstanceType'> {
-  const catalog = loadCatalog([join(workspace, 'catalog', 'ec2.json')])
+  const catalog = loadWorkspaceCatalog(workspace)
   return {
     checkInstanceType(kind, type) {
       if (kind !== 'ec2-instance' || catalog.get(type)) return undefined

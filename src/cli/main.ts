@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { defaultEffects, type Effects } from '../core/effects.js'
 import { InputError, ToolError, UsageError } from '../core/errors.js'
@@ -6,8 +6,11 @@ import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { VERSION } from '../core/version.js'
 import { ResourceKindSchema } from '../core/report.js'
 import { PERCENTILES } from '../analyzers/kit.js'
-import { SHARED_OPTIONS, type SharedOptions } from '../analyzers/options.js'
-import { CONFIG_FILE_NAMES, resolveConfig } from '../app/config.js'
+// Only light modules at start-up: the registry (every analyzer, its zod options) loads with the commands that use it.
+import { SHARED_OPTIONS, type SharedOptions } from '../analyzers/shared-options.js'
+import type { ConfigFlags, ResolvedConfig } from '../app/config.js'
+import { workspaceCatalogPath } from '../catalog/load.js'
+import { CONFIG_FILE_NAMES } from '../config/find.js'
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
 import { parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
 
@@ -46,7 +49,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .exitOverride()
     .configureOutput({ writeOut: (s) => effects.stdout.write(s), writeErr: (s) => effects.stderr.write(s) })
   // The workspace: --workspace, else $HEADROOM_WORKSPACE, else the config file's `workspace`, else .headroom.
-  const workspaceOf = (w?: string, configFile?: string | false) => resolveConfig({ cwd: effects.cwd, env: effects.env, ...(configFile === undefined ? {} : { file: configFile }), flags: w === undefined ? {} : { workspace: w } }).workspace
+  const workspaceOf = async (w?: string) => (await configOf(effects, undefined, w === undefined ? {} : { workspace: w })).workspace
 
   const addAnalyzeFlags = (cmd: Command) =>
     cmd
@@ -68,7 +71,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       .option('--no-color', 'no ANSI colours')
 
   addAnalyzeFlags(program.command('analyze').description('Analyze the workspace and print recommendations')).action(async (flags: AnalyzeFlags, cmd: Command) => {
-    code = await runAnalyzeCommand(flags, cmd, effects)
+    code = await runAnalyzeCommand(flags, await analyzeConfig(flags, cmd, effects), effects)
   })
 
   program
@@ -80,7 +83,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'json']).default('terminal'))
     .action(async (flags: { workspace?: string; config?: string | false; format: string }) => {
       const { runConfig } = await import('./config.js')
-      runConfig(resolveConfig({ cwd: effects.cwd, env: effects.env, ...(flags.config === undefined ? {} : { file: flags.config }), flags: flags.workspace === undefined ? {} : { workspace: flags.workspace } }), flags.format === 'json' ? 'json' : 'terminal', effects)
+      runConfig(await configOf(effects, flags.config, flags.workspace === undefined ? {} : { workspace: flags.workspace }), flags.format === 'json' ? 'json' : 'terminal', effects)
     })
 
   addAnalyzeFlags(
@@ -89,9 +92,11 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       .description('Import the bundled real traces (100 Azure VMs, NAB CloudWatch EC2/RDS series) and analyze them; no cloud account needed'),
   ).action(async (flags: AnalyzeFlags, cmd: Command) => {
     const { runDemo } = await import('./demo.js')
-    const ws = workspaceOf(flags.workspace, flags.config)
+    // One resolution for both steps: the demo imports into the workspace the analysis then reads.
+    const config = await analyzeConfig(flags, cmd, effects)
+    const ws = config.workspace
     await runDemo(ws, effects)
-    code = await runAnalyzeCommand(flags, cmd, effects)
+    code = await runAnalyzeCommand(flags, config, effects)
     if (flags.format === 'terminal' && !flags.out) {
       const { runDemoScaling, DEMO_POLICY_FILE, DEMO_SEED, DEMO_SHOP_SERVER } = await import('./demo.js')
       const policyHint = relative(effects.cwd, DEMO_POLICY_FILE) || DEMO_POLICY_FILE
@@ -125,7 +130,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       if (skew === undefined || skew < 0) throw new UsageError(`--clock-skew '${flags.clockSkew}' is not a duration`, 'Write it like 5m, 30s or 1h.')
       const notAfter = (flags.asOf ? parseDate('--as-of', flags.asOf) : effects.now()) + skew
       const { runCollectFile } = await import('./collect.js')
-      await runCollectFile(workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data, notAfter, ...(flags.anyTime ? { anyTime: true } : {}) }, effects)
+      await runCollectFile(await workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data, notAfter, ...(flags.anyTime ? { anyTime: true } : {}) }, effects)
     })
 
   collect
@@ -152,7 +157,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       if (bad || kinds.length === 0) throw new UsageError(`--kinds '${bad ?? ''}' is not one of ${AWS_KINDS.join(', ')}`)
       const regions = parseRegions(regionsRaw, true)
       code = await runCollectAws({
-        workspace: workspaceOf(s('workspace')), regions, days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 455, integer: true }),
+        workspace: await workspaceOf(s('workspace')), regions, days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 455, integer: true }),
         ...(s('profile') ? { profile: s('profile') } : {}), kinds: kinds as (typeof AWS_KINDS)[number][], dryRun: f.dryRun === true,
         rate: parseNumber('--rate', s('rate') ?? '40', { min: 0.1, max: 1000 }), concurrency: parseNumber('--concurrency', s('concurrency') ?? '8', { min: 1, max: 64, integer: true }),
         ...(s('asOf') ? { end: parseDate('--as-of', s('asOf')!) } : {}), computeOptimizer: f.computeOptimizer === true,
@@ -181,7 +186,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       if (s('rateWindow') && !/^\d+[smh]$/.test(s('rateWindow')!)) throw new UsageError(`--rate-window '${s('rateWindow')}' is not a duration`, 'Write it like 2m or 60s.')
       await runCollectPrometheus(
         {
-          workspace: workspaceOf(s('workspace')),
+          workspace: await workspaceOf(s('workspace')),
           url: s('url')!,
           days: parseNumber('--days', s('days') ?? '14', { min: 0.001, max: 400 }),
           selector: s('selector') ?? '',
@@ -233,7 +238,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           region: str('region') ?? 'us-east-1',
           currentGenerationOnly: !flags.allGenerations,
         },
-        { json: flags.json === true, limit: parseNumber('--limit', str('limit') ?? '25', { min: 1, integer: true }), overlay: join(workspaceOf(str('workspace')), 'catalog', 'ec2.json') },
+        { json: flags.json === true, limit: parseNumber('--limit', str('limit') ?? '25', { min: 1, integer: true }), overlay: workspaceCatalogPath(await workspaceOf(str('workspace'))) },
         effects,
       )
     })
@@ -295,7 +300,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const regions = parseRegions(f.regions || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || 'us-east-1', false) as string[]
       // `catalog` has its own --workspace, so commander may hand the flag to the parent command.
       const ws = f.workspace ?? catalogCmd.opts<{ workspace?: string }>().workspace
-      code = await runCatalogUpdate({ workspace: workspaceOf(ws), regions, ...(f.profile ? { profile: f.profile } : {}) }, effects)
+      code = await runCatalogUpdate({ workspace: await workspaceOf(ws), regions, ...(f.profile ? { profile: f.profile } : {}) }, effects)
     })
 
   const simulate = program.command('simulate').description('What-if simulations over the stored load')
@@ -329,7 +334,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const int = (k: string, flag: string, min = 0) => (s(k) === undefined ? undefined : parseNumber(flag, s(k)!, { min, integer: true }))
       code = await runSimulateScaling(
         {
-          workspace: workspaceOf(s('workspace')),
+          workspace: await workspaceOf(s('workspace')),
           group: s('group')!,
           policyFiles: ((f.policyFile as string[] | undefined) ?? []).map((p) => resolve(effects.cwd, p)),
           search: f.search === true,
@@ -361,7 +366,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .action(async (flags: { workspace?: string }) => {
       const { runStatus } = await import('./collect.js')
-      await runStatus(workspaceOf(flags.workspace), effects)
+      await runStatus(await workspaceOf(flags.workspace), effects)
     })
 
   program
@@ -380,9 +385,14 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
   }
 }
 
-async function runAnalyzeCommand(flags: AnalyzeFlags, cmd: Command, effects: Effects): Promise<ExitCode> {
-  const { runAnalyze } = await import('./analyze.js')
-  // Only what the user typed overrides the config file; commander's defaults are not flags.
+/** The configuration a command runs with (app/config.ts), loaded on first use: it brings in every analyzer. */
+async function configOf(effects: Effects, configFile: string | false | undefined, flags: ConfigFlags = {}): Promise<ResolvedConfig> {
+  const { resolveConfig } = await import('../app/config.js')
+  return resolveConfig({ cwd: effects.cwd, env: effects.env, ...(configFile === undefined ? {} : { file: configFile }), flags })
+}
+
+/** `analyze` and `demo` flags over the config file. Only what the user typed overrides it; commander's defaults are not flags. */
+async function analyzeConfig(flags: AnalyzeFlags, cmd: Command, effects: Effects): Promise<ResolvedConfig> {
   const given = (k: string) => cmd.getOptionValueSource(k) === 'cli'
   const shared: SharedOptions = {
     ...(given('percentile') ? { percentile: flags.percentile } : {}),
@@ -392,14 +402,15 @@ async function runAnalyzeCommand(flags: AnalyzeFlags, cmd: Command, effects: Eff
     ...(given('memoryBlind') ? { memoryBlind: flags.memoryBlind } : {}),
     ...(given('region') ? { defaultRegion: flags.region } : {}),
   }
-  const config = resolveConfig({
-    cwd: effects.cwd, env: effects.env, ...(flags.config === undefined ? {} : { file: flags.config }),
-    flags: {
-      ...(flags.workspace === undefined ? {} : { workspace: flags.workspace }), shared,
-      ...(flags.lookbackDays === undefined ? {} : { lookbackDays: parseNumber('--lookback-days', flags.lookbackDays, { min: 1, max: 400, integer: true }) }),
-      ...(flags.asOf ? { asOf: parseDate('--as-of', flags.asOf) } : {}),
-    },
+  return configOf(effects, flags.config, {
+    ...(flags.workspace === undefined ? {} : { workspace: flags.workspace }), shared,
+    ...(flags.lookbackDays === undefined ? {} : { lookbackDays: parseNumber('--lookback-days', flags.lookbackDays, { min: 1, max: 400, integer: true }) }),
+    ...(flags.asOf ? { asOf: parseDate('--as-of', flags.asOf) } : {}),
   })
+}
+
+async function runAnalyzeCommand(flags: AnalyzeFlags, config: ResolvedConfig, effects: Effects): Promise<ExitCode> {
+  const { runAnalyze } = await import('./analyze.js')
   return runAnalyze(
     {
       config,

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { loadCatalog } from '../catalog/load.js'
+import { loadWorkspaceCatalog } from '../catalog/load.js'
 import type { Effects } from '../core/effects.js'
 import { InputError, UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
@@ -80,7 +79,7 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
   if (!load)
     throw new UsageError(`No ${metric} samples for group '${o.group}' in ${o.workspace}`,
       `Import the group's own series under the id '${o.group}' (kind asg), or member instances tagged aws:autoscaling:groupName=${o.group}; run \`headroom status\` to see what is stored.`)
-  const catalog = loadCatalog([join(o.workspace, 'catalog', 'ec2.json')])
+  const catalog = loadWorkspaceCatalog(o.workspace)
   const own = load.source === 'group' ? load.series[0]!.resource : undefined
   const attr = (k: string) => (own && typeof own.attributes[k] === 'number' ? own.attributes[k] : own && typeof own.attributes[k] === 'string' ? Number(own.attributes[k]) : undefined)
   // One type, or a mixed group launched round robin in the order given (--instance-type m5.large,m5a.large).
