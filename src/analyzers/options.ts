@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { ANALYZERS, type AnalyzerId } from './registry.js'
 import { SHARED_OPTIONS, type SharedOptionKey, type SharedOptions } from './shared-options.js'
 
@@ -32,6 +32,21 @@ export interface ResolvedAnalyzerOptions {
 
 type AnyObjectSchema = z.ZodObject<z.ZodRawShape>
 
+/** An analyzer's options schema: every analyzer's options are a z.object of fields with defaults (undefined for an unknown id). */
+export function optionsSchemaOf(id: string): AnyObjectSchema | undefined {
+  return (ANALYZERS[id as AnalyzerId] as (typeof ANALYZERS)[AnalyzerId] | undefined)?.options as unknown as AnyObjectSchema | undefined
+}
+
+/** The fields of an analyzer's options schema, by option name. */
+export function optionShapeOf(id: string): Record<string, z.ZodType> | undefined {
+  return optionsSchemaOf(id)?.shape as Record<string, z.ZodType> | undefined
+}
+
+/** A field as a user writes it: the same checks, without the default filled in. */
+export function withoutDefault(s: z.ZodType): z.ZodType {
+  return s instanceof z.ZodDefault ? (s.removeDefault() as z.ZodType) : s
+}
+
 /**
  * Resolves every analyzer's options from layers (defaults < config file < flags). Within a layer, a shared setting
  * applies first and an analyzer's own option overrides it. Unknown analyzer ids or option keys are errors thrown
@@ -42,7 +57,7 @@ export function resolveAnalyzerOptions(layers: readonly OptionLayer[]): Resolved
   const sources: Record<string, OptionSource> = {}
   const notes: string[] = []
   for (const id of ANALYZER_IDS) {
-    values[id] = (ANALYZERS[id].options as unknown as AnyObjectSchema).parse({})
+    values[id] = optionsSchemaOf(id)!.parse({})
     for (const key of Object.keys(values[id])) sources[`${id}.${key}`] = 'default'
   }
   for (const layer of layers) {
@@ -51,8 +66,7 @@ export function resolveAnalyzerOptions(layers: readonly OptionLayer[]): Resolved
       const spec = SHARED_OPTIONS[name as SharedOptionKey] as (typeof SHARED_OPTIONS)[SharedOptionKey] | undefined
       if (!spec) throw new OptionsError([name], `unknown shared setting '${name}'`, Object.keys(SHARED_OPTIONS))
       for (const [id, key] of spec.targets) {
-        const shape = (ANALYZERS[id].options as unknown as AnyObjectSchema).shape as Record<string, z.ZodType>
-        if (!shape[key]!.safeParse(value).success) {
+        if (!optionShapeOf(id)![key]!.safeParse(value).success) {
           notes.push(`${id}.${key} keeps ${JSON.stringify(values[id]![key])}: it does not accept ${name} ${JSON.stringify(value)} (from ${layer.source})`)
           continue
         }
@@ -61,9 +75,8 @@ export function resolveAnalyzerOptions(layers: readonly OptionLayer[]): Resolved
       }
     }
     for (const [id, opts] of Object.entries(layer.analyzers ?? {})) {
-      if (!(id in ANALYZERS)) throw new OptionsError([id], `unknown analyzer '${id}'`, ANALYZER_IDS)
-      const schema = ANALYZERS[id as AnalyzerId].options as unknown as AnyObjectSchema
-      const shape = schema.shape as Record<string, z.ZodType>
+      const shape = optionShapeOf(id)
+      if (!shape) throw new OptionsError([id], `unknown analyzer '${id}'`, ANALYZER_IDS)
       for (const [key, value] of Object.entries(opts)) {
         if (!(key in shape)) throw new OptionsError([id, key], `unknown option '${key}' of ${id}`, Object.keys(shape))
         const ok = shape[key]!.safeParse(value)
@@ -74,7 +87,7 @@ export function resolveAnalyzerOptions(layers: readonly OptionLayer[]): Resolved
     }
   }
   const options = {} as Record<string, unknown>
-  for (const id of ANALYZER_IDS) options[id] = (ANALYZERS[id].options as unknown as AnyObjectSchema).parse(values[id])
+  for (const id of ANALYZER_IDS) options[id] = optionsSchemaOf(id)!.parse(values[id])
   return { options: options as AnalyzerOptionsMap, sources, notes }
 }
 

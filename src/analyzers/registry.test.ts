@@ -5,7 +5,7 @@ import { resolveConfig } from '../app/config.js'
 import { loadCatalog } from '../catalog/load.js'
 import { ResourceKindSchema, type ResourceKind } from '../core/report.js'
 import { tmpProject } from '../../test/utils/tmp.js'
-import { ANALYZER_IDS } from './options.js'
+import { ANALYZER_IDS, optionShapeOf, optionsSchemaOf } from './options.js'
 import { ANALYZERS } from './registry.js'
 import { runAnalysis } from './run.js'
 import { repeat, usage, withSeries } from './test-utils.js'
@@ -18,7 +18,6 @@ import { repeat, usage, withSeries } from './test-utils.js'
 const ROOT = new URL('../../', import.meta.url)
 const tmp = tmpProject()
 const catalog = loadCatalog()
-type AnyObject = z.ZodObject<z.ZodRawShape>
 
 describe('analyzer registry contract', () => {
   it('every analyzer folder is registered once, with worked examples next to it', () => {
@@ -81,8 +80,8 @@ describe('analyzer registry contract', () => {
     const lines = ['analyzers:']
     const expected: Record<string, Record<string, unknown>> = {}
     for (const id of ANALYZER_IDS) {
-      const shape = (ANALYZERS[id].options as unknown as AnyObject).shape as Record<string, z.ZodType>
-      const defaults = (ANALYZERS[id].options as unknown as AnyObject).parse({}) as Record<string, unknown>
+      const shape = optionShapeOf(id)!
+      const defaults = optionsSchemaOf(id)!.parse({}) as Record<string, unknown>
       lines.push(`  ${id}:${Object.keys(shape).length === 0 ? ' {}' : ''}`)
       expected[id] = {}
       for (const [key, schema] of Object.entries(shape)) {
@@ -99,6 +98,14 @@ describe('analyzer registry contract', () => {
       expect(report.meta.options.analyzers[id], id).toEqual(expected[id])
       for (const key of Object.keys(expected[id]!)) expect(config.sources[`analyzers.${id}.${key}`], `${id}.${key}`).toBe(file.split('/').pop())
     }
+  })
+})
+
+describe('runAnalysis from a library call', () => {
+  it('resolves shared settings itself and reports what an analyzer could not take, as the CLI does', () => {
+    const report = runAnalysis([], catalog, { shared: { percentile: 'max' }, lookbackDays: 14, now: 0, version: 'test' })
+    expect(report.meta.options.analyzers['rds.rightsize']!.percentile).toBe('max')
+    expect(report.issues.find((i) => i.code === 'OPTION_NOT_APPLIED')?.message).toMatch(/k8s\.rightsize\.cpuPercentile keeps "p95": it does not accept percentile "max" \(from library call\)/)
   })
 })
 

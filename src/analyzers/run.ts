@@ -29,14 +29,16 @@ export interface AnalysisOptions {
  * resolved options, and assembles the report. Pure: no IO, clock passed in. Adding an analyzer is a registry line.
  */
 export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, opts: AnalysisOptions): Report {
-  const resolved = opts.resolved ?? resolveAnalyzerOptions([{ source: 'library call', ...(opts.shared ? { shared: opts.shared } : {}), ...(opts.analyzers ? { analyzers: opts.analyzers } : {}) }]).options
-  const byKind = new Map<string, { id: string; analyzer: Analyzer<unknown>; options: unknown }[]>()
+  // Resolved by the caller (with its notes), or here from `shared` and `analyzers` (with the notes of this resolution).
+  const own = opts.resolved ? undefined : resolveAnalyzerOptions([{ source: 'library call', ...(opts.shared ? { shared: opts.shared } : {}), ...(opts.analyzers ? { analyzers: opts.analyzers } : {}) }])
+  const resolved = opts.resolved ?? own!.options
+  const byKind = new Map<string, { analyzer: Analyzer<unknown>; options: unknown }[]>()
   for (const id of ANALYZER_IDS) {
     const analyzer = ANALYZERS[id] as unknown as Analyzer<unknown>
-    for (const kind of analyzer.meta.resourceKinds) byKind.set(kind, [...(byKind.get(kind) ?? []), { id, analyzer, options: resolved[id] }])
+    for (const kind of analyzer.meta.resourceKinds) byKind.set(kind, [...(byKind.get(kind) ?? []), { analyzer, options: resolved[id] }])
   }
   const recommendations: Recommendation[] = []
-  const issues: Issue[] = (opts.notes ?? []).map((message) => ({ code: 'OPTION_NOT_APPLIED', severity: 'info' as const, message }))
+  const issues: Issue[] = [...(opts.notes ?? []), ...(own?.notes ?? [])].map((message) => ({ code: 'OPTION_NOT_APPLIED', severity: 'info' as const, message }))
   const unanalyzedKinds = new Map<string, number>()
   for (const usage of usages) {
     const runs = byKind.get(usage.resource.kind) ?? []

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import { z } from 'zod'
-import { PERCENTILES } from '../analyzers/kit.js'
 import {
-  allowedValues, ANALYZER_IDS, OptionsError, resolveAnalyzerOptions, SHARED_OPTIONS,
+  allowedValues, ANALYZER_IDS, OptionsError, optionShapeOf, resolveAnalyzerOptions, SHARED_OPTIONS, withoutDefault,
   type AnalyzerOptionsMap, type OptionLayer, type SharedOptions,
 } from '../analyzers/options.js'
 import { ANALYZERS } from '../analyzers/registry.js'
@@ -16,23 +15,20 @@ export { CONFIG_FILE_NAMES, findConfigFile } from '../config/find.js'
 export const DEFAULT_WORKSPACE = '.headroom'
 export const DEFAULT_LOOKBACK_DAYS = 14
 
-type AnyObject = z.ZodObject<z.ZodRawShape>
 /** An analyzer's options as a config file writes them: every key optional, no defaults filled in, unknown keys refused. */
-function fileShapeOf(schema: AnyObject): AnyObject {
-  const shape: Record<string, z.ZodType> = {}
-  for (const [k, s] of Object.entries(schema.shape as Record<string, z.ZodType>)) shape[k] = (s instanceof z.ZodDefault ? (s.removeDefault() as z.ZodType) : s).optional()
-  return z.object(shape).strict()
+function fileShapeOf(id: string): z.ZodObject<z.ZodRawShape> {
+  return z.object(Object.fromEntries(Object.entries(optionShapeOf(id)!).map(([k, s]) => [k, withoutDefault(s).optional()]))).strict()
 }
 
-/** The settings several analyzers share (analyzers/options.ts SHARED_OPTIONS), as the config file's `sizing:` section. */
-const SizingSchema = z.object({
-  percentile: z.enum(PERCENTILES).optional().describe(SHARED_OPTIONS.percentile.description),
-  headroomPct: z.number().min(0).max(100).optional().describe(SHARED_OPTIONS.headroomPct.description),
-  memoryHeadroomPct: z.number().min(0).max(100).optional().describe(SHARED_OPTIONS.memoryHeadroomPct.description),
-  allowArchitectureChange: z.boolean().optional().describe(SHARED_OPTIONS.allowArchitectureChange.description),
-  memoryBlind: z.enum(['keep', 'allow-shrink']).optional().describe(SHARED_OPTIONS.memoryBlind.description),
-  defaultRegion: z.string().min(1).optional().describe(SHARED_OPTIONS.defaultRegion.description),
-}).strict()
+/**
+ * The settings several analyzers share (SHARED_OPTIONS), as the config file's `sizing:` section: each checked as its
+ * first target analyzer checks it (ec2.rightsize, the widest); a value another target cannot take is kept out of it
+ * and reported by resolveAnalyzerOptions.
+ */
+const SizingSchema = z.object(Object.fromEntries(Object.entries(SHARED_OPTIONS).map(([key, spec]) => {
+  const [id, option] = spec.targets[0]
+  return [key, withoutDefault(optionShapeOf(id)![option]!).optional().describe(spec.description)]
+}))).strict()
 
 /**
  * `headroom.config.yaml` (or .yml, .json): the one source of the config file's shape, its validation and
@@ -47,7 +43,7 @@ export const ConfigFileSchema = z.object({
     asOf: z.string().optional().describe("window end for every resource, an ISO date or time (default: each resource's latest sample)"),
   }).strict().optional(),
   sizing: SizingSchema.optional().describe('settings several analyzers share; an analyzer section below overrides them for that analyzer'),
-  analyzers: z.object(Object.fromEntries(ANALYZER_IDS.map((id) => [id, fileShapeOf(ANALYZERS[id].options as unknown as AnyObject).optional().describe(ANALYZERS[id].meta.title)]))).strict().optional(),
+  analyzers: z.object(Object.fromEntries(ANALYZER_IDS.map((id) => [id, fileShapeOf(id).optional().describe(ANALYZERS[id].meta.title)]))).strict().optional(),
 }).strict()
 export type ConfigFile = z.infer<typeof ConfigFileSchema>
 
@@ -116,7 +112,7 @@ function knownKeysAt(path: readonly (string | number)[]): string[] {
   if (path[0] === 'analysis') return ['lookbackDays', 'asOf']
   if (path[0] === 'sizing') return Object.keys(SizingSchema.shape)
   if (path[0] === 'analyzers' && path.length === 1) return [...ANALYZER_IDS]
-  if (path[0] === 'analyzers') return Object.keys((ANALYZERS[path[1] as keyof typeof ANALYZERS]?.options as unknown as AnyObject | undefined)?.shape ?? {})
+  if (path[0] === 'analyzers') return Object.keys(optionShapeOf(String(path[1])) ?? {})
   return []
 }
 
@@ -126,7 +122,7 @@ function allowedAt(path: readonly (string | number)[]): string[] {
     return s ? allowedValues(s) : []
   }
   if (path[0] === 'analyzers' && path.length === 3) {
-    const s = ((ANALYZERS[path[1] as keyof typeof ANALYZERS]?.options as unknown as AnyObject | undefined)?.shape as Record<string, z.ZodType> | undefined)?.[String(path[2])]
+    const s = optionShapeOf(String(path[1]))?.[String(path[2])]
     return s ? allowedValues(s) : []
   }
   return []

@@ -20,7 +20,7 @@ export const Ec2RightsizeOptionsSchema = z.object({
   allowArchitectureChange: z.boolean().default(true).describe('Consider Graviton (arm64) for x86_64 and vice versa, marked Medium migration effort'),
   allowBurstable: z.boolean().default(true),
   memoryBlind: z.enum(['keep', 'allow-shrink']).default('keep').describe('Without memory data: keep at least the current memory, or allow less (risk at least Medium)'),
-  defaultRegion: z.string().default('us-east-1').describe('Region assumed for resources that have none'),
+  defaultRegion: z.string().min(1).default('us-east-1').describe('Region assumed for resources that have none'),
 })
 export type Ec2RightsizeOptions = z.output<typeof Ec2RightsizeOptionsSchema>
 
