@@ -188,20 +188,26 @@ interface PricedType {
  */
 export const REFERENCE_PRICE_REGION = 'us-east-1'
 
-const pricedCache = new WeakMap<Catalog, Map<string, PricedType[]>>()
+interface RegionCandidates {
+  types: PricedType[]
+  /** The catalog prices no type offered in the region: types are ranked by REFERENCE_PRICE_REGION's prices. */
+  unpriced: boolean
+}
+const pricedCache = new WeakMap<Catalog, Map<string, RegionCandidates>>()
 /**
- * Candidate types offered in `region`, cheapest first (ties by name), cached per catalog and region. Where the catalog
- * prices the region, only priced types; where it prices nothing there (the bundled catalog prices us-east-1 and
- * GovCloud only), every offered type with a reference-region price, ranked by it and carrying `hourly: null`.
+ * Candidate types offered in `region`, cheapest first (ties by name), cached per catalog and region (with whether
+ * the region is unpriced, asked per resource). Where the catalog prices the region, only priced types; where it
+ * prices nothing there (the bundled catalog prices us-east-1 and GovCloud only), every offered type with a
+ * reference-region price, ranked by it and carrying `hourly: null`.
  */
-function pricedTypes(catalog: Catalog, region: string): PricedType[] {
+function candidatesIn(catalog: Catalog, region: string): RegionCandidates {
   let byRegion = pricedCache.get(catalog)
-  if (!byRegion) pricedCache.set(catalog, (byRegion = new Map<string, PricedType[]>()))
-  let list = byRegion.get(region)
-  if (!list) {
+  if (!byRegion) pricedCache.set(catalog, (byRegion = new Map<string, RegionCandidates>()))
+  let found = byRegion.get(region)
+  if (!found) {
     const offered = catalog.types.filter((t) => catalog.offeredIn(t, region))
     const regional = offered.some((t) => catalog.priceUsd(t.name, region) !== undefined)
-    list = offered
+    const types = offered
       .map((t) => {
         const hourly = catalog.priceUsd(t.name, region) ?? null
         const rank = regional ? hourly : (catalog.priceUsd(t.name, REFERENCE_PRICE_REGION) ?? null)
@@ -209,16 +215,13 @@ function pricedTypes(catalog: Catalog, region: string): PricedType[] {
       })
       .filter((x): x is PricedType => x !== undefined)
       .sort((a, b) => a.rank - b.rank || a.type.name.localeCompare(b.type.name))
-    byRegion.set(region, list)
+    byRegion.set(region, (found = { types, unpriced: !regional && types.length > 0 }))
   }
-  return list
+  return found
 }
 
 /** True when the catalog prices no type in `region`: options are then ranked by REFERENCE_PRICE_REGION's prices. */
-export function regionUnpriced(catalog: Catalog, region: string): boolean {
-  const list = pricedTypes(catalog, region)
-  return list.length > 0 && list.every((x) => x.hourly === null)
-}
+export const regionUnpriced = (catalog: Catalog, region: string): boolean => candidatesIn(catalog, region).unpriced
 
 /** The price a type ranks by in `region`: its regional price, or where the region is unpriced its reference-region price. */
 export function rankPrice(catalog: Catalog, t: InstanceType, region: string): number | null {
@@ -294,7 +297,7 @@ export const ec2Rightsize = defineAnalyzer({
     const under = currentDims.filter((d) => d.measured && d.need !== null && d.capacity !== null && d.need > d.capacity)
     const sustained = sustainedVcpus(u, current)
 
-    const options = findOptions({ demands, current, memoryBlind, catalog, region, o, sustained, currentPrice, currentMonthly })
+    const options = findOptions({ demands, current, memoryBlind, catalog, region, o, sustained, currentMonthly })
 
     let finding: Finding
     const reasons: string[] = []
@@ -335,7 +338,7 @@ export const ec2Rightsize = defineAnalyzer({
     else summary = `${current.name} fits: ${cpuText}${memoryBlind ? '; memory not measured' : ''}${currentMonthly === null ? `; no smaller type covers the need (price unknown in ${region})` : ''}.`
     const rec: Recommendation = {
       ...base, finding, reasons, current: currentRec, currentPerformanceRisk: currentRisk, currentDimensions: currentDims,
-      options: chosen.map(({ _type, _rank, ...rest }) => rest), evidence,
+      options: chosen.map(publicOption), evidence,
       summary: notes.length ? `${summary} ${notes.join(' ')}` : summary,
       memoryBlind,
       estimatedMonthlySavings: currentMonthly === null ? null : top && top.monthlySavings !== null && top.monthlySavings > 0 ? top.monthlySavings : 0,
@@ -347,6 +350,9 @@ export const ec2Rightsize = defineAnalyzer({
 /** A candidate with the type it is for and the price it ranks by (both dropped before the recommendation is returned). */
 export type CandidateOption = RecommendationOption & { _type: InstanceType; _rank: number }
 
+/** The option as a recommendation carries it: without the candidate's working fields. */
+export const publicOption = ({ _type, _rank, ...option }: CandidateOption): RecommendationOption => option
+
 /**
  * Candidate types that cover every measured need: offered and priced in the region, not older than the current
  * generation of the same family series, same GPU count, with burstable types only when their baseline covers the
@@ -354,20 +360,20 @@ export type CandidateOption = RecommendationOption & { _type: InstanceType; _ran
  */
 export function findOptions(a: {
   demands: readonly Demand[]; current: InstanceType; memoryBlind: boolean; catalog: Catalog; region: string; o: Ec2RightsizeOptions
-  sustained: { vcpus: number; fromAverages: boolean } | undefined; currentPrice: number | null; currentMonthly: number | null
+  sustained: { vcpus: number; fromAverages: boolean } | undefined; currentMonthly: number | null
 }): CandidateOption[] {
-  const { demands, current, memoryBlind, catalog, region, o, sustained, currentPrice, currentMonthly } = a
+  const { demands, current, memoryBlind, catalog, region, o, sustained, currentMonthly } = a
   const options: CandidateOption[] = []
-  const unpriced = regionUnpriced(catalog, region)
-  // What the current type ranks at: its regional price, or (none in the region) its reference-region price.
-  const currentRank = unpriced ? rankPrice(catalog, current, region) : currentPrice
+  // What the current type ranks at: its regional price, or (none in the region) its reference-region price; null for
+  // a host (host.ec2-sizing), which has no price.
+  const currentRank = rankPrice(catalog, current, region)
   const families = new Set<string>()
   let sameArchSeen = false
   // Walk priced types cheapest first and stop once the option list cannot change: enough families and a
   // same-architecture fallback (chooseOptions), and past the current price (nothing cheaper left to find).
   const currentSeries = series(current)
   const currentArch = primaryArch(current)
-  for (const { type: t, hourly, rank, series: tSeries, arch: tArch } of pricedTypes(catalog, region)) {
+  for (const { type: t, hourly, rank, series: tSeries, arch: tArch } of candidatesIn(catalog, region).types) {
     if (families.size >= o.maxOptions && sameArchSeen && (currentRank === null || rank > currentRank)) break
     if (t.name === current.name) continue
     if ((tArch !== currentArch && !o.allowArchitectureChange) || !t.architectures.some((x) => x === 'x86_64' || x === 'arm64') || t.bareMetal || t.gpuCount !== current.gpuCount) continue

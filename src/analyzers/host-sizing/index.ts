@@ -1,7 +1,7 @@
 import type { InstanceType } from '../../catalog/types.js'
 import type { Evidence, Issue, Recommendation } from '../../core/report.js'
 import {
-  assess, chooseOptions, Ec2RightsizeOptionsSchema, findOptions, measureDemands, overallRisk, sustainedVcpus,
+  assess, chooseOptions, Ec2RightsizeOptionsSchema, findOptions, measureDemands, overallRisk, publicOption, sustainedVcpus,
 } from '../ec2-rightsize/index.js'
 import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
@@ -44,7 +44,7 @@ export const hostSizing = defineAnalyzer({
     // Without a measured memory size, keep what the host has: an unknown memory is never sized down.
     const host = hostAsType(r.id, vcpus, mem > 0 ? mem : 0)
     const { demands, memoryBlind, notes } = measureDemands(u, host, o)
-    const options = chooseOptions(findOptions({ demands, current: host, memoryBlind, catalog, region, o: { ...o, memoryBlind: 'keep' }, sustained: sustainedVcpus(u, host), currentPrice: null, currentMonthly: null }), host, o.maxOptions)
+    const options = chooseOptions(findOptions({ demands, current: host, memoryBlind, catalog, region, o: { ...o, memoryBlind: 'keep' }, sustained: sustainedVcpus(u, host), currentMonthly: null }), host, o.maxOptions)
     options.forEach((x, i) => (x.rank = i + 1))
     const currentDims = assess(demands, host, host, memoryBlind)
     const evidence: Evidence[] = demands.flatMap((d) => d.evidence)
@@ -60,7 +60,7 @@ export const hostSizing = defineAnalyzer({
         ...base, finding: top ? 'Sized' : 'Underprovisioned', reasons: top ? ['MigrationSizing'] : ['NoTypeFits'],
         current,
         currentPerformanceRisk: overallRisk(currentDims, host, host, memoryBlind), currentDimensions: currentDims,
-        options: options.map(({ _type, _rank, ...rest }) => ({ ...rest, monthlySavings: null, migrationEffort: 'Medium', notes: [...rest.notes.filter((n) => !n.startsWith('CPU compared')), 'A host core is compared 1:1 with a vCPU; benchmark the workload on the candidate before moving.'] })),
+        options: options.map(publicOption).map((rest) => ({ ...rest, monthlySavings: null, migrationEffort: 'Medium', notes: [...rest.notes.filter((n) => !n.startsWith('CPU compared')), 'A host core is compared 1:1 with a vCPU; benchmark the workload on the candidate before moving.'] })),
         evidence, summary: notes.length ? `${summary} ${notes.join(' ')}` : summary, memoryBlind,
       }],
       issues,
