@@ -465,22 +465,22 @@ export class DuckDbStore implements WorkspaceReader {
       // touch the samples table.
       const stragglers = new Map<number, { samples: number; first: number; last: number }>()
       if (q.asOf === undefined) {
-        const late = await this.all(`WITH p AS (SELECT resource_key, metric_id, stat_id, min(period_s) AS period_s FROM series GROUP BY ALL),
+        // Resources whose latest sample lies past the day after their latest dense day, with that cut-off.
+        await this.run(`CREATE OR REPLACE TEMP TABLE usage_late AS
+          WITH p AS (SELECT resource_key, metric_id, stat_id, min(period_s) AS period_s FROM series GROUP BY ALL),
           dense AS (SELECT d.resource_key, max(d.day) AS dd FROM daily d JOIN p USING (resource_key, metric_id, stat_id)
                     WHERE d.samples * p.period_s >= 3600 GROUP BY d.resource_key)
-          SELECT w.key, dense.dd FROM usage_window w JOIN dense ON dense.resource_key = w.key
+          SELECT w.key, make_timestamp((dense.dd + 2)::BIGINT * 86400000000) AS cut FROM usage_window w JOIN dense ON dense.resource_key = w.key
           WHERE epoch_ms(w.we) >= (dense.dd + 2)::BIGINT * 86400000`)
-        for (const row of late) {
-          const key = Number(row.key)
-          const cut = (Number(row.dd) + 2) * 86_400_000
-          const r = (await this.all(`SELECT epoch_ms(max(ts) FILTER (WHERE ts < make_timestamp(${cut}::BIGINT * 1000)))::DOUBLE AS we,
-              count(*) FILTER (WHERE ts >= make_timestamp(${cut}::BIGINT * 1000))::BIGINT AS n,
-              epoch_ms(min(ts) FILTER (WHERE ts >= make_timestamp(${cut}::BIGINT * 1000)))::DOUBLE AS f, epoch_ms(max(ts))::DOUBLE AS l
-            FROM samples WHERE resource_key = ${key}`))[0]
-          if (!r || r.we === null) continue
-          await this.run(`UPDATE usage_window SET we = make_timestamp(${Math.round(Number(r.we))}::BIGINT * 1000) WHERE key = ${key}`)
-          stragglers.set(key, { samples: Number(r.n), first: Number(r.f), last: Number(r.l) })
-        }
+        // One pass over those resources' samples: the new window end, and what lies beyond it.
+        const late = await this.all(`SELECT l.key, epoch_ms(max(s.ts) FILTER (WHERE s.ts < l.cut))::DOUBLE AS we,
+            count(*) FILTER (WHERE s.ts >= l.cut)::BIGINT AS n, epoch_ms(min(s.ts) FILTER (WHERE s.ts >= l.cut))::DOUBLE AS f, epoch_ms(max(s.ts))::DOUBLE AS l
+          FROM usage_late l JOIN samples s ON s.resource_key = l.key GROUP BY l.key HAVING we IS NOT NULL`)
+        if (late.length > 0)
+          await this.run(`UPDATE usage_window SET we = make_timestamp(l.we::BIGINT * 1000)
+            FROM (VALUES ${late.map((r) => `(${Number(r.key)}, ${Math.round(Number(r.we))})`).join(', ')}) AS l(key, we) WHERE usage_window.key = l.key`)
+        for (const r of late) stragglers.set(Number(r.key), { samples: Number(r.n), first: Number(r.f), last: Number(r.l) })
+        await this.run('DROP TABLE usage_late')
       }
       await this.run(`ALTER TABLE usage_window ADD COLUMN ws TIMESTAMP`)
       await this.run(`UPDATE usage_window SET ws = we - to_milliseconds(${lookbackMs}::BIGINT)`)
