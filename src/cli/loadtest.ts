@@ -7,7 +7,7 @@ import { parseDurationMs } from '../core/duration.js'
 import { runLoadTest } from '../loadtest/engine.js'
 import { totalDurationMs } from '../loadtest/phases.js'
 import { probeTarget } from '../loadtest/probe.js'
-import { compareResults, errorRatePct, renderComparison, renderLoadTestCsv, renderLoadTestMarkdown, renderLoadTestTerminal, statusOf } from '../loadtest/render.js'
+import { compareResults, countersUnder, errorRatePct, renderComparison, renderLoadTestCsv, renderLoadTestMarkdown, renderLoadTestTerminal, statusOf } from '../loadtest/render.js'
 import { DEFAULT_EXPECT, parseExpect } from '../loadtest/status.js'
 import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
 import { loadScript } from '../loadtest/script.js'
@@ -128,7 +128,7 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
   const refused = Object.entries(result.counters).filter(([k]) => /^errors\.(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(k)).reduce((a, [, v]) => a + v, 0)
   if (responses === 0 && refused > 0) {
     // No table: a throughput of refused connections reads like a result.
-    effects.stderr.write(`error: the target ${result.target} could not be reached (${Object.keys(result.counters).filter((k) => k.startsWith('errors.')).map((k) => k.slice(7)).join(', ')}).\nhint: Start the server, or check the host and port (--target overrides config.target).\n`)
+    effects.stderr.write(`error: the target ${result.target} could not be reached (${Object.keys(countersUnder(result.counters, 'errors.')).join(', ')}).\nhint: Start the server, or check the host and port (--target overrides config.target).\n`)
     return EXIT.SOURCE
   }
   if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
@@ -146,7 +146,8 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
   if (status.unexpected > 0) effects.stderr.write(`warning: ${status.unexpected.toLocaleString('en-US')} of ${responses.toLocaleString('en-US')} responses had a status outside ${status.expected}; they count as errors (--expect changes the set)\n`)
   const failed: string[] = []
   if (result.ensure && !result.ensure.passed) failed.push(`ensure failed: ${result.ensure.checks.filter((c) => !c.passed).map((c) => c.check).join('; ')}`)
-  if (maxErrorRate !== undefined && errorRatePct(result) > maxErrorRate) failed.push(`error rate ${errorRatePct(result).toFixed(3)}% > --max-error-rate ${maxErrorRate}% (network errors, timeouts and statuses outside ${status.expected} over requests)`)
+  const errorRate = errorRatePct(result)
+  if (maxErrorRate !== undefined && errorRate > maxErrorRate) failed.push(`error rate ${errorRate.toFixed(3)}% > --max-error-rate ${maxErrorRate}% (network errors, timeouts and statuses outside ${status.expected} over requests)`)
   if (failed.length) {
     effects.stderr.write(failed.map((x) => `${x}\n`).join(''))
     return EXIT.THRESHOLDS

@@ -8,15 +8,20 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.
 const latRow = (label: string, s: LatencySummaryT) => [label, ms(s.p50), ms(s.p90), ms(s.p95), ms(s.p99), ms(s.p999), ms(s.max), ms(s.mean)]
 const LAT_HEAD = ['LATENCY (ms)', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean']
 
+/** Counters under an Artillery prefix (`http.codes.`, `errors.`), keyed by the rest of their name. */
+export function countersUnder(counters: Readonly<Record<string, number>>, prefix: 'http.codes.' | 'errors.'): Record<string, number> {
+  return Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]))
+}
+
 function codesLine(r: LoadTestResult): string {
-  const codes = Object.entries(r.counters).filter(([k]) => k.startsWith('http.codes.')).map(([k, v]) => `${k.slice(11)}: ${n(v)}`)
+  const codes = Object.entries(countersUnder(r.counters, 'http.codes.')).map(([k, v]) => `${k}: ${n(v)}`)
   return codes.length ? codes.join('  ') : 'none'
 }
 /** The statuses a result counts as answers: what it recorded, or (files from before `status`) 2xx and 3xx. */
 export const statusOf = (r: LoadTestResult): StatusSummary => r.status ?? summarizeStatuses(r.counters, DEFAULT_EXPECT)
 
 function errorsLine(r: LoadTestResult): string {
-  const errs = Object.entries(r.counters).filter(([k]) => k.startsWith('errors.')).map(([k, v]) => `${k.slice(7)}: ${n(v)}`)
+  const errs = Object.entries(countersUnder(r.counters, 'errors.')).map(([k, v]) => `${k}: ${n(v)}`)
   const st = statusOf(r)
   if (st.unexpected > 0) errs.push(`unexpected status (expected ${st.expected.replace(/,/g, ', ')}): ${Object.entries(st.byCode).map(([c, v]) => `${c}: ${n(v)}`).join(', ')}`)
   return errs.length ? errs.join('  ') : 'none'
@@ -75,8 +80,8 @@ const LOADTEST_COLUMNS = ['target', 'endpoint', 'requests', 'codes', 'errors', '
 /** One row for the whole run (endpoint `*`, latency from the intended start), then one per endpoint. */
 export function renderLoadTestCsv(r: LoadTestResult): string {
   const codes = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k}:${v}`).join(' ')
-  const all = Object.fromEntries(Object.entries(r.counters).filter(([k]) => k.startsWith('http.codes.')).map(([k, v]) => [k.slice(11), v]))
-  const errs = Object.fromEntries(Object.entries(r.counters).filter(([k]) => k.startsWith('errors.')).map(([k, v]) => [k.slice(7), v]))
+  const all = countersUnder(r.counters, 'http.codes.')
+  const errs = countersUnder(r.counters, 'errors.')
   const lat = (s: LatencySummaryT) => [s.p50, s.p90, s.p95, s.p99, s.p999, s.max, s.mean]
   const rows = [
     [r.target, '*', r.counters['http.requests'] ?? 0, codes(all), codes(errs), ...lat(r.latency.corrected), r.rate.requestsPerSec, Math.round(errorRatePct(r) * 1000) / 1000],

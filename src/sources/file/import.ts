@@ -4,7 +4,7 @@ import { METRIC_ALIASES, METRICS, METRIC_NAMES, STAT_ALIASES, STATISTICS, type M
 import type { ResourceKind, ResourceRef } from '../../core/report.js'
 import { metricId, statId, sqlString, text, type DuckDbStore, type MergeResult, type Row } from '../../store/duckdb/store.js'
 import { checkGzip } from './gzip.js'
-import { parseManifestRows, readJsonManifestRows, type ManifestOptions } from './manifest.js'
+import { ID_CONTROL_HINT, ID_LENGTH_HINT, MAX_ID_LENGTH, parseManifestRows, readJsonManifestRows, type ManifestOptions } from './manifest.js'
 
 export interface FileImportOptions extends ManifestOptions {
   /** Sample period in seconds when a file has no `period` column. Default 300 (CloudWatch's 5 minutes). */
@@ -24,8 +24,6 @@ export interface FileImportOptions extends ManifestOptions {
 export const CLOCK_SKEW_MS = 5 * 60_000
 /** No cloud metric predates EC2 and CloudWatch (2006): earlier times are zeros or seconds/milliseconds mix-ups. */
 export const EARLIEST_SAMPLE = Date.UTC(2006, 0, 1)
-/** Longest resource id accepted: ARNs run to a few hundred characters; 1 MB ids are a broken export. */
-export const MAX_ID_LENGTH = 1024
 
 export interface FileImportResult {
   files: { path: string; type: 'samples' | 'manifest'; rows: number }[]
@@ -242,8 +240,8 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
   const pctIds = PERCENT_METRICS.map(metricId).join(', ')
   const checks: { cond: string; column: string; raw: string; problem: (r: Row) => string; hint: string }[] = [
     { cond: `resource_id IS NULL OR resource_id = ''`, column: 'resource_id', raw: 'rid_raw', problem: () => 'resource_id is empty', hint: 'Every sample needs the id of its resource, e.g. i-0abc123.' },
-    { cond: `length(resource_id) > ${MAX_ID_LENGTH}`, column: 'resource_id', raw: 'rid_raw', problem: (r) => `resource_id is ${text(r.rid_raw).trim().length.toLocaleString('en-US')} characters long (at most ${MAX_ID_LENGTH})`, hint: 'An id is an instance id, a name or an ARN; a longer one is usually columns run together by a broken export.' },
-    { cond: `regexp_matches(resource_id, '[\\x00-\\x1f\\x7f]')`, column: 'resource_id', raw: 'rid_raw', problem: (r) => `resource_id '${printable(text(r.rid_raw))}' contains a control character (a NUL byte, tab or newline)`, hint: 'Ids are printable text; re-export the file (a NUL byte is usually a binary or UTF-16 file read as text).' },
+    { cond: `length(resource_id) > ${MAX_ID_LENGTH}`, column: 'resource_id', raw: 'rid_raw', problem: (r) => `resource_id is ${text(r.rid_raw).trim().length.toLocaleString('en-US')} characters long (at most ${MAX_ID_LENGTH})`, hint: ID_LENGTH_HINT },
+    { cond: `regexp_matches(resource_id, '[\\x00-\\x1f\\x7f]')`, column: 'resource_id', raw: 'rid_raw', problem: (r) => `resource_id '${printable(text(r.rid_raw))}' contains a control character (a NUL byte, tab or newline)`, hint: ID_CONTROL_HINT },
     ...(format === 'parquet' ? [] : (['rid_raw', 'metric_raw', 'ts_raw', 'value_raw'] as const).map((raw) => ({
       cond: `contains(coalesce(${raw}, ''), '"')`, column: { rid_raw: 'resource_id', metric_raw: 'metric', ts_raw: 'timestamp', value_raw: 'value' }[raw], raw,
       problem: (r: Row) => `${printable(text(r[raw]))} has a stray double quote: an unterminated or unbalanced quote in the CSV`,

@@ -3,6 +3,11 @@ import { gunzipSync } from 'node:zlib'
 import { InputError } from '../../core/errors.js'
 import { ResourceKindSchema, type ResourceKind, type ResourceRef } from '../../core/report.js'
 
+/** Resource ids, in samples (checked in SQL, import.ts) and manifests alike: at most this long, printable. */
+export const MAX_ID_LENGTH = 1024
+export const ID_LENGTH_HINT = 'An id is an instance id, a name or an ARN (a few hundred characters at most); a longer one is usually columns run together by a broken export.'
+export const ID_CONTROL_HINT = 'Ids are printable text; re-export the file as UTF-8 text (a NUL byte is usually a binary or UTF-16 file read as text).'
+
 /** AWS region names: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 ... */
 const REGION_RE = /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso[a-z]?)-[a-z]+-\d+$/
 
@@ -49,9 +54,8 @@ export function parseManifestRows(path: string, rows: readonly RawManifestRow[],
         throw new InputError(loc(key), `unknown field '${key}'`, `Known fields: ${[...KNOWN_FIELDS].join(', ')}. Put other data under "attributes" or "tags".`)
     const id = str(fields.id)
     if (!id) throw new InputError(loc('id'), 'id is empty', 'Every resource needs its provider id, e.g. i-0abc123.')
-    // The same id rules as samples (import.ts): a sane length, printable text.
-    if (id.length > 1024) throw new InputError(loc('id', `${id.slice(0, 40)}...`), `id is ${id.length.toLocaleString('en-US')} characters long (at most 1024)`, 'An id is an instance id, a name or an ARN; a longer one is usually a broken export.')
-    if (/[\x00-\x1f\x7f]/.test(id)) throw new InputError(loc('id', JSON.stringify(id).slice(1, -1)), `id '${JSON.stringify(id).slice(1, -1)}' contains a control character (a NUL byte, tab or newline)`, 'Ids are printable text; re-export the file as UTF-8.')
+    if (id.length > MAX_ID_LENGTH) throw new InputError(loc('id', `${id.slice(0, 40)}...`), `id is ${id.length.toLocaleString('en-US')} characters long (at most ${MAX_ID_LENGTH})`, ID_LENGTH_HINT)
+    if (/[\x00-\x1f\x7f]/.test(id)) throw new InputError(loc('id', JSON.stringify(id).slice(1, -1)), `id '${JSON.stringify(id).slice(1, -1)}' contains a control character (a NUL byte, tab or newline)`, ID_CONTROL_HINT)
     const prev = seen.get(id)
     if (prev !== undefined) throw new InputError(loc('id', id), `id '${id}' is listed twice (rows ${prev} and ${row})`, 'Keep one row per resource.')
     seen.set(id, row)
