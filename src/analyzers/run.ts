@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js'
+import { isoMinute } from '../core/time.js'
 import { REPORT_SCHEMA_VERSION, type Issue, type PerformanceRisk, type Recommendation, type Report } from '../core/report.js'
 import type { UsageSummary } from '../store/types.js'
 import { ANALYZER_IDS, resolveAnalyzerOptions, type AnalyzerOptionsInput, type AnalyzerOptionsMap, type SharedOptions } from './options.js'
@@ -49,10 +50,9 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
     }
     if (usage.stragglers) {
       const st = usage.stragglers
-      const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
       issues.push({
         code: 'SAMPLES_AFTER_WINDOW', severity: 'warning', resourceId: usage.resource.id,
-        message: `${usage.resource.id}: ${st.samples} isolated sample${st.samples === 1 ? '' : 's'} (${day(st.first)}${st.last !== st.first ? ` to ${day(st.last)}` : ''} UTC) ${st.samples === 1 ? 'lies' : 'lie'} after its latest dense data; the window ends at ${day(usage.window.end)} UTC without them. Check the export, or pass --as-of to choose the window.`,
+        message: `${usage.resource.id}: ${st.samples} isolated sample${st.samples === 1 ? '' : 's'} (${isoMinute(st.first)}${st.last !== st.first ? ` to ${isoMinute(st.last)}` : ''} UTC) ${st.samples === 1 ? 'lies' : 'lie'} after its latest dense data; the window ends at ${isoMinute(usage.window.end)} UTC without them. Check the export, or pass --as-of to choose the window.`,
       })
     }
     if (runs.length === 0) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)

@@ -1,4 +1,5 @@
 import type { Effects } from '../core/effects.js'
+import { isoMinute } from '../core/time.js'
 import { loadWorkspaceCatalog } from '../catalog/load.js'
 import { importFiles, type FileImportOptions } from '../sources/file/import.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
@@ -44,10 +45,9 @@ export async function runStatus(workspace: string, effects: Effects): Promise<vo
   try {
     const c = await store.counts()
     const o = await store.overview()
-    const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
     effects.stdout.write(
       `workspace ${store.path}\n  resources ${c.resources} (${o.kinds.map((k) => `${k.kind} ${k.count}`).join(', ') || 'none'})\n` +
-        `  samples   ${c.samples.toLocaleString('en-US')} in ${c.series} series${o.firstTs !== null && o.lastTs !== null ? `, ${minute(o.firstTs)} to ${minute(o.lastTs)} UTC` : ''}\n  imports   ${c.imports}\n`,
+        `  samples   ${c.samples.toLocaleString('en-US')} in ${c.series} series${o.firstTs !== null && o.lastTs !== null ? `, ${isoMinute(o.firstTs)} to ${isoMinute(o.lastTs)} UTC` : ''}\n  imports   ${c.imports}\n`,
     )
   } finally {
     store.close()
