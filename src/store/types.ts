@@ -111,6 +111,19 @@ export interface StoredCoRecommendation {
   monthlySavings: number | null
 }
 
+/** An Auto Scaling group's recorded load: its own series, or its members' (tagged aws:autoscaling:groupName). */
+export interface GroupLoad {
+  source: 'group' | 'members'
+  stat: Statistic
+  window: { start: number; end: number }
+  series: { resource: ResourceRef; ts: Float64Array; values: Float64Array; periodSec: number }[]
+}
+
+/** What a scaling what-if reads (simulateScaling). */
+export interface GroupLoadReader {
+  groupLoad(q: { group: string; metric: MetricName; lookbackDays: number; asOf?: number }): Promise<GroupLoad | undefined>
+}
+
 /** What analyzing a workspace reads (analyzeWorkspace): usage, what collectors could not fetch, Compute Optimizer's view. */
 export interface WorkspaceReader extends MetricReader {
   counts(): Promise<{ resources: number; samples: number; series: number; imports: number }>

@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
 import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
-import { QUANTILE_LEVELS, SERIES_KINDS, type CollectedSeries, type DailyUsage, type MetricUsage, type StoredCoRecommendation, type WorkspaceReader, type UsageQuery, type UsageSummary } from '../types.js'
+import { QUANTILE_LEVELS, SERIES_KINDS, type CollectedSeries, type GroupLoad, type GroupLoadReader, type DailyUsage, type MetricUsage, type StoredCoRecommendation, type WorkspaceReader, type UsageQuery, type UsageSummary } from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 export const STORE_FILE = 'headroom.duckdb'
@@ -38,7 +38,7 @@ export interface MergeResult {
  * (ARCHITECTURE "heavy numbers stay in the database"). The usage SQL is plain DuckDB SQL over three
  * tables, so a larger deployment can run the same statements on a distributed SQL engine.
  */
-export class DuckDbStore implements WorkspaceReader {
+export class DuckDbStore implements WorkspaceReader, GroupLoadReader {
   /**
    * One connection, one writer. DuckDB's node binding runs each statement on a worker thread, so two async callers
    * on one connection interleave their statements: a second BEGIN inside the first caller's transaction ("Current
@@ -588,13 +588,6 @@ export class DuckDbStore implements WorkspaceReader {
 const PROFILE = process.env.HEADROOM_PROFILE === '1'
 function profileLine(t: number, sql: string): void {
   process.stderr.write(`[sql ${((performance.now() - t) / 1000).toFixed(3)} s] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`)
-}
-
-export interface GroupLoad {
-  source: 'group' | 'members'
-  stat: Statistic
-  window: { start: number; end: number }
-  series: { resource: ResourceRef; ts: Float64Array; values: Float64Array; periodSec: number }[]
 }
 
 export function sqlString(s: string): string {
