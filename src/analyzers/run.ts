@@ -64,6 +64,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   recommendations.sort(compareRecommendations)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: 'analysis',
     meta: {
       tool: 'headroom',
       version: opts.version,
@@ -73,7 +74,6 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
     },
     summary: summarize(usages.length, recommendations),
     recommendations,
-    simulations: [],
     issues,
   }
 }

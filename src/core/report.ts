@@ -5,7 +5,7 @@ import { z } from 'zod'
  * the exported TypeScript types are inferred from them and schema/report.schema.json is generated from
  * them (scripts/generate-json-schema.ts; a test fails when the checked-in file is stale).
  */
-export const REPORT_SCHEMA_VERSION = 2 as const
+export const REPORT_SCHEMA_VERSION = 3 as const
 
 export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host', 'load-balancer', 'dynamodb-table', 'elasticache-node', 'nat-gateway'])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
@@ -143,18 +143,22 @@ export const IssueSchema = z.object({
 })
 export type Issue = z.infer<typeof IssueSchema>
 
+const ToolMeta = {
+  tool: z.literal('headroom'),
+  version: z.string(),
+  generatedAt: z.number().describe('epoch ms'),
+}
+const SettingsRecord = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  kind: z.literal('analysis').describe('The document kind (analysis, scaling, loadtest): `headroom analyze`'),
   meta: z.object({
-    tool: z.literal('headroom'),
-    version: z.string(),
-    generatedAt: z.number().describe('epoch ms'),
+    ...ToolMeta,
     options: z.object({
       lookbackDays: z.number().describe('analysis window in days'),
       asOf: z.number().nullable().describe('window end for every resource (epoch ms), or null: each resource\'s latest sample'),
-      analyzers: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])))
-        .describe('Each analyzer\'s options as used, by registry id (defaults < config file < flags)'),
-      simulation: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional().describe('simulate scaling: the simulation\'s settings'),
+      analyzers: z.record(z.string(), SettingsRecord).describe('Each analyzer\'s options as used, by registry id (defaults < config file < flags)'),
     }).describe('What the analysis ran with'),
     catalogSources: z.array(z.string()),
   }),
@@ -179,7 +183,6 @@ export const ReportSchema = z.object({
       .describe('Per-analyzer totals (EBS, Lambda, DynamoDB, ...); the top-level totals above cover EC2 right-sizing'),
   }),
   recommendations: z.array(RecommendationSchema),
-  simulations: z.array(SimulationResultSchema),
   issues: z.array(IssueSchema),
   comparisons: z
     .object({
@@ -200,3 +203,16 @@ export const ReportSchema = z.object({
     .describe('Side by side with AWS Compute Optimizer, when `collect aws --compute-optimizer` stored its recommendations'),
 })
 export type Report = z.infer<typeof ReportSchema>
+
+/** `headroom simulate scaling`: recorded load replayed against scaling policies. */
+export const ScalingReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  kind: z.literal('scaling'),
+  meta: z.object({
+    ...ToolMeta,
+    options: SettingsRecord.describe('The simulation\'s settings: group, lookbackDays, asOf, launchDelaySec, limitPct, instanceType, region, search'),
+  }),
+  simulations: z.array(SimulationResultSchema),
+  issues: z.array(IssueSchema),
+})
+export type ScalingReport = z.infer<typeof ScalingReportSchema>

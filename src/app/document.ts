@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { LoadTestResultSchema } from '../loadtest/result.js'
+import { ReportSchema, ScalingReportSchema } from '../core/report.js'
+
+/**
+ * Everything a command produces is one of these documents, tagged by `kind`: `analyze` writes an analysis, `simulate
+ * scaling` a scaling report, `loadtest` a load-test result (and later `review` a review). Each kind versions its own
+ * shape (`schemaVersion`); schema/document.schema.json is generated from this union.
+ */
+export const DocumentSchema = z.discriminatedUnion('kind', [ReportSchema, ScalingReportSchema, LoadTestResultSchema])
+export type HeadroomDocument = z.infer<typeof DocumentSchema>
+export type DocumentKind = HeadroomDocument['kind']
+
+/** Any document a command writes, by `kind` (checked in as schema/document.schema.json). */
+export const documentJsonSchema = (): Record<string, unknown> => ({ ...(z.toJSONSchema(DocumentSchema, { target: 'draft-2020-12' }) as Record<string, unknown>), title: 'headroom document' })
