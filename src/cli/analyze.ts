@@ -5,7 +5,7 @@ import { loadWorkspaceCatalog } from '../catalog/load.js'
 import type { Effects } from '../core/effects.js'
 import { UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
-import { RENDERERS, type ReportFormat } from '../reporters/registry.js'
+import { renderDocument, type ReportFormat } from '../reporters/registry.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
 import { writeOutput } from './output.js'
 
@@ -31,7 +31,7 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
   } finally {
     store.close()
   }
-  const text = RENDERERS[o.format](report, { top: o.top, color: o.color && !o.out })
+  const text = await renderDocument(report, o.format, { top: o.top, color: o.color && !o.out })
   if (o.out) {
     writeOutput(o.out, text)
     effects.stderr.write(`wrote ${o.format} report to ${o.out} (${report.recommendations.length} recommendations, savings $${report.summary.monthlySavings.toFixed(2)}/month)\n`)

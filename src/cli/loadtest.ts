@@ -7,7 +7,8 @@ import { parseDurationMs } from '../core/duration.js'
 import { runLoadTest } from '../loadtest/engine.js'
 import { totalDurationMs } from '../loadtest/phases.js'
 import { probeTarget } from '../loadtest/probe.js'
-import { compareResults, countersUnder, errorRatePct, renderComparison, renderLoadTestCsv, renderLoadTestMarkdown, renderLoadTestTerminal, statusOf } from '../loadtest/render.js'
+import { compareResults, countersUnder, errorRatePct, renderComparison, statusOf } from '../loadtest/render.js'
+import { renderDocument, REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
 import { DEFAULT_EXPECT, parseExpect } from '../loadtest/status.js'
 import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
 import { loadScript } from '../loadtest/script.js'
@@ -32,6 +33,8 @@ export interface LoadTestFlags {
   timeout?: string
   maxInFlight?: string
   quiet?: boolean
+  /** ANSI colours in the terminal summary (the CLI: a TTY without NO_COLOR or --no-color). */
+  color?: boolean
   /** Expected statuses, e.g. '2xx,3xx' (default) or '2xx,404'. */
   expect?: string
   /** Exit 5 when the request error rate (errors, timeouts, unexpected statuses) exceeds this percentage. */
@@ -54,7 +57,7 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
     return d
   }
   const format = f.format ?? 'terminal'
-  if (!['terminal', 'json', 'md', 'csv'].includes(format)) throw new UsageError(`--format '${format}' is not one of terminal, json, md, csv`)
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format '${format}' is not one of ${REPORT_FORMATS.join(', ')}`)
   const workers = int('--workers', f.workers)
   const connections = int('--connections', f.connections)
   const timeoutMs = dur('--timeout', f.timeout)
@@ -132,7 +135,7 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
     return EXIT.SOURCE
   }
   if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
-  effects.stdout.write(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : format === 'md' ? renderLoadTestMarkdown(result) : format === 'csv' ? renderLoadTestCsv(result) : renderLoadTestTerminal(result))
+  effects.stdout.write(await renderDocument(result, format as ReportFormat, { color: f.color === true }))
   if (f.out) {
     const rel = relative(effects.cwd, f.out) || f.out
     effects.stderr.write(`result written to ${rel}; to gate a later run on it: headroom loadtest compare ${rel} NEW.json --max-p99-regression 10%\n`)

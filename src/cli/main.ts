@@ -252,7 +252,8 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--target <url>', 'override config.target (e.g. a local server)')
     .option('--duration-scale <x>', 'multiply every phase duration (0.05 = a quick check)')
     .option('-o, --out <file>', 'write the JSON result (histograms included, for compare)')
-    .addOption(new Option('-f, --format <format>', 'stdout format').choices(['terminal', 'json', 'md', 'csv']).default('terminal'))
+    .addOption(new Option('-f, --format <format>', 'stdout format').choices(REPORT_FORMATS).default('terminal'))
+    .option('--no-color', 'no ANSI colours')
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('-c, --connections <n>', 'connections, all workers together (URL default 10; scenario default 64 per worker)')
     .option('-d, --duration <time>', 'URL mode: how long (30, 30s, 2m)', '10')
@@ -285,7 +286,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
         ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}), format: s('format') ?? 'terminal', ...(s('workers') ? { workers: s('workers') } : {}), ...(s('connections') ? { connections: s('connections') } : {}),
         ...(given('duration') ? { duration: s('duration') } : {}), ...(s('rate') ? { rate: s('rate') } : {}), ...(s('pipelining') ? { pipelining: s('pipelining') } : {}), ...(s('amount') ? { amount: s('amount') } : {}),
         ...(given('method') ? { method: s('method') } : {}), header: (f.header as string[] | undefined) ?? [], ...(s('body') !== undefined ? { body: s('body') } : {}), ...(s('timeout') ? { timeout: s('timeout') } : {}),
-        ...(s('maxInFlight') ? { maxInFlight: s('maxInFlight') } : {}), quiet: f.quiet === true, ...(s('expect') ? { expect: s('expect') } : {}), ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}),
+        ...(s('maxInFlight') ? { maxInFlight: s('maxInFlight') } : {}), quiet: f.quiet === true, color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR, ...(s('expect') ? { expect: s('expect') } : {}), ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}),
       }, effects)
     })
 

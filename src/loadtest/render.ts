@@ -1,5 +1,7 @@
 import { cell } from '../reporters/csv.js'
 import { table } from '../reporters/format.js'
+import type { KindRenderer } from '../reporters/registry.js'
+import type { Block, Section, View } from '../reporters/view.js'
 import type { LatencySummaryT, LoadTestResult } from './result.js'
 import { DEFAULT_EXPECT, summarizeStatuses, type StatusSummary } from './status.js'
 
@@ -28,51 +30,71 @@ function errorsLine(r: LoadTestResult): string {
 }
 
 /** What a person reads after a run: rate honesty first, then latency (from the schedule and from the send), codes, errors, endpoints, checks. */
-export function renderLoadTestTerminal(r: LoadTestResult): string {
-  const out: string[] = []
+export function loadTestSummaryView(r: LoadTestResult): View {
   const reqs = r.counters['http.requests'] ?? 0
-  out.push(`headroom loadtest: ${n(reqs)} requests to ${r.target} in ${(r.durationMs / 1000).toFixed(1)} s (${r.model} model, ${r.settings.workers} worker${r.settings.workers === 1 ? '' : 's'} x ${r.settings.connectionsPerWorker} connections${r.settings.pipelining > 1 ? `, pipelining ${r.settings.pipelining}` : ''})${r.interrupted ? ' INTERRUPTED' : ''}`)
+  const lead: string[] = []
   if (r.model === 'open') {
     const pct = r.rate.requested && r.rate.achieved ? ` (${((r.rate.achieved / r.rate.requested) * 100).toFixed(2)}%)` : ''
-    out.push(`arrivals: requested ${r.rate.requested ?? 'n/a'}/s, achieved ${r.rate.achieved ?? 'n/a'}/s${pct}; schedule lag p99 ${ms(r.latency.scheduleLag.p99)} ms; virtual users ${n(r.counters['vusers.created'] ?? 0)} created, ${n(r.counters['vusers.completed'] ?? 0)} completed, ${n(r.counters['vusers.failed'] ?? 0)} failed, ${n(r.counters['vusers.skipped'] ?? 0)} skipped`)
+    lead.push(`arrivals: requested ${r.rate.requested ?? 'n/a'}/s, achieved ${r.rate.achieved ?? 'n/a'}/s${pct}; schedule lag p99 ${ms(r.latency.scheduleLag.p99)} ms; virtual users ${n(r.counters['vusers.created'] ?? 0)} created, ${n(r.counters['vusers.completed'] ?? 0)} completed, ${n(r.counters['vusers.failed'] ?? 0)} failed, ${n(r.counters['vusers.skipped'] ?? 0)} skipped`)
   }
-  out.push(`throughput: ${n(r.rate.requestsPerSec)} requests/s; ${n(r.counters['http.downloaded_bytes'] ?? 0)} bytes received`)
-  out.push('')
-  out.push(table([
-    LAT_HEAD,
-    latRow(r.model === 'open' ? 'from intended start' : 'per request', r.latency.corrected),
-    ...(r.model === 'open' ? [latRow('from send (uncorrected)', r.latency.uncorrected)] : []),
-  ], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']))
-  if (r.model === 'closed') out.push('closed model: each connection waits for its response, so stalls are under-sampled (coordinated omission); use -R for a schedule.')
-  out.push('')
-  out.push(`codes: ${codesLine(r)}`)
-  out.push(`errors: ${errorsLine(r)}`)
-  if (r.endpoints.length > 0) {
-    out.push('', 'endpoints (metrics-by-endpoint):')
-    out.push(table([['ENDPOINT', 'REQUESTS', 'CODES', 'ERRORS', 'p50', 'p95', 'p99', 'max'], ...r.endpoints.map((e) => [
-      e.name, n(e.requests), Object.entries(e.codes).map(([c, v]) => `${c}:${n(v)}`).join(' ') || '-', Object.entries(e.errors).map(([c, v]) => `${c}:${n(v)}`).join(' ') || '-',
-      ms(e.latency.p50), ms(e.latency.p95), ms(e.latency.p99), ms(e.latency.max),
-    ])], ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r']))
+  lead.push(`throughput: ${n(r.rate.requestsPerSec)} requests/s; ${n(r.counters['http.downloaded_bytes'] ?? 0)} bytes received`)
+  const sections: Section[] = [
+    { blocks: [latencyTable(r), ...(r.model === 'closed' ? [{ type: 'text' as const, tone: 'dim' as const, text: 'closed model: each connection waits for its response, so stalls are under-sampled (coordinated omission); use -R for a schedule.' }] : [])] },
+    { blocks: [{ type: 'text', text: `codes: ${codesLine(r)}` }, { type: 'text', text: `errors: ${errorsLine(r)}` }] },
+  ]
+  if (r.endpoints.length > 0)
+    sections.push({
+      title: 'endpoints (metrics-by-endpoint):',
+      blocks: [{
+        type: 'table', head: ['ENDPOINT', 'REQUESTS', 'CODES', 'ERRORS', 'p50', 'p95', 'p99', 'max'], align: ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r'],
+        rows: r.endpoints.map((e) => [
+          e.name, n(e.requests), Object.entries(e.codes).map(([c, v]) => `${c}:${n(v)}`).join(' ') || '-', Object.entries(e.errors).map(([c, v]) => `${c}:${n(v)}`).join(' ') || '-',
+          ms(e.latency.p50), ms(e.latency.p95), ms(e.latency.p99), ms(e.latency.max),
+        ]),
+      }],
+    })
+  const notes = [
+    ...(r.generator.saturated ? [{ type: 'text' as const, tone: 'warn' as const, text: `WARNING generator saturated, results are inconclusive: ${r.generator.reasons.join('; ')}` }] : []),
+    ...r.warnings.map((w) => ({ type: 'text' as const, text: `note: ${w}` })),
+  ]
+  if (notes.length) sections.push({ blocks: notes })
+  if (r.ensure)
+    sections.push({ blocks: [
+      { type: 'text', text: `ensure: ${r.ensure.passed ? 'passed' : 'FAILED'}`, ...(r.ensure.passed ? {} : { tone: 'warn' as const }) },
+      { type: 'list', items: r.ensure.checks.map((c) => `${c.passed ? 'ok  ' : 'FAIL'} ${c.check}${c.value !== null && !c.check.includes('maxErrorRate') ? ` (actual ${c.value})` : ''}`) },
+    ] })
+  return {
+    title: `headroom loadtest: ${n(reqs)} requests to ${r.target} in ${(r.durationMs / 1000).toFixed(1)} s (${r.model} model, ${r.settings.workers} worker${r.settings.workers === 1 ? '' : 's'} x ${r.settings.connectionsPerWorker} connections${r.settings.pipelining > 1 ? `, pipelining ${r.settings.pipelining}` : ''})${r.interrupted ? ' INTERRUPTED' : ''}`,
+    lead, sections,
   }
-  if (r.generator.saturated) out.push('', `WARNING generator saturated, results are inconclusive: ${r.generator.reasons.join('; ')}`)
-  for (const w of r.warnings) out.push(`note: ${w}`)
-  if (r.ensure) {
-    out.push('', `ensure: ${r.ensure.passed ? 'passed' : 'FAILED'}`)
-    for (const c of r.ensure.checks) out.push(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.check}${c.value !== null && !c.check.includes('maxErrorRate') ? ` (actual ${c.value})` : ''}`)
-  }
-  return out.join('\n') + '\n'
 }
 
-export function renderLoadTestMarkdown(r: LoadTestResult): string {
-  const md = (rows: string[][]) => [`| ${rows[0]!.join(' | ')} |`, `| ${rows[0]!.map(() => '---').join(' | ')} |`, ...rows.slice(1).map((x) => `| ${x.join(' | ')} |`)].join('\n')
-  const out = [`# Load test: ${r.target}`, '', `${n(r.counters['http.requests'] ?? 0)} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.model} model, ${r.settings.workers} workers, started ${new Date(r.startedAt).toISOString()}.${r.script ? ` Script \`${r.script}\`${r.environment ? `, environment \`${r.environment}\`` : ''}.` : ''}`, '']
-  if (r.model === 'open') out.push(`Arrivals: requested ${r.rate.requested ?? 'n/a'}/s, achieved ${r.rate.achieved ?? 'n/a'}/s, schedule lag p99 ${ms(r.latency.scheduleLag.p99)} ms.`, '')
-  out.push(md([LAT_HEAD, latRow(r.model === 'open' ? 'from intended start' : 'per request', r.latency.corrected), ...(r.model === 'open' ? [latRow('from send (uncorrected)', r.latency.uncorrected)] : [])]), '')
-  out.push(`Codes: ${codesLine(r)}. Errors: ${errorsLine(r)}. Throughput ${n(r.rate.requestsPerSec)} requests/s.`, '')
-  if (r.endpoints.length) out.push(md([['Endpoint', 'Requests', 'p50', 'p95', 'p99', 'max'], ...r.endpoints.map((e) => [e.name, n(e.requests), ms(e.latency.p50), ms(e.latency.p95), ms(e.latency.p99), ms(e.latency.max)])]), '')
-  if (r.generator.saturated) out.push(`**Generator saturated, inconclusive:** ${r.generator.reasons.join('; ')}`, '')
-  if (r.ensure) out.push(`Ensure: **${r.ensure.passed ? 'passed' : 'failed'}**`, '', ...r.ensure.checks.map((c) => `- ${c.passed ? 'ok' : 'FAIL'}: ${c.check}`), '')
-  return out.join('\n')
+function latencyTable(r: LoadTestResult): Block {
+  return {
+    type: 'table', head: LAT_HEAD, align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: [latRow(r.model === 'open' ? 'from intended start' : 'per request', r.latency.corrected), ...(r.model === 'open' ? [latRow('from send (uncorrected)', r.latency.uncorrected)] : [])],
+  }
+}
+
+/** Markdown and HTML: the run, latency, codes and errors, endpoints, checks. */
+export function loadTestFullView(r: LoadTestResult): View {
+  const sections: Section[] = [{ blocks: [
+    ...(r.model === 'open' ? [{ type: 'text' as const, text: `Arrivals: requested ${r.rate.requested ?? 'n/a'}/s, achieved ${r.rate.achieved ?? 'n/a'}/s, schedule lag p99 ${ms(r.latency.scheduleLag.p99)} ms.` }] : []),
+    latencyTable(r),
+    { type: 'text', text: `Codes: ${codesLine(r)}. Errors: ${errorsLine(r)}. Throughput ${n(r.rate.requestsPerSec)} requests/s.` },
+    ...(r.endpoints.length ? [{ type: 'table' as const, head: ['Endpoint', 'Requests', 'p50', 'p95', 'p99', 'max'], rows: r.endpoints.map((e) => [e.name, n(e.requests), ms(e.latency.p50), ms(e.latency.p95), ms(e.latency.p99), ms(e.latency.max)]) }] : []),
+    ...(r.generator.saturated ? [{ type: 'text' as const, text: [{ text: 'Generator saturated, inconclusive:', tone: 'strong' as const }, { text: ` ${r.generator.reasons.join('; ')}` }] }] : []),
+    ...r.warnings.map((w) => ({ type: 'text' as const, text: `Note: ${w}` })),
+    ...(r.ensure ? [
+      { type: 'text' as const, text: [{ text: 'Ensure: ' }, { text: r.ensure.passed ? 'passed' : 'failed', tone: 'strong' as const }] },
+      { type: 'list' as const, items: r.ensure.checks.map((c) => `${c.passed ? 'ok' : 'FAIL'}: ${c.check}`) },
+    ] : []),
+  ] }]
+  return {
+    title: `Load test: ${r.target}`,
+    lead: [`${n(r.counters['http.requests'] ?? 0)} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.model} model, ${r.settings.workers} workers, started ${new Date(r.startedAt).toISOString()}.${r.script ? ` Script \`${r.script}\`${r.environment ? `, environment \`${r.environment}\`` : ''}.` : ''}`],
+    sections,
+  }
 }
 
 const LOADTEST_COLUMNS = ['target', 'endpoint', 'requests', 'codes', 'errors', 'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'mean_ms', 'requests_per_s', 'error_rate_pct'] as const
@@ -137,3 +159,5 @@ export function renderComparison(c: Comparison, baseName: string, curName: strin
   if (c.checks.length) out.push('', `compare: ${c.passed ? 'passed' : 'FAILED'}`, ...c.checks.map((x) => `  ${x.passed ? 'ok  ' : 'FAIL'} ${x.check}`))
   return out.join('\n') + '\n'
 }
+
+export const loadTestRenderer: KindRenderer<LoadTestResult> = { summary: loadTestSummaryView, full: loadTestFullView, csv: renderLoadTestCsv }

@@ -14,23 +14,8 @@ export function cell(v: string | number | boolean | null | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-const SIMULATION_COLUMNS = [
-  'group', 'policy_set', 'description', 'cost_usd', 'instance_hours', 'breach_minutes', 'peak_utilization_pct', 'peak_demand_pct',
-  'scaling_actions', 'min_instances', 'max_instances', 'cheapest_zero_breach', 'pareto',
-] as const
-
-/** One row per simulated policy set (a scaling what-if report has no recommendations). */
-function renderSimulationsCsv(report: Report): string {
-  const rows = report.simulations.flatMap((sim) => sim.outcomes.map((o) => [
-    sim.group, o.policySet, o.description, o.cost, o.instanceHours, o.breachMinutes, o.peakUtilizationPct, o.peakDemandPct, o.scalingActions, o.minInstances, o.maxInstances,
-    sim.search?.cheapestZeroBreach === o.policySet, (sim.search?.pareto ?? []).includes(o.policySet),
-  ].map(cell).join(',')))
-  return [SIMULATION_COLUMNS.join(','), ...rows].join('\n') + '\n'
-}
-
-/** One row per recommendation, like Compute Optimizer's CSV export; a scaling what-if: one row per policy set. */
+/** One row per recommendation, like Compute Optimizer's CSV export. */
 export function renderCsv(report: Report): string {
-  if (report.recommendations.length === 0 && report.simulations.length > 0) return renderSimulationsCsv(report)
   const rows = report.recommendations.map((r) => {
     const [a, b, c] = r.options
     return [

@@ -39,7 +39,10 @@ export const currentType = (r: Recommendation): string => {
   const c = r.current
   const v = c.instanceType ?? c.instanceClass ?? c.nodeType ?? (c.volumeType != null ? `${String(c.volumeType)} ${String(c.sizeGiB ?? '')} GiB`.trim() : null) ?? (c.memorySizeMB != null ? `${String(c.memorySizeMB)} MB ${String(c.architecture ?? '')}`.trim() : null)
   if (v != null) return String(v)
-  return c.billingMode === 'PAY_PER_REQUEST' ? 'on-demand' : c.billingMode === 'PROVISIONED' ? 'provisioned' : ''
+  if (c.billingMode === 'PAY_PER_REQUEST') return 'on-demand'
+  if (c.billingMode === 'PROVISIONED') return 'provisioned'
+  // An analyzer these helpers do not know (a library caller's own): its text settings, as describeChange shows options.
+  return Object.entries(c).filter(([k, x]) => typeof x === 'string' && k !== 'monthlyCost').map(([k, x]) => `${k}=${String(x)}`).join(', ')
 }
 
 /** Issues with the same code folded into one line, so 100 identical notes read as one. */

@@ -6,6 +6,7 @@ import type { SeriesData, UsageSummary } from '../../store/types.js'
 import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { DEFAULT_POLICY, perMinute, simulateCapacity, type AutoScalingPolicy, type SimOutcome } from './simulate.js'
+import { dynamoDbPresent } from './present.js'
 
 export const DynamoDbOptionsSchema = z.object({
   targetPct: z.number().min(20).max(90).default(70).describe('Auto scaling target utilization for the provisioned option (AWS default 70)'),
@@ -116,6 +117,7 @@ function analyzeDim(u: UsageSummary, d: Dim, s: SeriesData, o: DynamoDbOptions, 
 export const dynamoDbCapacity = defineAnalyzer({
   meta: { id: 'dynamodb.capacity', title: 'DynamoDB capacity mode', resourceKinds: ['dynamodb-table'], requires: ['ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'], since: '0.1.0', docs: 'docs/analyzers/dynamodb.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF02-BP06'] },
   options: DynamoDbOptionsSchema,
+  present: dynamoDbPresent,
   analyze({ usage: u }, o) {
     const analyzer = 'dynamodb.capacity'
     const r = u.resource

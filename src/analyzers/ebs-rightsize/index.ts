@@ -5,6 +5,7 @@ import type { UsageSummary } from '../../store/types.js'
 import { riskFromRatio, riskRank } from '../risk.js'
 import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
+import { ebsPresent } from './present.js'
 
 export const EbsOptionsSchema = z.object({
   percentile: z.enum(['p95', 'p99', 'p99.5', 'max']).default('p99').describe('Percentile of the volume’s ops and bytes that sizes IOPS and throughput'),
@@ -43,6 +44,7 @@ const describe = (v: VolumeSpec) => `${v.type} ${v.sizeGiB} GiB${v.type === 'gp3
 export const ebsRightsize = defineAnalyzer({
   meta: { id: 'ebs.rightsize', title: 'EBS volume type and provisioning', resourceKinds: ['ebs-volume'], requires: ['ebs.read.ops_per_s', 'ebs.write.ops_per_s'], since: '0.1.0', docs: 'docs/analyzers/ebs.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF01-BP03'] },
   options: EbsOptionsSchema,
+  present: ebsPresent,
   analyze({ usage: u }, o) {
     const analyzer = 'ebs.rightsize'
     const r = u.resource

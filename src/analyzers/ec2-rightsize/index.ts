@@ -9,6 +9,7 @@ import type { MetricUsage, UsageSummary } from '../../store/types.js'
 import { maxRisk, percentShares, riskFromRatio, riskFromShares, riskRank, shareAbove } from '../risk.js'
 import { atPercentile, PERCENTILES, recommendationId, round, type Percentile } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
+import { ec2Present } from './present.js'
 
 
 export const Ec2RightsizeOptionsSchema = z.object({
@@ -254,6 +255,7 @@ export const ec2Rightsize = defineAnalyzer({
     bestPractices: BEST_PRACTICES,
   },
   options: Ec2RightsizeOptionsSchema,
+  present: ec2Present,
   analyze({ usage: u, catalog }, o) {
     const issues: Issue[] = []
     const analyzer = 'ec2.rightsize'

@@ -6,6 +6,7 @@ import type { UsageSummary } from '../../store/types.js'
 import { maxRisk, riskFromRatio, riskRank } from '../risk.js'
 import { atPercentile, PERCENTILES, recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
+import { elastiCachePresent } from './present.js'
 
 export const CacheOptionsSchema = z.object({
   percentile: z.enum(PERCENTILES).default('p99.5'),
@@ -38,6 +39,7 @@ const meanSeries = (u: UsageSummary, metric: keyof UsageSummary['metrics']) => u
 export const elastiCacheRightsize = defineAnalyzer({
   meta: { id: 'elasticache.rightsize', title: 'ElastiCache node type', resourceKinds: ['elasticache-node'], requires: ['cpu.utilization'], since: '0.1.0', docs: 'docs/analyzers/elasticache.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF03-BP02', 'PERF03-BP05'] },
   options: CacheOptionsSchema,
+  present: elastiCachePresent,
   analyze({ usage: u, catalog }, o) {
     const analyzer = 'elasticache.rightsize'
     const r = u.resource

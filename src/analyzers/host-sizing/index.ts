@@ -5,6 +5,7 @@ import {
 } from '../ec2-rightsize/index.js'
 import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
+import { hostPresent } from './present.js'
 
 
 /** A host as the sizing code sees it: its cores and memory, nothing else known (no price, no EC2 family). */
@@ -28,6 +29,7 @@ export const hostSizing = defineAnalyzer({
     since: '0.1.0', docs: 'docs/prometheus.md', recommended: true, bestPractices: ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP07'],
   },
   options: Ec2RightsizeOptionsSchema,
+  present: hostPresent,
   analyze({ usage: u, catalog }, o) {
     const analyzer = 'host.ec2-sizing'
     const issues: Issue[] = []

@@ -3,6 +3,7 @@ import type { DimensionAssessment, Evidence, Finding } from '../../core/report.j
 import { shareAbove } from '../risk.js'
 import { recommendationId } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
+import { k8sPresent } from './present.js'
 
 /**
  * Container requests and limits, krr-compatible by default (robusta-dev/krr "simple" strategy): CPU request =
@@ -28,6 +29,7 @@ export const k8sRightsize = defineAnalyzer({
     since: '0.1.0', docs: 'docs/prometheus.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF02-BP03'],
   },
   options: K8sOptionsSchema,
+  present: k8sPresent,
   analyze({ usage: u }, o) {
     const analyzer = 'k8s.rightsize'
     const r = u.resource

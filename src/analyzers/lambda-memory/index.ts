@@ -3,6 +3,7 @@ import { costPerInvocation, LAMBDA } from '../../catalog/lambda.js'
 import type { Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
+import { lambdaPresent } from './present.js'
 
 export const LambdaOptionsSchema = z.object({
   memoryHeadroomPct: z.number().min(0).max(100).default(20),
@@ -60,6 +61,7 @@ export function elasticity(a: { mb: number; ms: number }, b: { mb: number; ms: n
 export const lambdaMemory = defineAnalyzer({
   meta: { id: 'lambda.memory', title: 'Lambda memory and architecture', resourceKinds: ['lambda-function'], requires: ['lambda.duration_ms', 'lambda.invocations_per_s'], since: '0.1.0', docs: 'docs/analyzers/lambda.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF02-BP01', 'PERF01-BP03'] },
   options: LambdaOptionsSchema,
+  present: lambdaPresent,
   analyze({ usage: u }, o) {
     const analyzer = 'lambda.memory'
     const r = u.resource

@@ -7,6 +7,7 @@ import { hostAsType } from '../host-sizing/index.js'
 import { percentShares, riskFromShares, riskRank } from '../risk.js'
 import { atPercentile, PERCENTILES, recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
+import { rdsPresent } from './present.js'
 
 export const RdsOptionsSchema = z.object({
   percentile: z.enum(PERCENTILES).default('p99.5'),
@@ -30,6 +31,7 @@ const pick = atPercentile
 export const rdsRightsize = defineAnalyzer({
   meta: { id: 'rds.rightsize', title: 'RDS instance class', resourceKinds: ['rds-instance'], requires: ['cpu.utilization'], since: '0.1.0', docs: 'docs/analyzers/rds.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF03-BP01'] },
   options: RdsOptionsSchema,
+  present: rdsPresent,
   analyze({ usage: u, catalog }, o) {
     const analyzer = 'rds.rightsize'
     const r = u.resource
