@@ -42,11 +42,13 @@ describe('headroom demo, then analyze', () => {
   it('analyze --format json validates against the checked-in JSON Schema', async () => {
     const r = await runCli(['analyze', '--format', 'json'], { cwd: tmp.dir })
     expect(r.code).toBe(0)
-    const report = JSON.parse(r.stdout) as { schemaVersion: number; recommendations: unknown[]; summary: { analyzed: number } }
-    const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8')) as object
-    const validate = new Ajv2020({ strict: false }).compile(schema)
-    expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
-    expect(report.schemaVersion).toBe(2)
+    const report = JSON.parse(r.stdout) as { schemaVersion: number; kind: string; recommendations: unknown[]; summary: { analyzed: number } }
+    for (const file of ['schema/report.schema.json', 'schema/document.schema.json']) {
+      const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as object)
+      expect(validate(report), `${file}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true)
+    }
+    expect(report.schemaVersion).toBe(3)
+    expect(report.kind).toBe('analysis')
     expect(report.summary.analyzed).toBe(108)
     expect(r.stderr).toBe('')
   })
@@ -176,13 +178,14 @@ describe('headroom simulate scaling (on the demo workspace)', () => {
   const policy = join(ROOT, 'data/demo/asg-policy.json')
   const group = ['simulate', 'scaling', '--group', 'nab-asg-misconfiguration']
 
-  it('replays the recorded load against the template and a search, as JSON valid against the schema', async () => {
+  it('replays the recorded load against the template and a search, as a scaling document valid against the document schema', async () => {
     const r = await runCli([...group, '--policy-file', policy, '--search', '--format', 'json', '--timeline'], { cwd: tmp.dir })
     expect(r.code).toBe(0)
-    const report = JSON.parse(r.stdout) as { simulations: { current: string; outcomes: { policySet: string; breachMinutes: number; cost: number; timeline?: { desired: number[] } }[]; search: { evaluated: number; pareto: string[]; cheapestZeroBreach: string } ; bestPractices: string[] }[] }
-    const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8')) as object
+    const report = JSON.parse(r.stdout) as { kind: string; simulations: { current: string; outcomes: { policySet: string; breachMinutes: number; cost: number; timeline?: { desired: number[] } }[]; search: { evaluated: number; pareto: string[]; cheapestZeroBreach: string } ; bestPractices: string[] }[] }
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schema/document.schema.json'), 'utf8')) as object
     const validate = new Ajv2020({ strict: false }).compile(schema)
     expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    expect(report.kind).toBe('scaling')
     const sim = report.simulations[0]!
     expect(sim.current).toBe('current')
     expect(sim.outcomes[0]!.policySet).toBe('current')

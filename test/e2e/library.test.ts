@@ -29,11 +29,11 @@ it('analyzeWorkspace() and `headroom analyze --format json` give byte-identical 
   const epoch = 1_795_000_000
   const cli = await runCli(['analyze', '--workspace', dir, '--format', 'json'], { cwd: tmp.dir, env: { SOURCE_DATE_EPOCH: String(epoch) } })
   expect(cli.code, cli.stderr).toBe(0)
-  const { DuckDbStore, analyzeWorkspace, loadWorkspaceCatalog, resolveConfig, RENDERERS } = await load()
+  const { DuckDbStore, analyzeWorkspace, loadWorkspaceCatalog, resolveConfig, renderDocument } = await load()
   const config = resolveConfig({ cwd: tmp.dir, flags: { workspace: dir } })
   const store = await DuckDbStore.open(dir, { readOnly: true })
   const report = await analyzeWorkspace({ reader: store, catalog: loadWorkspaceCatalog(dir), config, now: epoch * 1000 })
   store.close()
-  expect(RENDERERS.json(report, {})).toBe(cli.stdout)
+  expect(await renderDocument(report, 'json')).toBe(cli.stdout)
   expect(report.recommendations.length).toBeGreaterThan(100)
 })

@@ -35,6 +35,9 @@ describe('headroom loadtest (built CLI, real server)', () => {
     const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schema/loadtest-result.schema.json', import.meta.url)), 'utf8')) as object
     const validate = new Ajv2020({ strict: false }).compile(schema)
     expect(validate(JSON.parse(readFileSync(tmp.path('seed.json'), 'utf8'))), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    // Every document a command writes also validates against the one document schema, by its kind.
+    const anyDocument = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(fileURLToPath(new URL('../../schema/document.schema.json', import.meta.url)), 'utf8')) as object)
+    expect(anyDocument(JSON.parse(readFileSync(tmp.path('seed.json'), 'utf8'))), JSON.stringify(anyDocument.errors?.slice(0, 3))).toBe(true)
     expect(seed.counters['vusers.created']).toBe(166)
     expect(seed.counters['vusers.completed']).toBe(166)
     // The server answers 400 to a cart POST whose productId is not a product, and 404 to an unknown /products/:id.
