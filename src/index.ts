@@ -10,14 +10,18 @@ export { EXIT, EXIT_CODE_TABLE, type ExitCode } from './core/exit-codes.js'
 export { ToolError, InputError, UsageError, type ErrorCode, type InputLocation } from './core/errors.js'
 export { METRICS, METRIC_NAMES, METRIC_ALIASES, STATISTICS, type MetricName, type Statistic } from './core/metrics.js'
 export {
-  REPORT_SCHEMA_VERSION, ReportSchema, RecommendationSchema,
+  REPORT_SCHEMA_VERSION, ReportSchema, RecommendationSchema, ScalingReportSchema, type ScalingReport,
   type Report, type Recommendation, type RecommendationOption, type DimensionAssessment, type Evidence, type Finding,
   type PerformanceRisk, type ResourceRef, type ResourceKind, type Issue, type TimeWindow,
 } from './core/report.js'
 export { reportJsonSchema } from './core/json-schema.js'
 export { DuckDbStore, type MergeResult } from './store/duckdb/store.js'
-export type { UsageSummary, MetricUsage, DailyUsage, UsageQuery, MetricReader, WorkspaceReader, StoredCoRecommendation } from './store/types.js'
+export type { UsageSummary, MetricUsage, DailyUsage, UsageQuery, MetricReader, WorkspaceReader, StoredCoRecommendation, GroupLoad, GroupLoadReader, SeriesWriter, AwsRunStore } from './store/types.js'
 export { analyzeWorkspace, type AnalyzeWorkspaceInput } from './app/analyze.js'
+export { simulateScaling, readPolicyFiles, type SimulateScalingInput } from './app/simulate.js'
+export { collectAws, type CollectAwsOptions, type CollectAwsResult, type CollectAwsEvent, type CollectAwsPlan } from './app/collect-aws.js'
+export { updateCatalog } from './app/catalog-update.js'
+export { sdkApis, type AwsApis } from './sources/aws/clients.js'
 export { resolveConfig, readConfigFile, findConfigFile, configRows, ConfigFileSchema, configJsonSchema, CONFIG_FILE_NAMES, type ResolvedConfig, type ConfigFile, type ConfigFlags } from './app/config.js'
 export { resolveAnalyzerOptions, SHARED_OPTIONS, ANALYZER_IDS, type AnalyzerOptionsMap, type AnalyzerOptionsInput, type SharedOptions } from './analyzers/options.js'
 export { importFiles, type FileImportOptions, type FileImportResult } from './sources/file/import.js'

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { ToolError } from '../core/errors.js'
 import { buildCatalog, type Catalog } from './catalog.js'
@@ -82,6 +82,15 @@ export function loadCatalog(overlayPaths: readonly string[] = []): Catalog {
 
 /** Where `headroom catalog update` writes a workspace's catalog overlay. */
 export const workspaceCatalogPath = (workspace: string): string => join(workspace, 'catalog', 'ec2.json')
+
+/** Writes a workspace's catalog overlay, then renames it into place: an interrupted update never leaves half a file. */
+export function writeWorkspaceCatalog(workspace: string, file: CatalogFile): string {
+  const path = workspaceCatalogPath(workspace)
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(`${path}.tmp`, JSON.stringify(file) + '\n')
+  renameSync(`${path}.tmp`, path)
+  return path
+}
 
 /** The catalog a workspace's analysis uses: the bundled one, overlaid by the workspace's refresh if there is one. */
 export function loadWorkspaceCatalog(workspace: string): Catalog {

@@ -1,5 +1,5 @@
 import type { MetricName, Statistic } from '../core/metrics.js'
-import type { Issue, ResourceRef, TimeWindow } from '../core/report.js'
+import type { Issue, ResourceKind, ResourceRef, TimeWindow } from '../core/report.js'
 
 /**
  * Quantile levels the store computes for every series. Sizing reads p90..p99.5 and max; the risk formula
@@ -129,4 +129,34 @@ export interface WorkspaceReader extends MetricReader {
   counts(): Promise<{ resources: number; samples: number; series: number; imports: number }>
   sourceIssues(): Promise<Issue[]>
   coRecommendations(): Promise<StoredCoRecommendation[]>
+}
+
+/** What merging samples into the store did: rows read, added, already there, in conflict; resources created from samples. */
+export interface MergeResult {
+  rowsRead: number
+  rowsAdded: number
+  alreadyStored: number
+  conflicting: number
+  resourcesCreated: number
+}
+
+/**
+ * What a collector writes (collectPrometheus, collectAws): resources, series and the issues of its last run. Writes
+ * inside `transaction` are kept together or not at all, so a failed collection leaves the store as it was.
+ */
+export interface SeriesWriter {
+  transaction<T>(fn: () => Promise<T>): Promise<T>
+  upsertResources(refs: readonly ResourceRef[]): Promise<void>
+  appendSeries(series: readonly CollectedSeries[], source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind }): Promise<MergeResult>
+  replaceSourceIssues(source: string, issues: readonly Issue[], at: number): Promise<void>
+}
+
+/** A CloudWatch collection's checkpoints: an interrupted run resumes with the same window and skips the calls it stored. */
+export interface AwsRunStore extends SeriesWriter {
+  unfinishedAwsRun(params: string): Promise<{ runKey: string; windowEnd: number } | undefined>
+  startAwsRun(run: { runKey: string; params: string; start: number; end: number; startedAt: number }): Promise<void>
+  awsCallsDone(runKey: string): Promise<Set<string>>
+  markAwsCallsDone(runKey: string, callKeys: readonly string[]): Promise<void>
+  finishAwsRun(runKey: string, at: number): Promise<void>
+  upsertCoRecommendations(recs: readonly StoredCoRecommendation[], at: number): Promise<void>
 }

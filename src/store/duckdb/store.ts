@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
 import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
-import { QUANTILE_LEVELS, SERIES_KINDS, type CollectedSeries, type GroupLoad, type GroupLoadReader, type DailyUsage, type MetricUsage, type StoredCoRecommendation, type WorkspaceReader, type UsageQuery, type UsageSummary } from '../types.js'
+import { QUANTILE_LEVELS, SERIES_KINDS, type AwsRunStore, type CollectedSeries, type MergeResult, type GroupLoad, type GroupLoadReader, type DailyUsage, type MetricUsage, type StoredCoRecommendation, type WorkspaceReader, type UsageQuery, type UsageSummary } from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 export const STORE_FILE = 'headroom.duckdb'
@@ -25,20 +25,14 @@ export function text(v: unknown): string {
 export const metricId = (m: MetricName): number => METRIC_NAMES.indexOf(m) + 1
 export const statId = (s: Statistic): number => STATISTICS.indexOf(s) + 1
 
-export interface MergeResult {
-  rowsRead: number
-  rowsAdded: number
-  alreadyStored: number
-  conflicting: number
-  resourcesCreated: number
-}
+export type { MergeResult } from '../types.js'
 
 /**
  * The workspace store: one DuckDB file. Percentiles and per-day aggregates are SQL here, never JS loops
  * (ARCHITECTURE "heavy numbers stay in the database"). The usage SQL is plain DuckDB SQL over three
  * tables, so a larger deployment can run the same statements on a distributed SQL engine.
  */
-export class DuckDbStore implements WorkspaceReader, GroupLoadReader {
+export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStore {
   /**
    * One connection, one writer. DuckDB's node binding runs each statement on a worker thread, so two async callers
    * on one connection interleave their statements: a second BEGIN inside the first caller's transaction ("Current

@@ -1,0 +1,79 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2'
+import { LambdaClient } from '@aws-sdk/client-lambda'
+import { PricingClient } from '@aws-sdk/client-pricing'
+import { RDSClient } from '@aws-sdk/client-rds'
+import { ToolError } from '../../core/errors.js'
+import { authProblem } from './collect.js'
+import type { RegionClients } from './discover.js'
+
+/** The SDK warns on Node 20 about releases after January 2027; the versions headroom pins run on Node 20. */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+
+/**
+ * The AWS APIs a collection talks to, made per region. The SDK clients by default (`sdkApis`); AWS_ENDPOINT_URL and
+ * AWS_ENDPOINT_URL_<SERVICE> are read by the SDK itself (AWS-compatible endpoints, the wire-level fake in tests).
+ */
+export interface AwsApis {
+  /** Every region the account can use, asked of `from`. */
+  listRegions(from: string): Promise<string[]>
+  region(region: string): RegionClients
+  computeOptimizer(region: string): ComputeOptimizerClient
+  ec2(region: string): EC2Client
+  /** The Pricing API, served from us-east-1 (and ap-south-1, eu-central-1) whatever region is priced. */
+  pricing(): PricingClient
+}
+
+export function sdkApis(profile?: string): AwsApis {
+  const base = profile ? { profile } : {}
+  const ec2 = new Map<string, EC2Client>()
+  const ec2For = (region: string) => ec2.get(region) ?? ec2.set(region, new EC2Client({ ...base, region })).get(region)!
+  return {
+    async listRegions(from) {
+      try {
+        const r = await ec2For(from).send(new DescribeRegionsCommand({}))
+        return (r.Regions ?? []).map((x) => x.RegionName!).filter(Boolean).sort()
+      } catch (err) {
+        if (authProblem(err)) throw authError(err, 'DescribeRegionsCommand')
+        throw new ToolError('SOURCE_UNAVAILABLE', `cannot list AWS regions from ${from}: ${(err as Error).message}`, { hint: 'Pass --regions us-east-1,eu-west-1 instead of all.' })
+      }
+    },
+    region(region) {
+      const b = { ...base, region }
+      return {
+        region, ec2: ec2For(region), lambda: new LambdaClient(b), rds: new RDSClient(b), dynamodb: new DynamoDBClient(b), autoscaling: new AutoScalingClient(b),
+        // GetMetricData retries are headroom's own (counted, with backoff and jitter), not the SDK's.
+        cloudwatch: new CloudWatchClient({ ...b, maxAttempts: 1 }),
+      }
+    },
+    computeOptimizer: (region) => new ComputeOptimizerClient({ ...base, region }),
+    ec2: ec2For,
+    pricing: () => new PricingClient({ ...base, region: 'us-east-1' }),
+  }
+}
+
+/** The IAM action each SDK command needs: named in errors so the fix is one policy line (docs/iam-policy.json). */
+const ACTION_OF: Record<string, string> = {
+  DescribeInstancesCommand: 'ec2:DescribeInstances', DescribeVolumesCommand: 'ec2:DescribeVolumes', DescribeRegionsCommand: 'ec2:DescribeRegions',
+  ListFunctionsCommand: 'lambda:ListFunctions', DescribeDBInstancesCommand: 'rds:DescribeDBInstances', ListTablesCommand: 'dynamodb:ListTables',
+  DescribeTableCommand: 'dynamodb:DescribeTable', DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups', DescribePoliciesCommand: 'autoscaling:DescribePolicies',
+  ListMetricsCommand: 'cloudwatch:ListMetrics', GetMetricDataCommand: 'cloudwatch:GetMetricData',
+  GetEC2InstanceRecommendationsCommand: 'compute-optimizer:GetEC2InstanceRecommendations', GetEBSVolumeRecommendationsCommand: 'compute-optimizer:GetEBSVolumeRecommendations',
+  GetLambdaFunctionRecommendationsCommand: 'compute-optimizer:GetLambdaFunctionRecommendations',
+  DescribeInstanceTypesCommand: 'ec2:DescribeInstanceTypes', DescribeInstanceTypeOfferingsCommand: 'ec2:DescribeInstanceTypeOfferings', GetProductsCommand: 'pricing:GetProducts',
+}
+
+/** An access-denied or missing-credentials error as the one message a user acts on: the action to allow, or how to sign in. */
+export function authError(err: unknown, command: string): ToolError {
+  const problem = authProblem(err)!
+  const action = ACTION_OF[command] ?? command
+  const what = problem === 'access denied' ? 'AWS access denied' : problem.charAt(0).toUpperCase() + problem.slice(1)
+  return new ToolError('SOURCE_UNAVAILABLE', `${what} (${action}): ${(err as Error).message.split('\n')[0]}`, {
+    hint: problem === 'access denied'
+      ? `Allow "${action}" for this identity; docs/iam-policy.json is the least-privilege policy headroom needs (read-only).`
+      : 'Set credentials (aws configure, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and try again; an interrupted run resumes where it stopped.',
+  })
+}
