@@ -86,7 +86,10 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
     expect(e.err).toMatch(/2 host\(s\) have no network counters/)
     const store = await DuckDbStore.open(tmp.path('ws'), { readOnly: true })
     const usage = await store.usage({ lookbackDays: 14, asOf: END * 1000 })
+    // The run's notes are kept with the data, so `headroom analyze` reports them later.
+    const kept = (await store.sourceIssues()).map((i) => i.code)
     store.close()
+    expect(kept).toEqual(expect.arrayContaining(['PROM_STALE', 'PROM_NO_MEMORY', 'PROM_NONFINITE']))
     const h1 = usage.find((u) => u.resource.id === 'h1:9100')!
     expect(h1.resource).toMatchObject({ provider: 'prometheus', kind: 'host', attributes: { vcpus: 2, memoryGiB: 16 } })
     const cpu = h1.metrics['cpu.utilization']!

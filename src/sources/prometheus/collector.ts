@@ -138,7 +138,8 @@ export function workloadOf(pod: string, owner?: { kind: string; name: string }):
 
 const GIB = 1024 ** 3
 
-export async function collectPrometheus(client: PromClient, o: PromCollectOptions): Promise<PromCollection> {
+/** Every query for hosts and containers over the window, in parallel and in chunks Prometheus accepts; nothing is stored here. */
+export async function fetchPrometheus(client: PromClient, o: PromCollectOptions): Promise<PromCollection> {
   await client.buildInfo()
   const inner = selectorInner(o.selector)
   const step = o.resolutionSec
