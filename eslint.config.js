@@ -12,9 +12,25 @@ export default tseslint.config(
     },
   },
   {
-    // Import boundaries (HOUSE-STYLE §7.2): analyzers are pure, core imports nothing else.
-    files: ['src/analyzers/**/*.ts'],
-    ignores: ['src/analyzers/**/*.test.ts'],
+    // Import boundaries (HOUSE-STYLE §7.2). Nothing below the CLI imports it (it parses flags and prints; the library
+    // must work without it), and only src/store/ talks to DuckDB. The rules for narrower layers follow and replace this.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/cli/**', 'src/store/**', 'src/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@duckdb/*', '**/cli/**'] }],
+    },
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/cli/**', '**/app/**'] }],
+    },
+  },
+  {
+    // Analyzers and simulators are pure: no store, no files, no CLI; core imports nothing else.
+    files: ['src/analyzers/**/*.ts', 'src/simulators/**/*.ts'],
+    ignores: ['src/analyzers/**/*.test.ts', 'src/simulators/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@duckdb/*', '**/store/duckdb/**', 'node:fs', 'node:fs/*', '**/cli/**'] }],
     },

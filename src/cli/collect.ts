@@ -1,27 +1,16 @@
 import type { Effects } from '../core/effects.js'
 import { isoMinute } from '../core/time.js'
+import { catalogChecks } from '../app/import-checks.js'
 import { loadWorkspaceCatalog } from '../catalog/load.js'
-import { importFiles, type FileImportOptions } from '../sources/file/import.js'
+import { importFiles, type FileImportOptions } from '../store/duckdb/import-files.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
 
-/** Import options that check instance types against the catalog, with a did-you-mean. */
-export function catalogChecks(workspace: string): Pick<FileImportOptions, 'checkInstanceType'> {
-  const catalog = loadWorkspaceCatalog(workspace)
-  return {
-    checkInstanceType(kind, type) {
-      if (kind !== 'ec2-instance' || catalog.get(type)) return undefined
-      const family = type.split('.')[0] ?? ''
-      const near = catalog.types.filter((t) => t.family === family).slice(0, 4).map((t) => t.name)
-      return `unknown EC2 instance type '${type}'${near.length ? ` (${family} has ${near.join(', ')}, ...)` : ''}`
-    },
-  }
-}
 
 export async function runCollectFile(workspace: string, paths: string[], opts: FileImportOptions, effects: Effects): Promise<void> {
   const started = effects.now()
   const store = await DuckDbStore.open(workspace)
   try {
-    const r = await importFiles(store, paths, { ...opts, ...catalogChecks(workspace) })
+    const r = await importFiles(store, paths, { ...opts, ...catalogChecks(loadWorkspaceCatalog(workspace)) })
     const secs = ((effects.now() - started) / 1000).toFixed(1)
     for (const f of r.files) effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${plural(f.rows, f.type === 'samples' ? 'row' : 'resource')})\n`)
     const m = r.merge

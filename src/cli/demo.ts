@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import type { Effects } from '../core/effects.js'
-import { importFiles } from '../sources/file/import.js'
+import { importFiles } from '../store/duckdb/import-files.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
-import { catalogChecks } from './collect.js'
+import { catalogChecks } from '../app/import-checks.js'
+import { loadWorkspaceCatalog } from '../catalog/load.js'
 
 const DEMO_DIR = fileURLToPath(new URL('../../data/demo/', import.meta.url))
 export const DEMO_POLICY_FILE = `${DEMO_DIR}asg-policy.json`
@@ -29,7 +30,7 @@ export async function runDemo(workspace: string, effects: Effects): Promise<void
   )
   const store = await DuckDbStore.open(workspace)
   try {
-    const r = await importFiles(store, [`${DEMO_DIR}resources.json`, `${DEMO_DIR}samples.parquet`], catalogChecks(workspace))
+    const r = await importFiles(store, [`${DEMO_DIR}resources.json`, `${DEMO_DIR}samples.parquet`], catalogChecks(loadWorkspaceCatalog(workspace)))
     effects.stderr.write(
       `imported ${r.merge.rowsAdded.toLocaleString('en-US')} samples (${r.merge.alreadyStored.toLocaleString('en-US')} already stored) for ${r.resourcesUpserted} resources into ${store.path} in ${((effects.now() - started) / 1000).toFixed(1)} s\n\n`,
     )

@@ -7,7 +7,7 @@ import type { Report } from '../../src/core/report.js'
 import { ReportSchema } from '../../src/core/report.js'
 import { savingsOf } from '../../src/reporters/format.js'
 import { renderDocument, REPORT_FORMATS } from '../../src/reporters/registry.js'
-import { importFiles } from '../../src/sources/file/import.js'
+import { importFiles } from '../../src/store/duckdb/import-files.js'
 import { DuckDbStore } from '../../src/store/duckdb/store.js'
 import { csv, tmpProject } from '../utils/tmp.js'
 

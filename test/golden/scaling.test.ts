@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runSimulateScaling, type SimulateOptions } from '../../src/cli/simulate.js'
 import type { Effects } from '../../src/core/effects.js'
-import { importFiles } from '../../src/sources/file/import.js'
+import { importFiles } from '../../src/store/duckdb/import-files.js'
 import { DuckDbStore } from '../../src/store/duckdb/store.js'
 import { tmpProject } from '../utils/tmp.js'
 

@@ -5,7 +5,7 @@ import { runAnalysis } from '../../analyzers/run.js'
 import { loadCatalog } from '../../catalog/load.js'
 import { InputError } from '../../core/errors.js'
 import { DuckDbStore } from '../../store/duckdb/store.js'
-import { importFiles } from './import.js'
+import { importFiles } from '../../store/duckdb/import-files.js'
 
 /**
  * Issue 20's property: appending one row with a random timestamp to a valid import either fails with exit 2 (an

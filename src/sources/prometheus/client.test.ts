@@ -6,7 +6,7 @@ import { ToolError } from '../../core/errors.js'
 import { DuckDbStore } from '../../store/duckdb/store.js'
 import { freePort } from '../../../test/utils/prometheus.js'
 import { tmpProject } from '../../../test/utils/tmp.js'
-import { importFiles } from '../file/import.js'
+import { importFiles } from '../../store/duckdb/import-files.js'
 
 /**
  * Bad sources, each a real HTTP server on 127.0.0.1 (no mocks): every failure is one clear error with the exit

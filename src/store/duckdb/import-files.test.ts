@@ -4,9 +4,10 @@ import { beforeAll, afterAll, describe, expect, it } from 'vitest'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { csv, tmpProject } from '../../../test/utils/tmp.js'
 import { InputError } from '../../core/errors.js'
-import { DuckDbStore } from '../../store/duckdb/store.js'
-import { catalogChecks } from '../../cli/collect.js'
-import { importFiles } from './import.js'
+import { DuckDbStore } from './store.js'
+import { catalogChecks } from '../../app/import-checks.js'
+import { loadWorkspaceCatalog } from '../../catalog/load.js'
+import { importFiles } from './import-files.js'
 
 const tmp = tmpProject()
 const HEADER = 'resource_id,metric,timestamp,value'
@@ -83,7 +84,7 @@ describe('collect file: bad input gets one clear error and writes nothing', () =
       const before = await fingerprint()
       const path = c.file()
       // A good file in the same call must not be written either.
-      const err = await importFiles(store, [tmp.file(`ok-${c.name.replace(/\W/g, '')}.csv`, csv(HEADER, ['i-3,cpu.utilization,2024-03-01T00:00:00Z,1'])), path], catalogChecks(tmp.path('ws'))).catch((e: unknown) => e)
+      const err = await importFiles(store, [tmp.file(`ok-${c.name.replace(/\W/g, '')}.csv`, csv(HEADER, ['i-3,cpu.utilization,2024-03-01T00:00:00Z,1'])), path], catalogChecks(loadWorkspaceCatalog(tmp.path('ws')))).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(InputError)
       const e = err as InputError
       expect(e.exitCode).toBe(2)
@@ -132,7 +133,7 @@ describe('collect file: accepted formats', () => {
   it('a CSV manifest with tags', async () => {
     const s = await DuckDbStore.open(tmp.path('ws-manifest'))
     const p = tmp.file('res.csv', csv('id,kind,region,instance_type,tags', ['i-a,ec2-instance,eu-west-1,m7g.large,team=web;env=prod', 'db-1,rds-instance,us-east-1,,']))
-    await importFiles(s, [p], catalogChecks(tmp.path('ws-manifest')))
+    await importFiles(s, [p], catalogChecks(loadWorkspaceCatalog(tmp.path('ws-manifest'))))
     expect(await s.resources()).toEqual([
       { provider: 'file', kind: 'rds-instance', id: 'db-1', region: 'us-east-1', attributes: {}, tags: {} },
       { provider: 'file', kind: 'ec2-instance', id: 'i-a', region: 'eu-west-1', attributes: { instanceType: 'm7g.large' }, tags: { team: 'web', env: 'prod' } },
@@ -151,7 +152,7 @@ it('docs/file-format.md examples import as documented', async () => {
     return p
   })
   const s = await DuckDbStore.open(tmp.path('ws-docs'))
-  const r = await importFiles(s, paths, catalogChecks(tmp.path('ws-docs')))
+  const r = await importFiles(s, paths, catalogChecks(loadWorkspaceCatalog(tmp.path('ws-docs'))))
   expect(r.merge.rowsAdded).toBeGreaterThan(0)
   s.close()
 })

@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs'
 import { InputError, UsageError } from '../../core/errors.js'
 import { METRIC_ALIASES, METRICS, METRIC_NAMES, STAT_ALIASES, STATISTICS, type MetricName } from '../../core/metrics.js'
 import type { ResourceKind, ResourceRef } from '../../core/report.js'
-import { metricId, statId, sqlString, text, type DuckDbStore, type MergeResult, type Row } from '../../store/duckdb/store.js'
-import { checkGzip } from './gzip.js'
-import { ID_CONTROL_HINT, ID_LENGTH_HINT, MAX_ID_LENGTH, parseManifestRows, readJsonManifestRows, type ManifestOptions } from './manifest.js'
+import { metricId, statId, sqlString, text, type DuckDbStore, type MergeResult, type Row } from './store.js'
+import { checkGzip } from '../../sources/file/gzip.js'
+import { ID_CONTROL_HINT, ID_LENGTH_HINT, MAX_ID_LENGTH, parseManifestRows, readJsonManifestRows, type ManifestOptions } from '../../sources/file/manifest.js'
 
 export interface FileImportOptions extends ManifestOptions {
   /** Sample period in seconds when a file has no `period` column. Default 300 (CloudWatch's 5 minutes). */
