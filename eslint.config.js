@@ -28,6 +28,14 @@ export default tseslint.config(
     },
   },
   {
+    // Catalogs are data and lookups; catalog/load.ts alone reads the bundled files (loadServiceCatalogs), once, at the edge.
+    files: ['src/catalog/**/*.ts'],
+    ignores: ['src/catalog/**/*.test.ts', 'src/catalog/load.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@duckdb/*', '**/cli/**', 'node:fs', 'node:fs/*'] }],
+    },
+  },
+  {
     // Analyzers and simulators are pure: no store, no files, no CLI; core imports nothing else.
     files: ['src/analyzers/**/*.ts', 'src/simulators/**/*.ts'],
     ignores: ['src/analyzers/**/*.test.ts', 'src/simulators/**/*.test.ts'],

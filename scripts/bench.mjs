@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { DuckDbStore } from '../dist/store/duckdb/store.js'
 import { importFiles } from '../dist/store/duckdb/import-files.js'
-import { loadCatalog } from '../dist/catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../dist/catalog/load.js'
 import { runAnalysis } from '../dist/analyzers/run.js'
 import { QUANTILE_LEVELS } from '../dist/store/types.js'
 
@@ -84,7 +84,7 @@ const t1 = performance.now()
 const usage = await store.usage({ lookbackDays: 14 })
 const usageS = (performance.now() - t1) / 1000
 const t2 = performance.now()
-const report = runAnalysis(usage, loadCatalog(), { lookbackDays: 14, now: Date.now(), version: 'bench' })
+const report = runAnalysis(usage, loadCatalog(), { services: loadServiceCatalogs(), lookbackDays: 14, now: Date.now(), version: 'bench' })
 const analyzersS = (performance.now() - t2) / 1000
 const analyzeS = usageS + analyzersS
 sampleRss()

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { resolveConfig } from '../app/config.js'
-import { loadCatalog } from '../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../catalog/load.js'
 import { ResourceKindSchema, type ResourceKind } from '../core/report.js'
 import { tmpProject } from '../../test/utils/tmp.js'
 import { ANALYZER_IDS, optionShapeOf, optionsSchemaOf } from './options.js'
@@ -63,7 +63,7 @@ describe('analyzer registry contract', () => {
         for (const m of ANALYZERS[id].meta.requires) u = withSeries(u, m, 'avg', repeat([at(m), at(m) / 2]))
         return u
       }))
-      const report = runAnalysis(usages, catalog, { lookbackDays: 14, now: 0, version: 'test' })
+      const report = runAnalysis(usages, catalog, { services: loadServiceCatalogs(), lookbackDays: 14, now: 0, version: 'test' })
       for (const r of report.recommendations) {
         expect(ANALYZER_IDS, r.analyzer).toContain(r.analyzer)
         const id = r.analyzer as keyof typeof ANALYZERS
@@ -93,7 +93,7 @@ describe('analyzer registry contract', () => {
     }
     const file = tmp.file('headroom.config.yaml', lines.join('\n') + '\n')
     const config = resolveConfig({ cwd: tmp.dir, file })
-    const report = runAnalysis([], catalog, { resolved: config.analyzers, lookbackDays: 14, now: 0, version: 'test' })
+    const report = runAnalysis([], catalog, { services: loadServiceCatalogs(), resolved: config.analyzers, lookbackDays: 14, now: 0, version: 'test' })
     for (const id of ANALYZER_IDS) {
       expect(report.meta.options.analyzers[id], id).toEqual(expected[id])
       for (const key of Object.keys(expected[id]!)) expect(config.sources[`analyzers.${id}.${key}`], `${id}.${key}`).toBe(file.split('/').pop())
@@ -103,7 +103,7 @@ describe('analyzer registry contract', () => {
 
 describe('runAnalysis from a library call', () => {
   it('resolves shared settings itself and reports what an analyzer could not take, as the CLI does', () => {
-    const report = runAnalysis([], catalog, { shared: { percentile: 'max' }, lookbackDays: 14, now: 0, version: 'test' })
+    const report = runAnalysis([], catalog, { services: loadServiceCatalogs(), shared: { percentile: 'max' }, lookbackDays: 14, now: 0, version: 'test' })
     expect(report.meta.options.analyzers['rds.rightsize']!.percentile).toBe('max')
     expect(report.issues.find((i) => i.code === 'OPTION_NOT_APPLIED')?.message).toMatch(/k8s\.rightsize\.cpuPercentile keeps "p95": it does not accept percentile "max" \(from library call\)/)
   })

@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js'
+import type { ServiceCatalogs } from '../catalog/services.js'
 import { isoMinute } from '../core/time.js'
 import { REPORT_SCHEMA_VERSION, type Issue, type PerformanceRisk, type Recommendation, type Report } from '../core/report.js'
 import type { UsageSummary } from '../store/types.js'
@@ -17,6 +18,8 @@ export interface AnalysisOptions {
   shared?: SharedOptions
   /** Per-analyzer overrides by registry id, e.g. `{ 'rds.rightsize': { percentile: 'max' } }`. */
   analyzers?: AnalyzerOptionsInput
+  /** RDS, EBS, Lambda, ElastiCache and DynamoDB catalogs (loadServiceCatalogs() for the bundled ones). */
+  services: ServiceCatalogs
   lookbackDays: number
   asOf?: number
   now: number
@@ -44,7 +47,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   for (const usage of usages) {
     const runs = byKind.get(usage.resource.kind) ?? []
     for (const { analyzer, options } of runs) {
-      const out = analyzer.analyze({ usage, catalog }, options)
+      const out = analyzer.analyze({ usage, catalog, services: opts.services }, options)
       recommendations.push(...out.recommendations)
       issues.push(...out.issues)
     }

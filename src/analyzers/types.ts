@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Catalog } from '../catalog/catalog.js'
+import type { ServiceCatalogs } from '../catalog/services.js'
 import type { MetricName } from '../core/metrics.js'
 import type { Issue, Recommendation, ResourceKind, Report } from '../core/report.js'
 import type { Section } from '../reporters/view.js'
@@ -19,7 +20,10 @@ export interface AnalyzerMeta {
 
 export interface AnalyzerInput {
   usage: UsageSummary
+  /** EC2 instance types and prices (the workspace's overlay included). */
   catalog: Catalog
+  /** RDS, EBS, Lambda, ElastiCache and DynamoDB catalogs and prices. */
+  services: ServiceCatalogs
 }
 
 export interface AnalyzerOutput {

@@ -1,6 +1,8 @@
 import { compareWithComputeOptimizer } from '../analyzers/compare-co.js'
 import { runAnalysis } from '../analyzers/run.js'
 import type { Catalog } from '../catalog/catalog.js'
+import { loadServiceCatalogs } from '../catalog/load.js'
+import type { ServiceCatalogs } from '../catalog/services.js'
 import { UsageError } from '../core/errors.js'
 import type { Report } from '../core/report.js'
 import { VERSION } from '../core/version.js'
@@ -12,6 +14,8 @@ export interface AnalyzeWorkspaceInput {
   reader: WorkspaceReader
   /** The EC2 catalog (loadWorkspaceCatalog(dir): the bundled one with the workspace's refresh). */
   catalog: Catalog
+  /** RDS, EBS, Lambda, ElastiCache and DynamoDB catalogs; default the bundled ones (loadServiceCatalogs()). */
+  services?: ServiceCatalogs
   /** resolveConfig(...): the analysis window and every analyzer's options. */
   config: Pick<ResolvedConfig, 'analysis' | 'analyzers' | 'notes'>
   /** The report's generatedAt (epoch ms). */
@@ -33,7 +37,7 @@ export async function analyzeWorkspace(i: AnalyzeWorkspaceInput): Promise<Report
     throw new UsageError(`The workspace ${i.workspace ? `${i.workspace} ` : ''}has no samples yet`, 'Import some with `headroom collect file ...`, or run `headroom demo`.')
   const usage = await i.reader.usage({ lookbackDays: analysis.lookbackDays, ...(analysis.asOf === undefined ? {} : { asOf: analysis.asOf }) })
   const report = runAnalysis(usage, i.catalog, {
-    resolved: i.config.analyzers, notes: i.config.notes, lookbackDays: analysis.lookbackDays,
+    services: i.services ?? loadServiceCatalogs(), resolved: i.config.analyzers, notes: i.config.notes, lookbackDays: analysis.lookbackDays,
     ...(analysis.asOf === undefined ? {} : { asOf: analysis.asOf }), now: i.now, version: i.version ?? VERSION,
   })
   // Series a collector could not fetch after its retries (e.g. GetMetricData) belong in the report's issues.

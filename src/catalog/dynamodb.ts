@@ -1,4 +1,4 @@
-import { publishedPrice, type PublishedPrice } from './unit-prices.js'
+import type { PriceTable, PublishedPrice } from './unit-prices.js'
 
 /**
  * DynamoDB throughput prices (us-east-1, Standard table class) and the break-even utilization they imply.
@@ -14,15 +14,12 @@ export interface DynamoDbPrices {
   sources: PublishedPrice[]
 }
 
-let cached: DynamoDbPrices | undefined
-export function dynamoDbPrices(): DynamoDbPrices {
-  if (cached) return cached
-  const pr = publishedPrice('DynamoDB', 'provisioned read capacity (Standard table class)')
-  const pw = publishedPrice('DynamoDB', 'provisioned write capacity (Standard table class)')
-  const or = publishedPrice('DynamoDB', 'on-demand read request units (Standard table class)')
-  const ow = publishedPrice('DynamoDB', 'on-demand write request units (Standard table class)')
-  cached = { provisionedHour: { read: pr.usd, write: pw.usd }, onDemandUnit: { read: or.usd / 1e6, write: ow.usd / 1e6 }, sources: [pr, pw, or, ow] }
-  return cached
+export function dynamoDbPrices(t: PriceTable): DynamoDbPrices {
+  const pr = t.published('DynamoDB', 'provisioned read capacity (Standard table class)')
+  const pw = t.published('DynamoDB', 'provisioned write capacity (Standard table class)')
+  const or = t.published('DynamoDB', 'on-demand read request units (Standard table class)')
+  const ow = t.published('DynamoDB', 'on-demand write request units (Standard table class)')
+  return { provisionedHour: { read: pr.usd, write: pw.usd }, onDemandUnit: { read: or.usd / 1e6, write: ow.usd / 1e6 }, sources: [pr, pw, or, ow] }
 }
 
 /**
@@ -30,6 +27,6 @@ export function dynamoDbPrices(): DynamoDbPrices {
  * exceeds hourly price / (3,600 s x on-demand price per unit). With $0.00065 per WCU-hour and $0.625 per million WRU
  * that is 0.00065 / (3,600 x 0.000000625) = 28.9%; reads give the same 28.9% ($0.00013 / (3,600 x $0.000000125)).
  */
-export function breakEvenUtilization(kind: 'read' | 'write', p = dynamoDbPrices()): number {
+export function breakEvenUtilization(kind: 'read' | 'write', p: DynamoDbPrices): number {
   return p.provisionedHour[kind] / (3600 * p.onDemandUnit[kind])
 }

@@ -1,4 +1,4 @@
-import { PRICES_SOURCE, unitPrice } from './unit-prices.js'
+import { PRICES_SOURCE, type PriceTable } from './unit-prices.js'
 
 /**
  * EBS volume types: what each delivers for a size and provisioned settings, and what it costs in us-east-1.
@@ -60,23 +60,20 @@ export interface EbsPrices {
   source: string
 }
 
-let cached: EbsPrices | undefined
-
 /** us-east-1 EBS unit prices (USD per GB-month, per IOPS-month, per MiB/s-month). */
-export function ebsPrices(): EbsPrices {
-  const price = (item: string) => unitPrice('EBS', item)
-  cached ??= {
+export function ebsPrices(t: PriceTable): EbsPrices {
+  const price = (item: string) => t.unit('EBS', item)
+  return {
     storage: { gp2: price('gp2 storage'), gp3: price('gp3 storage'), io1: price('io1 storage'), io2: price('io2 storage'), st1: price('st1 storage'), sc1: price('sc1 storage'), standard: price('standard (magnetic) storage') },
     gp3IopsAbove: price('gp3 provisioned IOPS above baseline'),
     gp3ThroughputAbove: price('gp3 provisioned throughput above baseline'),
     pioIops: price('io1 provisioned IOPS'),
     source: PRICES_SOURCE,
   }
-  return cached
 }
 
 /** Monthly USD of a volume in us-east-1. io2 above 32,000 IOPS has cheaper tiers the catalog lacks: first-tier price (an upper bound). */
-export function monthlyCostOf(v: VolumeSpec, p = ebsPrices()): number {
+export function monthlyCostOf(v: VolumeSpec, p: EbsPrices): number {
   const storage = v.sizeGiB * p.storage[v.type]
   if (v.type === 'gp3') return storage + Math.max(0, (v.iops ?? GP3.baseIops) - GP3.baseIops) * p.gp3IopsAbove + Math.max(0, (v.throughputMiBps ?? GP3.baseThroughput) - GP3.baseThroughput) * p.gp3ThroughputAbove
   if (v.type === 'io1' || v.type === 'io2') return storage + (v.iops ?? 100) * p.pioIops

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { parseCsvLine } from '../core/csv.js'
 import type { Catalog } from './catalog.js'
 import type { InstanceType } from './types.js'
@@ -48,11 +46,13 @@ export function cacheFamily(catalog: Catalog, nodeType: string): CacheNodeType[]
   return out.some((x) => x.name === nodeType) ? out : undefined
 }
 
-let prices: Map<string, number> | undefined
-/** us-east-1 on-demand USD per node-hour where the bundled data has it (scripts/build-elasticache-prices.ts); else undefined. */
-export function cacheNodeHourlyUsd(nodeType: string, region: string): number | undefined {
-  if (region !== 'us-east-1') return undefined
-  prices ??= new Map(readFileSync(fileURLToPath(new URL('../../data/pricing/elasticache-us-east-1-from-infracost-golden.csv', import.meta.url)), 'utf8')
-    .trim().split('\n').slice(1).map(parseCsvLine).map((r) => [r[0]!, Number(r[1])]))
-  return prices.get(nodeType)
+export interface ElastiCachePrices {
+  /** On-demand USD per node-hour where the bundled data has it; else undefined (us-east-1 only). */
+  hourlyUsd(nodeType: string, region: string): number | undefined
+}
+
+/** From data/pricing/elasticache-us-east-1-from-infracost-golden.csv's text (scripts/build-elasticache-prices.ts). */
+export function elastiCachePrices(csv: string): ElastiCachePrices {
+  const prices = new Map(csv.trim().split('\n').slice(1).map(parseCsvLine).map((r) => [r[0]!, Number(r[1])]))
+  return { hourlyUsd: (nodeType, region) => (region === 'us-east-1' ? prices.get(nodeType) : undefined) }
 }

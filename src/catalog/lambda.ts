@@ -1,4 +1,4 @@
-import { unitPrice } from './unit-prices.js'
+import type { PriceTable } from './unit-prices.js'
 
 /**
  * Lambda us-east-1 prices from the bundled infracost-derived CSV (first tiers: the cheaper tiers start at 6 and 7.5
@@ -12,16 +12,14 @@ export interface LambdaPrices {
   gbSecondUsd: { x86_64: number; arm64: number }
 }
 
-let cached: LambdaPrices | undefined
-export function lambdaPrices(): LambdaPrices {
-  cached ??= {
-    requestUsd: unitPrice('Lambda', 'requests') / 1e6,
-    gbSecondUsd: { x86_64: unitPrice('Lambda', 'x86_64 duration, first 6B GB-s/month'), arm64: unitPrice('Lambda', 'arm64 duration, first 7.5B GB-s/month') },
+export function lambdaPrices(t: PriceTable): LambdaPrices {
+  return {
+    requestUsd: t.unit('Lambda', 'requests') / 1e6,
+    gbSecondUsd: { x86_64: t.unit('Lambda', 'x86_64 duration, first 6B GB-s/month'), arm64: t.unit('Lambda', 'arm64 duration, first 7.5B GB-s/month') },
   }
-  return cached
 }
 
 /** USD per invocation: GB x seconds (billed per ms) x price + the request price. */
-export function costPerInvocation(memoryMB: number, durationMs: number, arch: 'x86_64' | 'arm64', p = lambdaPrices()): number {
+export function costPerInvocation(memoryMB: number, durationMs: number, arch: 'x86_64' | 'arm64', p: LambdaPrices): number {
   return (memoryMB / 1024) * (Math.ceil(durationMs) / 1000) * p.gbSecondUsd[arch] + p.requestUsd
 }

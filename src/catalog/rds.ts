@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { unitPrice } from './unit-prices.js'
+import type { PriceTable } from './unit-prices.js'
 
 /** RDS DB instance classes (data/catalog/rds.json, generated from ManageIQ; vCPUs and memory, no prices). */
 export interface RdsClass {
@@ -11,16 +9,20 @@ export interface RdsClass {
   deprecated: boolean
 }
 
-let cached: RdsClass[] | undefined
-export function rdsClasses(): RdsClass[] {
-  cached ??= (JSON.parse(readFileSync(fileURLToPath(new URL('../../data/catalog/rds.json', import.meta.url)), 'utf8')) as { classes: RdsClass[] }).classes
-  return cached
+/** The RDS classes and what is known of their prices. */
+export interface RdsCatalog {
+  classes: readonly RdsClass[]
+  /** On-demand USD per hour, or undefined where the bundled data has no price. */
+  hourlyUsd(engine: string, className: string, multiAz: boolean): number | undefined
 }
 
-/** The only RDS on-demand prices in the bundled data (infracost goldens): MySQL db.t3.large. Others are unknown. */
-export function rdsHourlyUsd(engine: string, className: string, multiAz: boolean): number | undefined {
-  if (engine.toLowerCase() !== 'mysql' || className !== 'db.t3.large') return undefined
-  return unitPrice('RDS', `MySQL db.t3.large ${multiAz ? 'Multi-AZ' : 'Single-AZ'} on-demand`)
+/** The classes of data/catalog/rds.json; the only RDS on-demand prices in the bundled data (infracost goldens) are MySQL db.t3.large's. */
+export function rdsCatalog(classes: readonly RdsClass[], t: PriceTable): RdsCatalog {
+  const t3 = { single: t.unit('RDS', 'MySQL db.t3.large Single-AZ on-demand'), multi: t.unit('RDS', 'MySQL db.t3.large Multi-AZ on-demand') }
+  return {
+    classes,
+    hourlyUsd: (engine, className, multiAz) => (engine.toLowerCase() !== 'mysql' || className !== 'db.t3.large' ? undefined : multiAz ? t3.multi : t3.single),
+  }
 }
 
 /** m5 -> { series: 'm', generation: 5, graviton: false }; r6g -> graviton. */

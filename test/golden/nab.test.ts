@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAnalysis } from '../../src/analyzers/run.js'
-import { loadCatalog } from '../../src/catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../src/catalog/load.js'
 import type { Report } from '../../src/core/report.js'
 import { ReportSchema } from '../../src/core/report.js'
 import { savingsOf } from '../../src/reporters/format.js'
@@ -88,7 +88,7 @@ describe('NAB ec2_cpu_utilization_fe7f93 (real CloudWatch, 2014-02-14..28)', () 
     // options keep r5.large's 16 GiB. Cheapest offered type with >= 2 vCPU, >= 16 GiB: r6g.large, $0.1008/h,
     // vs r5.large $0.126/h: (0.126 - 0.1008) x 730 = $18.40/month. Neither vCPUs nor (unmeasured) memory
     // shrink, so the finding is Optimized, with a cheaper equal-size option (as Compute Optimizer does).
-    const report = runAnalysis(await store.usage({ lookbackDays: 14 }), loadCatalog(), { lookbackDays: 14, now: 0, version: 'test' })
+    const report = runAnalysis(await store.usage({ lookbackDays: 14 }), loadCatalog(), { services: loadServiceCatalogs(), lookbackDays: 14, now: 0, version: 'test' })
     const rec = report.recommendations.find((r) => r.analyzer === 'ec2.rightsize')!
     expect(rec.finding).toBe('Optimized')
     expect(rec.options[0]!.change.instanceType).toBe('r6g.large')
@@ -111,7 +111,7 @@ describe('report golden files: the 8 NAB EC2 CPU series', () => {
     const files = Object.keys(TYPES).map((k) => nabAsSamples(`ec2_cpu_utilization_${k}.csv`, `nab-ec2-${k}`))
     files.push(tmp.file('nab.json', JSON.stringify(Object.entries(TYPES).map(([k, t]) => ({ id: `nab-ec2-${k}`, region: 'us-east-1', instanceType: t })))))
     await importFiles(s, files)
-    report = runAnalysis(await s.usage({ lookbackDays: 14 }), loadCatalog(), { lookbackDays: 14, now: Date.UTC(2026, 10, 23), version: '0.0.0-golden' })
+    report = runAnalysis(await s.usage({ lookbackDays: 14 }), loadCatalog(), { services: loadServiceCatalogs(), lookbackDays: 14, now: Date.UTC(2026, 10, 23), version: '0.0.0-golden' })
     s.close()
   })
 

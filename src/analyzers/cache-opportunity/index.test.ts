@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import type { MetricName, Statistic } from '../../core/metrics.js'
 import type { ResourceRef } from '../../core/report.js'
 import { repeat, resourceUsage, seriesUsage } from '../test-utils.js'
 import { cacheOpportunity, CacheOpportunityOptionsSchema } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 const o = CacheOpportunityOptionsSchema.parse({})
@@ -11,7 +13,7 @@ const N = 14 * 288
 function run(kind: ResourceRef['kind'], attributes: ResourceRef['attributes'], series: [MetricName, Statistic, number][]) {
   const u = resourceUsage({ provider: 'file', kind, id: 'db-1', region: 'us-east-1', attributes, tags: {} })
   for (const [m, s, v] of series) u.metrics[m] = { ...(u.metrics[m] ?? {}), [s]: seriesUsage(m, s, repeat([v], N)) }
-  return cacheOpportunity.analyze({ usage: u, catalog }, o).recommendations
+  return cacheOpportunity.analyze({ usage: u, catalog, services }, o).recommendations
 }
 
 describe('cache.opportunity', () => {

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { dynamoDbPrices } from '../../catalog/dynamodb.js'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import type { Evidence, Recommendation } from '../../core/report.js'
 import type { MetricUsage, UsageSummary } from '../../store/types.js'
@@ -31,7 +30,7 @@ const mean = (u: UsageSummary, m: keyof UsageSummary['metrics']): MetricUsage | 
 export const cacheOpportunity = defineAnalyzer({
   meta: { id: 'cache.opportunity', title: 'Caching opportunity', resourceKinds: ['rds-instance', 'dynamodb-table'], requires: ['ebs.read.ops_per_s', 'ebs.write.ops_per_s', 'cpu.utilization', 'ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'], since: '0.1.0', docs: 'docs/analyzers/elasticache.md', recommended: true, bestPractices: ['PERF03-BP05'] },
   options: CacheOpportunityOptionsSchema,
-  analyze({ usage: u }, o) {
+  analyze({ usage: u, services }, o) {
     const analyzer = 'cache.opportunity'
     const r = u.resource
     const rds = r.kind === 'rds-instance'
@@ -56,9 +55,9 @@ export const cacheOpportunity = defineAnalyzer({
     if (!rds) {
       const mode = String(r.attributes.billingMode ?? '').toUpperCase()
       if (mode === 'PAY_PER_REQUEST') {
-        const usd = removed * 3600 * HOURS_PER_MONTH * dynamoDbPrices().onDemandUnit.read
+        const usd = removed * 3600 * HOURS_PER_MONTH * services.dynamodb.onDemandUnit.read
         costLine = ` (about $${usd.toFixed(2)}/month of on-demand reads, before the cache's own cost)`
-        evidence.push({ metric: reads.metric, stat: 'on-demand read cost a cache would avoid (estimate)', value: round(usd), unit: 'USD/month', samples: reads.samples, note: `reads x ${o.assumedHitRatio} assumed hit ratio x $${(dynamoDbPrices().onDemandUnit.read * 1e6).toFixed(3)} per million` })
+        evidence.push({ metric: reads.metric, stat: 'on-demand read cost a cache would avoid (estimate)', value: round(usd), unit: 'USD/month', samples: reads.samples, note: `reads x ${o.assumedHitRatio} assumed hit ratio x $${(services.dynamodb.onDemandUnit.read * 1e6).toFixed(3)} per million` })
       }
     }
     const rec: Recommendation = {

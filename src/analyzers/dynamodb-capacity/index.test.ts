@@ -1,25 +1,27 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import { breakEvenUtilization } from '../../catalog/dynamodb.js'
 import type { ResourceRef } from '../../core/report.js'
 import { repeat, resourceUsage, withSeries } from '../test-utils.js'
 import { dynamoDbCapacity, DynamoDbOptionsSchema } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 const o = DynamoDbOptionsSchema.parse({})
 const table = (attributes: ResourceRef['attributes']): ResourceRef => ({ provider: 'file', kind: 'dynamodb-table', id: 'orders', region: 'us-east-1', attributes, tags: {} })
 const run = (attrs: ResourceRef['attributes'], reads: number[], writes: number[], extra: (u: ReturnType<typeof resourceUsage>) => ReturnType<typeof resourceUsage> = (u) => u) => {
   const u = extra(withSeries(withSeries(resourceUsage(table(attrs)), 'ddb.read.consumed_per_s', 'sum', reads), 'ddb.write.consumed_per_s', 'sum', writes))
-  return dynamoDbCapacity.analyze({ usage: u, catalog }, o).recommendations[0]!
+  return dynamoDbCapacity.analyze({ usage: u, catalog, services }, o).recommendations[0]!
 }
 const DAYS14 = 14 * 288
 
 describe('dynamodb.capacity', () => {
   it('break-even utilization follows from the catalog prices: 28.9% for reads and writes', () => {
     // 0.00065 / (3,600 x 0.625e-6) = 0.28889; 0.00013 / (3,600 x 0.125e-6) = 0.28889
-    expect(breakEvenUtilization('write')).toBeCloseTo(0.28889, 4)
-    expect(breakEvenUtilization('read')).toBeCloseTo(0.28889, 4)
+    expect(breakEvenUtilization('write', services.dynamodb)).toBeCloseTo(0.28889, 4)
+    expect(breakEvenUtilization('read', services.dynamodb)).toBeCloseTo(0.28889, 4)
   })
 
   it('worked example: a steady on-demand table is cheaper provisioned', () => {

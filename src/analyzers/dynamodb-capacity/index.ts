@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { breakEvenUtilization, dynamoDbPrices, type DynamoDbPrices } from '../../catalog/dynamodb.js'
+import { breakEvenUtilization, type DynamoDbPrices } from '../../catalog/dynamodb.js'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { SeriesData, UsageSummary } from '../../store/types.js'
@@ -118,7 +118,7 @@ export const dynamoDbCapacity = defineAnalyzer({
   meta: { id: 'dynamodb.capacity', title: 'DynamoDB capacity mode', resourceKinds: ['dynamodb-table'], requires: ['ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'], since: '0.1.0', docs: 'docs/analyzers/dynamodb.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF02-BP06'] },
   options: DynamoDbOptionsSchema,
   present: dynamoDbPresent,
-  analyze({ usage: u }, o) {
+  analyze({ usage: u, services }, o) {
     const analyzer = 'dynamodb.capacity'
     const r = u.resource
     const bp = ['PERF03-BP02', 'PERF02-BP04', 'PERF02-BP06']
@@ -133,7 +133,7 @@ export const dynamoDbCapacity = defineAnalyzer({
     if (hours < o.minHours) return { recommendations: [insufficient('InsufficientData', `${round(hours, 1)} h of consumed-capacity data; at least ${o.minHours} h are needed.`)], issues: [] }
     if (mode !== 'PROVISIONED' && mode !== 'PAY_PER_REQUEST')
       return { recommendations: [insufficient('BillingModeUnknown', `Billing mode unknown: set billingMode (PROVISIONED or PAY_PER_REQUEST) in the manifest${mode ? `, not '${mode}'` : ''}.`)], issues: [] }
-    const prices = dynamoDbPrices()
+    const prices = services.dynamodb
     const res = DIMS.map((d, i) => analyzeDim(u, d, series[i]!, o, prices, provisionedMode))
     const [rd, wr] = res as [DimResult, DimResult]
     if (provisionedMode && res.some((x) => x.current === null))

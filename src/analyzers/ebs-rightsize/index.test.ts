@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { loadCatalog } from '../../catalog/load.js'
-import { ebsPrices, performanceOf } from '../../catalog/ebs.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
+import { performanceOf } from '../../catalog/ebs.js'
 import type { UsageSummary } from '../../store/types.js'
 import { repeat, usage } from '../test-utils.js'
 import { EbsOptionsSchema, ebsRightsize } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 const MIB = 2 ** 20
@@ -14,11 +16,11 @@ function volume(attrs: Record<string, string | number>, io: { ro: number; wo: nu
     .series('ebs.read.bytes_per_s', 'avg', repeat([io.rb ?? 0], n)).series('ebs.write.bytes_per_s', 'avg', repeat([io.wb ?? 0], n)).build()
   return { ...u, resource: { ...u.resource, kind: 'ebs-volume', attributes: { attachedTo: 'i-1', ...attrs } } }
 }
-const run = (u: UsageSummary, o = {}) => ebsRightsize.analyze({ usage: u, catalog }, EbsOptionsSchema.parse(o)).recommendations
+const run = (u: UsageSummary, o = {}) => ebsRightsize.analyze({ usage: u, catalog, services }, EbsOptionsSchema.parse(o)).recommendations
 
 describe('EBS prices and limits used below', () => {
   it('are the bundled us-east-1 unit prices and the current gp3 limits', () => {
-    const p = ebsPrices()
+    const p = services.ebs
     expect([p.storage.gp2, p.storage.gp3, p.gp3IopsAbove, p.gp3ThroughputAbove, p.storage.io1, p.pioIops, p.storage.st1, p.storage.sc1]).toEqual([0.1, 0.08, 0.005, 0.04, 0.125, 0.065, 0.045, 0.015])
     expect(performanceOf({ type: 'gp2', sizeGiB: 1000 })).toMatchObject({ iops: 3000, throughputMiBps: 250, burstIops: 3000 })
     expect(performanceOf({ type: 'gp2', sizeGiB: 100 })).toMatchObject({ iops: 300, throughputMiBps: 128 })
@@ -99,5 +101,23 @@ describe('ebs.rightsize properties', () => {
         expect(Number(gp3(b)!.change.throughputMiBps)).toBeGreaterThanOrEqual(Number(gp3(a)!.change.throughputMiBps))
       }
     }), { numRuns: 200 })
+  })
+})
+
+describe('prices come in with the input, not from a file the analyzer reads', () => {
+  it("a caller's own price table changes the costs: gp2 at $0.20/GB-month doubles the current cost and the saving", async () => {
+    const { readFileSync } = await import('node:fs')
+    const { buildServiceCatalogs } = await import('../../catalog/services.js')
+    const file = (p: string) => readFileSync(new URL(`../../../${p}`, import.meta.url), 'utf8')
+    const own = buildServiceCatalogs({
+      rdsJson: file('data/catalog/rds.json'),
+      unitPricesCsv: file('data/pricing/unit-prices-us-east-1-from-infracost-goldens.csv').replace('EBS,gp2 storage,USD per GB-month,0.1,', 'EBS,gp2 storage,USD per GB-month,0.2,'),
+      publishedPricesCsv: file('data/pricing/published-prices-us-east-1.csv'),
+      elastiCachePricesCsv: file('data/pricing/elasticache-us-east-1-from-infracost-golden.csv'),
+    })
+    const u = volume({ volumeType: 'gp2', sizeGiB: 1000 }, { ro: 1500, wo: 500, rb: 20 * MIB, wb: 10 * MIB })
+    const [rec] = ebsRightsize.analyze({ usage: u, catalog, services: own }, EbsOptionsSchema.parse({})).recommendations
+    // 1000 GiB x $0.20 = $200.00 now; gp3 stays 1000 x $0.08 = $80.00: saves $120.00 (with the bundled table: $20.00).
+    expect([rec!.current.monthlyCost, rec!.options[0]!.monthlyCost, rec!.estimatedMonthlySavings]).toEqual([200, 80, 120])
   })
 })

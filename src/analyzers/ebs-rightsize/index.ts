@@ -45,14 +45,14 @@ export const ebsRightsize = defineAnalyzer({
   meta: { id: 'ebs.rightsize', title: 'EBS volume type and provisioning', resourceKinds: ['ebs-volume'], requires: ['ebs.read.ops_per_s', 'ebs.write.ops_per_s'], since: '0.1.0', docs: 'docs/analyzers/ebs.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF01-BP03'] },
   options: EbsOptionsSchema,
   present: ebsPresent,
-  analyze({ usage: u }, o) {
+  analyze({ usage: u, services }, o) {
     const analyzer = 'ebs.rightsize'
     const r = u.resource
     const bp = ['PERF03-BP02', 'PERF02-BP04', 'PERF01-BP03']
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: bp, memoryBlind: false, currentPerformanceRisk: 'Unknown' as const, currentDimensions: [] }
     const v = volumeOf(u)
     if (!v) return { recommendations: [{ ...base, finding: 'InsufficientData', reasons: ['VolumeUnknown'], current: {}, options: [], evidence: [], estimatedMonthlySavings: null, summary: 'Volume type or size unknown: set volumeType (gp2, gp3, io1, io2, st1, sc1, standard) and sizeGiB in the manifest attributes.' }], issues: [] }
-    const currentCost = monthlyCostOf(v)
+    const currentCost = monthlyCostOf(v, services.ebs)
     const current = { volumeType: v.type, sizeGiB: v.sizeGiB, iops: performanceOf(v).iops, throughputMiBps: performanceOf(v).throughputMiBps, monthlyCost: round(currentCost) }
     const recs: Recommendation[] = []
     // Trusted Advisor Underutilized Amazon EBS Volumes (DAvU99Dc4C), verbatim.
@@ -107,7 +107,7 @@ export const ebsRightsize = defineAnalyzer({
       for (const t of ['st1', 'sc1'] as const) candidates.push({ spec: { type: t, sizeGiB: v.sizeGiB }, effort: 'Low', notes: [`HDD for sequential I/O (average ${round(avgIoKiB, 0)} KiB per operation): throughput ${round(performanceOf({ type: t, sizeGiB: v.sizeGiB }).throughputMiBps, 1)} MiB/s sustained at this size, higher latency, not bootable; move by snapshot and restore.`] })
     const options = candidates
       .filter((c) => fits(c.spec))
-      .map((c) => ({ ...c, cost: monthlyCostOf(c.spec) }))
+      .map((c) => ({ ...c, cost: monthlyCostOf(c.spec, services.ebs) }))
       .sort((a, b) => a.cost - b.cost || a.spec.type.localeCompare(b.spec.type))
       .slice(0, 3)
       .map((c, i): RecommendationOption => {

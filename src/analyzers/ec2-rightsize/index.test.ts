@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { Catalog } from '../../catalog/catalog.js'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import { repeat, usage } from '../test-utils.js'
 import { Ec2RightsizeOptionsSchema, ec2Rightsize, type Ec2RightsizeOptions } from './index.js'
+
+const services = loadServiceCatalogs()
 
 let catalog: Catalog
 beforeAll(() => {
@@ -11,7 +13,7 @@ beforeAll(() => {
 })
 const opts = (o: Partial<Ec2RightsizeOptions> = {}) => Ec2RightsizeOptionsSchema.parse(o)
 const analyze = (u: ReturnType<ReturnType<typeof usage>['build']>, o: Partial<Ec2RightsizeOptions> = {}) =>
-  ec2Rightsize.analyze({ usage: u, catalog }, opts(o)).recommendations[0]!
+  ec2Rightsize.analyze({ usage: u, catalog, services }, opts(o)).recommendations[0]!
 
 describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catalog)', () => {
   it('prices used below are the catalog’s', () => {
@@ -121,7 +123,7 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
   })
 
   it('unpriced region: savings unknown, never invented', () => {
-    const out = ec2Rightsize.analyze({ usage: usage('i-eu', 'm5.large', 'eu-west-1').series('cpu.utilization', 'max', repeat([5])).build(), catalog }, opts())
+    const out = ec2Rightsize.analyze({ usage: usage('i-eu', 'm5.large', 'eu-west-1').series('cpu.utilization', 'max', repeat([5])).build(), catalog, services }, opts())
     expect(out.recommendations[0]!.estimatedMonthlySavings).toBeNull()
     expect(out.issues.map((i) => i.code)).toContain('PRICE_UNKNOWN')
   })

@@ -1,10 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import type { MetricName, Statistic } from '../../core/metrics.js'
 import type { ResourceRef } from '../../core/report.js'
 import { repeat, resourceUsage, seriesUsage } from '../test-utils.js'
 import { CacheOptionsSchema, elastiCacheRightsize } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 const o = CacheOptionsSchema.parse({})
@@ -13,7 +15,7 @@ const N = 14 * 288
 function run(nodeType: string, series: [MetricName, Statistic, number][], engine = 'redis') {
   const u = resourceUsage(node(nodeType, engine))
   for (const [m, s, v] of series) u.metrics[m] = { ...(u.metrics[m] ?? {}), [s]: seriesUsage(m, s, repeat([v], N)) }
-  return elastiCacheRightsize.analyze({ usage: u, catalog }, o).recommendations[0]!
+  return elastiCacheRightsize.analyze({ usage: u, catalog, services }, o).recommendations[0]!
 }
 const lookups = (hits: number, misses: number): [MetricName, Statistic, number][] => [['cache.hits_per_s', 'avg', hits], ['cache.misses_per_s', 'avg', misses]]
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
-import { cacheFamily, cacheNodeHourlyUsd, type CacheNodeType } from '../../catalog/elasticache.js'
+import { cacheFamily, type CacheNodeType } from '../../catalog/elasticache.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { UsageSummary } from '../../store/types.js'
 import { maxRisk, riskFromRatio, riskRank } from '../risk.js'
@@ -40,7 +40,7 @@ export const elastiCacheRightsize = defineAnalyzer({
   meta: { id: 'elasticache.rightsize', title: 'ElastiCache node type', resourceKinds: ['elasticache-node'], requires: ['cpu.utilization'], since: '0.1.0', docs: 'docs/analyzers/elasticache.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF03-BP02', 'PERF03-BP05'] },
   options: CacheOptionsSchema,
   present: elastiCachePresent,
-  analyze({ usage: u, catalog }, o) {
+  analyze({ usage: u, catalog, services }, o) {
     const analyzer = 'elasticache.rightsize'
     const r = u.resource
     const bp = ['PERF02-BP04', 'PERF03-BP02', 'PERF03-BP05']
@@ -61,7 +61,7 @@ export const elastiCacheRightsize = defineAnalyzer({
     const lookups = hits && misses ? hits.avg + misses.avg : undefined
     if (lookups === 0 && (hits?.max ?? 0) === 0 && (misses?.max ?? 0) === 0) {
       const conn = peakSeries(u, 'db.connections')
-      const hourly = cacheNodeHourlyUsd(nodeType, region)
+      const hourly = services.elasticache.hourlyUsd(nodeType, region)
       return {
         recommendations: [{
           ...base, finding: 'Flagged', reasons: ['Idle'], current: { nodeType, engine, monthlyCost: hourly === undefined ? null : round(hourly * HOURS_PER_MONTH) },
@@ -103,14 +103,14 @@ export const elastiCacheRightsize = defineAnalyzer({
     const fits = (c: CacheNodeType) => { const d = dims(c); return riskRank(sizeRisk(d)) <= riskRank('Low') && !d.some((x) => x.risk === 'Unknown') }
     const curDims = dims(cur)
     const curRisk = riskOf(curDims)
-    const curHourly = cacheNodeHourlyUsd(nodeType, region)
+    const curHourly = services.elasticache.hourlyUsd(nodeType, region)
     const curMonthly = curHourly === undefined ? null : round(curHourly * HOURS_PER_MONTH)
     const candidates = family.filter(fits)
     const idx = (c: CacheNodeType) => family.indexOf(c)
     const binding = (d: DimensionAssessment[]) => d.filter((x) => x.measured && x.capacity && x.need !== null).sort((a, b) => b.need! / b.capacity! - a.need! / a.capacity!)[0]?.dimension ?? 'cpu'
     const options: RecommendationOption[] = candidates.slice(0, o.maxOptions).map((c, i) => {
       const d = dims(c)
-      const hourly = cacheNodeHourlyUsd(c.name, region)
+      const hourly = services.elasticache.hourlyUsd(c.name, region)
       const monthlyCost = hourly === undefined ? null : round(hourly * HOURS_PER_MONTH)
       return {
         rank: i + 1, change: { nodeType: c.name }, performanceRisk: riskOf(d), bindingDimension: binding(d), dimensions: d, monthlyCost,

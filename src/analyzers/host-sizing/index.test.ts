@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import { Ec2RightsizeOptionsSchema } from '../ec2-rightsize/index.js'
 import type { UsageSummary } from '../../store/types.js'
 import { repeat, usage } from '../test-utils.js'
 import { hostSizing } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 const host = (vcpus: number, memoryGiB: number, cpuPct: number, memPct?: number) => {
@@ -12,7 +14,7 @@ const host = (vcpus: number, memoryGiB: number, cpuPct: number, memPct?: number)
   const u = b.build()
   return { ...u, resource: { ...u.resource, kind: 'host' as const, attributes: { vcpus, memoryGiB } as Record<string, string | number> } }
 }
-const analyze = (u: UsageSummary, o = {}) => hostSizing.analyze({ usage: u, catalog }, Ec2RightsizeOptionsSchema.parse(o)).recommendations[0]!
+const analyze = (u: UsageSummary, o = {}) => hostSizing.analyze({ usage: u, catalog, services }, Ec2RightsizeOptionsSchema.parse(o)).recommendations[0]!
 
 describe('host.ec2-sizing worked examples (us-east-1 prices from the bundled catalog)', () => {
   it('an 8-core, 32 GiB host at 25% CPU and 25% memory fits m6g.xlarge', () => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { loadCatalog } from '../../catalog/load.js'
-import { costPerInvocation, lambdaPrices } from '../../catalog/lambda.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
+import { costPerInvocation } from '../../catalog/lambda.js'
 import type { UsageSummary } from '../../store/types.js'
 import { repeat, usage } from '../test-utils.js'
 import { durationAt, elasticity, LambdaOptionsSchema, lambdaMemory } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 const N = 14 * 288
@@ -17,16 +19,16 @@ function fn(attrs: Record<string, string | number>, o: { ms: number; rate?: numb
   // 14 days of data in a 14-day window: monthly invocations = 10/s x 730 h x 3600 = 26,280,000.
   return { ...u, window: { start: 0, end: 14 * 86_400_000 }, resource: { ...u.resource, kind: 'lambda-function', attributes: attrs } }
 }
-const run = (u: UsageSummary) => lambdaMemory.analyze({ usage: u, catalog }, LambdaOptionsSchema.parse({})).recommendations
+const run = (u: UsageSummary) => lambdaMemory.analyze({ usage: u, catalog, services }, LambdaOptionsSchema.parse({})).recommendations
 const MONTHLY = 26_280_000
 
 describe('Lambda prices used below', () => {
   it('are the bundled us-east-1 first-tier prices', () => {
-    const p = lambdaPrices()
+    const p = services.lambda
     expect(p.requestUsd).toBeCloseTo(0.2e-6, 15)
     expect([p.gbSecondUsd.x86_64, p.gbSecondUsd.arm64]).toEqual([0.0000166667, 0.0000133334])
     // aws-facts §6 worked check: 1 M invocations x 128 MB x 100 ms = 12,500 GB-s -> $0.21 + $0.20.
-    expect(costPerInvocation(128, 100, 'x86_64') * 1e6).toBeCloseTo(0.2083 + 0.2, 3)
+    expect(costPerInvocation(128, 100, 'x86_64', services.lambda) * 1e6).toBeCloseTo(0.2083 + 0.2, 3)
   })
 })
 
@@ -40,7 +42,7 @@ describe('lambda.memory worked examples', () => {
     const [rec] = run(fn({ memorySizeMB: 1024, architecture: 'x86_64', durationByMemory: '256:210,512:205,1024:200' }, { ms: 200, memUsedMB: 90 }))
     expect(rec!.current.monthlyCost).toBe(92.86)
     expect(rec!.options[0]!.change).toEqual({ memorySizeMB: 256, architecture: 'arm64' })
-    expect(rec!.options[0]!.monthlyCost).toBeCloseTo(costPerInvocation(256, 210, 'arm64') * MONTHLY, 2)
+    expect(rec!.options[0]!.monthlyCost).toBeCloseTo(costPerInvocation(256, 210, 'arm64', services.lambda) * MONTHLY, 2)
     expect(rec!.options[0]!.monthlyCost).toBe(23.65)
     expect([rec!.finding, rec!.reasons]).toEqual(['Overprovisioned', ['MemoryOverprovisioned', 'ArchitectureChange']])
     expect(rec!.evidence.find((e) => e.stat === 'classification')!.note).toMatch(/^I\/O-bound: duration 205 ms at 512 MB and 200 ms at 1024 MB: elasticity 0\.04/)

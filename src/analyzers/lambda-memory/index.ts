@@ -62,7 +62,7 @@ export const lambdaMemory = defineAnalyzer({
   meta: { id: 'lambda.memory', title: 'Lambda memory and architecture', resourceKinds: ['lambda-function'], requires: ['lambda.duration_ms', 'lambda.invocations_per_s'], since: '0.1.0', docs: 'docs/analyzers/lambda.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF02-BP01', 'PERF01-BP03'] },
   options: LambdaOptionsSchema,
   present: lambdaPresent,
-  analyze({ usage: u }, o) {
+  analyze({ usage: u, services }, o) {
     const analyzer = 'lambda.memory'
     const r = u.resource
     const bp = ['PERF02-BP04', 'PERF02-BP01', 'PERF01-BP03']
@@ -109,7 +109,7 @@ export const lambdaMemory = defineAnalyzer({
       kindEvidence = `duration ${Math.round(below.ms)} ms at ${below.mb} MB and ${Math.round(above.ms)} ms at ${above.mb} MB: elasticity ${round(e, 2)} (1 = halving memory doubles duration)`
     }
     const monthlyInvocations = (invocations / Math.max(windowDays, 1e-9)) * DAYS_PER_MONTH
-    const monthly = (mb: number, ms: number, a: 'x86_64' | 'arm64') => costPerInvocation(mb, ms, a) * monthlyInvocations
+    const monthly = (mb: number, ms: number, a: 'x86_64' | 'arm64') => costPerInvocation(mb, ms, a, services.lambda) * monthlyInvocations
     const currentMonthly = monthly(memoryMB, duration.avg, arch)
     const evidence: Evidence[] = [
       { metric: 'lambda.duration_ms', stat: 'average', value: round(duration.avg, 1), unit: 'ms', samples: duration.samples },

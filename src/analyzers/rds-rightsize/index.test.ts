@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { loadCatalog } from '../../catalog/load.js'
-import { rdsClasses } from '../../catalog/rds.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import type { UsageSummary } from '../../store/types.js'
 import { repeat, usage } from '../test-utils.js'
 import { RdsOptionsSchema, rdsRightsize } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 const GIB = 1024 ** 3
@@ -14,14 +15,14 @@ function db(attrs: Record<string, string | number>, o: { cpu: number; freeableGi
   const u = b.build()
   return { ...u, resource: { ...u.resource, kind: 'rds-instance', attributes: attrs } }
 }
-const run = (u: UsageSummary) => rdsRightsize.analyze({ usage: u, catalog }, RdsOptionsSchema.parse({})).recommendations[0]!
+const run = (u: UsageSummary) => rdsRightsize.analyze({ usage: u, catalog, services }, RdsOptionsSchema.parse({})).recommendations[0]!
 
 describe('rds.rightsize worked examples', () => {
   it('the classes used below are in the catalog as expected', () => {
-    const c = (n: string) => rdsClasses().find((x) => x.name === n)!
+    const c = (n: string) => services.rds.classes.find((x) => x.name === n)!
     expect([c('db.m5.large'), c('db.r5.large'), c('db.t3.large'), c('db.m5.xlarge')].map((x) => [x.vcpus, x.memoryGiB])).toEqual([[2, 8], [2, 16], [2, 8], [4, 16]])
     // No current class with fewer than 2 vCPUs has 4.8 GiB or more.
-    expect(rdsClasses().filter((x) => !x.deprecated && x.vcpus < 2 && x.memoryGiB >= 4.8)).toEqual([])
+    expect(services.rds.classes.filter((x) => !x.deprecated && x.vcpus < 2 && x.memoryGiB >= 4.8)).toEqual([])
   })
 
   it('memory-blind db.m5.large at 20% CPU is Optimized: the memory is kept and nothing smaller holds 8 GiB', () => {

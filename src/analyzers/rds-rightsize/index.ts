@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
-import { rdsClasses, rdsFamily, rdsHourlyUsd, type RdsClass } from '../../catalog/rds.js'
+import { rdsFamily, type RdsClass } from '../../catalog/rds.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import { sustainedVcpus } from '../ec2-rightsize/index.js'
 import { hostAsType } from '../host-sizing/index.js'
@@ -32,7 +32,7 @@ export const rdsRightsize = defineAnalyzer({
   meta: { id: 'rds.rightsize', title: 'RDS instance class', resourceKinds: ['rds-instance'], requires: ['cpu.utilization'], since: '0.1.0', docs: 'docs/analyzers/rds.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF03-BP01'] },
   options: RdsOptionsSchema,
   present: rdsPresent,
-  analyze({ usage: u, catalog }, o) {
+  analyze({ usage: u, catalog, services }, o) {
     const analyzer = 'rds.rightsize'
     const r = u.resource
     const bp = ['PERF03-BP02', 'PERF02-BP04', 'PERF03-BP01']
@@ -40,7 +40,7 @@ export const rdsRightsize = defineAnalyzer({
     const engine = String(r.attributes.engine ?? '')
     const multiAz = r.attributes.multiAz === 'true' || r.attributes.multiAz === 1
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: bp }
-    const classes = rdsClasses()
+    const classes = services.rds.classes
     const cur = classes.find((c) => c.name === className)
     const insufficient = (reason: string, summary: string): Recommendation => ({ ...base, finding: 'InsufficientData', reasons: [reason], current: { instanceClass: className || null }, currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence: [], summary, memoryBlind: !u.metrics['db.freeable_memory.bytes'], estimatedMonthlySavings: null })
     if (!cur) return { recommendations: [insufficient('InstanceClassUnknown', className ? `DB instance class ${className} is not in the RDS catalog.` : 'DB instance class unknown: set instanceClass (e.g. db.m5.large) and engine in the manifest.')], issues: [] }
@@ -64,7 +64,7 @@ export const rdsRightsize = defineAnalyzer({
     }
     const riskOf = (d: DimensionAssessment[]): PerformanceRisk => d.filter((x) => x.risk !== 'Unknown').map((x) => x.risk as PerformanceRisk).reduce((a, b) => (riskRank(b) > riskRank(a) ? b : a), 'VeryLow')
     const fam = rdsFamily(cur.name)
-    const hourly = (c: RdsClass) => rdsHourlyUsd(engine, c.name, multiAz)
+    const hourly = (c: RdsClass) => services.rds.hourlyUsd(engine, c.name, multiAz)
     const curHourly = hourly(cur)
     const fits = classes.filter((c) => {
       if (c.deprecated || c.name === cur.name) return false

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import type { DailyUsage, UsageSummary } from '../../store/types.js'
 import { taEc2 } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 /** 14 days; `cpu[i]` is day i's average CPU and `net[i]` its NetworkIn + NetworkOut bytes (split evenly). */
@@ -14,7 +16,7 @@ function summary(cpu: number[], net?: number[]): UsageSummary {
   })
   return { resource: { provider: 'file', kind: 'ec2-instance', id: 'i-ta', region: 'us-east-1', attributes: { instanceType: 'm5.large' }, tags: {} }, window: { start: 0, end: 1 }, metrics: {}, daily }
 }
-const run = (u: UsageSummary) => taEc2.analyze({ usage: u, catalog }, {})
+const run = (u: UsageSummary) => taEc2.analyze({ usage: u, catalog, services }, {})
 
 describe('Trusted Advisor EC2 checks, verbatim thresholds', () => {
   it('low utilization: CPU <= 10% and network <= 5 MB on at least 4 of 14 days', () => {

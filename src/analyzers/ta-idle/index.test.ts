@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import type { DailyUsage, UsageSummary } from '../../store/types.js'
 import { repeat, seriesUsage } from '../test-utils.js'
 import { taIdle } from './index.js'
+
+const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 function summary(kind: 'load-balancer' | 'rds-instance', metric: string, perDay: { total: number; max: number }[]): UsageSummary {
   const daily: DailyUsage[] = perDay.map((d, i) => ({ day: `2024-01-${String(i + 1).padStart(2, '0')}`, metric: metric as DailyUsage['metric'], stat: 'avg', samples: 288, avg: d.total / 86400, max: d.max, total: d.total }))
   return { resource: { provider: 'file', kind, id: `${kind}-1`, region: 'us-east-1', attributes: {}, tags: {} }, window: { start: 0, end: 1 }, metrics: {}, daily }
 }
-const run = (u: UsageSummary) => taIdle.analyze({ usage: u, catalog }, {})
+const run = (u: UsageSummary) => taIdle.analyze({ usage: u, catalog, services }, {})
 
 describe('Trusted Advisor idle checks, verbatim thresholds', () => {
   it('idle load balancer: fewer than 100 requests a day on each of the last 7 days', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { csv, tmpProject } from '../../../test/utils/tmp.js'
 import { runAnalysis } from '../../analyzers/run.js'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import { InputError } from '../../core/errors.js'
 import { DuckDbStore } from '../../store/duckdb/store.js'
 import { importFiles } from '../../store/duckdb/import-files.js'
@@ -28,7 +28,7 @@ async function analyzeWith(extra: string | undefined, run: number) {
     const files = [tmp.file(`base-${run}.csv`, csv(HEADER, base)), tmp.file(`m-${run}.json`, manifest)]
     if (extra !== undefined) files.push(tmp.file(`extra-${run}.csv`, csv(HEADER, [extra])))
     await importFiles(store, files, { notAfter: NOW + 5 * 60_000 })
-    const report = runAnalysis(await store.usage({ lookbackDays: 14 }), catalog, { lookbackDays: 14, now: 0, version: 'test' })
+    const report = runAnalysis(await store.usage({ lookbackDays: 14 }), catalog, { services: loadServiceCatalogs(), lookbackDays: 14, now: 0, version: 'test' })
     const byId = Object.fromEntries(report.recommendations.filter((r) => r.analyzer === 'ec2.rightsize').map((r) => [r.resource.id, { finding: r.finding, top: r.options[0]?.change.instanceType ?? null }]))
     return { byId, issues: report.issues }
   } finally {

@@ -8,7 +8,7 @@ import { tmpProject } from '../../../test/utils/tmp.js'
 import { openMetrics, skipWithoutPrometheus, startPrometheus, type FixtureSeries, type Running } from '../../../test/utils/prometheus.js'
 import { chunks, workloadOf } from './collector.js'
 import { runAnalysis } from '../../analyzers/run.js'
-import { loadCatalog } from '../../catalog/load.js'
+import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 
 /**
  * A real Prometheus (Debian package) backfilled with 14 days of known samples by promtool. Every expected value
@@ -119,7 +119,7 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
 
   it('analyze sizes the hosts for EC2 and the containers krr-style, as worked out from the generator', async () => {
     const store = await DuckDbStore.open(tmp.path('ws'), { readOnly: true })
-    const report = runAnalysis(await store.usage({ lookbackDays: 14, asOf: END * 1000 }), loadCatalog(), { lookbackDays: 14, now: 0, version: 'test' })
+    const report = runAnalysis(await store.usage({ lookbackDays: 14, asOf: END * 1000 }), loadCatalog(), { services: loadServiceCatalogs(), lookbackDays: 14, now: 0, version: 'test' })
     store.close()
     // h1: CPU p99.5 of 5-minute maxima x 2 cores x 1.2 -> at most (0.75 x 90 + 5)% x 2 x 1.2 = 1.74 vCPU -> 2 vCPU;
     // memory peak 75% of 16 GiB = 12 GiB x 1.2 = 14.4 GiB -> 16 GiB. Cheapest offered in us-east-1 with 2 vCPU and
