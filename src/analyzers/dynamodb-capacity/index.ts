@@ -5,7 +5,7 @@ import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommend
 import type { SeriesData, UsageSummary } from '../../store/types.js'
 import { recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
-import { DEFAULT_POLICY, perMinute, simulateCapacity, type AutoScalingPolicy, type SimOutcome } from './simulate.js'
+import { DEFAULT_POLICY, perMinute, simulateCapacity, type AutoScalingPolicy, type SimOutcome } from '../../simulators/dynamodb/capacity.js'
 import { dynamoDbPresent } from './present.js'
 
 export const DynamoDbOptionsSchema = z.object({

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_POLICY, perMinute, simulateCapacity, type AutoScalingPolicy } from './simulate.js'
+import { DEFAULT_POLICY, perMinute, simulateCapacity, type AutoScalingPolicy } from './capacity.js'
 
 const T0 = Date.UTC(2024, 0, 1) // a UTC midnight, so minute 0 starts clock hour 0 and UTC day 0
 const seq = (...parts: [number, number][]) => parts.flatMap(([n, v]) => Array<number>(n).fill(v))
