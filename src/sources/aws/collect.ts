@@ -3,6 +3,7 @@ import { GetMetricDataCommand, type CloudWatchClient, type MetricDataResult } fr
 import type { Issue } from '../../core/report.js'
 import type { CollectedSeries } from '../../store/types.js'
 import type { Call, Plan, SeriesSpec } from './plan.js'
+import { RetriesExhausted, runPool, sleepMs, withRetry, type RetryPolicy } from '../retry.js'
 
 /** One collected series' points (canonical units: per-period totals already divided by the period). */
 export type Points = CollectedSeries
@@ -86,9 +87,7 @@ class TokenBucket {
  * InternalError or Forbidden results, and calls still failing after the retries, become issues and the run goes on.
  * Each finished call is handed to `onCall` (which stores it with its resume checkpoint) before the next is counted.
  */
-export async function fetchRegion(cw: CloudWatchClient, region: string, plan: Plan, series: readonly SeriesSpec[], o: FetchOptions, bucket = new TokenBucket(o.rate, o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))): Promise<{ calls: number; retries: number; skipped: number; failed: number }> {
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const random = o.random ?? Math.random
+export async function fetchRegion(cw: CloudWatchClient, region: string, plan: Plan, series: readonly SeriesSpec[], o: FetchOptions, bucket = new TokenBucket(o.rate, o.sleep ?? sleepMs)): Promise<{ calls: number; retries: number; skipped: number; failed: number }> {
   const stats = { calls: 0, retries: 0, skipped: 0, failed: 0 }
   const queue = plan.calls.map((c) => ({ call: c, key: callKey(region, c, series) })).filter((x) => {
     if (o.done.has(x.key)) {
@@ -97,67 +96,58 @@ export async function fetchRegion(cw: CloudWatchClient, region: string, plan: Pl
     }
     return true
   })
-  let next = 0
-  let fatal: unknown
-  const worker = async () => {
-    while (next < queue.length && fatal === undefined) {
-      const { call, key } = queue[next++]!
-      const got = new Map<number, { ts: number[]; values: number[] }>()
-      const issues: Issue[] = []
-      let token: string | undefined
-      let page = 0
-      let datapoints = 0
-      for (;;) {
-        let attempt = 0
-        let res
-        for (;;) {
+  const policy: RetryPolicy = {
+    maxRetries: o.maxRetries, baseDelayMs: o.baseDelayMs, maxDelayMs: o.maxDelayMs,
+    // Credential and permission errors end the run (runPool rethrows them); they are never retried.
+    retryable: (err) => !authProblem(err) && retryable(err),
+    onRetry: () => void stats.retries++,
+    ...(o.random ? { random: o.random } : {}), ...(o.sleep ? { sleep: o.sleep } : {}),
+  }
+  const runCall = async ({ call, key }: (typeof queue)[number]) => {
+    const got = new Map<number, { ts: number[]; values: number[] }>()
+    const issues: Issue[] = []
+    let token: string | undefined
+    let page = 0
+    let datapoints = 0
+    for (;;) {
+      let res
+      try {
+        res = await withRetry(async () => {
           await bucket.take()
           stats.calls++
-          try {
-            res = await cw.send(new GetMetricDataCommand({
-              StartTime: new Date(call.start), EndTime: new Date(call.end), ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}),
-              MetricDataQueries: call.series.map((i) => {
-                const s = series[i]!
-                return { Id: `q${i}`, ReturnData: true, MetricStat: { Metric: { Namespace: s.namespace, MetricName: s.metricName, Dimensions: s.dimensions }, Period: call.periodSec, Stat: s.stat } }
-              }),
-            }))
-            break
-          } catch (err) {
-            if (authProblem(err)) {
-              fatal = err
-              return
-            }
-            if (!retryable(err) || attempt >= o.maxRetries) {
-              stats.failed++
-              for (const i of call.series) issues.push({ code: 'AWS_SERIES_FAILED', severity: 'warning', resourceId: series[i]!.resourceId, message: `${region} ${series[i]!.namespace} ${series[i]!.metricName} (${series[i]!.stat}) for ${series[i]!.resourceId}: GetMetricData failed after ${attempt + 1} attempt(s): ${(err as Error).name}: ${(err as Error).message}` })
-              res = undefined
-              break
-            }
-            attempt++
-            stats.retries++
-            await sleep(random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt))
-          }
-        }
-        if (!res) break
-        for (const r of res.MetricDataResults ?? []) collectResult(r, got, issues, series, region)
-        for (const m of res.Messages ?? []) issues.push({ code: 'AWS_CLOUDWATCH_MESSAGE', severity: 'info', message: `${region} GetMetricData: ${m.Code ?? ''} ${m.Value ?? ''}`.trim() })
-        token = res.NextToken
-        page++
-        if (!token || page > 1000) break
+          return cw.send(new GetMetricDataCommand({
+            StartTime: new Date(call.start), EndTime: new Date(call.end), ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}),
+            MetricDataQueries: call.series.map((i) => {
+              const s = series[i]!
+              return { Id: `q${i}`, ReturnData: true, MetricStat: { Metric: { Namespace: s.namespace, MetricName: s.metricName, Dimensions: s.dimensions }, Period: call.periodSec, Stat: s.stat } }
+            }),
+          }))
+        }, policy)
+      } catch (e) {
+        if (authProblem(e)) throw e
+        // Not retryable, or still failing after the retries: the call's series become issues and the run goes on.
+        const err = (e instanceof RetriesExhausted ? e.last : e) as Error
+        const attempts = e instanceof RetriesExhausted ? e.attempts : 1
+        stats.failed++
+        for (const i of call.series) issues.push({ code: 'AWS_SERIES_FAILED', severity: 'warning', resourceId: series[i]!.resourceId, message: `${region} ${series[i]!.namespace} ${series[i]!.metricName} (${series[i]!.stat}) for ${series[i]!.resourceId}: GetMetricData failed after ${attempts} attempt(s): ${err.name}: ${err.message}` })
+        break
       }
-      const points: Points[] = []
-      for (const [i, g] of got) {
-        const s = series[i]!
-        const order = g.ts.map((_, j) => j).sort((a, b) => g.ts[a]! - g.ts[b]!)
-        datapoints += g.ts.length
-        points.push({ resourceId: s.resourceId, metric: s.metric, stat: s.ourStat, periodSec: call.periodSec, ts: Float64Array.from(order, (j) => g.ts[j]!), values: Float64Array.from(order, (j) => (s.perPeriod ? g.values[j]! / call.periodSec : g.values[j]!)) })
-      }
-      await o.onCall({ key, points, datapoints, issues })
+      for (const r of res.MetricDataResults ?? []) collectResult(r, got, issues, series, region)
+      for (const m of res.Messages ?? []) issues.push({ code: 'AWS_CLOUDWATCH_MESSAGE', severity: 'info', message: `${region} GetMetricData: ${m.Code ?? ''} ${m.Value ?? ''}`.trim() })
+      token = res.NextToken
+      page++
+      if (!token || page > 1000) break
     }
+    const points: Points[] = []
+    for (const [i, g] of got) {
+      const s = series[i]!
+      const order = g.ts.map((_, j) => j).sort((a, b) => g.ts[a]! - g.ts[b]!)
+      datapoints += g.ts.length
+      points.push({ resourceId: s.resourceId, metric: s.metric, stat: s.ourStat, periodSec: call.periodSec, ts: Float64Array.from(order, (j) => g.ts[j]!), values: Float64Array.from(order, (j) => (s.perPeriod ? g.values[j]! / call.periodSec : g.values[j]!)) })
+    }
+    await o.onCall({ key, points, datapoints, issues })
   }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, queue.length)) }, worker))
-  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows the SDK's own error object unchanged
-  if (fatal !== undefined) throw fatal
+  await runPool(queue.map((x) => () => runCall(x)), o.concurrency)
   return stats
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ToolError } from '../../core/errors.js'
+import { RetriesExhausted, withRetry } from '../retry.js'
 
 /**
  * A small Prometheus HTTP API client on Node's global fetch (undici): /api/v1/status/buildinfo, /api/v1/query and
@@ -31,7 +32,6 @@ export class SourceError extends ToolError {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export class PromClient {
   readonly base: string
@@ -77,28 +77,24 @@ export class PromClient {
 
   private async get(path: string, params: Record<string, string>): Promise<unknown> {
     const url = `${this.base}${path}?${new URLSearchParams(params).toString()}`
-    const retries = this.o.retries ?? 3
-    let last: SourceError | undefined
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep((this.o.backoffMs ?? 250) * 2 ** (attempt - 1) * (0.5 + Math.random()))
+    const timeoutMs = this.o.timeoutMs ?? 30_000
+    // Refused connections, timeouts, 429 and 5xx are retried (SourceError.retryable); the rest is thrown at once.
+    const once = async (): Promise<unknown> => {
       this.requests++
       let res: Response
       try {
-        res = await fetch(url, { headers: { Accept: 'application/json', ...(this.o.headers ?? {}) }, signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000) })
+        res = await fetch(url, { headers: { Accept: 'application/json', ...(this.o.headers ?? {}) }, signal: AbortSignal.timeout(timeoutMs) })
       } catch (cause) {
         const code = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).name
-        last = code === 'TimeoutError' || code === 'AbortError'
-          ? new SourceError(`${this.base} did not answer within ${(this.o.timeoutMs ?? 30_000) / 1000} s (${path})`, 'Raise --timeout, shorten --days, or query a less loaded Prometheus.', true, cause)
+        throw code === 'TimeoutError' || code === 'AbortError'
+          ? new SourceError(`${this.base} did not answer within ${timeoutMs / 1000} s (${path})`, 'Raise --timeout, shorten --days, or query a less loaded Prometheus.', true, cause)
           : new SourceError(`Cannot reach ${this.base} (${code})`, 'Check --url, that Prometheus is running, and that this machine can reach it.', true, cause)
-        continue
       }
       if (res.status === 401 || res.status === 403)
         throw new SourceError(`${this.base} refused the request: HTTP ${res.status} ${res.status === 401 ? 'Unauthorized' : 'Forbidden'}`, 'Pass credentials: --header "Authorization: Bearer TOKEN" or --basic-auth user:password.')
       const text = await res.text()
-      if (res.status === 429 || res.status >= 500) {
-        last = new SourceError(`${this.base} answered HTTP ${res.status} (${path})`, 'Prometheus is overloaded or failing: try again later, or lower --concurrency.', true)
-        continue
-      }
+      if (res.status === 429 || res.status >= 500)
+        throw new SourceError(`${this.base} answered HTTP ${res.status} (${path})`, 'Prometheus is overloaded or failing: try again later, or lower --concurrency.', true)
       let body: unknown
       try {
         body = JSON.parse(text)
@@ -109,6 +105,11 @@ export class PromClient {
         throw new SourceError(`${this.base}${path} answered HTTP ${res.status}`, 'Check --url points at the Prometheus server.')
       return body
     }
-    throw last ?? new SourceError(`Cannot reach ${this.base}`, 'Check --url.')
+    try {
+      return await withRetry(once, { maxRetries: this.o.retries ?? 3, baseDelayMs: this.o.backoffMs ?? 250, maxDelayMs: 10_000, retryable: (e) => e instanceof SourceError && e.retryable })
+    } catch (e) {
+      // After the retries, the last error as it was: its message and hint say what to fix.
+      throw e instanceof RetriesExhausted ? e.last : e
+    }
   }
 }

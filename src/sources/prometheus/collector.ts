@@ -3,6 +3,7 @@ import type { CollectedSeries } from '../../store/types.js'
 import type { Issue, ResourceRef } from '../../core/report.js'
 import { UsageError } from '../../core/errors.js'
 import type { MatrixResult, PromClient, VectorResult } from './client.js'
+import { runPool } from '../retry.js'
 
 export interface PromCollectOptions {
   days: number
@@ -51,22 +52,6 @@ export function chunks(start: number, end: number, stepSec: number, maxPoints = 
   const span = (maxPoints - 1) * stepSec * 1000
   for (let s = start; s <= end; s += span + stepSec * 1000) out.push([s, Math.min(end, s + span)])
   return out
-}
-
-/** Runs tasks with at most `n` in flight, reporting progress. */
-async function pool<T>(tasks: (() => Promise<T>)[], n: number, onDone?: (done: number) => void): Promise<T[]> {
-  const results = new Array<T>(tasks.length)
-  let next = 0
-  let done = 0
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++
-      results[i] = await tasks[i]!()
-      onDone?.(++done)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, tasks.length)) }, worker))
-  return results
 }
 
 interface QuerySpec {
@@ -199,7 +184,7 @@ export async function fetchPrometheus(client: PromClient, o: PromCollectOptions)
     for (const spec of containerQueries(inner, o.rateWindow, step))
       for (const [a, b] of ranges) tasks.push(async () => add(spec, await client.queryRange(spec.expr, a, b, step)))
   }
-  await pool(tasks, o.concurrency, (done) => o.onProgress?.(done, tasks.length))
+  await runPool(tasks, o.concurrency, (done) => o.onProgress?.(done, tasks.length))
   if (nonFinite > 0) issues.push({ code: 'PROM_NONFINITE', severity: 'warning', message: `${nonFinite} NaN or infinite points (e.g. a 0/0 ratio while a host was down) were left out.` })
 
   // Hosts -> resources and series.
