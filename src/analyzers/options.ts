@@ -10,10 +10,10 @@ export type AnalyzerOptionsInput = { [K in AnalyzerId]?: Partial<z.input<(typeof
 
 export const ANALYZER_IDS = Object.keys(ANALYZERS) as AnalyzerId[]
 
-export { SHARED_OPTIONS, type SharedOptionKey, type SharedOptions } from './shared-options.js'
+export { SHARED_OPTIONS,  type SharedOptions } from './shared-options.js'
 
 /** Where a resolved value came from: 'default', a config file path, or a flag. */
-export type OptionSource = string
+type OptionSource = string
 
 /** One layer of settings, lowest precedence first when resolving. */
 export interface OptionLayer {

@@ -16,7 +16,7 @@ export function quantileLinear(sorted: readonly number[], level: number): number
 }
 
 const DAY = 86_400_000
-export const T0 = Date.UTC(2024, 0, 1)
+const T0 = Date.UTC(2024, 0, 1)
 
 export function seriesUsage(metric: MetricName, stat: Statistic, values: readonly number[], periodSec = 300): MetricUsage {
   const sorted = [...values].sort((a, b) => a - b)
@@ -31,7 +31,7 @@ export function seriesUsage(metric: MetricName, stat: Statistic, values: readonl
 }
 
 /** Per-day rows from a value list laid out from T0 at the period (what the store's daily SQL returns). */
-export function dailyOf(metric: MetricName, stat: Statistic, values: readonly number[], periodSec = 300): DailyUsage[] {
+function dailyOf(metric: MetricName, stat: Statistic, values: readonly number[], periodSec = 300): DailyUsage[] {
   const perDay = (86_400 / periodSec) | 0
   const out: DailyUsage[] = []
   for (let d = 0; d * perDay < values.length; d++) {

@@ -12,8 +12,8 @@ import { ToolError } from '../core/errors.js'
 import { closest } from '../core/suggest.js'
 
 export { CONFIG_FILE_NAMES, findConfigFile } from '../config/find.js'
-export const DEFAULT_WORKSPACE = '.headroom'
-export const DEFAULT_LOOKBACK_DAYS = 14
+const DEFAULT_WORKSPACE = '.headroom'
+const DEFAULT_LOOKBACK_DAYS = 14
 
 /** An analyzer's options as a config file writes them: every key optional, no defaults filled in, unknown keys refused. */
 function fileShapeOf(id: string): z.ZodObject<z.ZodRawShape> {

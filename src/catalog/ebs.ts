@@ -27,7 +27,7 @@ export interface VolumePerformance {
   burstThroughputMiBps?: number
 }
 
-export const GP3 = { baseIops: 3000, baseThroughput: 125, maxIops: 80_000, maxThroughput: 2000, iopsPerGiB: 500, throughputPerIops: 0.25 }
+const GP3 = { baseIops: 3000, baseThroughput: 125, maxIops: 80_000, maxThroughput: 2000, iopsPerGiB: 500, throughputPerIops: 0.25 }
 
 export function performanceOf(v: VolumeSpec): VolumePerformance {
   const tib = v.sizeGiB / 1024

@@ -9,7 +9,7 @@ import type { InstanceType } from './types.js'
  * per-node bandwidth table matches EC2's, e.g. cache.m6g.large 0.75 / 10 Gbps). Memory is NOT EC2's: ElastiCache
  * reserves part of each node, so only ratios within a family are used (see docs/analyzers/elasticache.md).
  */
-export const CACHE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+const CACHE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   m7g: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
   m6g: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
   m5: ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge'],

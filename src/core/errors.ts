@@ -57,7 +57,7 @@ export class InputError extends ToolError {
   }
 }
 
-export function formatLocation(l: InputLocation): string {
+function formatLocation(l: InputLocation): string {
   const parts = [l.file]
   if (l.row !== undefined) parts.push(`row ${l.row}`)
   if (l.column !== undefined) parts.push(`column '${l.column}'`)

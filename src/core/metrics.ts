@@ -40,7 +40,6 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[]
 
-export type Unit = 'percent' | 'bytes/s' | 'count/s' | 'bytes' | 'count' | 'ms' | 'MB'
 
 /**
  * Names users bring from CloudWatch and agents, with how their values convert: `perPeriod` values are

@@ -10,7 +10,7 @@ export const REPORT_SCHEMA_VERSION = 3 as const
 export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host', 'load-balancer', 'dynamodb-table', 'elasticache-node', 'nat-gateway'])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
 
-export const ResourceRefSchema = z.object({
+const ResourceRefSchema = z.object({
   provider: z.string().describe("Where the resource lives: 'aws', 'prometheus', 'file'"),
   kind: ResourceKindSchema,
   id: z.string().describe('Provider-native id, e.g. an instance id'),
@@ -20,17 +20,17 @@ export const ResourceRefSchema = z.object({
 })
 export type ResourceRef = z.infer<typeof ResourceRefSchema>
 
-export const FindingSchema = z.enum(['Overprovisioned', 'Underprovisioned', 'Optimized', 'InsufficientData', 'Flagged', 'Sized']).describe('Sized: a size proposed where there is no current one to compare (migration sizing, containers without requests)')
+const FindingSchema = z.enum(['Overprovisioned', 'Underprovisioned', 'Optimized', 'InsufficientData', 'Flagged', 'Sized']).describe('Sized: a size proposed where there is no current one to compare (migration sizing, containers without requests)')
 export type Finding = z.infer<typeof FindingSchema>
-export const RiskSchema = z.enum(['VeryLow', 'Low', 'Medium', 'High'])
+const RiskSchema = z.enum(['VeryLow', 'Low', 'Medium', 'High'])
 export type PerformanceRisk = z.infer<typeof RiskSchema>
-export const DimensionSchema = z.enum(['cpu', 'memory', 'network-in', 'network-out', 'ebs-iops', 'ebs-throughput', 'read-capacity', 'write-capacity', 'engine-cpu'])
+const DimensionSchema = z.enum(['cpu', 'memory', 'network-in', 'network-out', 'ebs-iops', 'ebs-throughput', 'read-capacity', 'write-capacity', 'engine-cpu'])
 export type Dimension = z.infer<typeof DimensionSchema>
 
-export const WindowSchema = z.object({ start: z.number().describe('epoch ms, exclusive'), end: z.number().describe('epoch ms, inclusive') })
+const WindowSchema = z.object({ start: z.number().describe('epoch ms, exclusive'), end: z.number().describe('epoch ms, inclusive') })
 export type TimeWindow = z.infer<typeof WindowSchema>
 
-export const EvidenceSchema = z.object({
+const EvidenceSchema = z.object({
   metric: z.string(),
   stat: z.string().describe("Which statistic of which samples, e.g. 'p99.5 of 5-minute maxima'"),
   value: z.number(),
@@ -41,7 +41,7 @@ export const EvidenceSchema = z.object({
 })
 export type Evidence = z.infer<typeof EvidenceSchema>
 
-export const DimensionAssessmentSchema = z.object({
+const DimensionAssessmentSchema = z.object({
   dimension: DimensionSchema,
   measured: z.boolean(),
   /** Demand at the chosen percentile, in the dimension's unit (vCPU, GiB, bytes/s, IOPS). */
@@ -59,7 +59,7 @@ export const DimensionAssessmentSchema = z.object({
 })
 export type DimensionAssessment = z.infer<typeof DimensionAssessmentSchema>
 
-export const OptionSchema = z.object({
+const OptionSchema = z.object({
   rank: z.number().int(),
   change: z.record(z.string(), z.union([z.string(), z.number()])),
   performanceRisk: RiskSchema,
@@ -94,7 +94,7 @@ export const RecommendationSchema = z.object({
 })
 export type Recommendation = z.infer<typeof RecommendationSchema>
 
-export const ScalingOutcomeSchema = z.object({
+const ScalingOutcomeSchema = z.object({
   policySet: z.string(),
   description: z.string(),
   instanceHours: z.number(),
@@ -111,7 +111,7 @@ export const ScalingOutcomeSchema = z.object({
 })
 export type ScalingOutcome = z.infer<typeof ScalingOutcomeSchema>
 
-export const SimulationResultSchema = z.object({
+const SimulationResultSchema = z.object({
   kind: z.literal('autoscaling'),
   group: z.string(),
   window: WindowSchema,
@@ -135,7 +135,7 @@ export const SimulationResultSchema = z.object({
 })
 export type SimulationResult = z.infer<typeof SimulationResultSchema>
 
-export const IssueSchema = z.object({
+const IssueSchema = z.object({
   code: z.string(),
   severity: z.enum(['info', 'warning', 'error']),
   message: z.string(),

@@ -18,7 +18,7 @@ export const DEMO_ASG_ATTRIBUTES = { minSize: 1, maxSize: 5, desiredCapacity: 2,
 /** The Azure trace has offsets only; offset 0 is placed here (any anchor gives the same analysis). */
 export const AZURE_ANCHOR_ISO = '2026-01-01T00:00:00Z'
 
-export function fnv1a32(s: string): number {
+function fnv1a32(s: string): number {
   let h = 0x811c9dc5
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i)

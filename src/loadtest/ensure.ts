@@ -11,7 +11,7 @@ import type { EnsureSpec } from './script.js'
  * - maxErrorRate N passes when (vusers.created - vusers.completed) / vusers.created x 100 <= N: Artillery's definition,
  *   a share of failed virtual users (network errors, timeouts, failed captures), not of non-2xx responses.
  */
-export function metricsOf(r: LoadTestResult): Map<string, number> {
+function metricsOf(r: LoadTestResult): Map<string, number> {
   const m = new Map<string, number>(Object.entries(r.counters))
   const put = (prefix: string, s: LoadTestResult['latency']['corrected']) => {
     for (const [k, v] of Object.entries(s)) if (k !== 'count') m.set(`${prefix}.${k}`, v)

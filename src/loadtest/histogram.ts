@@ -28,7 +28,7 @@ export function encode(h: Histogram): string {
 }
 
 /** Decodes into a plain JS histogram (no WebAssembly memory to free). */
-export function decode(s: string): Histogram {
+function decode(s: string): Histogram {
   const h = hdr.decodeFromCompressedBase64(s, 32, false)
   return h
 }

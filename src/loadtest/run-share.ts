@@ -41,7 +41,7 @@ export interface ShareConfig {
   progress?: boolean
 }
 
-export interface EndpointStats {
+interface EndpointStats {
   requests: number
   codes: Record<string, number>
   errors: Record<string, number>
@@ -89,7 +89,7 @@ function prng(seed: number): () => number {
 }
 
 /** undici and socket errors by the codes users know (ECONNRESET, ETIMEDOUT, ...). */
-export function errorCode(err: unknown): string {
+function errorCode(err: unknown): string {
   const e = err as { code?: string; cause?: { code?: string }; name?: string }
   switch (e.code) {
     case 'UND_ERR_HEADERS_TIMEOUT':

@@ -28,7 +28,7 @@ export interface Scenario {
   flow: Step[]
 }
 
-export interface Payload {
+interface Payload {
   fields: string[]
   rows: string[][]
   order: 'random' | 'sequence'
@@ -330,4 +330,4 @@ function build(raw: unknown, file: string, opts: ParseOptions): Plan {
   }
 }
 
-export { ScriptError }
+

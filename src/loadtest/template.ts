@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
  * `$loopElement`, `$environment`, `target`. Written by hand: Artillery's own renderer is part of its runner, and
  * general template engines (mustache, handlebars) stringify everything and allow logic we do not want in scenarios.
  */
-export type Vars = Record<string, unknown>
+type Vars = Record<string, unknown>
 
 const WHOLE = /^\s*\{\{\s*([^{}]+?)\s*\}\}\s*$/
 const ANY = /\{\{\s*([^{}]+?)\s*\}\}/g
@@ -30,7 +30,7 @@ function lookup(path: string, root: unknown): unknown {
   return cur
 }
 
-export function evaluate(expr: string, ctx: RenderContext): unknown {
+function evaluate(expr: string, ctx: RenderContext): unknown {
   const rnd = ctx.random ?? Math.random
   const e = expr.trim()
   if (e === '$uuid') return randomUUID()
@@ -53,7 +53,7 @@ export function evaluate(expr: string, ctx: RenderContext): unknown {
 }
 
 /** A value as text: objects as JSON, undefined and null as nothing. */
-export function toText(v: unknown): string {
+function toText(v: unknown): string {
   if (v === undefined || v === null) return ''
   if (typeof v === 'string') return v
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString()

@@ -1,4 +1,4 @@
-import type { Issue, Recommendation, SimulationResult } from '../core/report.js'
+import type { Issue, Recommendation } from '../core/report.js'
 
 /** USD with cents and thousands separators; negative amounts lead with '-' ('-$19.05'); unknown is 'n/a'. */
 export const usd = (x: number | null | undefined): string =>
@@ -17,7 +17,7 @@ export function savingsOf(r: Recommendation): number | null {
 
 /** Length as a terminal shows it: ANSI colour codes take no columns. */
  
-export const visibleLength = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length
+const visibleLength = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length
 
 export function pct(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined ? 'n/a' : `${x.toFixed(digits)}%`
@@ -67,18 +67,3 @@ export function table(rows: readonly (readonly string[])[], align: readonly ('l'
 
 export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
-/** Rows describing each simulated policy set (shared by the terminal and Markdown renderers). */
-export function scalingRows(sim: SimulationResult): string[][] {
-  const pareto = new Set(sim.search?.pareto ?? [])
-  return sim.outcomes.map((o) => [
-    o.policySet + (o.policySet === sim.search?.cheapestZeroBreach ? ' *' : pareto.has(o.policySet) ? ' +' : ''),
-    o.description,
-    usd(o.cost),
-    o.instanceHours.toFixed(1),
-    String(o.breachMinutes),
-    `${o.peakUtilizationPct.toFixed(0)}%`,
-    String(o.scalingActions),
-    `${o.minInstances}-${o.maxInstances}`,
-  ])
-}
-export const SCALING_HEADER = ['POLICY SET', 'POLICIES', 'COST', 'INST-H', 'BREACH MIN', 'PEAK UTIL', 'ACTIONS', 'INSTANCES']

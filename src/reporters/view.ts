@@ -35,7 +35,6 @@ export interface View {
   sections: Section[]
 }
 
-export const plain = (x: Inline): string => (typeof x === 'string' ? x : x.map((s) => s.text).join(''))
 
 const ANSI: Record<Tone, string> = { strong: '1', dim: '2', good: '32', warn: '33' }
 
@@ -61,7 +60,7 @@ export function renderTerminalView(v: View, color: boolean): string {
 const mdEscape = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 const mdInline = (x: Inline) => (typeof x === 'string' ? x : x.map((s) => (s.tone === 'strong' ? `**${s.text}**` : s.text)).join(''))
 /** A Markdown (GFM) table; `|` inside a cell is escaped. */
-export const mdTable = (head: readonly string[], rows: readonly (readonly Inline[])[]): string =>
+const mdTable = (head: readonly string[], rows: readonly (readonly Inline[])[]): string =>
   [`| ${head.map(mdEscape).join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => mdEscape(mdInline(c))).join(' | ')} |`)].join('\n')
 
 /** The Markdown layout: `#` title, lead paragraphs, `##`/`###` sections, every block a paragraph of its own. */

@@ -36,7 +36,7 @@ export interface Faults {
 }
 
 /** EC2's XML for a JSON shape: members in lowerCamelCase, list members as <item> (the EC2 protocol's defaults). */
-export function ec2Xml(value: unknown, name: string): string {
+function ec2Xml(value: unknown, name: string): string {
   if (value === null || value === undefined) return ''
   const tag = name.charAt(0).toLowerCase() + name.slice(1)
   if (Array.isArray(value)) return `<${tag}>${value.map((v) => ec2Xml(v, 'item')).join('')}</${tag}>`
@@ -47,11 +47,11 @@ export function ec2Xml(value: unknown, name: string): string {
 const SAMPLES = new URL('../fixtures/aws-api-samples/', import.meta.url)
 const sampleJson = (f: string) => JSON.parse(readFileSync(new URL(f, SAMPLES), 'utf8')) as Record<string, unknown[]>
 /** The real DescribeInstanceTypes answers (25 types + t3.micro + p3.16xlarge) and one real GetProducts item. */
-export const SAMPLE_TYPES: Record<string, unknown>[] = [
+const SAMPLE_TYPES: Record<string, unknown>[] = [
   ...sampleJson('instance-selector_DescribeInstanceTypes_25_instances.json').InstanceTypes!,
   ...sampleJson('instance-selector_DescribeInstanceTypes_t3_micro_and_p3_16xl.json').InstanceTypes!,
 ] as Record<string, unknown>[]
-export const SAMPLE_PRODUCT = readFileSync(new URL('instance-selector_GetProducts_m5_large.json', SAMPLES), 'utf8')
+const SAMPLE_PRODUCT = readFileSync(new URL('instance-selector_GetProducts_m5_large.json', SAMPLES), 'utf8')
 
 export interface FakeAws {
   url: string
@@ -70,7 +70,7 @@ const hash = (s: string) => {
   return (h >>> 0) / 4294967296
 }
 /** The value a series has at time t (seconds): deterministic, so runs can be compared. */
-export const fakeValue = (key: string, t: number) => Math.round((10 + 80 * hash(`${key}|${t}`)) * 1000) / 1000
+const fakeValue = (key: string, t: number) => Math.round((10 + 80 * hash(`${key}|${t}`)) * 1000) / 1000
 
 export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promise<FakeAws> {
   const calls = new Map<string, number>()

@@ -9,10 +9,10 @@ import { join } from 'node:path'
  * free ports with a temp data dir, stopped by the returned stop(). Without the binaries, tests are skipped with a
  * reason outside CI and fail in CI.
  */
-export const PROMETHEUS = '/usr/bin/prometheus'
-export const PROMTOOL = '/usr/bin/promtool'
-export const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter'
-export const havePrometheus = existsSync(PROMETHEUS) && existsSync(PROMTOOL)
+const PROMETHEUS = '/usr/bin/prometheus'
+const PROMTOOL = '/usr/bin/promtool'
+const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter'
+const havePrometheus = existsSync(PROMETHEUS) && existsSync(PROMTOOL)
 export const haveNodeExporter = existsSync(NODE_EXPORTER)
 export const skipWithoutPrometheus = !havePrometheus && process.env.CI !== 'true'
 
@@ -92,7 +92,7 @@ export async function startNodeExporter(): Promise<Running> {
 // ---- Deterministic history ------------------------------------------------------------------------------------
 
 /** Per-minute value for the minute (ts - 60, ts]; `block` is that minute's 5-minute block index. */
-export type MinuteFn = (block: number, minuteInBlock: number) => number
+type MinuteFn = (block: number, minuteInBlock: number) => number
 
 export interface FixtureSeries {
   name: string

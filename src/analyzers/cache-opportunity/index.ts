@@ -17,7 +17,6 @@ export const CacheOpportunityOptionsSchema = z.object({
   minRdsCpuPct: z.number().min(0).max(100).default(40),
   minHours: z.number().min(0).default(24),
 })
-export type CacheOpportunityOptions = z.output<typeof CacheOpportunityOptionsSchema>
 
 const mean = (u: UsageSummary, m: keyof UsageSummary['metrics']): MetricUsage | undefined => u.metrics[m]?.avg ?? u.metrics[m]?.sum ?? u.metrics[m]?.max
 

@@ -16,7 +16,7 @@ export const DynamoDbOptionsSchema = z.object({
   minSavingsPct: z.number().min(0).default(10),
   minSavingsUsd: z.number().min(0).default(1),
 })
-export type DynamoDbOptions = z.output<typeof DynamoDbOptionsSchema>
+type DynamoDbOptions = z.output<typeof DynamoDbOptionsSchema>
 
 type Dim = 'read' | 'write'
 const DIMS: readonly Dim[] = ['read', 'write']
@@ -28,7 +28,7 @@ const THROTTLED = { read: 'ddb.read.throttled_per_s', write: 'ddb.write.throttle
 const ATTR = { read: 'readCapacity', write: 'writeCapacity' } as const
 
 /** Share of demanded units throttled -> risk (same bands as the EC2 exceedance risk: 0.1% / 1% / 2%). */
-export function throttleRisk(share: number): PerformanceRisk {
+function throttleRisk(share: number): PerformanceRisk {
   return share <= 0 ? 'VeryLow' : share <= 0.001 ? 'Low' : share <= 0.01 ? 'Medium' : 'High'
 }
 const worse = (a: PerformanceRisk, b: PerformanceRisk): PerformanceRisk => (['VeryLow', 'Low', 'Medium', 'High'].indexOf(a) >= ['VeryLow', 'Low', 'Medium', 'High'].indexOf(b) ? a : b)

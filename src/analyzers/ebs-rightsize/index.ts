@@ -24,7 +24,7 @@ const at = (u: UsageSummary, m: 'ebs.read.ops_per_s' | 'ebs.write.ops_per_s' | '
 }
 
 /** The volume as the manifest describes it: attributes volumeType, sizeGiB, iops, throughputMiBps, attachedTo, root. */
-export function volumeOf(u: UsageSummary): VolumeSpec | undefined {
+function volumeOf(u: UsageSummary): VolumeSpec | undefined {
   const a = u.resource.attributes
   const type = String(a.volumeType ?? '') as VolumeType
   const size = Number(a.sizeGiB)

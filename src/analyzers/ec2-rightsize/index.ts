@@ -25,7 +25,7 @@ export const Ec2RightsizeOptionsSchema = z.object({
 })
 export type Ec2RightsizeOptions = z.output<typeof Ec2RightsizeOptionsSchema>
 
-export const BEST_PRACTICES = ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP03']
+const BEST_PRACTICES = ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP03']
 
 const REASON: Record<Dimension, string> = {
   cpu: 'CPU', memory: 'Memory', 'network-in': 'NetworkBandwidth', 'network-out': 'NetworkBandwidth', 'ebs-iops': 'EBSIOPS', 'ebs-throughput': 'EBSThroughput',
@@ -187,7 +187,7 @@ interface PricedType {
  * on-demand prices differ from it by a per-region factor that is close to uniform within a family, so the order of
  * candidates (what is smaller, what is cheaper) carries over; the amounts do not, and are never shown as the region's.
  */
-export const REFERENCE_PRICE_REGION = 'us-east-1'
+const REFERENCE_PRICE_REGION = 'us-east-1'
 
 interface RegionCandidates {
   types: PricedType[]
@@ -222,10 +222,10 @@ function candidatesIn(catalog: Catalog, region: string): RegionCandidates {
 }
 
 /** True when the catalog prices no type in `region`: options are then ranked by REFERENCE_PRICE_REGION's prices. */
-export const regionUnpriced = (catalog: Catalog, region: string): boolean => candidatesIn(catalog, region).unpriced
+const regionUnpriced = (catalog: Catalog, region: string): boolean => candidatesIn(catalog, region).unpriced
 
 /** The price a type ranks by in `region`: its regional price, or where the region is unpriced its reference-region price. */
-export function rankPrice(catalog: Catalog, t: InstanceType, region: string): number | null {
+function rankPrice(catalog: Catalog, t: InstanceType, region: string): number | null {
   return (regionUnpriced(catalog, region) ? catalog.priceUsd(t.name, REFERENCE_PRICE_REGION) : catalog.priceUsd(t.name, region)) ?? null
 }
 

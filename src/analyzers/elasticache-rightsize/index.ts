@@ -19,7 +19,6 @@ export const CacheOptionsSchema = z.object({
   minHours: z.number().min(0).default(30),
   maxOptions: z.number().int().min(1).max(10).default(3),
 })
-export type CacheOptions = z.output<typeof CacheOptionsSchema>
 
 const pick = atPercentile
 /** 5-minute maxima where stored (what sizing wants), else averages. */

@@ -18,7 +18,6 @@ export const K8sOptionsSchema = z.object({
   tolerancePct: z.number().min(0).max(100).default(10),
   minHours: z.number().min(0).default(24),
 })
-export type K8sOptions = z.output<typeof K8sOptionsSchema>
 
 const cores = (x: number) => `${Math.max(1, Math.ceil(x * 1000))}m`
 const mib = (bytes: number) => `${Math.max(1, Math.ceil(bytes / 2 ** 20))}Mi`

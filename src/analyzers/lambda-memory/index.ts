@@ -12,12 +12,11 @@ export const LambdaOptionsSchema = z.object({
   cpuBoundElasticity: z.number().default(0.7),
   ioBoundElasticity: z.number().default(0.2),
 })
-export type LambdaOptions = z.output<typeof LambdaOptionsSchema>
 
 const DAYS_PER_MONTH = 730 / 24
 
 /** `"512:840,1024:430"` (memory MB : average duration ms, e.g. from aws-lambda-power-tuning) into sorted points. */
-export function parseDurationByMemory(s: string): { mb: number; ms: number }[] {
+function parseDurationByMemory(s: string): { mb: number; ms: number }[] {
   return s.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
     const [mb, ms] = p.split(':').map(Number)
     return { mb: mb!, ms: ms! }

@@ -16,7 +16,6 @@ export const RdsOptionsSchema = z.object({
   minHours: z.number().min(0).default(30),
   maxOptions: z.number().int().min(1).max(10).default(3),
 })
-export type RdsOptions = z.output<typeof RdsOptionsSchema>
 
 const pick = atPercentile
 

@@ -12,13 +12,13 @@ import { defineAnalyzer } from '../types.js'
  *   previous 14 days.
  * "5 MB" is taken as 5,000,000 bytes of NetworkIn + NetworkOut per day.
  */
-export const TA_LOW_CPU_PCT = 10
-export const TA_LOW_NETWORK_BYTES = 5_000_000
-export const TA_HIGH_CPU_PCT = 90
-export const TA_MIN_DAYS = 4
-export const TA_LOOKBACK_DAYS = 14
+const TA_LOW_CPU_PCT = 10
+const TA_LOW_NETWORK_BYTES = 5_000_000
+const TA_HIGH_CPU_PCT = 90
+const TA_MIN_DAYS = 4
+const TA_LOOKBACK_DAYS = 14
 
-export const TaOptionsSchema = z.object({})
+const TaOptionsSchema = z.object({})
 
 export interface DayVerdict {
   day: string
@@ -27,7 +27,7 @@ export interface DayVerdict {
 }
 
 /** Per-day inputs of the rules: the last 14 UTC days with CPU data, CPU from averages when present. */
-export function taDays(daily: readonly DailyUsage[]): { days: DayVerdict[]; cpuFromAverages: boolean; networkMeasured: boolean } {
+function taDays(daily: readonly DailyUsage[]): { days: DayVerdict[]; cpuFromAverages: boolean; networkMeasured: boolean } {
   const cpuAvg = daily.filter((d) => d.metric === 'cpu.utilization' && d.stat === 'avg')
   const cpu = cpuAvg.length > 0 ? cpuAvg : daily.filter((d) => d.metric === 'cpu.utilization' && d.stat === 'max')
   const net = daily.filter((d) => d.metric === 'net.in.bytes_per_s' || d.metric === 'net.out.bytes_per_s')

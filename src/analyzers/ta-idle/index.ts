@@ -16,8 +16,8 @@ import { defineAnalyzer } from '../types.js'
  * rule: no active connection (ActiveConnectionCount) and no packet from the VPC (PacketsInFromSource) in the whole window.
  * The rules need 7 UTC days of data; with fewer, the check is reported as not evaluated.
  */
-export const TA_IDLE_DAYS = 7
-export const TA_IDLE_LB_REQUESTS_PER_DAY = 100
+const TA_IDLE_DAYS = 7
+const TA_IDLE_LB_REQUESTS_PER_DAY = 100
 
 function lastDays(u: UsageSummary, metric: string): { day: string; total: number; max: number }[] {
   const rows = u.daily.filter((d) => d.metric === metric)

@@ -17,8 +17,8 @@ export interface ScalingWhatIfInput {
   timeline?: boolean
 }
 
-export const SEARCH_TARGETS = [30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
-export const SEARCH_STEP_THRESHOLDS = [50, 60, 70, 80, 90]
+const SEARCH_TARGETS = [30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
+const SEARCH_STEP_THRESHOLDS = [50, 60, 70, 80, 90]
 
 /**
  * The grid `--search` evaluates: target tracking on CPU at 30..90% (step 5), step scaling with scale-out alarms at
@@ -26,7 +26,7 @@ export const SEARCH_STEP_THRESHOLDS = [50, 60, 70, 80, 90]
  * each with min size min, min+1, min+2 (capped at max), and target tracking with the warm-up at the launch delay,
  * +2 min and +5 min.
  */
-export function searchGrid(group: GroupSpec): PolicySet[] {
+function searchGrid(group: GroupSpec): PolicySet[] {
   const sets: PolicySet[] = []
   const mins = [...new Set([group.minSize, group.minSize + 1, group.minSize + 2].map((m) => Math.min(m, group.maxSize)))]
   const warmups = [group.launchDelaySec, group.launchDelaySec + 120, group.launchDelaySec + 300]
@@ -53,7 +53,7 @@ export function searchGrid(group: GroupSpec): PolicySet[] {
   return sets
 }
 
-export function describePolicySet(set: PolicySet, group: GroupSpec): string {
+function describePolicySet(set: PolicySet, group: GroupSpec): string {
   const parts = set.policies.map((p: ScalingPolicy) => {
     switch (p.type) {
       case 'TargetTracking': return `target tracking ${p.targetValue}%${p.disableScaleIn ? ' (no scale-in)' : ''}${p.warmupSec !== undefined ? `, warm-up ${p.warmupSec} s` : ''}`
@@ -89,7 +89,7 @@ function toOutcome(o: SimulationOutcome, set: PolicySet, group: GroupSpec, start
 const costKey = (o: ScalingOutcome) => o.cost ?? o.instanceHours
 
 /** Sets not dominated on (cost, breach minutes), cheapest first. */
-export function paretoFront(outcomes: readonly ScalingOutcome[]): ScalingOutcome[] {
+function paretoFront(outcomes: readonly ScalingOutcome[]): ScalingOutcome[] {
   const sorted = [...outcomes].sort((a, b) => costKey(a) - costKey(b) || a.breachMinutes - b.breachMinutes || a.policySet.localeCompare(b.policySet))
   const front: ScalingOutcome[] = []
   let best = Infinity

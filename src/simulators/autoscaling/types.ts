@@ -37,7 +37,7 @@ export interface TargetTrackingPolicy {
   scaleInRatio: number
 }
 
-export interface StepScalingPolicy {
+interface StepScalingPolicy {
   type: 'StepScaling'
   name: string
   alarm: AlarmSpec
@@ -47,7 +47,7 @@ export interface StepScalingPolicy {
   warmupSec?: number
 }
 
-export interface SimpleScalingPolicy {
+interface SimpleScalingPolicy {
   type: 'SimpleScaling'
   name: string
   alarm: AlarmSpec
@@ -70,7 +70,7 @@ export interface ScheduledAction {
 }
 
 /** Predictive scaling (ForecastAndScale): capacity floor from the same minute of previous days. */
-export interface PredictivePolicy {
+interface PredictivePolicy {
   type: 'Predictive'
   name: string
   targetValue: number

@@ -33,7 +33,7 @@ export const DEFAULT_POLICY: AutoScalingPolicy = {
   freeDecreasesPerDay: 4, maxDecreasesPerDay: 27, decreaseGapMinutes: 60,
 }
 
-export const BURST_SECONDS = 300
+const BURST_SECONDS = 300
 
 export interface SimOutcome {
   /** Sum over clock hours of the highest provisioned capacity in the hour (unit-hours billed). */

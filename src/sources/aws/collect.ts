@@ -6,7 +6,7 @@ import type { Call, Plan, SeriesSpec } from './plan.js'
 import { RetriesExhausted, runPool, sleepMs, withRetry, type RetryPolicy } from '../retry.js'
 
 /** One collected series' points (canonical units: per-period totals already divided by the period). */
-export type Points = CollectedSeries
+type Points = CollectedSeries
 
 export interface CallOutcome {
   key: string
@@ -34,7 +34,7 @@ export const DEFAULT_FETCH: Omit<FetchOptions, 'done' | 'onCall'> = { rate: 40, 
 
 const seriesKey = (s: SeriesSpec) => `${s.resourceId}|${s.namespace}|${s.metricName}|${s.stat}|${s.dimensions.map((d) => `${d.Name}=${d.Value}`).join(',')}`
 /** A call's identity for resume: its window and the series in it (stable when discovery order changes). */
-export function callKey(region: string, call: Call, series: readonly SeriesSpec[]): string {
+function callKey(region: string, call: Call, series: readonly SeriesSpec[]): string {
   const h = createHash('sha256')
   h.update(`${region}|${call.start}|${call.end}|${call.periodSec}`)
   for (const i of call.series) h.update(`|${seriesKey(series[i]!)}`)
@@ -42,7 +42,7 @@ export function callKey(region: string, call: Call, series: readonly SeriesSpec[
 }
 
 /** Throttling, 5xx, timeouts and dropped connections are retried; everything else is not. */
-export function retryable(err: unknown): boolean {
+function retryable(err: unknown): boolean {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown }
   const status = e.$metadata?.httpStatusCode
   if (status === 429 || (status !== undefined && status >= 500)) return true

@@ -9,7 +9,7 @@ import type { ResourceKind } from '../../core/report.js'
  */
 export const MAX_QUERIES_PER_CALL = 500
 export const MAX_POINTS_PER_CALL = 100_800
-export const FIVE_MINUTE_RETENTION_DAYS = 63
+const FIVE_MINUTE_RETENTION_DAYS = 63
 
 export interface SeriesSpec {
   namespace: string
@@ -29,7 +29,7 @@ type Def = [namespace: string, metricName: string, stat: SeriesSpec['stat'], met
 const STAT: Record<SeriesSpec['stat'], Statistic> = { Maximum: 'max', Average: 'avg', Sum: 'sum', Minimum: 'min' }
 
 /** The metrics Compute Optimizer and Trusted Advisor read per kind (aws-facts.md §1, §2, §4), in headroom's names. */
-export const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: Def[] }>> = {
+const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: Def[] }>> = {
   'ec2-instance': {
     dimension: 'InstanceId',
     defs: [

@@ -23,7 +23,7 @@ export interface PromCollectOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-export type { CollectedSeries } from '../../store/types.js'
+
 
 export interface PromCollection {
   resources: ResourceRef[]
@@ -34,10 +34,10 @@ export interface PromCollection {
 }
 
 /** Prometheus refuses range queries over 11,000 points per series. */
-export const MAX_POINTS = 11_000
+const MAX_POINTS = 11_000
 
 /** `{job="node", env=~"prod"}` -> `job="node", env=~"prod"` (validated by Prometheus itself). */
-export function selectorInner(selector: string): string {
+function selectorInner(selector: string): string {
   const s = selector.trim()
   if (s === '') return ''
   if (!s.startsWith('{') || !s.endsWith('}')) throw new UsageError(`--selector '${selector}' is not a label matcher`, 'Write it like \'{job="node"}\' (braces included).')
@@ -66,7 +66,7 @@ interface QuerySpec {
  * Prometheus 2.x range selectors include their left end (3.0 made them left-open): [300s:60s] would also take the
  * last point of the previous window on 2.x. [299s:60s] selects the same five points on both.
  */
-export function windowOf(resolutionSec: number): string {
+function windowOf(resolutionSec: number): string {
   const inner = Math.max(1, Math.min(60, Math.floor(resolutionSec / 5)))
   return `[${resolutionSec - 1}s:${inner}s]`
 }
@@ -78,7 +78,7 @@ export function windowOf(resolutionSec: number): string {
  * the last four minute-intervals of the window at a 60 s scrape and extrapolate.) Network excludes loopback and virtual devices; disks exclude loop,
  * ram and optical devices. Host disks map to the ebs.* metrics: block storage to size on EC2.
  */
-export function hostQueries(inner: string, w: string, shard: string, resolutionSec = 300): QuerySpec[] {
+function hostQueries(inner: string, w: string, shard: string, resolutionSec = 300): QuerySpec[] {
   const s = (...extra: string[]) => sel(inner, shard, ...extra)
   const by = 'by (instance)'
   const win = windowOf(resolutionSec)
@@ -101,7 +101,7 @@ export function hostQueries(inner: string, w: string, shard: string, resolutionS
   return pairs.flatMap(([metric, q]) => (['max', 'avg'] as const).map((stat) => ({ metric, stat, expr: q[stat], key: (l: Record<string, string>) => l.instance })))
 }
 
-export function containerQueries(inner: string, w: string, resolutionSec = 300): QuerySpec[] {
+function containerQueries(inner: string, w: string, resolutionSec = 300): QuerySpec[] {
   const s = sel(inner, 'container!=""', 'container!="POD"')
   const by = 'by (namespace, pod, container)'
   const win = windowOf(resolutionSec)

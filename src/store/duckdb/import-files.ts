@@ -21,9 +21,9 @@ export interface FileImportOptions extends ManifestOptions {
 }
 
 /** Default allowance for clocks running ahead of the importing machine's. */
-export const CLOCK_SKEW_MS = 5 * 60_000
+const CLOCK_SKEW_MS = 5 * 60_000
 /** No cloud metric predates EC2 and CloudWatch (2006): earlier times are zeros or seconds/milliseconds mix-ups. */
-export const EARLIEST_SAMPLE = Date.UTC(2006, 0, 1)
+const EARLIEST_SAMPLE = Date.UTC(2006, 0, 1)
 
 export interface FileImportResult {
   files: { path: string; type: 'samples' | 'manifest'; rows: number }[]

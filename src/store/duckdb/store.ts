@@ -8,7 +8,7 @@ import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
 import { QUANTILE_LEVELS, SERIES_KINDS, type AwsRunStore, type CollectedSeries, type MergeResult, type GroupLoad, type GroupLoadReader, type DailyUsage, type MetricUsage, type StoredCoRecommendation, type WorkspaceReader, type UsageQuery, type UsageSummary } from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
-export const STORE_FILE = 'headroom.duckdb'
+const STORE_FILE = 'headroom.duckdb'
 
 export type SqlValue = string | number | boolean | null
 export type Row = Record<string, unknown>
