@@ -10,21 +10,64 @@ export { EXIT, EXIT_CODE_TABLE, type ExitCode } from './core/exit-codes.js'
 export { ToolError, InputError, UsageError, type ErrorCode, type InputLocation } from './core/errors.js'
 export { METRICS, METRIC_NAMES, METRIC_ALIASES, STATISTICS, type MetricName, type Statistic } from './core/metrics.js'
 export {
-  REPORT_SCHEMA_VERSION, ReportSchema, RecommendationSchema, ScalingReportSchema, type ScalingReport,
-  type Report, type Recommendation, type RecommendationOption, type DimensionAssessment, type Evidence, type Finding,
-  type PerformanceRisk, type ResourceRef, type ResourceKind, type Issue, type TimeWindow,
+  REPORT_SCHEMA_VERSION,
+  ReportSchema,
+  RecommendationSchema,
+  ScalingReportSchema,
+  type ScalingReport,
+  type Report,
+  type Recommendation,
+  type RecommendationOption,
+  type DimensionAssessment,
+  type Evidence,
+  type Finding,
+  type PerformanceRisk,
+  type ResourceRef,
+  type ResourceKind,
+  type Issue,
+  type TimeWindow,
 } from './core/report.js'
 export { reportJsonSchema } from './core/json-schema.js'
 export { DuckDbStore, type MergeResult } from './store/duckdb/store.js'
-export type { UsageSummary, MetricUsage, DailyUsage, UsageQuery, MetricReader, WorkspaceReader, StoredCoRecommendation, GroupLoad, GroupLoadReader, SeriesWriter, AwsRunStore } from './store/types.js'
+export type {
+  UsageSummary,
+  MetricUsage,
+  DailyUsage,
+  UsageQuery,
+  MetricReader,
+  WorkspaceReader,
+  StoredCoRecommendation,
+  GroupLoad,
+  GroupLoadReader,
+  SeriesWriter,
+  AwsRunStore,
+} from './store/types.js'
 export { analyzeWorkspace, type AnalyzeWorkspaceInput } from './app/analyze.js'
 export { simulateScaling, readPolicyFiles, type SimulateScalingInput } from './app/simulate.js'
 export { collectAws, type CollectAwsOptions, type CollectAwsResult, type CollectAwsEvent, type CollectAwsPlan } from './app/collect-aws.js'
 export { updateCatalog } from './app/catalog-update.js'
 export { collectPrometheus, parsePromHeaders, type CollectPrometheusOptions, type CollectPrometheusResult } from './app/collect-prometheus.js'
 export { sdkApis, type AwsApis } from './sources/aws/clients.js'
-export { resolveConfig, readConfigFile, findConfigFile, configRows, ConfigFileSchema, configJsonSchema, CONFIG_FILE_NAMES, type ResolvedConfig, type ConfigFile, type ConfigFlags } from './app/config.js'
-export { resolveAnalyzerOptions, SHARED_OPTIONS, ANALYZER_IDS, type AnalyzerOptionsMap, type AnalyzerOptionsInput, type SharedOptions } from './analyzers/options.js'
+export {
+  resolveConfig,
+  readConfigFile,
+  findConfigFile,
+  configRows,
+  ConfigFileSchema,
+  configJsonSchema,
+  CONFIG_FILE_NAMES,
+  type ResolvedConfig,
+  type ConfigFile,
+  type ConfigFlags,
+} from './app/config.js'
+export {
+  resolveAnalyzerOptions,
+  SHARED_OPTIONS,
+  ANALYZER_IDS,
+  type AnalyzerOptionsMap,
+  type AnalyzerOptionsInput,
+  type SharedOptions,
+} from './analyzers/options.js'
 export { importFiles, type FileImportOptions, type FileImportResult } from './store/duckdb/import-files.js'
 export { catalogChecks } from './app/import-checks.js'
 export { loadCatalog, loadWorkspaceCatalog, readCatalogFile, loadServiceCatalogs } from './catalog/load.js'
@@ -40,5 +83,8 @@ export { renderDocument, REPORT_FORMATS, type ReportFormat, type RenderOptions }
 export { renderTerminal, renderMarkdown } from './reporters/analysis.js'
 export { renderCsv } from './reporters/csv.js'
 export { renderTerminalView, renderMarkdownView, type View, type Section, type Block, type Inline, type Span, type Tone, type Align } from './reporters/view.js'
+export { runLoadTest, type LoadTestOptions } from './loadtest/engine.js'
+export { loadScript, parseScript, type Plan as LoadTestPlan, type ParseOptions as LoadTestParseOptions } from './loadtest/script.js'
+export { LoadTestResultSchema, LOADTEST_SCHEMA_VERSION, type LoadTestResult } from './loadtest/result.js'
 export { DocumentSchema, type HeadroomDocument, type DocumentKind } from './app/document.js'
 export { main } from './cli/main.js'
