@@ -1,7 +1,20 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'bench-out/**', 'scripts/bench.mjs', 'scripts/bench-scaling.mjs', 'scripts/bench-loadtest.mjs', 'scripts/bench-target.mjs', 'examples/**/*.mjs', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'bin/**',
+      'bench-out/**',
+      'scripts/bench.mjs',
+      'scripts/bench-scaling.mjs',
+      'scripts/bench-loadtest.mjs',
+      'scripts/bench-target.mjs',
+      'examples/**/*.mjs',
+      'eslint.config.js',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

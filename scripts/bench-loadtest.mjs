@@ -53,10 +53,13 @@ function startTarget(mode = 'fast') {
 function startNginx() {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-nginx-'))
   const port = 18000 + Math.floor(Math.random() * 1000)
-  writeFileSync(join(dir, 'nginx.conf'), `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000; client_body_temp_path ${dir}/b; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;
-  server { listen 127.0.0.1:${port}; location / { default_type application/json; return 200 '{"products":[{"id":"p1"}]}'; } } }`)
+  server { listen 127.0.0.1:${port}; location / { default_type application/json; return 200 '{"products":[{"id":"p1"}]}'; } } }`,
+  )
   const p = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' })
   return new Promise((r) => setTimeout(() => r({ url: `http://127.0.0.1:${port}/`, stop: () => p.kill() }), 500))
 }
@@ -76,7 +79,12 @@ console.log(`closed model: ${CONNECTIONS} connections, ${SECONDS} s per run, ${R
 
 async function closedRound(label, target) {
   const all = availableParallelism()
-  const rows = { [`headroom (default: ${Math.max(1, all - 1)} worker${all - 1 > 1 ? 's' : ''}, local target)`]: [], [`headroom --workers ${all}`]: [], autocannon: [], ...(has('wrk') ? { 'wrk -t1': [] } : {}) }
+  const rows = {
+    [`headroom (default: ${Math.max(1, all - 1)} worker${all - 1 > 1 ? 's' : ''}, local target)`]: [],
+    [`headroom --workers ${all}`]: [],
+    autocannon: [],
+    ...(has('wrk') ? { 'wrk -t1': [] } : {}),
+  }
   for (let r = 0; r < ROUNDS; r++) {
     const [def, every] = Object.keys(rows)
     rows[def].push((await headroom(target.url, ['-c', String(CONNECTIONS), '-d', String(SECONDS)])).rate.requestsPerSec)
@@ -86,7 +94,10 @@ async function closedRound(label, target) {
   }
   const ac = mean(rows.autocannon)
   console.log(`${label}`)
-  for (const [tool, xs] of Object.entries(rows)) console.log(`  ${tool.padEnd(34)} ${xs.map(fmt).join(' / ').padStart(20)} req/s   mean ${fmt(mean(xs)).padStart(7)}   x autocannon ${(mean(xs) / ac).toFixed(2)}`)
+  for (const [tool, xs] of Object.entries(rows))
+    console.log(
+      `  ${tool.padEnd(34)} ${xs.map(fmt).join(' / ').padStart(20)} req/s   mean ${fmt(mean(xs)).padStart(7)}   x autocannon ${(mean(xs) / ac).toFixed(2)}`,
+    )
   console.log('')
 }
 
@@ -104,7 +115,9 @@ try {
   console.log('2. open model, Node http server, latency from the intended start:')
   for (const rate of [5000, 20000]) {
     const r = await headroom(node.url, ['-R', String(rate), '-d', String(SECONDS), '-c', '64'])
-    console.log(`  requested ${fmt(rate)}/s: achieved ${r.rate.achieved}/s (${((r.rate.achieved / rate) * 100).toFixed(2)}%), schedule lag p99 ${r.latency.scheduleLag.p99} ms, p50 ${r.latency.corrected.p50} ms, p99 ${r.latency.corrected.p99} ms, ${r.generator.saturated ? 'SATURATED: ' + r.generator.reasons.join('; ') : 'not saturated'}`)
+    console.log(
+      `  requested ${fmt(rate)}/s: achieved ${r.rate.achieved}/s (${((r.rate.achieved / rate) * 100).toFixed(2)}%), schedule lag p99 ${r.latency.scheduleLag.p99} ms, p50 ${r.latency.corrected.p50} ms, p99 ${r.latency.corrected.p99} ms, ${r.generator.saturated ? 'SATURATED: ' + r.generator.reasons.join('; ') : 'not saturated'}`,
+    )
   }
 } finally {
   node.stop()
@@ -116,7 +129,9 @@ try {
   // least v ms is (50 - v) / 1,000; the schedule's true p99 is where that share is 1%: v = 40 ms (+ service time).
   console.log(`\n3. server stalls 50 ms every second; the schedule's true p99 is about 40 ms (+ service time):`)
   const o = await headroom(stall.url, ['-R', '2000', '-d', String(SECONDS), '-c', '64'])
-  console.log(`  headroom -R 2000 (open):              p99 ${o.latency.corrected.p99} ms from the intended start; ${o.latency.uncorrected.p99} ms from the send`)
+  console.log(
+    `  headroom -R 2000 (open):              p99 ${o.latency.corrected.p99} ms from the intended start; ${o.latency.uncorrected.p99} ms from the send`,
+  )
   const c = await headroom(stall.url, ['-c', '10', '-d', String(SECONDS)])
   console.log(`  headroom -c 10 (closed):              p99 ${c.latency.corrected.p99} ms at ${fmt(c.rate.requestsPerSec)} req/s`)
   const a = await autocannon(stall.url, ['-c', '10', '-d', String(SECONDS)])
@@ -136,9 +151,13 @@ if (!argv.includes('--no-rss')) {
   try {
     console.log(`\n4. peak RSS over 1 M requests (whole headroom process, --workers ${availableParallelism()}):`)
     const c = await headroom(t.url, ['-c', '50', '-a', '1000000', '-d', '600', '--workers', String(availableParallelism())])
-    console.log(`  closed, -c 50 -a 1000000:   ${fmt(c.counters['http.requests'])} requests in ${(c.durationMs / 1000).toFixed(1)} s, peak RSS ${c.generator.maxRssMB} MB`)
+    console.log(
+      `  closed, -c 50 -a 1000000:   ${fmt(c.counters['http.requests'])} requests in ${(c.durationMs / 1000).toFixed(1)} s, peak RSS ${c.generator.maxRssMB} MB`,
+    )
     const o = await headroom(t.url, ['-R', '20000', '-d', '50', '-c', '64', '--workers', String(availableParallelism())])
-    console.log(`  open, -R 20000 for 50 s:    ${fmt(o.counters['http.requests'])} requests, achieved ${o.rate.achieved}/s, peak RSS ${o.generator.maxRssMB} MB`)
+    console.log(
+      `  open, -R 20000 for 50 s:    ${fmt(o.counters['http.requests'])} requests, achieved ${o.rate.achieved}/s, peak RSS ${o.generator.maxRssMB} MB`,
+    )
   } finally {
     t.stop()
   }

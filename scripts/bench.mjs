@@ -53,11 +53,21 @@ if (!reuse) {
   c.closeSync()
   db.closeSync()
 }
-writeFileSync(manifest, JSON.stringify(Array.from({ length: N }, (_, i) => ({
-  id: `i-${String(i).padStart(8, '0')}`, kind: 'ec2-instance', region: 'us-east-1', instanceType: TYPES[i % TYPES.length],
-}))))
+writeFileSync(
+  manifest,
+  JSON.stringify(
+    Array.from({ length: N }, (_, i) => ({
+      id: `i-${String(i).padStart(8, '0')}`,
+      kind: 'ec2-instance',
+      region: 'us-east-1',
+      instanceType: TYPES[i % TYPES.length],
+    })),
+  ),
+)
 const rows = N * DAYS * 288 * 3
-console.log(`${reuse ? 'reused' : 'generated'} ${rows.toLocaleString('en-US')} samples for ${N} instances (${(statSync(parquet).size / 1e6).toFixed(0)} MB Parquet) in ${secs(t)} s`)
+console.log(
+  `${reuse ? 'reused' : 'generated'} ${rows.toLocaleString('en-US')} samples for ${N} instances (${(statSync(parquet).size / 1e6).toFixed(0)} MB Parquet) in ${secs(t)} s`,
+)
 
 // 2. Bare DuckDB floor: the same quantiles straight off the Parquet file, nothing else.
 t = performance.now()
@@ -93,7 +103,9 @@ clearInterval(timer)
 const total = importS + analyzeS
 const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024)
 console.log(`headroom import: ${importS.toFixed(2)} s (${Math.round(imp.merge.rowsAdded / importS).toLocaleString('en-US')} samples/s)`)
-console.log(`headroom analyze: ${analyzeS.toFixed(2)} s (usage SQL ${usageS.toFixed(2)} s + analyzers ${analyzersS.toFixed(2)} s, ${report.recommendations.length} recommendations)`)
+console.log(
+  `headroom analyze: ${analyzeS.toFixed(2)} s (usage SQL ${usageS.toFixed(2)} s + analyzers ${analyzersS.toFixed(2)} s, ${report.recommendations.length} recommendations)`,
+)
 console.log(`import + analyze: ${total.toFixed(2)} s (${Math.round(rows / total).toLocaleString('en-US')} samples/s); goal <= 30 s for N = 10,000`)
 console.log(`analyze / bare query: ${(analyzeS / bare).toFixed(2)}x; goal <= 2x`)
 console.log(`peak RSS: ${(maxRss / 2 ** 30).toFixed(2)} GiB; goal <= 3 GB`)

@@ -14,7 +14,9 @@ const shared = resolve(process.argv[2] ?? join(import.meta.dirname, '../../share
 const dir = join(shared, 'aws-catalog')
 
 function readCsv(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0)
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
   const header = parseCsvLine(lines[0] ?? '')
   return lines.slice(1).map((line) => {
     const cells = parseCsvLine(line)
@@ -98,9 +100,19 @@ const file: CatalogFile = {
   generatedBy: 'scripts/build-catalog.ts from shared/data/aws-catalog (read 2026-11-23)',
   sources: [
     { name: 'moto instance_types.json + instance_type_offerings', licence: 'Apache-2.0', origin: 'getmoto/moto@0af643a5', date: '2026-08-02' },
-    { name: 'Karpenter on-demand price tables', licence: 'Apache-2.0', origin: 'aws/karpenter-provider-aws@1d927085 (zz_generated.pricing_aws*.go)', date: '2026-07-20T13:44:30Z (us-east-1, us-gov); 2024-11-06 (cn-north-1, CNY)' },
+    {
+      name: 'Karpenter on-demand price tables',
+      licence: 'Apache-2.0',
+      origin: 'aws/karpenter-provider-aws@1d927085 (zz_generated.pricing_aws*.go)',
+      date: '2026-07-20T13:44:30Z (us-east-1, us-gov); 2024-11-06 (cn-north-1, CNY)',
+    },
     { name: 'ManageIQ aws_instance_types.yml', licence: 'Apache-2.0', origin: 'ManageIQ/manageiq-providers-amazon@59fcb986', date: '2026-04-19' },
-    { name: 'Burstable baseline (credit table)', licence: 'CC-BY-SA-4.0 docs; figures only', origin: 'awsdocs/amazon-ec2-user-guide burstable-credits-baseline-concepts.md@0147f87', date: '2023' },
+    {
+      name: 'Burstable baseline (credit table)',
+      licence: 'CC-BY-SA-4.0 docs; figures only',
+      origin: 'awsdocs/amazon-ec2-user-guide burstable-credits-baseline-concepts.md@0147f87',
+      date: '2023',
+    },
   ],
   regions,
   types,

@@ -17,7 +17,9 @@ const c = await db.connect()
 await c.run("SET TimeZone = 'UTC'")
 
 const azure = join(traces, 'azure-v1/azure-v1-100vms-cpu-5min.csv.gz')
-const nabFiles = readdirSync(join(traces, 'nab')).filter((f) => /^(ec2|rds)_cpu_utilization_[0-9a-f]+\.csv$/.test(f)).sort()
+const nabFiles = readdirSync(join(traces, 'nab'))
+  .filter((f) => /^(ec2|rds)_cpu_utilization_[0-9a-f]+\.csv$/.test(f))
+  .sort()
 const nabSelects = nabFiles.map((f) => {
   const [kind, , , suffix] = f.replace('.csv', '').split('_')
   return `SELECT 'nab-${kind}-${suffix}' AS resource_id, 'cpu.utilization' AS metric, "timestamp",
@@ -35,11 +37,23 @@ await c.run(`COPY (
   ) ORDER BY resource_id, stat, "timestamp"
 ) TO '${join(out, 'samples.parquet')}' (FORMAT PARQUET, COMPRESSION ZSTD)`)
 
-const vmIds = (await c.runAndReadAll(`SELECT DISTINCT vm_id FROM read_csv('${azure}', header = true, columns = {'vm_id': 'VARCHAR', 'offset_s': 'BIGINT', 'avg_cpu_pct': 'DOUBLE', 'max_cpu_pct': 'DOUBLE'}) ORDER BY vm_id`)).getRowObjectsJson().map((r) => text(r.vm_id))
+const vmIds = (
+  await c.runAndReadAll(
+    `SELECT DISTINCT vm_id FROM read_csv('${azure}', header = true, columns = {'vm_id': 'VARCHAR', 'offset_s': 'BIGINT', 'avg_cpu_pct': 'DOUBLE', 'max_cpu_pct': 'DOUBLE'}) ORDER BY vm_id`,
+  )
+)
+  .getRowObjectsJson()
+  .map((r) => text(r.vm_id))
 const resources = [
   ...vmIds.map((v) => {
     const id = `azure-vm-${v}`
-    return { id, kind: 'ec2-instance', region: 'us-east-1', instanceType: assignType(id, DEMO_EC2_TYPES), tags: { dataset: 'azure-public-dataset-v1', licence: 'CC-BY-4.0' } }
+    return {
+      id,
+      kind: 'ec2-instance',
+      region: 'us-east-1',
+      instanceType: assignType(id, DEMO_EC2_TYPES),
+      tags: { dataset: 'azure-public-dataset-v1', licence: 'CC-BY-4.0' },
+    }
   }),
   ...nabFiles.map((f) => {
     const [kind, , , suffix] = f.replace('.csv', '').split('_')
@@ -48,7 +62,14 @@ const resources = [
       ? { id, kind: 'ec2-instance', region: 'us-east-1', instanceType: assignType(id, DEMO_EC2_TYPES), tags: { dataset: 'numenta-nab', licence: 'MIT' } }
       : { id, kind: 'rds-instance', region: 'us-east-1', instanceType: assignType(id, DEMO_RDS_CLASSES), tags: { dataset: 'numenta-nab', licence: 'MIT' } }
   }),
-  { id: DEMO_ASG_ID, kind: 'asg', region: 'us-east-1', instanceType: 'm5.large', tags: { dataset: 'numenta-nab', licence: 'MIT' }, attributes: DEMO_ASG_ATTRIBUTES },
+  {
+    id: DEMO_ASG_ID,
+    kind: 'asg',
+    region: 'us-east-1',
+    instanceType: 'm5.large',
+    tags: { dataset: 'numenta-nab', licence: 'MIT' },
+    attributes: DEMO_ASG_ATTRIBUTES,
+  },
 ]
 writeFileSync(join(out, 'resources.json'), JSON.stringify({ resources }, null, 2) + '\n')
 const n = (await c.runAndReadAll(`SELECT count(*)::INT AS n FROM '${join(out, 'samples.parquet')}'`)).getRowObjectsJson()[0]

@@ -9,7 +9,12 @@ import { reportJsonSchema } from '../src/core/json-schema.js'
 import { loadTestJsonSchema } from '../src/loadtest/result.js'
 import { configJsonSchema } from '../src/app/config.js'
 
-for (const [file, schema] of [['report.schema.json', reportJsonSchema()], ['document.schema.json', documentJsonSchema()], ['loadtest-result.schema.json', loadTestJsonSchema()], ['config.schema.json', configJsonSchema()]] as const) {
+for (const [file, schema] of [
+  ['report.schema.json', reportJsonSchema()],
+  ['document.schema.json', documentJsonSchema()],
+  ['loadtest-result.schema.json', loadTestJsonSchema()],
+  ['config.schema.json', configJsonSchema()],
+] as const) {
   const out = join(import.meta.dirname, '../schema', file)
   writeFileSync(out, JSON.stringify(schema, null, 2) + '\n')
   console.log(`wrote ${out}`)

@@ -27,18 +27,38 @@ export function compareWithComputeOptimizer(report: Report, co: readonly CoRow[]
     if (!ours) continue
     // The API spells EC2 findings OVER_PROVISIONED, OPTIMIZED, ...; EBS and Lambda ones NotOptimized, Optimized.
     const k = c.finding.toLowerCase().replace(/_/g, '')
-    const coFinding = ({ overprovisioned: 'Overprovisioned', underprovisioned: 'Underprovisioned', optimized: 'Optimized', notoptimized: 'NotOptimized' } as Record<string, string>)[k] ?? c.finding
+    const coFinding =
+      (
+        { overprovisioned: 'Overprovisioned', underprovisioned: 'Underprovisioned', optimized: 'Optimized', notoptimized: 'NotOptimized' } as Record<
+          string,
+          string
+        >
+      )[k] ?? c.finding
     const ourFinding = ours.finding
-    const binary = coFinding === 'NotOptimized' ? (ourFinding === 'Overprovisioned' || ourFinding === 'Underprovisioned' ? 'NotOptimized' : ourFinding) : ourFinding
+    const binary =
+      coFinding === 'NotOptimized' ? (ourFinding === 'Overprovisioned' || ourFinding === 'Underprovisioned' ? 'NotOptimized' : ourFinding) : ourFinding
     const ourOption = headroomOption(ours)
     const coOption = coFinding === 'Optimized' ? null : c.recommended
     const coOptKey = c.kind === 'ebs-volume' ? (coOption?.split(' ')[0] ?? null) : coOption
     rows.push({
-      resourceId: c.resourceId, kind: c.kind, headroomFinding: ourFinding, headroomOption: ourOption, headroomMonthlySavings: ours.estimatedMonthlySavings,
-      coFinding, coOption, coMonthlySavings: c.monthlySavings, findingAgrees: binary === coFinding,
+      resourceId: c.resourceId,
+      kind: c.kind,
+      headroomFinding: ourFinding,
+      headroomOption: ourOption,
+      headroomMonthlySavings: ours.estimatedMonthlySavings,
+      coFinding,
+      coOption,
+      coMonthlySavings: c.monthlySavings,
+      findingAgrees: binary === coFinding,
       optionAgrees: ourOption !== null && coOptKey !== null ? ourOption === coOptKey : null,
     })
   }
   const optionRows = rows.filter((r) => r.optionAgrees !== null)
-  return { compared: rows.length, findingAgrees: rows.filter((r) => r.findingAgrees).length, optionCompared: optionRows.length, optionAgrees: optionRows.filter((r) => r.optionAgrees).length, rows }
+  return {
+    compared: rows.length,
+    findingAgrees: rows.filter((r) => r.findingAgrees).length,
+    optionCompared: optionRows.length,
+    optionAgrees: optionRows.filter((r) => r.optionAgrees).length,
+    rows,
+  }
 }

@@ -10,7 +10,7 @@ export type AnalyzerOptionsInput = { [K in AnalyzerId]?: Partial<z.input<(typeof
 
 export const ANALYZER_IDS = Object.keys(ANALYZERS) as AnalyzerId[]
 
-export { SHARED_OPTIONS,  type SharedOptions } from './shared-options.js'
+export { SHARED_OPTIONS, type SharedOptions } from './shared-options.js'
 
 /** Where a resolved value came from: 'default', a config file path, or a flag. */
 type OptionSource = string
@@ -93,7 +93,11 @@ export function resolveAnalyzerOptions(layers: readonly OptionLayer[]): Resolved
 
 /** An option path that is not valid, with what would be. */
 export class OptionsError extends Error {
-  constructor(readonly path: readonly string[], readonly problem: string, readonly allowed: readonly string[]) {
+  constructor(
+    readonly path: readonly string[],
+    readonly problem: string,
+    readonly allowed: readonly string[],
+  ) {
     super(`${path.join('.')}: ${problem}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`)
   }
 }

@@ -21,7 +21,9 @@ const catalog = loadCatalog()
 
 describe('analyzer registry contract', () => {
   it('every analyzer folder is registered once, with worked examples next to it', () => {
-    const folders = readdirSync(new URL('src/analyzers/', ROOT), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+    const folders = readdirSync(new URL('src/analyzers/', ROOT), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
     const registered = new Set(Object.values(ANALYZERS))
     expect(registered.size).toBe(ANALYZER_IDS.length)
     for (const f of folders) {
@@ -47,22 +49,30 @@ describe('analyzer registry contract', () => {
     // One resource of each kind an analyzer reads, idle and busy (reads 10x the writes, as a cache candidate is), with
     // every metric it requires: whatever it says (a finding, InsufficientData, a flag) names the analyzer that said it.
     const attributes: Partial<Record<ResourceKind, Record<string, string | number>>> = {
-      'ec2-instance': { instanceType: 'm5.xlarge' }, host: { vcpus: 8, memoryGiB: 32 }, 'k8s-workload': { cpuRequestCores: 1, memRequestBytes: 2 ** 30 },
-      'ebs-volume': { volumeType: 'gp2', sizeGiB: 500 }, 'lambda-function': { memorySizeMB: 1024, architecture: 'x86_64', timeoutSec: 30 },
-      'rds-instance': { instanceClass: 'db.m5.large', engine: 'mysql' }, 'dynamodb-table': { billingMode: 'PROVISIONED', readCapacity: 100, writeCapacity: 100 },
-      'elasticache-node': { nodeType: 'cache.r6g.large', engine: 'redis' }, 'load-balancer': {}, 'nat-gateway': {},
+      'ec2-instance': { instanceType: 'm5.xlarge' },
+      host: { vcpus: 8, memoryGiB: 32 },
+      'k8s-workload': { cpuRequestCores: 1, memRequestBytes: 2 ** 30 },
+      'ebs-volume': { volumeType: 'gp2', sizeGiB: 500 },
+      'lambda-function': { memorySizeMB: 1024, architecture: 'x86_64', timeoutSec: 30 },
+      'rds-instance': { instanceClass: 'db.m5.large', engine: 'mysql' },
+      'dynamodb-table': { billingMode: 'PROVISIONED', readCapacity: 100, writeCapacity: 100 },
+      'elasticache-node': { nodeType: 'cache.r6g.large', engine: 'redis' },
+      'load-balancer': {},
+      'nat-gateway': {},
     }
     const seen = new Map<string, number>()
     for (const level of [0, 40]) {
-      const usages = ANALYZER_IDS.flatMap((id) => ANALYZERS[id].meta.resourceKinds.map((kind) => {
-        let b = usage(`${id}-${kind}-${level}`, undefined)
-        const at = (m: string) => (/read/.test(m) ? level * 10 : level)
-        for (const m of ANALYZERS[id].meta.requires) for (const stat of ['max', 'avg', 'sum'] as const) b = b.series(m, stat, repeat([at(m), at(m) / 2]))
-        let u = b.build()
-        u = { ...u, resource: { ...u.resource, kind, attributes: attributes[kind] ?? {} } }
-        for (const m of ANALYZERS[id].meta.requires) u = withSeries(u, m, 'avg', repeat([at(m), at(m) / 2]))
-        return u
-      }))
+      const usages = ANALYZER_IDS.flatMap((id) =>
+        ANALYZERS[id].meta.resourceKinds.map((kind) => {
+          let b = usage(`${id}-${kind}-${level}`, undefined)
+          const at = (m: string) => (/read/.test(m) ? level * 10 : level)
+          for (const m of ANALYZERS[id].meta.requires) for (const stat of ['max', 'avg', 'sum'] as const) b = b.series(m, stat, repeat([at(m), at(m) / 2]))
+          let u = b.build()
+          u = { ...u, resource: { ...u.resource, kind, attributes: attributes[kind] ?? {} } }
+          for (const m of ANALYZERS[id].meta.requires) u = withSeries(u, m, 'avg', repeat([at(m), at(m) / 2]))
+          return u
+        }),
+      )
       const report = runAnalysis(usages, catalog, { services: loadServiceCatalogs(), lookbackDays: 14, now: 0, version: 'test' })
       for (const r of report.recommendations) {
         expect(ANALYZER_IDS, r.analyzer).toContain(r.analyzer)
@@ -105,7 +115,9 @@ describe('runAnalysis from a library call', () => {
   it('resolves shared settings itself and reports what an analyzer could not take, as the CLI does', () => {
     const report = runAnalysis([], catalog, { services: loadServiceCatalogs(), shared: { percentile: 'max' }, lookbackDays: 14, now: 0, version: 'test' })
     expect(report.meta.options.analyzers['rds.rightsize']!.percentile).toBe('max')
-    expect(report.issues.find((i) => i.code === 'OPTION_NOT_APPLIED')?.message).toMatch(/k8s\.rightsize\.cpuPercentile keeps "p95": it does not accept percentile "max" \(from library call\)/)
+    expect(report.issues.find((i) => i.code === 'OPTION_NOT_APPLIED')?.message).toMatch(
+      /k8s\.rightsize\.cpuPercentile keeps "p95": it does not accept percentile "max" \(from library call\)/,
+    )
   })
 })
 

@@ -22,14 +22,19 @@ describe('shareAbove', () => {
 
   it('never increases as the threshold rises, and stays within [0, 1]', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.double({ min: -10, max: 110, noNaN: true }), fc.double({ min: 0, max: 50, noNaN: true }), (values, t, dt) => {
-        const q = qOf(values)
-        const a = shareAbove(q, t)
-        const b = shareAbove(q, t + dt)
-        expect(a).toBeGreaterThanOrEqual(0)
-        expect(a).toBeLessThanOrEqual(1)
-        expect(b).toBeLessThanOrEqual(a + 1e-12)
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.double({ min: -10, max: 110, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        (values, t, dt) => {
+          const q = qOf(values)
+          const a = shareAbove(q, t)
+          const b = shareAbove(q, t + dt)
+          expect(a).toBeGreaterThanOrEqual(0)
+          expect(a).toBeLessThanOrEqual(1)
+          expect(b).toBeLessThanOrEqual(a + 1e-12)
+        },
+      ),
     )
   })
 })

@@ -34,7 +34,11 @@ export interface AnalysisOptions {
  */
 export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, opts: AnalysisOptions): Report {
   // Resolved by the caller (with its notes), or here from `shared` and `analyzers` (with the notes of this resolution).
-  const own = opts.resolved ? undefined : resolveAnalyzerOptions([{ source: 'library call', ...(opts.shared ? { shared: opts.shared } : {}), ...(opts.analyzers ? { analyzers: opts.analyzers } : {}) }])
+  const own = opts.resolved
+    ? undefined
+    : resolveAnalyzerOptions([
+        { source: 'library call', ...(opts.shared ? { shared: opts.shared } : {}), ...(opts.analyzers ? { analyzers: opts.analyzers } : {}) },
+      ])
   const resolved = opts.resolved ?? own!.options
   const byKind = new Map<string, { analyzer: Analyzer<unknown>; options: unknown }[]>()
   for (const id of ANALYZER_IDS) {
@@ -54,7 +58,9 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
     if (usage.stragglers) {
       const st = usage.stragglers
       issues.push({
-        code: 'SAMPLES_AFTER_WINDOW', severity: 'warning', resourceId: usage.resource.id,
+        code: 'SAMPLES_AFTER_WINDOW',
+        severity: 'warning',
+        resourceId: usage.resource.id,
         message: `${usage.resource.id}: ${st.samples} isolated sample${st.samples === 1 ? '' : 's'} (${isoMinute(st.first)}${st.last !== st.first ? ` to ${isoMinute(st.last)}` : ''} UTC) ${st.samples === 1 ? 'lies' : 'lie'} after its latest dense data; the window ends at ${isoMinute(usage.window.end)} UTC without them. Check the export, or pass --as-of to choose the window.`,
       })
     }
@@ -62,8 +68,17 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   }
   for (const [kind, n] of unanalyzedKinds)
     if (kind === 'asg')
-      issues.push({ code: 'ASG_SIMULATE', severity: 'info', message: `${n} Auto Scaling group${n > 1 ? 's have' : ' has'} stored load: replay it against scaling policies with \`headroom simulate scaling --group <id> --search\`.` })
-    else issues.push({ code: 'KIND_NOT_ANALYZED', severity: 'info', message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no analyzer yet; they are stored and left out of this report.` })
+      issues.push({
+        code: 'ASG_SIMULATE',
+        severity: 'info',
+        message: `${n} Auto Scaling group${n > 1 ? 's have' : ' has'} stored load: replay it against scaling policies with \`headroom simulate scaling --group <id> --search\`.`,
+      })
+    else
+      issues.push({
+        code: 'KIND_NOT_ANALYZED',
+        severity: 'info',
+        message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no analyzer yet; they are stored and left out of this report.`,
+      })
   recommendations.sort(compareRecommendations)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -118,7 +133,8 @@ export function summarize(resources: number, recs: readonly Recommendation[]): R
     if (typeof r.current.monthlyCost === 'number') costByResource.set(r.resource.id, Math.max(costByResource.get(r.resource.id) ?? 0, r.current.monthlyCost))
     else if ('monthlyCost' in r.current || r.analyzer === 'ec2.rightsize') unpricedIds.add(r.resource.id)
     const extra = r.options[0]?.monthlySavings
-    if (r.finding === 'Underprovisioned' && extra != null && extra < 0) upsizeByResource.set(r.resource.id, Math.max(upsizeByResource.get(r.resource.id) ?? 0, -extra))
+    if (r.finding === 'Underprovisioned' && extra != null && extra < 0)
+      upsizeByResource.set(r.resource.id, Math.max(upsizeByResource.get(r.resource.id) ?? 0, -extra))
   }
   for (const id of costByResource.keys()) unpricedIds.delete(id)
   const current = [...costByResource.values()].reduce((a, b) => a + b, 0)

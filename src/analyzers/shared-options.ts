@@ -10,32 +10,60 @@ export const SHARED_OPTIONS = {
   percentile: {
     flag: '--percentile',
     description: 'percentile of 5-minute values that sizes CPU, network, EBS and database capacity',
-    targets: [['ec2.rightsize', 'percentile'], ['host.ec2-sizing', 'percentile'], ['rds.rightsize', 'percentile'], ['elasticache.rightsize', 'percentile'], ['ebs.rightsize', 'percentile'], ['k8s.rightsize', 'cpuPercentile']],
+    targets: [
+      ['ec2.rightsize', 'percentile'],
+      ['host.ec2-sizing', 'percentile'],
+      ['rds.rightsize', 'percentile'],
+      ['elasticache.rightsize', 'percentile'],
+      ['ebs.rightsize', 'percentile'],
+      ['k8s.rightsize', 'cpuPercentile'],
+    ],
   },
   headroomPct: {
     flag: '--headroom',
     description: 'CPU (and I/O, cache) headroom in percent',
-    targets: [['ec2.rightsize', 'cpuHeadroomPct'], ['host.ec2-sizing', 'cpuHeadroomPct'], ['rds.rightsize', 'cpuHeadroomPct'], ['elasticache.rightsize', 'headroomPct'], ['ebs.rightsize', 'headroomPct']],
+    targets: [
+      ['ec2.rightsize', 'cpuHeadroomPct'],
+      ['host.ec2-sizing', 'cpuHeadroomPct'],
+      ['rds.rightsize', 'cpuHeadroomPct'],
+      ['elasticache.rightsize', 'headroomPct'],
+      ['ebs.rightsize', 'headroomPct'],
+    ],
   },
   memoryHeadroomPct: {
     flag: '--memory-headroom',
     description: 'memory headroom over the peak, percent',
-    targets: [['ec2.rightsize', 'memoryHeadroomPct'], ['host.ec2-sizing', 'memoryHeadroomPct'], ['rds.rightsize', 'memoryHeadroomPct'], ['lambda.memory', 'memoryHeadroomPct'], ['k8s.rightsize', 'memoryBufferPct']],
+    targets: [
+      ['ec2.rightsize', 'memoryHeadroomPct'],
+      ['host.ec2-sizing', 'memoryHeadroomPct'],
+      ['rds.rightsize', 'memoryHeadroomPct'],
+      ['lambda.memory', 'memoryHeadroomPct'],
+      ['k8s.rightsize', 'memoryBufferPct'],
+    ],
   },
   allowArchitectureChange: {
     flag: '--no-graviton',
     description: 'consider a change of CPU architecture (x86_64 <-> arm64)',
-    targets: [['ec2.rightsize', 'allowArchitectureChange'], ['host.ec2-sizing', 'allowArchitectureChange']],
+    targets: [
+      ['ec2.rightsize', 'allowArchitectureChange'],
+      ['host.ec2-sizing', 'allowArchitectureChange'],
+    ],
   },
   memoryBlind: {
     flag: '--memory-blind',
     description: 'without memory data: keep at least the current memory, or allow less',
-    targets: [['ec2.rightsize', 'memoryBlind'], ['host.ec2-sizing', 'memoryBlind']],
+    targets: [
+      ['ec2.rightsize', 'memoryBlind'],
+      ['host.ec2-sizing', 'memoryBlind'],
+    ],
   },
   defaultRegion: {
     flag: '--region',
     description: 'region assumed for resources that have none',
-    targets: [['ec2.rightsize', 'defaultRegion'], ['host.ec2-sizing', 'defaultRegion']],
+    targets: [
+      ['ec2.rightsize', 'defaultRegion'],
+      ['host.ec2-sizing', 'defaultRegion'],
+    ],
   },
 } as const satisfies Record<string, { flag: string; description: string; targets: readonly (readonly [AnalyzerId, string])[] }>
 export type SharedOptionKey = keyof typeof SHARED_OPTIONS

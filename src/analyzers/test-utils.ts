@@ -24,9 +24,22 @@ export function seriesUsage(metric: MetricName, stat: Statistic, values: readonl
   const at = (l: number) => q[QUANTILE_LEVELS.indexOf(l)]!
   const hours = (values.length * periodSec) / 3600
   return {
-    metric, stat, samples: values.length, periodSec, coverage: Math.min(1, hours / (14 * 24)), hours,
-    avg: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length), p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), p995: at(0.995),
-    max: sorted[sorted.length - 1] ?? NaN, quantiles: q, first: T0, last: T0 + (values.length - 1) * periodSec * 1000,
+    metric,
+    stat,
+    samples: values.length,
+    periodSec,
+    coverage: Math.min(1, hours / (14 * 24)),
+    hours,
+    avg: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length),
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    p995: at(0.995),
+    max: sorted[sorted.length - 1] ?? NaN,
+    quantiles: q,
+    first: T0,
+    last: T0 + (values.length - 1) * periodSec * 1000,
   }
 }
 
@@ -37,8 +50,13 @@ function dailyOf(metric: MetricName, stat: Statistic, values: readonly number[],
   for (let d = 0; d * perDay < values.length; d++) {
     const v = values.slice(d * perDay, (d + 1) * perDay)
     out.push({
-      day: new Date(T0 + d * DAY).toISOString().slice(0, 10), metric, stat, samples: v.length,
-      avg: v.reduce((a, b) => a + b, 0) / v.length, max: Math.max(...v), total: v.reduce((a, b) => a + b * periodSec, 0),
+      day: new Date(T0 + d * DAY).toISOString().slice(0, 10),
+      metric,
+      stat,
+      samples: v.length,
+      avg: v.reduce((a, b) => a + b, 0) / v.length,
+      max: Math.max(...v),
+      total: v.reduce((a, b) => a + b * periodSec, 0),
     })
   }
   return out

@@ -34,11 +34,19 @@ export async function analyzeWorkspace(i: AnalyzeWorkspaceInput): Promise<Report
   const { analysis } = i.config
   const counts = await i.reader.counts()
   if (counts.samples === 0)
-    throw new UsageError(`The workspace ${i.workspace ? `${i.workspace} ` : ''}has no samples yet`, 'Import some with `headroom collect file ...`, or run `headroom demo`.')
+    throw new UsageError(
+      `The workspace ${i.workspace ? `${i.workspace} ` : ''}has no samples yet`,
+      'Import some with `headroom collect file ...`, or run `headroom demo`.',
+    )
   const usage = await i.reader.usage({ lookbackDays: analysis.lookbackDays, ...(analysis.asOf === undefined ? {} : { asOf: analysis.asOf }) })
   const report = runAnalysis(usage, i.catalog, {
-    services: i.services ?? loadServiceCatalogs(), resolved: i.config.analyzers, notes: i.config.notes, lookbackDays: analysis.lookbackDays,
-    ...(analysis.asOf === undefined ? {} : { asOf: analysis.asOf }), now: i.now, version: i.version ?? VERSION,
+    services: i.services ?? loadServiceCatalogs(),
+    resolved: i.config.analyzers,
+    notes: i.config.notes,
+    lookbackDays: analysis.lookbackDays,
+    ...(analysis.asOf === undefined ? {} : { asOf: analysis.asOf }),
+    now: i.now,
+    version: i.version ?? VERSION,
   })
   // Series a collector could not fetch after its retries (e.g. GetMetricData) belong in the report's issues.
   report.issues.push(...(await i.reader.sourceIssues()))

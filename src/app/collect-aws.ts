@@ -56,7 +56,8 @@ export interface CollectAwsResult {
   issues: Issue[]
 }
 
-const paramsKey = (o: CollectAwsOptions, regions: string[]) => JSON.stringify({ regions: [...regions].sort(), kinds: [...o.kinds].sort(), days: o.days, profile: o.profile ?? null })
+const paramsKey = (o: CollectAwsOptions, regions: string[]) =>
+  JSON.stringify({ regions: [...regions].sort(), kinds: [...o.kinds].sort(), days: o.days, profile: o.profile ?? null })
 
 /**
  * `headroom collect aws` as a library call: discover resources per region, plan GetMetricData calls, fetch them at the
@@ -64,7 +65,13 @@ const paramsKey = (o: CollectAwsOptions, regions: string[]) => JSON.stringify({ 
  * without fetching anything twice. Without a store it is a dry run: discovery and the plan, nothing fetched.
  * A region that cannot be read becomes an issue and the others go on; when none can be read nothing is stored.
  */
-export async function collectAws(i: { options: CollectAwsOptions; apis: AwsApis; store?: AwsRunStore; now: () => number; onEvent?: (e: CollectAwsEvent) => void }): Promise<CollectAwsResult> {
+export async function collectAws(i: {
+  options: CollectAwsOptions
+  apis: AwsApis
+  store?: AwsRunStore
+  now: () => number
+  onEvent?: (e: CollectAwsEvent) => void
+}): Promise<CollectAwsResult> {
   const { options: o, apis, store, now } = i
   const emit = i.onEvent ?? (() => undefined)
   const regions = o.regions === 'all' ? await apis.listRegions(o.homeRegion) : o.regions
@@ -93,8 +100,14 @@ export async function collectAws(i: { options: CollectAwsOptions; apis: AwsApis;
     } catch (err) {
       if (authProblem(err)) throw authError(err, (err as { headroomCommand?: string }).headroomCommand || 'the request')
       const msg = (err as Error).message
-      if (/getaddrinfo|ENOTFOUND|Invalid region|region/i.test(msg) && !/ECONNREFUSED/.test(msg)) issues.push({ code: 'AWS_REGION_FAILED', severity: 'error', message: `${region}: ${msg} (is '${region}' a region this account can use?)` })
-      else issues.push({ code: 'AWS_REGION_FAILED', severity: 'error', message: `${region}: discovery failed: ${(err as Error).name}: ${msg}; other regions continue` })
+      if (/getaddrinfo|ENOTFOUND|Invalid region|region/i.test(msg) && !/ECONNREFUSED/.test(msg))
+        issues.push({ code: 'AWS_REGION_FAILED', severity: 'error', message: `${region}: ${msg} (is '${region}' a region this account can use?)` })
+      else
+        issues.push({
+          code: 'AWS_REGION_FAILED',
+          severity: 'error',
+          message: `${region}: discovery failed: ${(err as Error).name}: ${msg}; other regions continue`,
+        })
       emit({ type: 'region-failed', region, error: (err as Error).name })
     }
   }
@@ -117,7 +130,11 @@ export async function collectAws(i: { options: CollectAwsOptions; apis: AwsApis;
   const stats = { calls: 0, retries: 0, skipped: 0, failed: 0 }
   if (!store) return { plan, dryRun: true, regionsRead: perRegion.length, resources, datapoints: 0, stats, issues }
   if (perRegion.length === 0)
-    throw new ToolError('SOURCE_UNAVAILABLE', `no region could be read (${issues.map((x) => x.message).join('; ') || regions.join(', ')}); nothing was stored`, { hint: 'Check the region names, the network and AWS_ENDPOINT_URL if you set it.' })
+    throw new ToolError(
+      'SOURCE_UNAVAILABLE',
+      `no region could be read (${issues.map((x) => x.message).join('; ') || regions.join(', ')}); nothing was stored`,
+      { hint: 'Check the region names, the network and AWS_ENDPOINT_URL if you set it.' },
+    )
 
   await store.transaction(async () => {
     await store.upsertResources(perRegion.flatMap((r) => r.resources))
@@ -137,12 +154,18 @@ export async function collectAws(i: { options: CollectAwsOptions; apis: AwsApis;
     await store.transaction(async () => {
       const series = batch.flatMap((b) => b.points).filter((p) => p.ts.length > 0)
       if (series.length) await store.appendSeries(series, 'aws', `GetMetricData ${runKey}`, { provider: 'aws', kind: 'ec2-instance' })
-      await store.markAwsCallsDone(runKey, batch.map((b) => b.key))
+      await store.markAwsCallsDone(
+        runKey,
+        batch.map((b) => b.key),
+      )
     })
   }
   for (const r of perRegion) {
     const s = await fetchRegion(r.clients.cloudwatch, r.region, r.plan, r.series, {
-      ...DEFAULT_FETCH, rate: o.rate, concurrency: o.concurrency, done,
+      ...DEFAULT_FETCH,
+      rate: o.rate,
+      concurrency: o.concurrency,
+      done,
       onCall: async (c) => {
         pending.push(c)
         issues.push(...c.issues)

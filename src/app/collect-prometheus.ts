@@ -32,13 +32,17 @@ export async function collectPrometheus(i: {
   options: CollectPrometheusOptions
   /** Opens the store once the data is in hand: a collection that fails early never creates or touches a workspace. */
   writer: () => Promise<SeriesWriter>
-  now: () => number; onProgress?: (done: number, total: number) => void }): Promise<CollectPrometheusResult> {
+  now: () => number
+  onProgress?: (done: number, total: number) => void
+}): Promise<CollectPrometheusResult> {
   const o = i.options
   const client = new PromClient({ url: o.url, headers: o.headers, timeoutMs: o.timeoutSec * 1000 })
   const collection = await fetchPrometheus(client, { ...o, ...(i.onProgress ? { onProgress: i.onProgress } : {}) })
   if (collection.series.length === 0)
-    throw new UsageError(`${client.base} has no node_exporter or cAdvisor series${o.selector ? ` matching ${o.selector}` : ''} in the last ${o.days} days`,
-      'Check --selector and --days; `count by (job) (up)` in the Prometheus UI lists the jobs it scrapes.')
+    throw new UsageError(
+      `${client.base} has no node_exporter or cAdvisor series${o.selector ? ` matching ${o.selector}` : ''} in the last ${o.days} days`,
+      'Check --selector and --days; `count by (job) (up)` in the Prometheus UI lists the jobs it scrapes.',
+    )
   const w = await i.writer()
   const merge = await w.transaction(async () => {
     await w.upsertResources(collection.resources)

@@ -2,8 +2,16 @@ import { readFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import { z } from 'zod'
 import {
-  allowedValues, ANALYZER_IDS, OptionsError, optionShapeOf, resolveAnalyzerOptions, SHARED_OPTIONS, withoutDefault,
-  type AnalyzerOptionsMap, type OptionLayer, type SharedOptions,
+  allowedValues,
+  ANALYZER_IDS,
+  OptionsError,
+  optionShapeOf,
+  resolveAnalyzerOptions,
+  SHARED_OPTIONS,
+  withoutDefault,
+  type AnalyzerOptionsMap,
+  type OptionLayer,
+  type SharedOptions,
 } from '../analyzers/options.js'
 import { ANALYZERS } from '../analyzers/registry.js'
 import { findConfigFile } from '../config/find.js'
@@ -25,30 +33,47 @@ function fileShapeOf(id: string): z.ZodObject<z.ZodRawShape> {
  * first target analyzer checks it (ec2.rightsize, the widest); a value another target cannot take is kept out of it
  * and reported by resolveAnalyzerOptions.
  */
-const SizingSchema = z.object(Object.fromEntries(Object.entries(SHARED_OPTIONS).map(([key, spec]) => {
-  const [id, option] = spec.targets[0]
-  return [key, withoutDefault(optionShapeOf(id)![option]!).optional().describe(spec.description)]
-}))).strict()
+const SizingSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(SHARED_OPTIONS).map(([key, spec]) => {
+        const [id, option] = spec.targets[0]
+        return [key, withoutDefault(optionShapeOf(id)![option]!).optional().describe(spec.description)]
+      }),
+    ),
+  )
+  .strict()
 
 /**
  * `headroom.config.yaml` (or .yml, .json): the one source of the config file's shape, its validation and
  * schema/config.schema.json (for editor completion). Analyzer sections come from the registry, so a new analyzer's
  * options are settable here with no edit to this file.
  */
-export const ConfigFileSchema = z.object({
-  $schema: z.string().optional().describe('path or URL of schema/config.schema.json, for editors'),
-  workspace: z.string().min(1).optional().describe('workspace folder, relative to this file (default .headroom in the working directory)'),
-  analysis: z.object({
-    lookbackDays: z.number().int().min(1).max(400).optional().describe('analysis window in days (default 14)'),
-    asOf: z.string().optional().describe("window end for every resource, an ISO date or time (default: each resource's latest sample)"),
-  }).strict().optional(),
-  sizing: SizingSchema.optional().describe('settings several analyzers share; an analyzer section below overrides them for that analyzer'),
-  analyzers: z.object(Object.fromEntries(ANALYZER_IDS.map((id) => [id, fileShapeOf(id).optional().describe(ANALYZERS[id].meta.title)]))).strict().optional(),
-}).strict()
+export const ConfigFileSchema = z
+  .object({
+    $schema: z.string().optional().describe('path or URL of schema/config.schema.json, for editors'),
+    workspace: z.string().min(1).optional().describe('workspace folder, relative to this file (default .headroom in the working directory)'),
+    analysis: z
+      .object({
+        lookbackDays: z.number().int().min(1).max(400).optional().describe('analysis window in days (default 14)'),
+        asOf: z.string().optional().describe("window end for every resource, an ISO date or time (default: each resource's latest sample)"),
+      })
+      .strict()
+      .optional(),
+    sizing: SizingSchema.optional().describe('settings several analyzers share; an analyzer section below overrides them for that analyzer'),
+    analyzers: z
+      .object(Object.fromEntries(ANALYZER_IDS.map((id) => [id, fileShapeOf(id).optional().describe(ANALYZERS[id].meta.title)])))
+      .strict()
+      .optional(),
+  })
+  .strict()
 export type ConfigFile = z.infer<typeof ConfigFileSchema>
 
 export function configJsonSchema(): Record<string, unknown> {
-  return { ...(z.toJSONSchema(ConfigFileSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>), title: 'headroom configuration (headroom.config.yaml)' }
+  return {
+    ...(z.toJSONSchema(ConfigFileSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>),
+    title: 'headroom configuration (headroom.config.yaml)',
+  }
 }
 
 /** Settings from the command line; only what the user typed (commander defaults are not flags). */
@@ -99,11 +124,15 @@ export function readConfigFile(path: string): ConfigFile {
       })
     }
     const allowed = allowedAt(p)
-    throw new ToolError('CONFIG_INVALID', `${where(p)}: ${i.message}`, { hint: allowed.length ? `Allowed values: ${allowed.join(', ')}.` : 'See docs/config.md for each key and its range.' })
+    throw new ToolError('CONFIG_INVALID', `${where(p)}: ${i.message}`, {
+      hint: allowed.length ? `Allowed values: ${allowed.join(', ')}.` : 'See docs/config.md for each key and its range.',
+    })
   }
   const cfg = parsed.data
   if (cfg.analysis?.asOf !== undefined && Number.isNaN(Date.parse(cfg.analysis.asOf)))
-    throw new ToolError('CONFIG_INVALID', `${where(['analysis', 'asOf'])}: '${cfg.analysis.asOf}' is not a date`, { hint: 'Write an ISO date or time, e.g. 2026-11-20 or 2026-11-20T00:00:00Z.' })
+    throw new ToolError('CONFIG_INVALID', `${where(['analysis', 'asOf'])}: '${cfg.analysis.asOf}' is not a date`, {
+      hint: 'Write an ISO date or time, e.g. 2026-11-20 or 2026-11-20T00:00:00Z.',
+    })
   return cfg
 }
 
@@ -132,7 +161,12 @@ function allowedAt(path: readonly (string | number)[]): string[] {
  * The configuration a command runs with: defaults < config file < environment (HEADROOM_WORKSPACE) < flags, with
  * where each value came from. `file` false skips the search (`--no-config`); a string is used as given (`--config`).
  */
-export function resolveConfig(o: { cwd: string; env?: Readonly<Record<string, string | undefined>>; file?: string | false; flags?: ConfigFlags }): ResolvedConfig {
+export function resolveConfig(o: {
+  cwd: string
+  env?: Readonly<Record<string, string | undefined>>
+  file?: string | false
+  flags?: ConfigFlags
+}): ResolvedConfig {
   const flags = o.flags ?? {}
   const filePath = o.file === false ? undefined : o.file !== undefined ? resolve(o.cwd, o.file) : findConfigFile(o.cwd)
   const cfg: ConfigFile = filePath ? readConfigFile(filePath) : {}
@@ -154,7 +188,12 @@ export function resolveConfig(o: { cwd: string; env?: Readonly<Record<string, st
   if (flags.asOf !== undefined) [asOf, sources['analysis.asOf']] = [flags.asOf, '--as-of']
 
   const layers: OptionLayer[] = []
-  if (filePath) layers.push({ source: label, ...(cfg.sizing ? { shared: cfg.sizing } : {}), ...(cfg.analyzers ? { analyzers: cfg.analyzers as Record<string, Record<string, unknown>> } : {}) })
+  if (filePath)
+    layers.push({
+      source: label,
+      ...(cfg.sizing ? { shared: cfg.sizing } : {}),
+      ...(cfg.analyzers ? { analyzers: cfg.analyzers as Record<string, Record<string, unknown>> } : {}),
+    })
   // Flags: each shared setting is labelled with its own flag.
   for (const [key, value] of Object.entries(flags.shared ?? {}))
     if (value !== undefined) layers.push({ source: SHARED_OPTIONS[key as keyof typeof SHARED_OPTIONS].flag, shared: { [key]: value } })
@@ -162,11 +201,21 @@ export function resolveConfig(o: { cwd: string; env?: Readonly<Record<string, st
   try {
     resolved = resolveAnalyzerOptions(layers)
   } catch (e) {
-    if (e instanceof OptionsError) throw new ToolError('CONFIG_INVALID', `${label}: analyzers.${e.path.join('.')}: ${e.problem}`, { hint: e.allowed.length ? `Allowed: ${e.allowed.join(', ')}.` : 'See docs/config.md.' })
+    if (e instanceof OptionsError)
+      throw new ToolError('CONFIG_INVALID', `${label}: analyzers.${e.path.join('.')}: ${e.problem}`, {
+        hint: e.allowed.length ? `Allowed: ${e.allowed.join(', ')}.` : 'See docs/config.md.',
+      })
     throw e
   }
   for (const [k, v] of Object.entries(resolved.sources)) sources[`analyzers.${k}`] = v
-  return { file: filePath ?? null, workspace, analysis: { lookbackDays, ...(asOf === undefined ? {} : { asOf }) }, analyzers: resolved.options, sources, notes: resolved.notes }
+  return {
+    file: filePath ?? null,
+    workspace,
+    analysis: { lookbackDays, ...(asOf === undefined ? {} : { asOf }) },
+    analyzers: resolved.options,
+    sources,
+    notes: resolved.notes,
+  }
 }
 
 /** Every resolved value as rows of (path, value, source), for `headroom config`. */
@@ -174,9 +223,14 @@ export function configRows(c: ResolvedConfig): { path: string; value: unknown; s
   const rows: { path: string; value: unknown; source: string }[] = [
     { path: 'workspace', value: c.workspace, source: c.sources.workspace ?? 'default' },
     { path: 'analysis.lookbackDays', value: c.analysis.lookbackDays, source: c.sources['analysis.lookbackDays'] ?? 'default' },
-    { path: 'analysis.asOf', value: c.analysis.asOf === undefined ? null : new Date(c.analysis.asOf).toISOString(), source: c.sources['analysis.asOf'] ?? 'default' },
+    {
+      path: 'analysis.asOf',
+      value: c.analysis.asOf === undefined ? null : new Date(c.analysis.asOf).toISOString(),
+      source: c.sources['analysis.asOf'] ?? 'default',
+    },
   ]
   for (const id of ANALYZER_IDS)
-    for (const [k, v] of Object.entries(c.analyzers[id] as Record<string, unknown>)) rows.push({ path: `analyzers.${id}.${k}`, value: v, source: c.sources[`analyzers.${id}.${k}`] ?? 'default' })
+    for (const [k, v] of Object.entries(c.analyzers[id] as Record<string, unknown>))
+      rows.push({ path: `analyzers.${id}.${k}`, value: v, source: c.sources[`analyzers.${id}.${k}`] ?? 'default' })
   return rows
 }

@@ -12,4 +12,7 @@ export type HeadroomDocument = z.infer<typeof DocumentSchema>
 export type DocumentKind = HeadroomDocument['kind']
 
 /** Any document a command writes, by `kind` (checked in as schema/document.schema.json). */
-export const documentJsonSchema = (): Record<string, unknown> => ({ ...(z.toJSONSchema(DocumentSchema, { target: 'draft-2020-12' }) as Record<string, unknown>), title: 'headroom document' })
+export const documentJsonSchema = (): Record<string, unknown> => ({
+  ...(z.toJSONSchema(DocumentSchema, { target: 'draft-2020-12' }) as Record<string, unknown>),
+  title: 'headroom document',
+})

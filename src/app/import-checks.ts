@@ -7,7 +7,10 @@ export function catalogChecks(catalog: Catalog): Pick<FileImportOptions, 'checkI
     checkInstanceType(kind, type) {
       if (kind !== 'ec2-instance' || catalog.get(type)) return undefined
       const family = type.split('.')[0] ?? ''
-      const near = catalog.types.filter((t) => t.family === family).slice(0, 4).map((t) => t.name)
+      const near = catalog.types
+        .filter((t) => t.family === family)
+        .slice(0, 4)
+        .map((t) => t.name)
       return `unknown EC2 instance type '${type}'${near.length ? ` (${family} has ${near.join(', ')}, ...)` : ''}`
     },
   }

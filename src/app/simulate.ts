@@ -15,7 +15,8 @@ export function readPolicyFiles(paths: readonly string[]): PolicyDocument {
     } catch {
       throw new InputError({ file: p }, 'no such file', 'Check the --policy-file path.')
     }
-    if (text.trim() === '') throw new InputError({ file: p }, 'the file is empty', 'Give a CloudFormation template or `aws autoscaling describe-policies` output.')
+    if (text.trim() === '')
+      throw new InputError({ file: p }, 'the file is empty', 'Give a CloudFormation template or `aws autoscaling describe-policies` output.')
     return { p, data: parsePolicyText(p, text) }
   })
   const alarms = new Map(parsed.flatMap(({ p, data }) => [...readAlarms(p, data)]))
@@ -46,7 +47,8 @@ export interface SimulateScalingInput {
 export async function simulateScaling({ reader, catalog, options: o, now, version }: SimulateScalingInput): Promise<ScalingReport> {
   const metric = scalingMetric(o)
   const doc = readPolicyFiles(o.policyFiles)
-  if (o.policyFiles.length === 0 && !o.search) throw new UsageError('Nothing to simulate', 'Give --policy-file (a CloudFormation template or describe-policies output), --search, or both.')
+  if (o.policyFiles.length === 0 && !o.search)
+    throw new UsageError('Nothing to simulate', 'Give --policy-file (a CloudFormation template or describe-policies output), --search, or both.')
   const load = await reader.groupLoad({ group: o.group, metric, lookbackDays: o.days, ...(o.asOf === undefined ? {} : { asOf: o.asOf }) })
   return scalingWhatIf({ load, doc, catalog, options: o, now, ...(version === undefined ? {} : { version }) })
 }

@@ -6,10 +6,22 @@
  * baseline % = (credits earned per hour / vCPUs) / 60.
  */
 const CREDITS_PER_HOUR: Record<string, number> = {
-  'nano': 6, 'micro': 12, 'small': 24, 'medium': 24, 'large': 36, 'xlarge': 96, '2xlarge': 192,
+  nano: 6,
+  micro: 12,
+  small: 24,
+  medium: 24,
+  large: 36,
+  xlarge: 96,
+  '2xlarge': 192,
 }
 const T2_CREDITS_PER_HOUR: Record<string, number> = {
-  'nano': 3, 'micro': 6, 'small': 12, 'medium': 24, 'large': 36, 'xlarge': 54, '2xlarge': 81.6,
+  nano: 3,
+  micro: 6,
+  small: 12,
+  medium: 24,
+  large: 36,
+  xlarge: 54,
+  '2xlarge': 81.6,
 }
 
 export function burstBaselinePct(family: string, size: string, vcpus: number): number | null {

@@ -51,7 +51,12 @@ describe('catalog files', () => {
   it('an overlay (as a live refresh will write) adds prices per region without dropping known ones', () => {
     const base = readCatalogFile(BUNDLED_CATALOG_PATH)
     const m5 = base.types.find((t) => t.name === 'm5.large')!
-    const overlay = { ...base, sources: [{ name: 'test refresh', licence: 'n/a', origin: 'test', date: '2026-11-23' }], regions: ['eu-west-1'], types: [{ ...m5, regions: [0], pricePerHour: { 'eu-west-1': { amount: 0.107, currency: 'USD' as const } } }] }
+    const overlay = {
+      ...base,
+      sources: [{ name: 'test refresh', licence: 'n/a', origin: 'test', date: '2026-11-23' }],
+      regions: ['eu-west-1'],
+      types: [{ ...m5, regions: [0], pricePerHour: { 'eu-west-1': { amount: 0.107, currency: 'USD' as const } } }],
+    }
     const merged = buildCatalog([base, overlay])
     expect(merged.priceUsd('m5.large', 'eu-west-1')).toBe(0.107)
     expect(merged.priceUsd('m5.large', 'us-east-1')).toBe(0.096)

@@ -67,7 +67,10 @@ export interface CatalogRow {
 
 /** `headroom catalog`: types matching the filter, offered in the region, cheapest first (unpriced last). */
 export function queryCatalog(catalog: Catalog, f: CatalogFilter): CatalogRow[] {
-  const families = f.family?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)
+  const families = f.family
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
   const rows: CatalogRow[] = []
   for (const t of catalog.types) {
     if (!catalog.offeredIn(t, f.region)) continue
@@ -84,10 +87,7 @@ export function queryCatalog(catalog: Catalog, f: CatalogFilter): CatalogRow[] {
     rows.push({ type: t, pricePerHour: price, monthly: price === undefined ? undefined : price * HOURS_PER_MONTH })
   }
   return rows.sort(
-    (a, b) =>
-      (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity) ||
-      a.type.vcpus - b.type.vcpus ||
-      a.type.name.localeCompare(b.type.name),
+    (a, b) => (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity) || a.type.vcpus - b.type.vcpus || a.type.name.localeCompare(b.type.name),
   )
 }
 

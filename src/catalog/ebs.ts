@@ -35,12 +35,20 @@ export function performanceOf(v: VolumeSpec): VolumePerformance {
     case 'gp2': {
       const iops = Math.min(16_000, Math.max(100, 3 * v.sizeGiB))
       const tp = v.sizeGiB <= 170 ? 128 : 250 // 170-334 GiB bursts to 250 MiB/s; sustained taken as 128 below 334 GiB
-      return { iops, throughputMiBps: v.sizeGiB < 334 ? 128 : tp, ...(v.sizeGiB < 1024 ? { burstIops: 3000 } : {}), ...(v.sizeGiB > 170 && v.sizeGiB < 334 ? { burstThroughputMiBps: 250 } : {}) }
+      return {
+        iops,
+        throughputMiBps: v.sizeGiB < 334 ? 128 : tp,
+        ...(v.sizeGiB < 1024 ? { burstIops: 3000 } : {}),
+        ...(v.sizeGiB > 170 && v.sizeGiB < 334 ? { burstThroughputMiBps: 250 } : {}),
+      }
     }
     case 'gp3':
       return { iops: v.iops ?? GP3.baseIops, throughputMiBps: v.throughputMiBps ?? GP3.baseThroughput }
     case 'io1':
-      return { iops: v.iops ?? 100, throughputMiBps: Math.min(1000, (v.iops ?? 100) <= 32_000 ? Math.min(500, ((v.iops ?? 100) * 256) / 1024) : ((v.iops ?? 100) * 16) / 1024) }
+      return {
+        iops: v.iops ?? 100,
+        throughputMiBps: Math.min(1000, (v.iops ?? 100) <= 32_000 ? Math.min(500, ((v.iops ?? 100) * 256) / 1024) : ((v.iops ?? 100) * 16) / 1024),
+      }
     case 'io2':
       return { iops: v.iops ?? 100, throughputMiBps: Math.min(4000, ((v.iops ?? 100) * 256) / 1024) }
     case 'st1':
@@ -64,7 +72,15 @@ export interface EbsPrices {
 export function ebsPrices(t: PriceTable): EbsPrices {
   const price = (item: string) => t.unit('EBS', item)
   return {
-    storage: { gp2: price('gp2 storage'), gp3: price('gp3 storage'), io1: price('io1 storage'), io2: price('io2 storage'), st1: price('st1 storage'), sc1: price('sc1 storage'), standard: price('standard (magnetic) storage') },
+    storage: {
+      gp2: price('gp2 storage'),
+      gp3: price('gp3 storage'),
+      io1: price('io1 storage'),
+      io2: price('io2 storage'),
+      st1: price('st1 storage'),
+      sc1: price('sc1 storage'),
+      standard: price('standard (magnetic) storage'),
+    },
     gp3IopsAbove: price('gp3 provisioned IOPS above baseline'),
     gp3ThroughputAbove: price('gp3 provisioned throughput above baseline'),
     pioIops: price('io1 provisioned IOPS'),
@@ -75,7 +91,12 @@ export function ebsPrices(t: PriceTable): EbsPrices {
 /** Monthly USD of a volume in us-east-1. io2 above 32,000 IOPS has cheaper tiers the catalog lacks: first-tier price (an upper bound). */
 export function monthlyCostOf(v: VolumeSpec, p: EbsPrices): number {
   const storage = v.sizeGiB * p.storage[v.type]
-  if (v.type === 'gp3') return storage + Math.max(0, (v.iops ?? GP3.baseIops) - GP3.baseIops) * p.gp3IopsAbove + Math.max(0, (v.throughputMiBps ?? GP3.baseThroughput) - GP3.baseThroughput) * p.gp3ThroughputAbove
+  if (v.type === 'gp3')
+    return (
+      storage +
+      Math.max(0, (v.iops ?? GP3.baseIops) - GP3.baseIops) * p.gp3IopsAbove +
+      Math.max(0, (v.throughputMiBps ?? GP3.baseThroughput) - GP3.baseThroughput) * p.gp3ThroughputAbove
+    )
   if (v.type === 'io1' || v.type === 'io2') return storage + (v.iops ?? 100) * p.pioIops
   return storage
 }

@@ -41,7 +41,15 @@ export function cacheFamily(catalog: Catalog, nodeType: string): CacheNodeType[]
   const out: CacheNodeType[] = []
   for (const size of sizes) {
     const t: InstanceType | undefined = catalog.get(`${m[1]}.${size}`)
-    if (t) out.push({ name: `cache.${m[1]}.${size}`, family: m[1]!, vcpus: t.vcpus, ec2MemoryGiB: t.memoryGiB, networkBaselineGbps: t.networkBaselineGbps, burstable: t.burstable })
+    if (t)
+      out.push({
+        name: `cache.${m[1]}.${size}`,
+        family: m[1]!,
+        vcpus: t.vcpus,
+        ec2MemoryGiB: t.memoryGiB,
+        networkBaselineGbps: t.networkBaselineGbps,
+        burstable: t.burstable,
+      })
   }
   return out.some((x) => x.name === nodeType) ? out : undefined
 }
@@ -53,6 +61,13 @@ export interface ElastiCachePrices {
 
 /** From data/pricing/elasticache-us-east-1-from-infracost-golden.csv's text (scripts/build-elasticache-prices.ts). */
 export function elastiCachePrices(csv: string): ElastiCachePrices {
-  const prices = new Map(csv.trim().split('\n').slice(1).map(parseCsvLine).map((r) => [r[0]!, Number(r[1])]))
+  const prices = new Map(
+    csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map(parseCsvLine)
+      .map((r) => [r[0]!, Number(r[1])]),
+  )
   return { hourlyUsd: (nodeType, region) => (region === 'us-east-1' ? prices.get(nodeType) : undefined) }
 }

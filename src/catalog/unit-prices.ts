@@ -9,7 +9,13 @@ export const PRICES_SOURCE = `infracost goldens (us-east-1, 2024-07 and 2026-05)
  */
 export const PUBLISHED_PRICES_FILE = 'data/pricing/published-prices-us-east-1.csv'
 
-export interface PublishedPrice { usd: number; unit: string; source: string; readOn: string; status: string }
+export interface PublishedPrice {
+  usd: number
+  unit: string
+  source: string
+  readOn: string
+  status: string
+}
 
 /** A price table as read: look a row up by service and item; a missing row is a packaging bug and says which file. */
 export interface PriceTable {

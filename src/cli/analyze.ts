@@ -22,7 +22,10 @@ export interface AnalyzeCommandOptions {
 export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Promise<ExitCode> {
   const failOn = o.failOn === undefined ? undefined : parseFailOn(o.failOn)
   if (o.failOn !== undefined && !failOn)
-    throw new UsageError(`--fail-on '${o.failOn}' is neither a finding nor a risk level`, 'Use underprovisioned, overprovisioned, flagged, insufficientdata, or low, medium, high.')
+    throw new UsageError(
+      `--fail-on '${o.failOn}' is neither a finding nor a risk level`,
+      'Use underprovisioned, overprovisioned, flagged, insufficientdata, or low, medium, high.',
+    )
   const workspace = o.config.workspace
   const store = await DuckDbStore.open(workspace, { readOnly: true })
   let report
@@ -34,13 +37,20 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
   const text = await renderDocument(report, o.format, { top: o.top, color: o.color && !o.out })
   if (o.out) {
     writeOutput(o.out, text)
-    effects.stderr.write(`wrote ${o.format} report to ${o.out} (${report.recommendations.length} recommendations, savings $${report.summary.monthlySavings.toFixed(2)}/month)\n`)
+    effects.stderr.write(
+      `wrote ${o.format} report to ${o.out} (${report.recommendations.length} recommendations, savings $${report.summary.monthlySavings.toFixed(2)}/month)\n`,
+    )
   } else effects.stdout.write(text)
   if (failOn) {
     const hits = gateHits(report, failOn)
     if (hits.length > 0) {
       const what = 'finding' in failOn ? `finding ${failOn.finding}` : `current risk ${failOn.risk} or higher`
-      effects.stderr.write(`headroom: --fail-on: ${hits.length} recommendation(s) with ${what}, e.g. ${hits.slice(0, 3).map((h) => h.resource.id).join(', ')}\n`)
+      effects.stderr.write(
+        `headroom: --fail-on: ${hits.length} recommendation(s) with ${what}, e.g. ${hits
+          .slice(0, 3)
+          .map((h) => h.resource.id)
+          .join(', ')}\n`,
+      )
       return EXIT.GATE
     }
   }

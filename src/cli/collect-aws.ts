@@ -24,13 +24,17 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
   try {
     const r = await collectAws({
       options: { ...o, homeRegion: effects.env.AWS_REGION ?? effects.env.AWS_DEFAULT_REGION ?? 'us-east-1' },
-      apis: sdkApis(o.profile), ...(store ? { store } : {}), now: () => effects.now(),
+      apis: sdkApis(o.profile),
+      ...(store ? { store } : {}),
+      now: () => effects.now(),
       onEvent(e) {
         if (e.type === 'region') out(`${e.region}: ${e.resources} resources, ${e.series} series (${e.discoveryCalls} discovery calls)\n`)
         else if (e.type === 'region-failed') out(`${e.region}: discovery failed (${e.error}); other regions continue\n`)
         else if (e.type === 'plan')
-          out(`plan: ${n(e.plan.series)} series x ${e.plan.days} days at ${e.plan.periodSec} s = ${n(e.plan.points)} data points at most, in ${n(e.plan.calls)} GetMetricData calls (minimum possible ${n(e.plan.minimumCalls)}); `
-            + `estimated CloudWatch cost $${e.plan.costUsd.toFixed(2)} ($${GET_METRIC_DATA_USD_PER_1000_METRICS} per 1,000 metrics requested, CloudWatch pricing page)\n`)
+          out(
+            `plan: ${n(e.plan.series)} series x ${e.plan.days} days at ${e.plan.periodSec} s = ${n(e.plan.points)} data points at most, in ${n(e.plan.calls)} GetMetricData calls (minimum possible ${n(e.plan.minimumCalls)}); ` +
+              `estimated CloudWatch cost $${e.plan.costUsd.toFixed(2)} ($${GET_METRIC_DATA_USD_PER_1000_METRICS} per 1,000 metrics requested, CloudWatch pricing page)\n`,
+          )
         else if (e.type === 'resume') out(`resuming an interrupted run: ${e.skipped} calls already stored are skipped\n`)
         else if (e.type === 'calls' && tty) {
           // The progress line on a terminal only; quiet in CI logs and pipes.
@@ -47,12 +51,20 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
     if (tty && r.stats.calls + r.stats.skipped > 0) out('\r\u001b[2K')
     if (r.dryRun) {
       for (const x of r.plan.regions)
-        effects.stdout.write(`${x.region}\t${Object.entries(x.resourcesByKind).map(([k, c]) => `${k} ${c}`).join(', ') || 'no resources'}\tseries ${x.series}\tcalls ${x.calls}\t$${x.costUsd.toFixed(4)}\n`)
+        effects.stdout.write(
+          `${x.region}\t${
+            Object.entries(x.resourcesByKind)
+              .map(([k, c]) => `${k} ${c}`)
+              .join(', ') || 'no resources'
+          }\tseries ${x.series}\tcalls ${x.calls}\t$${x.costUsd.toFixed(4)}\n`,
+        )
       effects.stdout.write(`dry run: nothing fetched or stored\n`)
       for (const i of r.issues) effects.stderr.write(`${i.severity}: ${i.message}\n`)
       return r.issues.some((i) => i.severity === 'error') && r.regionsRead === 0 ? EXIT.SOURCE : EXIT.OK
     }
-    effects.stdout.write(`collected ${r.resources} resources and ${n(r.datapoints)} data points from ${r.regionsRead} region(s) in ${r.stats.calls} GetMetricData calls (${r.stats.retries} retries, ${r.stats.skipped} already stored, ${r.stats.failed} failed) into ${o.workspace}\n`)
+    effects.stdout.write(
+      `collected ${r.resources} resources and ${n(r.datapoints)} data points from ${r.regionsRead} region(s) in ${r.stats.calls} GetMetricData calls (${r.stats.retries} retries, ${r.stats.skipped} already stored, ${r.stats.failed} failed) into ${o.workspace}\n`,
+    )
     for (const g of groupIssues(r.issues)) effects.stderr.write(`${g.severity}: ${g.count > 1 ? `${g.count} x ${g.code}, e.g. ` : ''}${g.example}\n`)
     return EXIT.OK
   } finally {
@@ -62,7 +74,15 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
 
 /** `headroom catalog update`: specs, offerings and prices from the live APIs into the workspace's catalog overlay. */
 export async function runCatalogUpdate(o: { workspace: string; regions: string[]; profile?: string }, effects: Effects): Promise<ExitCode> {
-  const r = await updateCatalog({ workspace: o.workspace, regions: o.regions, apis: sdkApis(o.profile), now: effects.now(), onProgress: (s) => effects.stderr.write(`${s}\n`) })
-  effects.stdout.write(`catalog updated: ${r.types} instance types offered in ${o.regions.join(', ')}, ${r.priced} with on-demand prices, written to ${r.path} (it overrides the bundled catalog for this workspace)\n`)
+  const r = await updateCatalog({
+    workspace: o.workspace,
+    regions: o.regions,
+    apis: sdkApis(o.profile),
+    now: effects.now(),
+    onProgress: (s) => effects.stderr.write(`${s}\n`),
+  })
+  effects.stdout.write(
+    `catalog updated: ${r.types} instance types offered in ${o.regions.join(', ')}, ${r.priced} with on-demand prices, written to ${r.path} (it overrides the bundled catalog for this workspace)\n`,
+  )
   return EXIT.OK
 }

@@ -18,14 +18,18 @@ export async function runCollectPrometheus(o: CollectPrometheusOptions, effects:
   let store: DuckDbStore | undefined
   try {
     const r = await collectPrometheus({
-      options: { ...o, headers }, writer: async () => (store = await DuckDbStore.open(o.workspace)), now: () => effects.now(),
+      options: { ...o, headers },
+      writer: async () => (store = await DuckDbStore.open(o.workspace)),
+      now: () => effects.now(),
       // A progress line on a terminal only; quiet in CI logs and pipes.
       onProgress: (done, total) => {
         if (!tty || (done < total && effects.now() - lastDraw < 100)) return
         lastDraw = effects.now()
         const width = 30
         const filled = Math.round((done / Math.max(1, total)) * width)
-        effects.stderr.write(`\r  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} queries, ${((effects.now() - started) / 1000).toFixed(1)} s${done === total ? '\n' : ''}`)
+        effects.stderr.write(
+          `\r  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} queries, ${((effects.now() - started) / 1000).toFixed(1)} s${done === total ? '\n' : ''}`,
+        )
       },
     })
     effects.stdout.write(

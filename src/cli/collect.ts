@@ -5,14 +5,14 @@ import { loadWorkspaceCatalog } from '../catalog/load.js'
 import { importFiles, type FileImportOptions } from '../store/duckdb/import-files.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
 
-
 export async function runCollectFile(workspace: string, paths: string[], opts: FileImportOptions, effects: Effects): Promise<void> {
   const started = effects.now()
   const store = await DuckDbStore.open(workspace)
   try {
     const r = await importFiles(store, paths, { ...opts, ...catalogChecks(loadWorkspaceCatalog(workspace)) })
     const secs = ((effects.now() - started) / 1000).toFixed(1)
-    for (const f of r.files) effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${plural(f.rows, f.type === 'samples' ? 'row' : 'resource')})\n`)
+    for (const f of r.files)
+      effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${plural(f.rows, f.type === 'samples' ? 'row' : 'resource')})\n`)
     const m = r.merge
     effects.stdout.write(
       `imported ${plural(m.rowsAdded, 'new sample')} (${m.alreadyStored.toLocaleString('en-US')} already stored), ` +
@@ -21,7 +21,9 @@ export async function runCollectFile(workspace: string, paths: string[], opts: F
     if (m.conflicting > 0)
       effects.stderr.write(`warning: ${m.conflicting} samples differ from the values already stored for the same time; the stored values were kept.\n`)
     if (m.resourcesCreated > 0)
-      effects.stderr.write(`note: ${m.resourcesCreated} resource(s) appear only in samples; add them to a resources manifest with their instance_type and region to get sizing recommendations.\n`)
+      effects.stderr.write(
+        `note: ${m.resourcesCreated} resource(s) appear only in samples; add them to a resources manifest with their instance_type and region to get sizing recommendations.\n`,
+      )
   } finally {
     store.close()
   }

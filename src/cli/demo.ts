@@ -15,7 +15,20 @@ export async function runDemoScaling(workspace: string, effects: Effects, color:
   const { runSimulateScaling } = await import('./simulate.js')
   const { DEMO_ASG_ID } = await import('../demo/assign.js')
   await runSimulateScaling(
-    { workspace, group: DEMO_ASG_ID, policyFiles: [DEMO_POLICY_FILE], search: true, launchDelaySec: 300, metric: 'cpu.utilization', limitPct: 100, days: 14, timeline: false, format: 'terminal', failOnBreach: false, color },
+    {
+      workspace,
+      group: DEMO_ASG_ID,
+      policyFiles: [DEMO_POLICY_FILE],
+      search: true,
+      launchDelaySec: 300,
+      metric: 'cpu.utilization',
+      limitPct: 100,
+      days: 14,
+      timeline: false,
+      format: 'terminal',
+      failOnBreach: false,
+      color,
+    },
     effects,
   )
 }

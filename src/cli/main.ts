@@ -58,8 +58,13 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       .option('--no-config', 'ignore config files: defaults and flags only')
       .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
       .option('-o, --out <file>', 'write the report to a file instead of stdout')
-      .option('--fail-on <finding|risk>', 'exit 4 when any recommendation has this finding (underprovisioned, overprovisioned, flagged, insufficientdata) or current risk at least this level (low, medium, high)')
-      .addOption(new Option('--percentile <p>', `${SHARED_OPTIONS.percentile.description}, every analyzer that sizes by one (default p99.5)`).choices(PERCENTILES))
+      .option(
+        '--fail-on <finding|risk>',
+        'exit 4 when any recommendation has this finding (underprovisioned, overprovisioned, flagged, insufficientdata) or current risk at least this level (low, medium, high)',
+      )
+      .addOption(
+        new Option('--percentile <p>', `${SHARED_OPTIONS.percentile.description}, every analyzer that sizes by one (default p99.5)`).choices(PERCENTILES),
+      )
       .option('--headroom <pct>', `${SHARED_OPTIONS.headroomPct.description} (default 20)`)
       .option('--memory-headroom <pct>', `${SHARED_OPTIONS.memoryHeadroomPct.description} (default 20)`)
       .option('--lookback-days <n>', 'analysis window in days (default 14)')
@@ -70,9 +75,11 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       .option('--region <region>', `${SHARED_OPTIONS.defaultRegion.description} (default us-east-1)`)
       .option('--no-color', 'no ANSI colours')
 
-  addAnalyzeFlags(program.command('analyze').description('Analyze the workspace and print recommendations')).action(async (flags: AnalyzeFlags, cmd: Command) => {
-    code = await runAnalyzeCommand(flags, await analyzeConfig(flags, cmd, effects), effects)
-  })
+  addAnalyzeFlags(program.command('analyze').description('Analyze the workspace and print recommendations')).action(
+    async (flags: AnalyzeFlags, cmd: Command) => {
+      code = await runAnalyzeCommand(flags, await analyzeConfig(flags, cmd, effects), effects)
+    },
+  )
 
   program
     .command('config')
@@ -83,7 +90,11 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'json']).default('terminal'))
     .action(async (flags: { workspace?: string; config?: string | false; format: string }) => {
       const { runConfig } = await import('./config.js')
-      runConfig(await configOf(effects, flags.config, flags.workspace === undefined ? {} : { workspace: flags.workspace }), flags.format === 'json' ? 'json' : 'terminal', effects)
+      runConfig(
+        await configOf(effects, flags.config, flags.workspace === undefined ? {} : { workspace: flags.workspace }),
+        flags.format === 'json' ? 'json' : 'terminal',
+        effects,
+      )
     })
 
   addAnalyzeFlags(
@@ -130,7 +141,12 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       if (skew === undefined || skew < 0) throw new UsageError(`--clock-skew '${flags.clockSkew}' is not a duration`, 'Write it like 5m, 30s or 1h.')
       const notAfter = (flags.asOf ? parseDate('--as-of', flags.asOf) : effects.now()) + skew
       const { runCollectFile } = await import('./collect.js')
-      await runCollectFile(await workspaceOf(flags.workspace), paths.map((p) => resolve(effects.cwd, p)), { defaultPeriodSec: period, defaultKind: kind.data, notAfter, ...(flags.anyTime ? { anyTime: true } : {}) }, effects)
+      await runCollectFile(
+        await workspaceOf(flags.workspace),
+        paths.map((p) => resolve(effects.cwd, p)),
+        { defaultPeriodSec: period, defaultKind: kind.data, notAfter, ...(flags.anyTime ? { anyTime: true } : {}) },
+        effects,
+      )
     })
 
   collect
@@ -143,8 +159,8 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--dry-run', 'print resources, series, calls and the estimated CloudWatch cost, and fetch nothing')
     .option('--rate <n>', 'GetMetricData calls per second at most', '40')
     .option('--concurrency <n>', 'GetMetricData calls in flight', '8')
-    .option('--as-of <date>', 'window end (default: now, or the interrupted run\'s end when resuming)')
-    .option('--compute-optimizer', 'also fetch AWS Compute Optimizer\'s EC2, EBS and Lambda recommendations; analyze shows them beside headroom\'s')
+    .option('--as-of <date>', "window end (default: now, or the interrupted run's end when resuming)")
+    .option('--compute-optimizer', "also fetch AWS Compute Optimizer's EC2, EBS and Lambda recommendations; analyze shows them beside headroom's")
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .action(async (f: Record<string, string | boolean | undefined>) => {
       const { runCollectAws } = await import('./collect-aws.js')
@@ -152,16 +168,28 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
       const regionsRaw = (s('regions') || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || '').trim()
       if (!regionsRaw) throw new UsageError('no region: pass --regions us-east-1 (comma list, or all), or set AWS_REGION')
-      const kinds = (s('kinds') ?? '').split(',').map((k) => k.trim()).filter(Boolean)
+      const kinds = (s('kinds') ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
       const bad = kinds.find((k) => !(AWS_KINDS as readonly string[]).includes(k))
       if (bad || kinds.length === 0) throw new UsageError(`--kinds '${bad ?? ''}' is not one of ${AWS_KINDS.join(', ')}`)
       const regions = parseRegions(regionsRaw, true)
-      code = await runCollectAws({
-        workspace: await workspaceOf(s('workspace')), regions, days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 455, integer: true }),
-        ...(s('profile') ? { profile: s('profile') } : {}), kinds: kinds as (typeof AWS_KINDS)[number][], dryRun: f.dryRun === true,
-        rate: parseNumber('--rate', s('rate') ?? '40', { min: 0.1, max: 1000 }), concurrency: parseNumber('--concurrency', s('concurrency') ?? '8', { min: 1, max: 64, integer: true }),
-        ...(s('asOf') ? { end: parseDate('--as-of', s('asOf')!) } : {}), computeOptimizer: f.computeOptimizer === true,
-      }, effects)
+      code = await runCollectAws(
+        {
+          workspace: await workspaceOf(s('workspace')),
+          regions,
+          days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 455, integer: true }),
+          ...(s('profile') ? { profile: s('profile') } : {}),
+          kinds: kinds as (typeof AWS_KINDS)[number][],
+          dryRun: f.dryRun === true,
+          rate: parseNumber('--rate', s('rate') ?? '40', { min: 0.1, max: 1000 }),
+          concurrency: parseNumber('--concurrency', s('concurrency') ?? '8', { min: 1, max: 64, integer: true }),
+          ...(s('asOf') ? { end: parseDate('--as-of', s('asOf')!) } : {}),
+          computeOptimizer: f.computeOptimizer === true,
+        },
+        effects,
+      )
     })
 
   collect
@@ -170,7 +198,12 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .requiredOption('--url <url>', 'Prometheus base URL, e.g. http://127.0.0.1:9090')
     .option('--days <n>', 'days of history', '14')
     .option('--selector <matcher>', 'PromQL label matcher for node_exporter/cAdvisor series, e.g. \'{job="node"}\'', '')
-    .option('--header <header>', '"Name: value" sent with every request (repeatable), e.g. "Authorization: Bearer TOKEN"', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--header <header>',
+      '"Name: value" sent with every request (repeatable), e.g. "Authorization: Bearer TOKEN"',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--basic-auth <user:password>', 'HTTP basic authentication')
     .option('--timeout <seconds>', 'per request', '30')
     .option('--concurrency <n>', 'requests in flight', '4')
@@ -183,7 +216,8 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .action(async (f: Record<string, string | boolean | string[] | undefined>) => {
       const { runCollectPrometheus } = await import('./collect-prometheus.js')
       const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
-      if (s('rateWindow') && !/^\d+[smh]$/.test(s('rateWindow')!)) throw new UsageError(`--rate-window '${s('rateWindow')}' is not a duration`, 'Write it like 2m or 60s.')
+      if (s('rateWindow') && !/^\d+[smh]$/.test(s('rateWindow')!))
+        throw new UsageError(`--rate-window '${s('rateWindow')}' is not a duration`, 'Write it like 2m or 60s.')
       await runCollectPrometheus(
         {
           workspace: await workspaceOf(s('workspace')),
@@ -238,7 +272,11 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           region: str('region') ?? 'us-east-1',
           currentGenerationOnly: !flags.allGenerations,
         },
-        { json: flags.json === true, limit: parseNumber('--limit', str('limit') ?? '25', { min: 1, integer: true }), overlay: workspaceCatalogPath(await workspaceOf(str('workspace'))) },
+        {
+          json: flags.json === true,
+          limit: parseNumber('--limit', str('limit') ?? '25', { min: 1, integer: true }),
+          overlay: workspaceCatalogPath(await workspaceOf(str('workspace'))),
+        },
         effects,
       )
     })
@@ -275,19 +313,47 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const given = (k: string) => cmd.getOptionValueSource(k) === 'cli'
       if (input === 'compare') {
         const { runLoadTestCompare } = await import('./loadtest.js')
-        code = runLoadTestCompare(files.map((x) => resolve(effects.cwd, x)), { ...(s('maxP99Regression') ? { maxP99Regression: s('maxP99Regression') } : {}), ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}), ...(s('format') === 'json' ? { format: 'json' } : {}), ...(f.allowDifferentTargets === true ? { allowDifferentTargets: true } : {}) }, effects)
+        code = runLoadTestCompare(
+          files.map((x) => resolve(effects.cwd, x)),
+          {
+            ...(s('maxP99Regression') ? { maxP99Regression: s('maxP99Regression') } : {}),
+            ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}),
+            ...(s('format') === 'json' ? { format: 'json' } : {}),
+            ...(f.allowDifferentTargets === true ? { allowDifferentTargets: true } : {}),
+          },
+          effects,
+        )
         return
       }
       if (files.length > 0) throw new UsageError(`unexpected argument '${files[0]}'`, 'Run one scenario file or URL at a time.')
       const { runLoadTestCommand } = await import('./loadtest.js')
       const target = /^https?:\/\//i.test(input) ? input : resolve(effects.cwd, input)
-      code = await runLoadTestCommand(target, {
-        ...(s('environment') ? { environment: s('environment') } : {}), ...(s('target') ? { target: s('target') } : {}), ...(s('durationScale') ? { durationScale: s('durationScale') } : {}),
-        ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}), format: s('format') ?? 'terminal', ...(s('workers') ? { workers: s('workers') } : {}), ...(s('connections') ? { connections: s('connections') } : {}),
-        ...(given('duration') ? { duration: s('duration') } : {}), ...(s('rate') ? { rate: s('rate') } : {}), ...(s('pipelining') ? { pipelining: s('pipelining') } : {}), ...(s('amount') ? { amount: s('amount') } : {}),
-        ...(given('method') ? { method: s('method') } : {}), header: (f.header as string[] | undefined) ?? [], ...(s('body') !== undefined ? { body: s('body') } : {}), ...(s('timeout') ? { timeout: s('timeout') } : {}),
-        ...(s('maxInFlight') ? { maxInFlight: s('maxInFlight') } : {}), quiet: f.quiet === true, color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR, ...(s('expect') ? { expect: s('expect') } : {}), ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}),
-      }, effects)
+      code = await runLoadTestCommand(
+        target,
+        {
+          ...(s('environment') ? { environment: s('environment') } : {}),
+          ...(s('target') ? { target: s('target') } : {}),
+          ...(s('durationScale') ? { durationScale: s('durationScale') } : {}),
+          ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}),
+          format: s('format') ?? 'terminal',
+          ...(s('workers') ? { workers: s('workers') } : {}),
+          ...(s('connections') ? { connections: s('connections') } : {}),
+          ...(given('duration') ? { duration: s('duration') } : {}),
+          ...(s('rate') ? { rate: s('rate') } : {}),
+          ...(s('pipelining') ? { pipelining: s('pipelining') } : {}),
+          ...(s('amount') ? { amount: s('amount') } : {}),
+          ...(given('method') ? { method: s('method') } : {}),
+          header: (f.header as string[] | undefined) ?? [],
+          ...(s('body') !== undefined ? { body: s('body') } : {}),
+          ...(s('timeout') ? { timeout: s('timeout') } : {}),
+          ...(s('maxInFlight') ? { maxInFlight: s('maxInFlight') } : {}),
+          quiet: f.quiet === true,
+          color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
+          ...(s('expect') ? { expect: s('expect') } : {}),
+          ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}),
+        },
+        effects,
+      )
     })
 
   catalogCmd
@@ -307,12 +373,17 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
   const simulate = program.command('simulate').description('What-if simulations over the stored load')
   simulate
     .command('scaling')
-    .description('Replay a group\'s recorded load against its scaling policies (and a search grid); see docs/simulate.md')
+    .description("Replay a group's recorded load against its scaling policies (and a search grid); see docs/simulate.md")
     .requiredOption('-g, --group <name>', 'the Auto Scaling group: a stored resource with this id, or members tagged aws:autoscaling:groupName')
-    .option('-p, --policy-file <file>', 'CloudFormation template (JSON/YAML), describe-policies or describe-alarms JSON, or {"policies": [...]}; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '-p, --policy-file <file>',
+      'CloudFormation template (JSON/YAML), describe-policies or describe-alarms JSON, or {"policies": [...]}; repeatable',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--search', 'also evaluate a grid of target tracking and step policies and report the Pareto front')
     .option('--instance-type <types>', 'instance type of the group, or a comma list for a mixed group launched round robin (default: from the manifest)')
-    .option('--region <region>', 'region for prices (default: the group\'s, else us-east-1)')
+    .option('--region <region>', "region for prices (default: the group's, else us-east-1)")
     .option('--launch-delay <seconds>', 'boot + warm-up: seconds until a new instance serves load', '300')
     .option('--min <n>', 'min size (default: template, then manifest)')
     .option('--max <n>', 'max size (default: template, then manifest)')
@@ -345,7 +416,9 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           ...(int('min', '--min') === undefined ? {} : { minSize: int('min', '--min') }),
           ...(int('max', '--max', 1) === undefined ? {} : { maxSize: int('max', '--max', 1) }),
           ...(int('desired', '--desired') === undefined ? {} : { desiredCapacity: int('desired', '--desired') }),
-          ...(int('recordedInstances', '--recorded-instances', 1) === undefined ? {} : { recordedInstances: int('recordedInstances', '--recorded-instances', 1) }),
+          ...(int('recordedInstances', '--recorded-instances', 1) === undefined
+            ? {}
+            : { recordedInstances: int('recordedInstances', '--recorded-instances', 1) }),
           metric: s('metric') ?? 'cpu.utilization',
           ...(s('perInstanceCapacity') ? { perInstanceCapacity: parseNumber('--per-instance-capacity', s('perInstanceCapacity')!, { min: 0 }) } : {}),
           limitPct: parseNumber('--limit', (s('limit') ?? '100').replace(/%$/, ''), { min: 1, max: 100 }),
@@ -404,7 +477,8 @@ async function analyzeConfig(flags: AnalyzeFlags, cmd: Command, effects: Effects
     ...(given('region') ? { defaultRegion: flags.region } : {}),
   }
   return configOf(effects, flags.config, {
-    ...(flags.workspace === undefined ? {} : { workspace: flags.workspace }), shared,
+    ...(flags.workspace === undefined ? {} : { workspace: flags.workspace }),
+    shared,
     ...(flags.lookbackDays === undefined ? {} : { lookbackDays: parseNumber('--lookback-days', flags.lookbackDays, { min: 1, max: 400, integer: true }) }),
     ...(flags.asOf ? { asOf: parseDate('--as-of', flags.asOf) } : {}),
   })
@@ -441,4 +515,3 @@ function reportError(err: unknown, effects: Effects, debug: boolean): ExitCode {
   effects.stderr.write(debug ? `${(err as Error)?.stack ?? ''}\n` : '  run again with --debug for the stack trace, and please report it.\n')
   return EXIT.INTERNAL
 }
-

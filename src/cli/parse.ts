@@ -21,9 +21,15 @@ export function parseRange(flag: string, v: string): { min?: number; max?: numbe
 
 export function parseNumber(flag: string, v: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
   const n = Number(v)
-  const ok = v.trim() !== '' && Number.isFinite(n) && (!opts.integer || Number.isInteger(n)) && (opts.min === undefined || n >= opts.min) && (opts.max === undefined || n <= opts.max)
+  const ok =
+    v.trim() !== '' &&
+    Number.isFinite(n) &&
+    (!opts.integer || Number.isInteger(n)) &&
+    (opts.min === undefined || n >= opts.min) &&
+    (opts.max === undefined || n <= opts.max)
   if (!ok) {
-    const range = opts.min !== undefined && opts.max !== undefined ? ` between ${opts.min} and ${opts.max}` : opts.min !== undefined ? ` of at least ${opts.min}` : ''
+    const range =
+      opts.min !== undefined && opts.max !== undefined ? ` between ${opts.min} and ${opts.max}` : opts.min !== undefined ? ` of at least ${opts.min}` : ''
     throw new UsageError(`${flag} '${v}' is not ${opts.integer ? 'a whole number' : 'a number'}${range}`, `Example: ${flag} ${opts.min ?? 1}`)
   }
   return n
@@ -44,8 +50,12 @@ export function parseDate(flag: string, v: string): number {
 export function parseRegions(raw: string, allowAll: boolean): string[] | 'all' {
   const v = raw.trim()
   if (allowAll && v === 'all') return 'all'
-  const regions = v.split(',').map((r) => r.trim()).filter(Boolean)
+  const regions = v
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
   for (const r of regions)
-    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r)) throw new UsageError(`--regions: '${r}' is not an AWS region name`, `Write e.g. us-east-1,eu-west-1${allowAll ? ' or all' : ''}.`)
+    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r))
+      throw new UsageError(`--regions: '${r}' is not an AWS region name`, `Write e.g. us-east-1,eu-west-1${allowAll ? ' or all' : ''}.`)
   return regions
 }

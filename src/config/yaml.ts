@@ -19,7 +19,9 @@ export function parseLocated(text: string, file: string): LocatedDocument {
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
     const line = e.linePos?.[0]?.line
-    throw new ToolError('CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`, { hint: 'Check indentation (spaces, not tabs) and quoting around this line.' })
+    throw new ToolError('CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`, {
+      hint: 'Check indentation (spaces, not tabs) and quoting around this line.',
+    })
   }
   return {
     data: doc.toJS() as unknown,

@@ -12,6 +12,7 @@ export interface Effects {
  * over the same workspace write byte-identical reports (`generatedAt` is the only clock a report carries).
  */
 export function defaultEffects(): Effects {
-  const fixed = process.env.SOURCE_DATE_EPOCH !== undefined && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH) ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : undefined
+  const fixed =
+    process.env.SOURCE_DATE_EPOCH !== undefined && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH) ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : undefined
   return { stdout: process.stdout, stderr: process.stderr, now: fixed === undefined ? () => Date.now() : () => fixed, env: process.env, cwd: process.cwd() }
 }

@@ -21,8 +21,16 @@ export const METRICS = {
   'lambda.throttles_per_s': { unit: 'count/s', bounded: false, description: 'Throttled Lambda invocations per second (Throttles / period)' },
   'lambda.memory_used_mb': { unit: 'MB', bounded: false, description: 'Memory used by an invocation, MB (Lambda Insights used_memory_max)' },
   'db.freeable_memory.bytes': { unit: 'bytes', bounded: false, description: 'RDS memory not in use, bytes (FreeableMemory)' },
-  'ddb.read.consumed_per_s': { unit: 'count/s', bounded: false, description: 'DynamoDB read capacity units consumed per second (ConsumedReadCapacityUnits / period)' },
-  'ddb.write.consumed_per_s': { unit: 'count/s', bounded: false, description: 'DynamoDB write capacity units consumed per second (ConsumedWriteCapacityUnits / period)' },
+  'ddb.read.consumed_per_s': {
+    unit: 'count/s',
+    bounded: false,
+    description: 'DynamoDB read capacity units consumed per second (ConsumedReadCapacityUnits / period)',
+  },
+  'ddb.write.consumed_per_s': {
+    unit: 'count/s',
+    bounded: false,
+    description: 'DynamoDB write capacity units consumed per second (ConsumedWriteCapacityUnits / period)',
+  },
   'ddb.read.provisioned': { unit: 'count', bounded: false, description: 'DynamoDB provisioned read capacity units (ProvisionedReadCapacityUnits)' },
   'ddb.write.provisioned': { unit: 'count', bounded: false, description: 'DynamoDB provisioned write capacity units (ProvisionedWriteCapacityUnits)' },
   'ddb.read.throttled_per_s': { unit: 'count/s', bounded: false, description: 'DynamoDB throttled read events per second (ReadThrottleEvents / period)' },
@@ -34,12 +42,15 @@ export const METRICS = {
   'cache.misses_per_s': { unit: 'count/s', bounded: false, description: 'ElastiCache unsuccessful key lookups per second (CacheMisses / period)' },
   'lb.healthy_hosts': { unit: 'count', bounded: false, description: 'Healthy targets behind a load balancer (HealthyHostCount)' },
   'nat.active_connections': { unit: 'count', bounded: false, description: 'NAT gateway concurrent active TCP connections (ActiveConnectionCount)' },
-  'nat.packets_in_per_s': { unit: 'count/s', bounded: false, description: 'NAT gateway packets received from clients in the VPC per second (PacketsInFromSource / period)' },
+  'nat.packets_in_per_s': {
+    unit: 'count/s',
+    bounded: false,
+    description: 'NAT gateway packets received from clients in the VPC per second (PacketsInFromSource / period)',
+  },
 } as const
 
 export type MetricName = keyof typeof METRICS
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[]
-
 
 /**
  * Names users bring from CloudWatch and agents, with how their values convert: `perPeriod` values are
@@ -94,5 +105,11 @@ export type Statistic = (typeof STATISTICS)[number]
 
 /** CloudWatch statistic names accepted in files, mapped to ours. */
 export const STAT_ALIASES: Record<string, Statistic> = {
-  Maximum: 'max', Average: 'avg', Minimum: 'min', Sum: 'sum', maximum: 'max', average: 'avg', minimum: 'min',
+  Maximum: 'max',
+  Average: 'avg',
+  Minimum: 'min',
+  Sum: 'sum',
+  maximum: 'max',
+  average: 'avg',
+  minimum: 'min',
 }

@@ -7,7 +7,19 @@ import { z } from 'zod'
  */
 export const REPORT_SCHEMA_VERSION = 3 as const
 
-export const ResourceKindSchema = z.enum(['ec2-instance', 'rds-instance', 'ebs-volume', 'lambda-function', 'asg', 'k8s-workload', 'host', 'load-balancer', 'dynamodb-table', 'elasticache-node', 'nat-gateway'])
+export const ResourceKindSchema = z.enum([
+  'ec2-instance',
+  'rds-instance',
+  'ebs-volume',
+  'lambda-function',
+  'asg',
+  'k8s-workload',
+  'host',
+  'load-balancer',
+  'dynamodb-table',
+  'elasticache-node',
+  'nat-gateway',
+])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
 
 const ResourceRefSchema = z.object({
@@ -20,7 +32,9 @@ const ResourceRefSchema = z.object({
 })
 export type ResourceRef = z.infer<typeof ResourceRefSchema>
 
-const FindingSchema = z.enum(['Overprovisioned', 'Underprovisioned', 'Optimized', 'InsufficientData', 'Flagged', 'Sized']).describe('Sized: a size proposed where there is no current one to compare (migration sizing, containers without requests)')
+const FindingSchema = z
+  .enum(['Overprovisioned', 'Underprovisioned', 'Optimized', 'InsufficientData', 'Flagged', 'Sized'])
+  .describe('Sized: a size proposed where there is no current one to compare (migration sizing, containers without requests)')
 export type Finding = z.infer<typeof FindingSchema>
 const RiskSchema = z.enum(['VeryLow', 'Low', 'Medium', 'High'])
 export type PerformanceRisk = z.infer<typeof RiskSchema>
@@ -106,7 +120,14 @@ const ScalingOutcomeSchema = z.object({
   minInstances: z.number().int(),
   maxInstances: z.number().int(),
   timeline: z
-    .object({ startMs: z.number(), stepSec: z.number(), desired: z.array(z.number()), serving: z.array(z.number()), demand: z.array(z.number()), utilizationPct: z.array(z.number()) })
+    .object({
+      startMs: z.number(),
+      stepSec: z.number(),
+      desired: z.array(z.number()),
+      serving: z.array(z.number()),
+      demand: z.array(z.number()),
+      utilizationPct: z.array(z.number()),
+    })
     .optional(),
 })
 export type ScalingOutcome = z.infer<typeof ScalingOutcomeSchema>
@@ -155,11 +176,13 @@ export const ReportSchema = z.object({
   kind: z.literal('analysis').describe('The document kind (analysis, scaling, loadtest): `headroom analyze`'),
   meta: z.object({
     ...ToolMeta,
-    options: z.object({
-      lookbackDays: z.number().describe('analysis window in days'),
-      asOf: z.number().nullable().describe('window end for every resource (epoch ms), or null: each resource\'s latest sample'),
-      analyzers: z.record(z.string(), SettingsRecord).describe('Each analyzer\'s options as used, by registry id (defaults < config file < flags)'),
-    }).describe('What the analysis ran with'),
+    options: z
+      .object({
+        lookbackDays: z.number().describe('analysis window in days'),
+        asOf: z.number().nullable().describe("window end for every resource (epoch ms), or null: each resource's latest sample"),
+        analyzers: z.record(z.string(), SettingsRecord).describe("Each analyzer's options as used, by registry id (defaults < config file < flags)"),
+      })
+      .describe('What the analysis ran with'),
     catalogSources: z.array(z.string()),
   }),
   summary: z.object({
@@ -173,12 +196,15 @@ export const ReportSchema = z.object({
     byFinding: z.record(z.string(), z.number().int()),
     byRisk: z.record(z.string(), z.number().int()),
     byAnalyzer: z
-      .record(z.string(), z.object({
-        recommendations: z.number().int(),
-        currentMonthlyCost: z.number().describe('USD/month of the priced resources this analyzer looked at'),
-        monthlySavings: z.number().describe('Sum of this analyzer\'s positive estimated savings'),
-        unpriced: z.number().int().describe('Recommendations that price resources but could not price this one (flags without a cost are not counted)'),
-      }))
+      .record(
+        z.string(),
+        z.object({
+          recommendations: z.number().int(),
+          currentMonthlyCost: z.number().describe('USD/month of the priced resources this analyzer looked at'),
+          monthlySavings: z.number().describe("Sum of this analyzer's positive estimated savings"),
+          unpriced: z.number().int().describe('Recommendations that price resources but could not price this one (flags without a cost are not counted)'),
+        }),
+      )
       .optional()
       .describe('Per-analyzer totals (EBS, Lambda, DynamoDB, ...); the top-level totals above cover EC2 right-sizing'),
   }),
@@ -191,12 +217,20 @@ export const ReportSchema = z.object({
         findingAgrees: z.number().int(),
         optionCompared: z.number().int().describe('Resources where both sides recommend a change'),
         optionAgrees: z.number().int(),
-        rows: z.array(z.object({
-          resourceId: z.string(), kind: z.string(),
-          headroomFinding: z.string(), headroomOption: z.string().nullable(), headroomMonthlySavings: z.number().nullable(),
-          coFinding: z.string(), coOption: z.string().nullable(), coMonthlySavings: z.number().nullable(),
-          findingAgrees: z.boolean(), optionAgrees: z.boolean().nullable(),
-        })),
+        rows: z.array(
+          z.object({
+            resourceId: z.string(),
+            kind: z.string(),
+            headroomFinding: z.string(),
+            headroomOption: z.string().nullable(),
+            headroomMonthlySavings: z.number().nullable(),
+            coFinding: z.string(),
+            coOption: z.string().nullable(),
+            coMonthlySavings: z.number().nullable(),
+            findingAgrees: z.boolean(),
+            optionAgrees: z.boolean().nullable(),
+          }),
+        ),
       }),
     })
     .optional()
@@ -210,7 +244,7 @@ export const ScalingReportSchema = z.object({
   kind: z.literal('scaling'),
   meta: z.object({
     ...ToolMeta,
-    options: SettingsRecord.describe('The simulation\'s settings: group, lookbackDays, asOf, launchDelaySec, limitPct, instanceType, region, search'),
+    options: SettingsRecord.describe("The simulation's settings: group, lookbackDays, asOf, launchDelaySec, limitPct, instanceType, region, search"),
   }),
   simulations: z.array(SimulationResultSchema),
   issues: z.array(IssueSchema),

@@ -4,7 +4,16 @@
  * The list is a plausible x86 fleet mix, all priced in us-east-1 in the bundled catalog.
  */
 export const DEMO_EC2_TYPES = [
-  'm5.large', 'm5.xlarge', 'm5.2xlarge', 'm5.4xlarge', 'c5.xlarge', 'c5.2xlarge', 'r5.large', 'r5.xlarge', 'm6i.large', 'm6i.xlarge',
+  'm5.large',
+  'm5.xlarge',
+  'm5.2xlarge',
+  'm5.4xlarge',
+  'c5.xlarge',
+  'c5.2xlarge',
+  'r5.large',
+  'r5.xlarge',
+  'm6i.large',
+  'm6i.xlarge',
 ] as const
 export const DEMO_RDS_CLASSES = ['db.m5.large', 'db.r5.large'] as const
 /**

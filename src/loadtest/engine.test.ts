@@ -22,20 +22,34 @@ beforeAll(async () => {
       if (req.method !== 'HEAD') seen.push({ method: req.method ?? '', url: req.url ?? '', body, headers: req.headers }) // HEAD: the engine's connection warm-up
       const ms = Number(u.searchParams.get('ms') ?? 0)
       switch (u.pathname) {
-        case '/ok': return res.end('ok')
-        case '/slow': return void setTimeout(() => res.end('slow'), ms)
-        case '/reset': return req.socket.destroy()
-        case '/error': res.statusCode = 503; return res.end('down')
+        case '/ok':
+          return res.end('ok')
+        case '/slow':
+          return void setTimeout(() => res.end('slow'), ms)
+        case '/reset':
+          return req.socket.destroy()
+        case '/error':
+          res.statusCode = 503
+          return res.end('down')
         case '/slowbody':
           res.writeHead(200, { 'content-type': 'text/plain' })
           res.write('part 1 ')
           return void setTimeout(() => res.end('part 2'), ms)
-        case '/hang': held.push(res); return
-        case '/products': res.setHeader('content-type', 'application/json'); return res.end(JSON.stringify({ products: [{ id: 'p42' }, { id: 'p7' }] }))
-        case '/empty': res.setHeader('content-type', 'application/json'); return res.end('{"products":[]}')
+        case '/hang':
+          held.push(res)
+          return
+        case '/products':
+          res.setHeader('content-type', 'application/json')
+          return res.end(JSON.stringify({ products: [{ id: 'p42' }, { id: 'p7' }] }))
+        case '/empty':
+          res.setHeader('content-type', 'application/json')
+          return res.end('{"products":[]}')
         default:
           if (u.pathname.startsWith('/products/')) return res.end(JSON.stringify({ id: u.pathname.slice(10) }))
-          if (u.pathname === '/cart') { res.statusCode = 201; return res.end('{}') }
+          if (u.pathname === '/cart') {
+            res.statusCode = 201
+            return res.end('{}')
+          }
           res.statusCode = 404
           res.end()
       }
@@ -51,8 +65,14 @@ afterAll(() => {
 })
 
 const quick = (path: string, extra: Partial<{ rate: number; durationMs: number; amount: number; method: string; body: string }> = {}) => ({
-  url: base + path, method: extra.method ?? 'GET', headers: {}, durationMs: extra.durationMs ?? 10_000, pipelining: 1,
-  ...(extra.rate !== undefined ? { rate: extra.rate } : {}), ...(extra.amount !== undefined ? { amount: extra.amount } : {}), ...(extra.body !== undefined ? { body: extra.body } : {}),
+  url: base + path,
+  method: extra.method ?? 'GET',
+  headers: {},
+  durationMs: extra.durationMs ?? 10_000,
+  pipelining: 1,
+  ...(extra.rate !== undefined ? { rate: extra.rate } : {}),
+  ...(extra.amount !== undefined ? { amount: extra.amount } : {}),
+  ...(extra.body !== undefined ? { body: extra.body } : {}),
 })
 
 describe('load-test engine against a real server', () => {
@@ -96,31 +116,57 @@ describe('load-test engine against a real server', () => {
 
   it('a scenario: captures flow into later requests, templates render in url, query, headers and JSON; loops repeat', async () => {
     seen.length = 0
-    const plan = parseScript([
-      'config:', `  target: ${base}`, '  phases: [{ duration: 1, arrivalCount: 3 }]', '  defaults: { headers: { x-team: "{{ team }}" } }', '  variables: { team: [blue] }',
-      '  plugins: { metrics-by-endpoint: {} }',
-      'scenarios:', '  - name: shop', '    flow:',
-      '      - get: { url: /products, capture: [{ json: "$.products[0].id", as: productId }, { header: content-type, as: ctype }] }',
-      '      - get: { url: "/products/{{ productId }}", qs: { ref: "{{ ctype }}" } }',
-      '      - think: 0.01',
-      '      - loop: [{ post: { url: /cart, json: { productId: "{{ productId }}", n: "{{ $loopCount }}" } } }]', '        count: 2',
-    ].join('\n'), 'inline.yml')
+    const plan = parseScript(
+      [
+        'config:',
+        `  target: ${base}`,
+        '  phases: [{ duration: 1, arrivalCount: 3 }]',
+        '  defaults: { headers: { x-team: "{{ team }}" } }',
+        '  variables: { team: [blue] }',
+        '  plugins: { metrics-by-endpoint: {} }',
+        'scenarios:',
+        '  - name: shop',
+        '    flow:',
+        '      - get: { url: /products, capture: [{ json: "$.products[0].id", as: productId }, { header: content-type, as: ctype }] }',
+        '      - get: { url: "/products/{{ productId }}", qs: { ref: "{{ ctype }}" } }',
+        '      - think: 0.01',
+        '      - loop: [{ post: { url: /cart, json: { productId: "{{ productId }}", n: "{{ $loopCount }}" } } }]',
+        '        count: 2',
+      ].join('\n'),
+      'inline.yml',
+    )
     const r = await runLoadTest({ plan, workers: 1 })
     expect(r.counters['vusers.completed']).toBe(3)
     expect(seen.filter((s) => s.url === '/products/p42?ref=application%2Fjson')).toHaveLength(3)
     const carts = seen.filter((s) => s.url === '/cart').map((s) => JSON.parse(s.body) as unknown)
     expect(carts).toHaveLength(6)
-    expect(carts.slice(0, 2)).toEqual([{ productId: 'p42', n: 1 }, { productId: 'p42', n: 2 }])
+    expect(carts.slice(0, 2)).toEqual([
+      { productId: 'p42', n: 1 },
+      { productId: 'p42', n: 2 },
+    ])
     expect(seen.every((s) => s.headers['x-team'] === 'blue')).toBe(true)
-    expect(r.endpoints.map((e) => [e.name, e.requests])).toEqual([['GET /products', 3], ['GET /products/{{ productId }}', 3], ['POST /cart', 6]])
+    expect(r.endpoints.map((e) => [e.name, e.requests])).toEqual([
+      ['GET /products', 3],
+      ['GET /products/{{ productId }}', 3],
+      ['POST /cart', 6],
+    ])
   })
 
   it('a failed capture fails the virtual user and stops its flow, as in Artillery; ensure sees it', async () => {
     seen.length = 0
-    const plan = parseScript([
-      'config:', `  target: ${base}`, '  phases: [{ duration: 1, arrivalCount: 4 }]', '  ensure: { maxErrorRate: 0, thresholds: [{ "http.response_time.p99": 60000 }] }',
-      'scenarios:', '  - flow:', '      - get: { url: /empty, capture: { json: "$.products[0].id", as: productId } }', '      - get: { url: "/products/{{ productId }}" }',
-    ].join('\n'), 'inline.yml')
+    const plan = parseScript(
+      [
+        'config:',
+        `  target: ${base}`,
+        '  phases: [{ duration: 1, arrivalCount: 4 }]',
+        '  ensure: { maxErrorRate: 0, thresholds: [{ "http.response_time.p99": 60000 }] }',
+        'scenarios:',
+        '  - flow:',
+        '      - get: { url: /empty, capture: { json: "$.products[0].id", as: productId } }',
+        '      - get: { url: "/products/{{ productId }}" }',
+      ].join('\n'),
+      'inline.yml',
+    )
     const r = await runLoadTest({ plan, workers: 1 })
     expect(r.counters['vusers.failed']).toBe(4)
     expect(r.counters['errors.Failed capture or match']).toBe(4)

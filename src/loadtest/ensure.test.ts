@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { evaluateCondition } from './ensure.js'
 import { encode, mergeEncoded, newHistogram, summarize } from './histogram.js'
 
-const m = new Map([['http.response_time.p95', 120], ['http.request_rate', 900], ['errors.ETIMEDOUT', 0]])
+const m = new Map([
+  ['http.response_time.p95', 120],
+  ['http.request_rate', 900],
+  ['errors.ETIMEDOUT', 0],
+])
 
 describe('ensure conditions (typed parser, no eval)', () => {
   it('compares, combines with and/or/not and parentheses', () => {
@@ -26,23 +30,26 @@ describe('histograms', () => {
     expect(summarize(h)).toMatchObject({ count: 4, min: 0.5, max: 2, p50: 1 })
   })
   it('property: merging encoded histograms is exact (same counts and percentiles in any grouping)', () => {
-    fc.assert(fc.property(fc.array(fc.array(fc.integer({ min: 1, max: 5_000_000 }), { maxLength: 200 }), { minLength: 1, maxLength: 5 }), (parts) => {
-      const enc = parts.map((vals) => {
-        const h = newHistogram()
-        for (const v of vals) h.recordValue(v)
-        return encode(h)
-      })
-      const all = newHistogram()
-      for (const v of parts.flat()) all.recordValue(v)
-      // Encoding keeps bucket counts (3 significant digits), so compare with the whole set encoded once.
-      const ref = summarize(mergeEncoded([encode(all)]))
-      const merged = mergeEncoded(enc)
-      const regrouped = mergeEncoded([encode(mergeEncoded(enc.slice(0, 1))), ...enc.slice(1)])
-      expect(summarize(merged)).toEqual(ref)
-      expect(summarize(regrouped)).toEqual(ref)
-      expect(merged.totalCount).toBe(parts.flat().length)
-      const s = summarize(merged)
-      if (s.count > 0) expect(s.p50 <= s.p90 && s.p90 <= s.p99 && s.p99 <= s.max).toBe(true)
-    }), { numRuns: 60 })
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.integer({ min: 1, max: 5_000_000 }), { maxLength: 200 }), { minLength: 1, maxLength: 5 }), (parts) => {
+        const enc = parts.map((vals) => {
+          const h = newHistogram()
+          for (const v of vals) h.recordValue(v)
+          return encode(h)
+        })
+        const all = newHistogram()
+        for (const v of parts.flat()) all.recordValue(v)
+        // Encoding keeps bucket counts (3 significant digits), so compare with the whole set encoded once.
+        const ref = summarize(mergeEncoded([encode(all)]))
+        const merged = mergeEncoded(enc)
+        const regrouped = mergeEncoded([encode(mergeEncoded(enc.slice(0, 1))), ...enc.slice(1)])
+        expect(summarize(merged)).toEqual(ref)
+        expect(summarize(regrouped)).toEqual(ref)
+        expect(merged.totalCount).toBe(parts.flat().length)
+        const s = summarize(merged)
+        if (s.count > 0) expect(s.p50 <= s.p90 && s.p90 <= s.p99 && s.p99 <= s.max).toBe(true)
+      }),
+      { numRuns: 60 },
+    )
   })
 })

@@ -83,12 +83,18 @@ export function evaluateCondition(expr: string, metrics: ReadonlyMap<string, num
     if (op?.t !== 'op') throw new Error('expected a comparison (<, <=, >, >=, ==, !=)')
     const b = value()
     switch (op.v) {
-      case '<': return a < b
-      case '<=': return a <= b
-      case '>': return a > b
-      case '>=': return a >= b
-      case '==': return a === b
-      default: return a !== b
+      case '<':
+        return a < b
+      case '<=':
+        return a <= b
+      case '>':
+        return a > b
+      case '>=':
+        return a >= b
+      case '==':
+        return a === b
+      default:
+        return a !== b
     }
   }
   const and = (): boolean => {
@@ -138,7 +144,11 @@ export function evaluateEnsure(spec: EnsureSpec, r: LoadTestResult): EnsureOutco
   if (spec.maxErrorRate !== undefined) {
     const created = m.get('vusers.created') ?? 0
     const rate = created > 0 ? ((created - (m.get('vusers.completed') ?? 0)) / created) * 100 : 0
-    checks.push({ check: `failed virtual users ${rate.toFixed(2)}% <= maxErrorRate ${spec.maxErrorRate}%`, value: Math.round(rate * 100) / 100, passed: rate <= spec.maxErrorRate })
+    checks.push({
+      check: `failed virtual users ${rate.toFixed(2)}% <= maxErrorRate ${spec.maxErrorRate}%`,
+      value: Math.round(rate * 100) / 100,
+      passed: rate <= spec.maxErrorRate,
+    })
   }
   return { passed: checks.every((c) => c.passed), checks }
 }

@@ -19,8 +19,21 @@ describe('arrival schedules', () => {
   })
 
   it('arrivalCount spreads evenly; a pause adds time and no arrivals; phases follow each other', () => {
-    const a = [...arrivals([{ kind: 'count', durationMs: 1000, arrivalCount: 4 }, { kind: 'pause', durationMs: 5000 }, { kind: 'rate', durationMs: 1000, arrivalRate: 2 }])]
-    expect(a.map((x) => [x.at, x.phase])).toEqual([[0, 0], [250, 0], [500, 0], [750, 0], [6000, 2], [6500, 2]])
+    const a = [
+      ...arrivals([
+        { kind: 'count', durationMs: 1000, arrivalCount: 4 },
+        { kind: 'pause', durationMs: 5000 },
+        { kind: 'rate', durationMs: 1000, arrivalRate: 2 },
+      ]),
+    ]
+    expect(a.map((x) => [x.at, x.phase])).toEqual([
+      [0, 0],
+      [250, 0],
+      [500, 0],
+      [750, 0],
+      [6000, 2],
+      [6500, 2],
+    ])
   })
 
   it('worker shares partition the schedule exactly', () => {
@@ -31,18 +44,21 @@ describe('arrival schedules', () => {
   })
 
   it('property: arrivals are in time order, inside the phase, and number (a + b) / 2 x d', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 30 }), (a, b, d) => {
-      const p: Phase = { kind: 'rate', durationMs: d * 1000, arrivalRate: a, rampTo: b }
-      const n = phaseArrivalCount(p)
-      expect(n).toBe(Math.floor(((a + b) / 2) * d + 1e-9))
-      let prev = -1
-      for (let i = 0; i < n; i++) {
-        const t = phaseArrivalAt(p, i)
-        expect(t).toBeGreaterThanOrEqual(prev)
-        expect(t).toBeLessThanOrEqual(d * 1000 + 1e-6)
-        prev = t
-      }
-      expect(totalArrivals([p])).toBe(n)
-    }), { numRuns: 100 })
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 30 }), (a, b, d) => {
+        const p: Phase = { kind: 'rate', durationMs: d * 1000, arrivalRate: a, rampTo: b }
+        const n = phaseArrivalCount(p)
+        expect(n).toBe(Math.floor(((a + b) / 2) * d + 1e-9))
+        let prev = -1
+        for (let i = 0; i < n; i++) {
+          const t = phaseArrivalAt(p, i)
+          expect(t).toBeGreaterThanOrEqual(prev)
+          expect(t).toBeLessThanOrEqual(d * 1000 + 1e-6)
+          prev = t
+        }
+        expect(totalArrivals([p])).toBe(n)
+      }),
+      { numRuns: 100 },
+    )
   })
 })

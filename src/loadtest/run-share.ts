@@ -138,8 +138,11 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
   eld.enable()
 
   const clientOptions = (pipelining: number) => ({
-    pipelining, headersTimeout: cfg.timeoutMs, bodyTimeout: cfg.timeoutMs,
-    connect: { timeout: cfg.timeoutMs, rejectUnauthorized: cfg.plan?.rejectUnauthorized ?? true }, keepAliveTimeout: 10_000,
+    pipelining,
+    headersTimeout: cfg.timeoutMs,
+    bodyTimeout: cfg.timeoutMs,
+    connect: { timeout: cfg.timeoutMs, rejectUnauthorized: cfg.plan?.rejectUnauthorized ?? true },
+    keepAliveTimeout: 10_000,
   })
   const pools = new Map<string, Pool>()
   const ownClients: Client[] = []
@@ -248,13 +251,24 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
   }
 
   /** Sends one request; `intended` is the perf time it should have started (latency is measured from it). */
-  function send(origin: string, path: string, method: string, headers: Record<string, string>, body: string | undefined, wantBody: boolean, ep: string | null, intended: number, done: (err: unknown, res?: Sent) => void): void {
+  function send(
+    origin: string,
+    path: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    wantBody: boolean,
+    ep: string | null,
+    intended: number,
+    done: (err: unknown, res?: Sent) => void,
+  ): void {
     const x = new Exchange()
     x.origin = origin
     x.opts = { path, method, headers, body: body ?? null }
     x.wantBody = wantBody
     x.ep = ep
-    x.done = (err, ex) => (err ? done(err) : done(null, { status: ex.status, headers: ex.headers, body: wantBody ? ex.body() : '', sentAt: ex.sentAt, endAt: performance.now() }))
+    x.done = (err, ex) =>
+      err ? done(err) : done(null, { status: ex.status, headers: ex.headers, body: wantBody ? ex.body() : '', sentAt: ex.sentAt, endAt: performance.now() })
     x.start(intended)
   }
 
@@ -270,7 +284,13 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
     else {
       const u = new URL(cfg.quick?.url ?? cfg.plan!.target)
       const m = cfg.quick && (cfg.quick.method === 'GET' || cfg.quick.method === 'HEAD') ? cfg.quick.method : 'HEAD'
-      await warm(Array<Dispatcher>(cfg.connections).fill(poolFor(u.origin)), cfg.quick ? `${u.pathname}${u.search}` : '/', m, cfg.quick?.headers ?? {}, !!cfg.quick && m === cfg.quick.method)
+      await warm(
+        Array<Dispatcher>(cfg.connections).fill(poolFor(u.origin)),
+        cfg.quick ? `${u.pathname}${u.search}` : '/',
+        m,
+        cfg.quick?.headers ?? {},
+        !!cfg.quick && m === cfg.quick.method,
+      )
       await openSchedule()
     }
   } finally {
@@ -287,9 +307,17 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
   const result: ShareResult = {
     counters,
     histograms: { corrected: encode(corrected), uncorrected: encode(openModel ? uncorrected : corrected), lag: encode(lag) },
-    endpoints: Object.fromEntries([...endpoints.entries()].map(([k, e]) => [k, { requests: e.requests, codes: e.codes, errors: e.errors, histogram: encode(e.h) }])),
-    firstLaunch: firstLaunch === null ? null : epochOf(firstLaunch), lastLaunch: lastLaunch === null ? null : epochOf(lastLaunch), lastEnd: lastEnd === null ? null : epochOf(lastEnd),
-    arrivalsDue, eventLoopDelayP99Ms: Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS), eventLoopDelayMaxMs: Math.max(0, eld.max / 1e6 - ELD_RESOLUTION_MS), missingVariables: [...missing], interrupted,
+    endpoints: Object.fromEntries(
+      [...endpoints.entries()].map(([k, e]) => [k, { requests: e.requests, codes: e.codes, errors: e.errors, histogram: encode(e.h) }]),
+    ),
+    firstLaunch: firstLaunch === null ? null : epochOf(firstLaunch),
+    lastLaunch: lastLaunch === null ? null : epochOf(lastLaunch),
+    lastEnd: lastEnd === null ? null : epochOf(lastEnd),
+    arrivalsDue,
+    eventLoopDelayP99Ms: Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS),
+    eventLoopDelayMaxMs: Math.max(0, eld.max / 1e6 - ELD_RESOLUTION_MS),
+    missingVariables: [...missing],
+    interrupted,
   }
   for (const h of [corrected, uncorrected, lag, interval, ...[...endpoints.values()].map((e) => e.h)]) free(h)
   return result
@@ -302,17 +330,21 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
    */
   async function warm(dispatchers: readonly Dispatcher[], path: string, method: string, headers: Record<string, string>, repeat: boolean): Promise<void> {
     const deadline = t0 - 5
-    const one = (d: Dispatcher) => new Promise<void>((resolve) => {
-      const again = () => (repeat && performance.now() < deadline ? go() : resolve())
-      const go = () => {
-        try {
-          d.dispatch({ path, method, headers }, { onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: again, onResponseError: () => resolve() })
-        } catch {
-          resolve()
+    const one = (d: Dispatcher) =>
+      new Promise<void>((resolve) => {
+        const again = () => (repeat && performance.now() < deadline ? go() : resolve())
+        const go = () => {
+          try {
+            d.dispatch(
+              { path, method, headers },
+              { onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: again, onResponseError: () => resolve() },
+            )
+          } catch {
+            resolve()
+          }
         }
-      }
-      go()
-    })
+        go()
+      })
     let timer: NodeJS.Timeout | undefined
     await Promise.race([Promise.all(dispatchers.map(one)), new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - performance.now()))))])
     clearTimeout(timer)
@@ -345,16 +377,21 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
       // request, which measured about 10% slower here (docs/benchmarks.md).
       const clients = Array.from({ length: cfg.connections }, () => new Client(u.origin, clientOptions(q.pipelining)))
       ownClients.push(...clients)
-      void warm(clients, path, q.method === 'GET' || q.method === 'HEAD' ? q.method : 'HEAD', headers, false).then(() => setTimeout(() => {
-        for (let i = 0; i < loops; i++) {
-          const x = new Exchange()
-          x.origin = u.origin
-          x.dispatcher = clients[i % clients.length]!
-          x.opts = { path, method: q.method, headers, body: q.body ?? null }
-          x.done = next
-          next(null, x)
-        }
-      }, Math.max(0, t0 - performance.now())))
+      void warm(clients, path, q.method === 'GET' || q.method === 'HEAD' ? q.method : 'HEAD', headers, false).then(() =>
+        setTimeout(
+          () => {
+            for (let i = 0; i < loops; i++) {
+              const x = new Exchange()
+              x.origin = u.origin
+              x.dispatcher = clients[i % clients.length]!
+              x.opts = { path, method: q.method, headers, body: q.body ?? null }
+              x.done = next
+              next(null, x)
+            }
+          },
+          Math.max(0, t0 - performance.now()),
+        ),
+      )
     })
   }
 
@@ -456,7 +493,12 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
       }
       if (step.kind === 'log') continue
       if (step.kind === 'loop') {
-        const over = step.over === undefined ? undefined : typeof step.over === 'string' ? render(step.over.includes('{{') ? step.over : `{{ ${step.over} }}`, ctx) : step.over
+        const over =
+          step.over === undefined
+            ? undefined
+            : typeof step.over === 'string'
+              ? render(step.over.includes('{{') ? step.over : `{{ ${step.over} }}`, ctx)
+              : step.over
         const items = Array.isArray(over) ? over : undefined
         const n = items ? items.length : (step.count ?? 1)
         for (let i = 0; i < n; i++) {
@@ -484,14 +526,20 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
         body = JSON.stringify(render(step.json, ctx))
         headers['content-type'] ??= 'application/json'
       } else if (step.form) {
-        body = new URLSearchParams(Object.entries(render(step.form, ctx) as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v as string)])).toString()
+        body = new URLSearchParams(
+          Object.entries(render(step.form, ctx) as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v as string)]),
+        ).toString()
         headers['content-type'] ??= 'application/x-www-form-urlencoded'
       } else if (step.body !== undefined) body = typeof step.body === 'string' ? renderText(step.body, ctx) : JSON.stringify(render(step.body, ctx))
       const start = state.first ? state.intended : performance.now()
       state.first = false
       const mbe = plan.metricsByEndpoint
       const epName = step.name ?? (mbe.useOnlyRequestNames ? null : `${step.method} ${mbe.stripQueryString ? step.url.split('?')[0]! : step.url}`)
-      const res = await new Promise<Sent | null>((resolve) => send(url.origin, `${url.pathname}${url.search}`, step.method, headers, body, step.capture.length > 0, mbe.enabled ? epName : null, start, (err, r) => resolve(err ? null : r!)))
+      const res = await new Promise<Sent | null>((resolve) =>
+        send(url.origin, `${url.pathname}${url.search}`, step.method, headers, body, step.capture.length > 0, mbe.enabled ? epName : null, start, (err, r) =>
+          resolve(err ? null : r!),
+        ),
+      )
       if (!res) return true
       if (step.capture.length > 0) {
         const c = applyCaptures(step.capture, { headers: res.headers, body: res.body })

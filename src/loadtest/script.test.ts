@@ -37,8 +37,12 @@ describe('Artillery scripts', () => {
   it('unknown keys are errors that name the path, the line and a likely fix', () => {
     const msg = fail('config:\n  target: http://x\n  phases:\n    - duration: 10\n      arivalRate: 5\nscenarios:\n  - flow:\n      - get: { url: / }\n')
     expect(msg).toMatch(/^test\.yml:5: config\.phases\[0\]\.arivalRate: unknown key 'arivalRate' \| Did you mean 'arrivalRate'\?/)
-    expect(fail('config:\n  target: http://x\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - get: { url: /, hedaers: {} }\n')).toMatch(/test\.yml:6: scenarios\[0\]\.flow\[0\]\.get\.hedaers: unknown key 'hedaers' \| Did you mean 'headers'\?/)
-    expect(fail('config:\n  target: http://x\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - fetch: { url: / }\n')).toMatch(/scenarios\[0\]\.flow\[0\]\.fetch: unknown step 'fetch'/)
+    expect(
+      fail('config:\n  target: http://x\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - get: { url: /, hedaers: {} }\n'),
+    ).toMatch(/test\.yml:6: scenarios\[0\]\.flow\[0\]\.get\.hedaers: unknown key 'hedaers' \| Did you mean 'headers'\?/)
+    expect(fail('config:\n  target: http://x\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - fetch: { url: / }\n')).toMatch(
+      /scenarios\[0\]\.flow\[0\]\.fetch: unknown step 'fetch'/,
+    )
   })
 
   it('invalid phases name the phase and what to write', () => {
@@ -52,22 +56,50 @@ describe('Artillery scripts', () => {
 
   it('malformed YAML, missing target, unknown environment and JavaScript features are clear errors', () => {
     expect(fail('config:\n  target: "http://x\n  phases: []\n')).toMatch(/^test\.yml(:\d+)?: not valid YAML/)
-    expect(fail('config:\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - get: { url: / }\n')).toMatch(/config\.target: no target URL \| Set config\.target, or pass --target/)
-    expect(fail('config:\n  target: http://x\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - get: { url: / }\n', { environment: 'qa' })).toMatch(/no environment 'qa'/)
-    expect(fail('config:\n  target: http://x\n  processor: ./p.js\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - function: go\n')).toMatch(/config\.processor: JavaScript processors are not run/)
+    expect(fail('config:\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - get: { url: / }\n')).toMatch(
+      /config\.target: no target URL \| Set config\.target, or pass --target/,
+    )
+    expect(
+      fail('config:\n  target: http://x\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - get: { url: / }\n', { environment: 'qa' }),
+    ).toMatch(/no environment 'qa'/)
+    expect(
+      fail('config:\n  target: http://x\n  processor: ./p.js\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - flow:\n      - function: go\n'),
+    ).toMatch(/config\.processor: JavaScript processors are not run/)
   })
 
   it('reads ensure (modern and legacy keys), $env templates in config and CSV payloads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'headroom-script-'))
     writeFileSync(join(dir, 'users.csv'), 'name,age\nana,31\nbo,40\n')
-    const plan = parseScript([
-      'config:', '  target: http://x', '  phases: [{ duration: 1, arrivalRate: "{{ $env.RATE }}" }]',
-      '  payload: { path: users.csv, fields: [name, age], skipHeader: true, order: sequence }',
-      '  ensure: { p99: 200, maxErrorRate: 1, thresholds: [{ "http.response_time.p95": 100 }], conditions: [{ expression: "http.request_rate > 10" }] }',
-      'scenarios:', '  - flow:', '      - get: { url: "/u/{{ name }}" }',
-    ].join('\n'), join(dir, 's.yml'), { env: { RATE: '7' } })
+    const plan = parseScript(
+      [
+        'config:',
+        '  target: http://x',
+        '  phases: [{ duration: 1, arrivalRate: "{{ $env.RATE }}" }]',
+        '  payload: { path: users.csv, fields: [name, age], skipHeader: true, order: sequence }',
+        '  ensure: { p99: 200, maxErrorRate: 1, thresholds: [{ "http.response_time.p95": 100 }], conditions: [{ expression: "http.request_rate > 10" }] }',
+        'scenarios:',
+        '  - flow:',
+        '      - get: { url: "/u/{{ name }}" }',
+      ].join('\n'),
+      join(dir, 's.yml'),
+      { env: { RATE: '7' } },
+    )
     expect(plan.phases[0]).toMatchObject({ arrivalRate: 7 })
-    expect(plan.payloads[0]).toMatchObject({ fields: ['name', 'age'], rows: [['ana', '31'], ['bo', '40']], order: 'sequence' })
-    expect(plan.ensure).toEqual({ thresholds: [{ metric: 'http.response_time.p95', max: 100 }, { metric: 'http.response_time.p99', max: 200 }], conditions: [{ expression: 'http.request_rate > 10', strict: true }], maxErrorRate: 1 })
+    expect(plan.payloads[0]).toMatchObject({
+      fields: ['name', 'age'],
+      rows: [
+        ['ana', '31'],
+        ['bo', '40'],
+      ],
+      order: 'sequence',
+    })
+    expect(plan.ensure).toEqual({
+      thresholds: [
+        { metric: 'http.response_time.p95', max: 100 },
+        { metric: 'http.response_time.p99', max: 200 },
+      ],
+      conditions: [{ expression: 'http.request_rate > 10', strict: true }],
+      maxErrorRate: 1,
+    })
   })
 })

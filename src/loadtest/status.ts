@@ -18,7 +18,10 @@ export type StatusMatcher = (code: number) => boolean
 
 /** Parses an expected-status list; throws Error with the bad part named (the CLI turns it into exit 2). */
 export function parseExpect(spec: string): { expected: string; matches: StatusMatcher } {
-  const parts = spec.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)
+  const parts = spec
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
   if (parts.length === 0) throw new Error(`'${spec}' names no status`)
   const ranges: [number, number][] = []
   for (const p of parts) {

@@ -24,12 +24,28 @@ describe('templates', () => {
 describe('captures', () => {
   const res = { headers: { 'x-request-id': 'r-1' }, body: JSON.stringify({ products: [{ id: 'p42', price: 9.5 }], token: 'abc' }) }
   it('json path, header and regexp', () => {
-    expect(applyCaptures([{ json: '$.products[0].id', as: 'productId' }, { header: 'X-Request-Id', as: 'rid' }, { regexp: '"price":([\\d.]+)', as: 'price' }], res))
-      .toEqual({ values: { productId: 'p42', rid: 'r-1', price: '9.5' } })
+    expect(
+      applyCaptures(
+        [
+          { json: '$.products[0].id', as: 'productId' },
+          { header: 'X-Request-Id', as: 'rid' },
+          { regexp: '"price":([\\d.]+)', as: 'price' },
+        ],
+        res,
+      ),
+    ).toEqual({ values: { productId: 'p42', rid: 'r-1', price: '9.5' } })
   })
   it('a failed strict capture is reported; a non-strict one is skipped', () => {
     expect(applyCaptures([{ json: '$.missing', as: 'm' }], res).failed).toEqual({ json: '$.missing', as: 'm' })
-    expect(applyCaptures([{ json: '$.missing', as: 'm', strict: false }, { json: '$.token', as: 't' }], res)).toEqual({ values: { t: 'abc' } })
+    expect(
+      applyCaptures(
+        [
+          { json: '$.missing', as: 'm', strict: false },
+          { json: '$.token', as: 't' },
+        ],
+        res,
+      ),
+    ).toEqual({ values: { t: 'abc' } })
     expect(applyCaptures([{ json: '$.a', as: 'a' }], { headers: {}, body: 'not json' }).failed).toBeDefined()
   })
 })

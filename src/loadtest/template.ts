@@ -23,7 +23,10 @@ export interface RenderContext {
 
 function lookup(path: string, root: unknown): unknown {
   let cur: unknown = root
-  for (const part of path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean)) {
+  for (const part of path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean)) {
     if (cur === null || cur === undefined || typeof cur !== 'object') return undefined
     cur = (cur as Record<string, unknown>)[part]
   }

@@ -10,7 +10,12 @@ import { renderMarkdownView, renderTerminalView, type Inline, type Section, type
 const FINDINGS = ['Underprovisioned', 'Overprovisioned', 'Sized', 'Optimized', 'InsufficientData', 'Flagged']
 const RISKS = ['VeryLow', 'Low', 'Medium', 'High']
 
-interface Part { id: string; present: Presenter; recs: Recommendation[]; options: Readonly<Record<string, unknown>> }
+interface Part {
+  id: string
+  present: Presenter
+  recs: Recommendation[]
+  options: Readonly<Record<string, unknown>>
+}
 
 /**
  * The report's recommendations by analyzer, in registry order (analyzers a library caller ran that the registry does
@@ -41,40 +46,101 @@ export function analysisSummaryView(report: Report, top: number): View {
   if (s.currentMonthlyCost > 0 || s.monthlySavings > 0 || s.unpricedResources > 0) {
     sections.push({
       blocks: [
-        { type: 'pairs', rows: [
-          ['Monthly cost now', usd(s.currentMonthlyCost)],
-          ['Savings (one action per resource)', [{ text: usd(s.monthlySavings), tone: 'good' }]],
-          ['Upsizing the under-provisioned', s.upsizingMonthlyCost > 0 ? [{ text: `+${usd(s.upsizingMonthlyCost)}`, tone: 'warn' }] : usd(0)],
-          ['Monthly cost recommended', usd(s.recommendedMonthlyCost)],
-        ] },
-        ...(s.unpricedResources > 0 ? [{ type: 'text' as const, tone: 'warn' as const, text: `${s.unpricedResources} resource(s) have no price in the catalog and are left out of the totals.` }] : []),
+        {
+          type: 'pairs',
+          rows: [
+            ['Monthly cost now', usd(s.currentMonthlyCost)],
+            ['Savings (one action per resource)', [{ text: usd(s.monthlySavings), tone: 'good' }]],
+            ['Upsizing the under-provisioned', s.upsizingMonthlyCost > 0 ? [{ text: `+${usd(s.upsizingMonthlyCost)}`, tone: 'warn' }] : usd(0)],
+            ['Monthly cost recommended', usd(s.recommendedMonthlyCost)],
+          ],
+        },
+        ...(s.unpricedResources > 0
+          ? [
+              {
+                type: 'text' as const,
+                tone: 'warn' as const,
+                text: `${s.unpricedResources} resource(s) have no price in the catalog and are left out of the totals.`,
+              },
+            ]
+          : []),
       ],
     })
   }
   sections.push({
     blocks: [
-      { type: 'text', text: `Findings: ${FINDINGS.filter((f) => s.byFinding[f]).map((f) => `${f} ${s.byFinding[f]}`).join(', ') || 'none'}` },
-      { type: 'text', text: `Risk of the recommended option: ${RISKS.filter((r) => s.byRisk[r]).map((r) => `${r} ${s.byRisk[r]}`).join(', ') || 'none'}` },
+      {
+        type: 'text',
+        text: `Findings: ${
+          FINDINGS.filter((f) => s.byFinding[f])
+            .map((f) => `${f} ${s.byFinding[f]}`)
+            .join(', ') || 'none'
+        }`,
+      },
+      {
+        type: 'text',
+        text: `Risk of the recommended option: ${
+          RISKS.filter((r) => s.byRisk[r])
+            .map((r) => `${r} ${s.byRisk[r]}`)
+            .join(', ') || 'none'
+        }`,
+      },
     ],
   })
   for (const p of parts) sections.push(...p.present.sections(p.recs, { top }))
   const left = (finding: string) => parts.flatMap((p) => p.recs.filter((r) => r.finding === finding && !p.present.shows(r)))
   const flags = left('Flagged')
-  if (flags.length > 0) sections.push({ title: `Checks: Trusted Advisor, idle resources, caching (${flags.length})`, blocks: [{ type: 'list', items: flags.slice(0, top).map((f) => `${f.resource.id}: ${f.summary}`) }] })
+  if (flags.length > 0)
+    sections.push({
+      title: `Checks: Trusted Advisor, idle resources, caching (${flags.length})`,
+      blocks: [{ type: 'list', items: flags.slice(0, top).map((f) => `${f.resource.id}: ${f.summary}`) }],
+    })
   const co = report.comparisons?.computeOptimizer
   if (co && co.compared > 0) {
     const differ = co.rows.filter((r) => !r.findingAgrees || r.optionAgrees === false)
     sections.push({
       title: `Compute Optimizer side by side (${co.compared} resources): the finding agrees on ${co.findingAgrees}; the top option agrees on ${co.optionAgrees} of ${co.optionCompared} where both suggest a change`,
-      blocks: differ.length ? [{ type: 'table', head: ['RESOURCE', 'HEADROOM', 'COMPUTE OPTIMIZER'], align: ['l', 'l', 'l'], rows: differ.slice(0, top).map((r) => [r.resourceId, `${r.headroomFinding}${r.headroomOption ? ` -> ${r.headroomOption}` : ''}`, `${r.coFinding}${r.coOption ? ` -> ${r.coOption}` : ''}`]) }] : [],
+      blocks: differ.length
+        ? [
+            {
+              type: 'table',
+              head: ['RESOURCE', 'HEADROOM', 'COMPUTE OPTIMIZER'],
+              align: ['l', 'l', 'l'],
+              rows: differ
+                .slice(0, top)
+                .map((r) => [
+                  r.resourceId,
+                  `${r.headroomFinding}${r.headroomOption ? ` -> ${r.headroomOption}` : ''}`,
+                  `${r.coFinding}${r.coOption ? ` -> ${r.coOption}` : ''}`,
+                ]),
+            },
+          ]
+        : [],
     })
   }
   const insufficient = left('InsufficientData')
-  if (insufficient.length > 0) sections.push({ title: `Insufficient data (${insufficient.length})`, blocks: [{ type: 'list', items: insufficient.slice(0, top).map((r) => `${r.resource.id}: ${r.summary}`) }] })
+  if (insufficient.length > 0)
+    sections.push({
+      title: `Insufficient data (${insufficient.length})`,
+      blocks: [{ type: 'list', items: insufficient.slice(0, top).map((r) => `${r.resource.id}: ${r.summary}`) }],
+    })
   const blind = report.recommendations.filter((r) => r.memoryBlind && r.finding !== 'InsufficientData' && r.finding !== 'Flagged').length
-  if (blind > 0) sections.push({ blocks: [{ type: 'text', tone: 'warn', text: `${blind} recommendation(s) are memory-blind (memory not measured): options keep at least the current memory; memory risk is unknown.` }] })
+  if (blind > 0)
+    sections.push({
+      blocks: [
+        {
+          type: 'text',
+          tone: 'warn',
+          text: `${blind} recommendation(s) are memory-blind (memory not measured): options keep at least the current memory; memory risk is unknown.`,
+        },
+      ],
+    })
   const groups = groupIssues(report.issues)
-  if (groups.length > 0) sections.push({ title: 'Notes', blocks: [{ type: 'list', items: groups.map((g) => `${g.count > 1 ? `${g.count} x ` : ''}${g.code}: ${g.count > 1 ? `e.g. ${g.example}` : g.example}`) }] })
+  if (groups.length > 0)
+    sections.push({
+      title: 'Notes',
+      blocks: [{ type: 'list', items: groups.map((g) => `${g.count > 1 ? `${g.count} x ` : ''}${g.code}: ${g.count > 1 ? `e.g. ${g.example}` : g.example}`) }],
+    })
   const lead = settings.length ? settings : [`${report.meta.options.lookbackDays}-day window`]
   lead[lead.length - 1] += " (every analyzer's settings: headroom config)"
   return { title, lead, sections }
@@ -94,12 +160,16 @@ export function analysisFullView(report: Report): View {
   sections.push({
     title: 'Summary',
     blocks: [
-      { type: 'pairs', head: ['', 'USD / month'], rows: [
-        ['Cost now', usd(s.currentMonthlyCost)],
-        ['Savings (one action per resource)', usd(s.monthlySavings)],
-        ['Upsizing under-provisioned resources', usd(s.upsizingMonthlyCost)],
-        ['Cost recommended', usd(s.recommendedMonthlyCost)],
-      ] },
+      {
+        type: 'pairs',
+        head: ['', 'USD / month'],
+        rows: [
+          ['Cost now', usd(s.currentMonthlyCost)],
+          ['Savings (one action per resource)', usd(s.monthlySavings)],
+          ['Upsizing under-provisioned resources', usd(s.upsizingMonthlyCost)],
+          ['Cost recommended', usd(s.recommendedMonthlyCost)],
+        ],
+      },
       { type: 'text', text: `Resources: ${s.resources}, analyzed: ${s.analyzed}, unpriced: ${s.unpricedResources}.` },
       { type: 'table', head: ['Finding', 'Count'], rows: Object.entries(s.byFinding).map(([k, v]) => [k, String(v)]) },
       { type: 'table', head: ['Risk of recommended option', 'Count'], rows: Object.entries(s.byRisk).map(([k, v]) => [k, String(v)]) },
@@ -108,25 +178,75 @@ export function analysisFullView(report: Report): View {
   sections.push({
     title: 'Recommendations',
     blocks: [
-      { type: 'text', text: 'Savings / month is what acting on the recommended option saves; negative means it costs more (the fix for an under-provisioned resource).' },
-      { type: 'table', head: ['Resource', 'Finding', 'Reasons', 'Now', 'Recommended', 'Risk', 'Binding', 'Savings / month'], align: ['l', 'l', 'l', 'l', 'l', 'l', 'l', 'r'],
-        rows: report.recommendations.map((r) => [r.resource.id, r.finding, r.reasons.join(', '), currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', r.options[0]?.bindingDimension ?? '', usd(savingsOf(r))]) },
+      {
+        type: 'text',
+        text: 'Savings / month is what acting on the recommended option saves; negative means it costs more (the fix for an under-provisioned resource).',
+      },
+      {
+        type: 'table',
+        head: ['Resource', 'Finding', 'Reasons', 'Now', 'Recommended', 'Risk', 'Binding', 'Savings / month'],
+        align: ['l', 'l', 'l', 'l', 'l', 'l', 'l', 'r'],
+        rows: report.recommendations.map((r) => [
+          r.resource.id,
+          r.finding,
+          r.reasons.join(', '),
+          currentType(r),
+          topType(r),
+          r.options[0]?.performanceRisk ?? '',
+          r.options[0]?.bindingDimension ?? '',
+          usd(savingsOf(r)),
+        ]),
+      },
     ],
   })
   sections.push({ title: 'Details', blocks: [] })
   for (const r of report.recommendations) {
     const finding: Inline = [{ text: r.finding, tone: 'strong' }, { text: `${r.reasons.length ? ` (${r.reasons.join(', ')})` : ''}. ${r.summary}` }]
     sections.push({
-      title: `${r.resource.id} (${r.analyzer}${r.check ? `: ${r.check}` : ''})`, level: 3,
+      title: `${r.resource.id} (${r.analyzer}${r.check ? `: ${r.check}` : ''})`,
+      level: 3,
       blocks: [
         { type: 'text', text: finding },
-        { type: 'text', text: `Window ${isoDay(r.window.start)} to ${isoDay(r.window.end)}. Best practices: ${r.bestPractices.join(', ')}.${r.memoryBlind ? ' Memory-blind.' : ''}` },
-        ...(r.currentDimensions.length ? [{ type: 'text' as const, text: `Current (${currentType(r)}, ${usd(typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : null)}/month, risk ${r.currentPerformanceRisk}): ${r.currentDimensions.map(dimCell).join('; ')}` }] : []),
-        ...(r.options.length ? [{
-          type: 'table' as const, head: ['Rank', 'Change', 'Cost / month', 'Savings', 'Risk', 'Binding', 'Projected utilization', 'Migration', 'Notes'],
-          rows: r.options.map((x) => [String(x.rank), describeChange(x.change), usd(x.monthlyCost), usd(x.monthlySavings), x.performanceRisk, x.bindingDimension, x.dimensions.map(dimCell).join('; '), `${x.migrationEffort}${x.platformDifferences.length ? ` (${x.platformDifferences.join(', ')})` : ''}`, x.notes.join(' ')]),
-        }] : []),
-        ...(r.evidence.length ? [{ type: 'table' as const, head: ['Evidence', 'Statistic', 'Value', 'Samples'], rows: r.evidence.map((x) => [x.metric, x.stat, `${x.value} ${x.unit}`, String(x.samples)]) }] : []),
+        {
+          type: 'text',
+          text: `Window ${isoDay(r.window.start)} to ${isoDay(r.window.end)}. Best practices: ${r.bestPractices.join(', ')}.${r.memoryBlind ? ' Memory-blind.' : ''}`,
+        },
+        ...(r.currentDimensions.length
+          ? [
+              {
+                type: 'text' as const,
+                text: `Current (${currentType(r)}, ${usd(typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : null)}/month, risk ${r.currentPerformanceRisk}): ${r.currentDimensions.map(dimCell).join('; ')}`,
+              },
+            ]
+          : []),
+        ...(r.options.length
+          ? [
+              {
+                type: 'table' as const,
+                head: ['Rank', 'Change', 'Cost / month', 'Savings', 'Risk', 'Binding', 'Projected utilization', 'Migration', 'Notes'],
+                rows: r.options.map((x) => [
+                  String(x.rank),
+                  describeChange(x.change),
+                  usd(x.monthlyCost),
+                  usd(x.monthlySavings),
+                  x.performanceRisk,
+                  x.bindingDimension,
+                  x.dimensions.map(dimCell).join('; '),
+                  `${x.migrationEffort}${x.platformDifferences.length ? ` (${x.platformDifferences.join(', ')})` : ''}`,
+                  x.notes.join(' '),
+                ]),
+              },
+            ]
+          : []),
+        ...(r.evidence.length
+          ? [
+              {
+                type: 'table' as const,
+                head: ['Evidence', 'Statistic', 'Value', 'Samples'],
+                rows: r.evidence.map((x) => [x.metric, x.stat, `${x.value} ${x.unit}`, String(x.samples)]),
+              },
+            ]
+          : []),
       ],
     })
   }
@@ -135,15 +255,33 @@ export function analysisFullView(report: Report): View {
     sections.push({
       title: 'Compute Optimizer side by side',
       blocks: [
-        { type: 'text', text: `${co.compared} resources compared: the finding agrees on ${co.findingAgrees}; the top option agrees on ${co.optionAgrees} of ${co.optionCompared} where both suggest a change.` },
-        { type: 'table', head: ['Resource', 'headroom', 'Compute Optimizer', 'Agree'], rows: co.rows.map((r) => [r.resourceId, `${r.headroomFinding}${r.headroomOption ? ` -> ${r.headroomOption}` : ''}`, `${r.coFinding}${r.coOption ? ` -> ${r.coOption}` : ''}`, r.findingAgrees && r.optionAgrees !== false ? 'yes' : 'no']) },
+        {
+          type: 'text',
+          text: `${co.compared} resources compared: the finding agrees on ${co.findingAgrees}; the top option agrees on ${co.optionAgrees} of ${co.optionCompared} where both suggest a change.`,
+        },
+        {
+          type: 'table',
+          head: ['Resource', 'headroom', 'Compute Optimizer', 'Agree'],
+          rows: co.rows.map((r) => [
+            r.resourceId,
+            `${r.headroomFinding}${r.headroomOption ? ` -> ${r.headroomOption}` : ''}`,
+            `${r.coFinding}${r.coOption ? ` -> ${r.coOption}` : ''}`,
+            r.findingAgrees && r.optionAgrees !== false ? 'yes' : 'no',
+          ]),
+        },
       ],
     })
   const groups = groupIssues(report.issues)
-  if (groups.length) sections.push({ title: 'Notes', blocks: [{ type: 'list', items: groups.map((g) => `${g.severity} ${g.code}${g.count > 1 ? ` (x${g.count})` : ''}: ${g.example}`) }] })
+  if (groups.length)
+    sections.push({
+      title: 'Notes',
+      blocks: [{ type: 'list', items: groups.map((g) => `${g.severity} ${g.code}${g.count > 1 ? ` (x${g.count})` : ''}: ${g.example}`) }],
+    })
   return {
     title: 'headroom report',
-    lead: [`Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}${settings.length ? '' : `, ${report.meta.options.lookbackDays}-day window`}; every analyzer's settings are in \`meta.options\` of the JSON report. Prices: on-demand Linux, 730 h/month.${settings.length ? ` ${settings.map((x) => `${x}.`).join(' ')}` : ''}`],
+    lead: [
+      `Generated ${new Date(report.meta.generatedAt).toISOString()} by headroom ${report.meta.version}${settings.length ? '' : `, ${report.meta.options.lookbackDays}-day window`}; every analyzer's settings are in \`meta.options\` of the JSON report. Prices: on-demand Linux, 730 h/month.${settings.length ? ` ${settings.map((x) => `${x}.`).join(' ')}` : ''}`,
+    ],
     sections,
   }
 }
@@ -151,6 +289,7 @@ export function analysisFullView(report: Report): View {
 export const analysisRenderer: KindRenderer<Report> = { summary: analysisSummaryView, full: analysisFullView, csv: renderCsv }
 
 /** The terminal summary of an analysis (library callers; the CLI goes through renderDocument). */
-export const renderTerminal = (report: Report, opts: RenderOptions = {}): string => renderTerminalView(analysisSummaryView(report, opts.top ?? 10), opts.color ?? false)
+export const renderTerminal = (report: Report, opts: RenderOptions = {}): string =>
+  renderTerminalView(analysisSummaryView(report, opts.top ?? 10), opts.color ?? false)
 /** The full analysis as Markdown. */
 export const renderMarkdown = (report: Report): string => renderMarkdownView(analysisFullView(report))

@@ -2,7 +2,9 @@ import type { Issue, Recommendation } from '../core/report.js'
 
 /** USD with cents and thousands separators; negative amounts lead with '-' ('-$19.05'); unknown is 'n/a'. */
 export const usd = (x: number | null | undefined): string =>
-  x === null || x === undefined ? 'n/a' : `${x < 0 && Math.abs(x) >= 0.005 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+  x === null || x === undefined
+    ? 'n/a'
+    : `${x < 0 && Math.abs(x) >= 0.005 ? '-' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
 
 /**
  * The monthly savings of acting on a recommendation, signed the way every format shows it (JSON `monthlySavings`, CSV
@@ -16,7 +18,7 @@ export function savingsOf(r: Recommendation): number | null {
 }
 
 /** Length as a terminal shows it: ANSI colour codes take no columns. */
- 
+
 const visibleLength = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length
 
 export function pct(x: number | null | undefined, digits = 1): string {
@@ -28,21 +30,35 @@ export function describeChange(c: Readonly<Record<string, string | number>>): st
   if (c.instanceType !== undefined) return String(c.instanceType)
   if (c.instanceClass !== undefined) return String(c.instanceClass)
   if (c.nodeType !== undefined) return String(c.nodeType)
-  if (c.volumeType !== undefined) return `${String(c.volumeType)}${c.iops !== undefined ? ` ${String(c.iops)} IOPS` : ''}${c.throughputMiBps !== undefined ? ` ${String(c.throughputMiBps)} MiB/s` : ''}`
+  if (c.volumeType !== undefined)
+    return `${String(c.volumeType)}${c.iops !== undefined ? ` ${String(c.iops)} IOPS` : ''}${c.throughputMiBps !== undefined ? ` ${String(c.throughputMiBps)} MiB/s` : ''}`
   if (c.memorySizeMB !== undefined) return `${String(c.memorySizeMB)} MB${c.architecture !== undefined ? ` ${String(c.architecture)}` : ''}`
   if (c.billingMode === 'PAY_PER_REQUEST') return 'on-demand'
-  if (c.billingMode === 'PROVISIONED') return c.autoScaling ? `provisioned, auto scaling at ${String(c.targetPct)}% (RCU ${String(c.readCapacityRange)}, WCU ${String(c.writeCapacityRange)})` : `provisioned ${String(c.readCapacity)} RCU / ${String(c.writeCapacity)} WCU`
-  return Object.entries(c).map(([k, v]) => `${k}=${String(v)}`).join(', ')
+  if (c.billingMode === 'PROVISIONED')
+    return c.autoScaling
+      ? `provisioned, auto scaling at ${String(c.targetPct)}% (RCU ${String(c.readCapacityRange)}, WCU ${String(c.writeCapacityRange)})`
+      : `provisioned ${String(c.readCapacity)} RCU / ${String(c.writeCapacity)} WCU`
+  return Object.entries(c)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ')
 }
 export const topType = (r: Recommendation): string => (r.options[0] ? describeChange(r.options[0].change) : '')
 export const currentType = (r: Recommendation): string => {
   const c = r.current
-  const v = c.instanceType ?? c.instanceClass ?? c.nodeType ?? (c.volumeType != null ? `${String(c.volumeType)} ${String(c.sizeGiB ?? '')} GiB`.trim() : null) ?? (c.memorySizeMB != null ? `${String(c.memorySizeMB)} MB ${String(c.architecture ?? '')}`.trim() : null)
+  const v =
+    c.instanceType ??
+    c.instanceClass ??
+    c.nodeType ??
+    (c.volumeType != null ? `${String(c.volumeType)} ${String(c.sizeGiB ?? '')} GiB`.trim() : null) ??
+    (c.memorySizeMB != null ? `${String(c.memorySizeMB)} MB ${String(c.architecture ?? '')}`.trim() : null)
   if (v != null) return String(v)
   if (c.billingMode === 'PAY_PER_REQUEST') return 'on-demand'
   if (c.billingMode === 'PROVISIONED') return 'provisioned'
   // An analyzer these helpers do not know (a library caller's own): its text settings, as describeChange shows options.
-  return Object.entries(c).filter(([k, x]) => typeof x === 'string' && k !== 'monthlyCost').map(([k, x]) => `${k}=${String(x)}`).join(', ')
+  return Object.entries(c)
+    .filter(([k, x]) => typeof x === 'string' && k !== 'monthlyCost')
+    .map(([k, x]) => `${k}=${String(x)}`)
+    .join(', ')
 }
 
 /** Issues with the same code folded into one line, so 100 identical notes read as one. */
@@ -61,9 +77,13 @@ export function table(rows: readonly (readonly string[])[], align: readonly ('l'
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(c))))
   const pad = (c: string, i: number) => ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(c)))
   return rows
-    .map((r) => r.map((c, i) => (align[i] === 'r' ? pad(c, i) + c : c + pad(c, i))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (align[i] === 'r' ? pad(c, i) + c : c + pad(c, i)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n')
 }
 
 export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
-

@@ -37,7 +37,8 @@ const KINDS: { [K in Kind]: () => Promise<KindRenderer<DocOf<K>>> } = {
 /** Renders any document in any format: JSON as it is, the others through the document kind's views. */
 export async function renderDocument(doc: HeadroomDocument, format: ReportFormat, opts: RenderOptions = {}): Promise<string> {
   // Library callers in plain JavaScript get no type check: a misspelt format must not silently print the terminal view.
-  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`Unknown report format '${String(format)}'.`, `Use one of: ${REPORT_FORMATS.join(', ')}.`)
+  if (!(REPORT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`Unknown report format '${String(format)}'.`, `Use one of: ${REPORT_FORMATS.join(', ')}.`)
   if (format === 'json') return JSON.stringify(doc, null, 2) + '\n'
   const load = (KINDS as Partial<Record<string, () => Promise<unknown>>>)[doc.kind]
   if (!load) throw new UsageError(`Unknown document kind '${String(doc.kind)}'.`, `A headroom document's kind is one of: ${Object.keys(KINDS).join(', ')}.`)

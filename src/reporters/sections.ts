@@ -11,24 +11,39 @@ export const shownOf = (n: number, top: number): string => `${Math.min(top, n)} 
  * A priced resource kind (EBS volumes, Lambda functions, DynamoDB tables): monthly cost now and savings over all of
  * them, then the ones with something to change. `shows` is the matching Presenter.shows.
  */
-export function pricedSection(recs: readonly Recommendation[], o: {
-  title: string; column: string; savePrefix: string; top: number
-  now: (r: Recommendation) => string; option: (o: RecommendationOption) => string
-}): Section[] {
+export function pricedSection(
+  recs: readonly Recommendation[],
+  o: {
+    title: string
+    column: string
+    savePrefix: string
+    top: number
+    now: (r: Recommendation) => string
+    option: (o: RecommendationOption) => string
+  },
+): Section[] {
   if (recs.length === 0) return []
   const now = recs.reduce((a, r) => a + (typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : 0), 0)
   const save = recs.reduce((a, r) => a + (r.estimatedMonthlySavings ?? 0), 0)
   const shown = recs.filter(pricedShows).slice(0, o.top)
-  return [{
-    title: `${o.title}: ${recs.length}, ${usd(now)}/month now, ${o.savePrefix}${usd(save)}/month to save (us-east-1 prices)`,
-    blocks: shown.length ? [{
-      type: 'table', head: [o.column, 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'], align: ['l', 'l', 'l', 'l', 'l', 'r'],
-      rows: shown.map((r) => {
-        const top = r.options[0]
-        return [r.resource.id, r.finding, o.now(r), top ? o.option(top) : '', top?.performanceRisk ?? '', usd(savingsOf(r))]
-      }),
-    }] : [],
-  }]
+  return [
+    {
+      title: `${o.title}: ${recs.length}, ${usd(now)}/month now, ${o.savePrefix}${usd(save)}/month to save (us-east-1 prices)`,
+      blocks: shown.length
+        ? [
+            {
+              type: 'table',
+              head: [o.column, 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
+              align: ['l', 'l', 'l', 'l', 'l', 'r'],
+              rows: shown.map((r) => {
+                const top = r.options[0]
+                return [r.resource.id, r.finding, o.now(r), top ? o.option(top) : '', top?.performanceRisk ?? '', usd(savingsOf(r))]
+              }),
+            },
+          ]
+        : [],
+    },
+  ]
 }
 /** What pricedSection lists: everything but the optimized and the unmeasured. */
 export const pricedShows = (r: Recommendation): boolean => r.finding !== 'Optimized' && r.finding !== 'InsufficientData'
@@ -37,13 +52,19 @@ export const pricedShows = (r: Recommendation): boolean => r.finding !== 'Optimi
 export function genericSection(title: string, recs: readonly Recommendation[], top: number): Section[] {
   const shown = recs.filter(genericShows)
   if (shown.length === 0) return []
-  return [{
-    title: `${title} (${shownOf(shown.length, top)})`,
-    blocks: [{
-      type: 'table', head: ['RESOURCE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'], align: ['l', 'l', 'l', 'l', 'l', 'r'],
-      rows: shown.slice(0, top).map((r) => [r.resource.id, r.finding, currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', usd(savingsOf(r))]),
-    }],
-  }]
+  return [
+    {
+      title: `${title} (${shownOf(shown.length, top)})`,
+      blocks: [
+        {
+          type: 'table',
+          head: ['RESOURCE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'SAVES/MO'],
+          align: ['l', 'l', 'l', 'l', 'l', 'r'],
+          rows: shown.slice(0, top).map((r) => [r.resource.id, r.finding, currentType(r), topType(r), r.options[0]?.performanceRisk ?? '', usd(savingsOf(r))]),
+        },
+      ],
+    },
+  ]
 }
 /** Flags go to the summary's checks list and unmeasured resources to its insufficient-data list. */
 export const genericShows = (r: Recommendation): boolean => r.finding !== 'Flagged' && r.finding !== 'InsufficientData'

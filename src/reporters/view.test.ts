@@ -9,8 +9,26 @@ const view: View = {
   title: 'T',
   lead: ['lead one', [{ text: 'set ' }, { text: 'x', tone: 'strong' }]],
   sections: [
-    { title: 'Numbers', blocks: [{ type: 'table', head: ['NAME', 'USD'], align: ['l', 'r'], rows: [['a', '1.00'], [[{ text: 'long-name', tone: 'good' }], '1234.50']] }] },
-    { blocks: [{ type: 'text', text: 'warned', tone: 'warn' }, { type: 'list', items: ['one', 'two'] }] },
+    {
+      title: 'Numbers',
+      blocks: [
+        {
+          type: 'table',
+          head: ['NAME', 'USD'],
+          align: ['l', 'r'],
+          rows: [
+            ['a', '1.00'],
+            [[{ text: 'long-name', tone: 'good' }], '1234.50'],
+          ],
+        },
+      ],
+    },
+    {
+      blocks: [
+        { type: 'text', text: 'warned', tone: 'warn' },
+        { type: 'list', items: ['one', 'two'] },
+      ],
+    },
     { title: 'Pairs', level: 3, blocks: [{ type: 'pairs', head: ['', 'USD'], rows: [['Cost now', '9.00']] }] },
   ],
 }
@@ -42,10 +60,36 @@ describe('the view renderers', () => {
 })
 
 const rec = (analyzer: string, id: string, finding: Recommendation['finding'], savings: number): Recommendation => ({
-  id: `${analyzer}:${id}`, analyzer, resource: { provider: 'aws', kind: 'host', id, attributes: {}, tags: {} }, finding, reasons: [],
-  current: { queueType: 'standard', monthlyCost: 40 }, currentPerformanceRisk: 'Low', currentDimensions: [],
-  options: finding === 'Overprovisioned' ? [{ rank: 1, change: { queueType: 'small' }, performanceRisk: 'Low', bindingDimension: 'cpu', dimensions: [], monthlyCost: 40 - savings, monthlySavings: savings, migrationEffort: 'Low', platformDifferences: [], notes: [] }] : [],
-  evidence: [], window: { start: 0, end: 86_400_000 }, bestPractices: ['PERF02-BP01'], summary: `${id} summary`, memoryBlind: false,
+  id: `${analyzer}:${id}`,
+  analyzer,
+  resource: { provider: 'aws', kind: 'host', id, attributes: {}, tags: {} },
+  finding,
+  reasons: [],
+  current: { queueType: 'standard', monthlyCost: 40 },
+  currentPerformanceRisk: 'Low',
+  currentDimensions: [],
+  options:
+    finding === 'Overprovisioned'
+      ? [
+          {
+            rank: 1,
+            change: { queueType: 'small' },
+            performanceRisk: 'Low',
+            bindingDimension: 'cpu',
+            dimensions: [],
+            monthlyCost: 40 - savings,
+            monthlySavings: savings,
+            migrationEffort: 'Low',
+            platformDifferences: [],
+            notes: [],
+          },
+        ]
+      : [],
+  evidence: [],
+  window: { start: 0, end: 86_400_000 },
+  bestPractices: ['PERF02-BP01'],
+  summary: `${id} summary`,
+  memoryBlind: false,
   estimatedMonthlySavings: finding === 'Overprovisioned' ? savings : null,
 })
 
@@ -53,9 +97,18 @@ describe('analyzers the reporters were never told about', () => {
   // A library caller's own analyzer: its id is in no registry and no reporter names it.
   const recs = [rec('acme.queues', 'q-1', 'Overprovisioned', 12.5), rec('acme.queues', 'q-2', 'InsufficientData', 0), rec('acme.queues', 'q-3', 'Flagged', 0)]
   const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION, kind: 'analysis',
-    meta: { tool: 'headroom', version: '0.0.0-test', generatedAt: Date.UTC(2026, 11, 2), options: { lookbackDays: 14, asOf: null, analyzers: { 'acme.queues': { depth: 3 } } }, catalogSources: [] },
-    summary: summarize(3, recs), recommendations: recs, issues: [],
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: 'analysis',
+    meta: {
+      tool: 'headroom',
+      version: '0.0.0-test',
+      generatedAt: Date.UTC(2026, 11, 2),
+      options: { lookbackDays: 14, asOf: null, analyzers: { 'acme.queues': { depth: 3 } } },
+      catalogSources: [],
+    },
+    summary: summarize(3, recs),
+    recommendations: recs,
+    issues: [],
   }
 
   it('get a section of their own, titled by id, in the terminal summary; flags and gaps go to the shared lists', async () => {
@@ -79,8 +132,11 @@ describe('analyzers the reporters were never told about', () => {
 describe('renderDocument', () => {
   it('refuses a format or document kind it does not know, naming the choices', async () => {
     const doc = { kind: 'analysis' } as unknown as Report
-    await expect(renderDocument(doc, 'markdown' as 'md')).rejects.toMatchObject({ code: 'USAGE', message: "Unknown report format 'markdown'.", hint: 'Use one of: terminal, json, md, csv.' })
+    await expect(renderDocument(doc, 'markdown' as 'md')).rejects.toMatchObject({
+      code: 'USAGE',
+      message: "Unknown report format 'markdown'.",
+      hint: 'Use one of: terminal, json, md, csv.',
+    })
     await expect(renderDocument({ kind: 'review' } as unknown as Report, 'md')).rejects.toThrow("Unknown document kind 'review'.")
   })
 })
-

@@ -35,7 +35,6 @@ export interface View {
   sections: Section[]
 }
 
-
 const ANSI: Record<Tone, string> = { strong: '1', dim: '2', good: '32', warn: '33' }
 
 /** The terminal layout: a bold title, dim lead lines, sections apart by a blank line, tables aligned by visible width. */
@@ -49,7 +48,13 @@ export function renderTerminalView(v: View, color: boolean): string {
     for (const b of s.blocks) {
       if (b.type === 'text') lines.push(inline(b.text, b.tone))
       else if (b.type === 'list') lines.push(...b.items.map((i) => `  ${inline(i)}`))
-      else if (b.type === 'pairs') lines.push(table(b.rows.map(([k, x]) => [k, inline(x)]), ['l', 'r']))
+      else if (b.type === 'pairs')
+        lines.push(
+          table(
+            b.rows.map(([k, x]) => [k, inline(x)]),
+            ['l', 'r'],
+          ),
+        )
       else lines.push(table([b.head, ...b.rows.map((r) => r.map((c) => inline(c)))], b.align))
     }
   }
@@ -61,7 +66,11 @@ const mdEscape = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 const mdInline = (x: Inline) => (typeof x === 'string' ? x : x.map((s) => (s.tone === 'strong' ? `**${s.text}**` : s.text)).join(''))
 /** A Markdown (GFM) table; `|` inside a cell is escaped. */
 const mdTable = (head: readonly string[], rows: readonly (readonly Inline[])[]): string =>
-  [`| ${head.map(mdEscape).join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => mdEscape(mdInline(c))).join(' | ')} |`)].join('\n')
+  [
+    `| ${head.map(mdEscape).join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map((c) => mdEscape(mdInline(c))).join(' | ')} |`),
+  ].join('\n')
 
 /** The Markdown layout: `#` title, lead paragraphs, `##`/`###` sections, every block a paragraph of its own. */
 export function renderMarkdownView(v: View): string {
@@ -72,7 +81,13 @@ export function renderMarkdownView(v: View): string {
     for (const b of s.blocks) {
       if (b.type === 'text') out.push(b.tone === 'strong' ? `**${mdInline(b.text)}**` : mdInline(b.text))
       else if (b.type === 'list') out.push(...b.items.map((i) => `- ${mdInline(i)}`))
-      else if (b.type === 'pairs') out.push(mdTable(b.head ?? ['', ''], b.rows.map(([k, x]) => [k, x])))
+      else if (b.type === 'pairs')
+        out.push(
+          mdTable(
+            b.head ?? ['', ''],
+            b.rows.map(([k, x]) => [k, x]),
+          ),
+        )
       else out.push(mdTable(b.head, b.rows))
       out.push('')
     }

@@ -6,10 +6,18 @@ const noWait = { sleep: () => Promise.resolve() }
 
 describe('backoff', () => {
   it('full jitter: every wait is in [0, min(cap, base x 2^n)), and the ceiling doubles until the cap', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 60_000 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (n, base, cap, r) => {
-      const d = backoffMs(n, { baseDelayMs: base, maxDelayMs: cap }, () => r)
-      return d >= 0 && d < Math.min(cap, base * 2 ** n) + 1e-9
-    }))
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (n, base, cap, r) => {
+          const d = backoffMs(n, { baseDelayMs: base, maxDelayMs: cap }, () => r)
+          return d >= 0 && d < Math.min(cap, base * 2 ** n) + 1e-9
+        },
+      ),
+    )
     // base 200 ms, cap 10 s (the GetMetricData defaults), random() = 0.5: 200, 400, 800, ..., then 5,000 (half the cap).
     expect([1, 2, 3, 6, 7].map((n) => backoffMs(n, { baseDelayMs: 200, maxDelayMs: 10_000 }, () => 0.5))).toEqual([200, 400, 800, 5000, 5000])
   })
@@ -24,7 +32,9 @@ describe('withRetry', () => {
   it('retries what is retryable, counting each retry, and succeeds', async () => {
     const f = flaky(2, new Error('throttled'))
     const retries: number[] = []
-    await expect(withRetry(f.fn, { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 1, retryable: () => true, onRetry: (n) => retries.push(n), ...noWait })).resolves.toBe('ok after 3')
+    await expect(
+      withRetry(f.fn, { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 1, retryable: () => true, onRetry: (n) => retries.push(n), ...noWait }),
+    ).resolves.toBe('ok after 3')
     expect(retries).toEqual([1, 2])
   })
 
@@ -40,7 +50,9 @@ describe('withRetry', () => {
   it('an error that is not retryable is thrown at once, unchanged', async () => {
     const denied = Object.assign(new Error('denied'), { name: 'AccessDenied' })
     const f = flaky(99, denied)
-    await expect(withRetry(f.fn, { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1, retryable: (e) => (e as Error).name !== 'AccessDenied', ...noWait })).rejects.toBe(denied)
+    await expect(
+      withRetry(f.fn, { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1, retryable: (e) => (e as Error).name !== 'AccessDenied', ...noWait }),
+    ).rejects.toBe(denied)
     expect(f.calls()).toBe(1)
   })
 })

@@ -27,7 +27,10 @@ export const backoffMs = (attempt: number, p: Pick<RetryPolicy, 'baseDelayMs' | 
 
 /** An error that outlived its retries: the last error, and how many attempts were made. */
 export class RetriesExhausted extends Error {
-  constructor(readonly last: unknown, readonly attempts: number) {
+  constructor(
+    readonly last: unknown,
+    readonly attempts: number,
+  ) {
     super(`failed after ${attempts} attempt(s): ${(last as Error)?.message ?? String(last)}`, { cause: last })
     this.name = 'RetriesExhausted'
   }

@@ -147,7 +147,12 @@ export interface MergeResult {
 export interface SeriesWriter {
   transaction<T>(fn: () => Promise<T>): Promise<T>
   upsertResources(refs: readonly ResourceRef[]): Promise<void>
-  appendSeries(series: readonly CollectedSeries[], source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind }): Promise<MergeResult>
+  appendSeries(
+    series: readonly CollectedSeries[],
+    source: string,
+    detail: string,
+    defaultResource: { provider: string; kind: ResourceKind },
+  ): Promise<MergeResult>
   replaceSourceIssues(source: string, issues: readonly Issue[], at: number): Promise<void>
 }
 

@@ -29,7 +29,25 @@ afterAll(async () => {
 })
 
 const collect = (ws: string, concurrency: number) =>
-  runCli(['collect', 'aws', '--regions', 'us-east-1', '--kinds', 'ec2', '--workspace', ws, '--as-of', '2026-11-20T00:00:00Z', '--concurrency', String(concurrency), '--rate', '1000'], { cwd: tmp.dir, env: fakeAwsEnv(fake.url, tmp.path) })
+  runCli(
+    [
+      'collect',
+      'aws',
+      '--regions',
+      'us-east-1',
+      '--kinds',
+      'ec2',
+      '--workspace',
+      ws,
+      '--as-of',
+      '2026-11-20T00:00:00Z',
+      '--concurrency',
+      String(concurrency),
+      '--rate',
+      '1000',
+    ],
+    { cwd: tmp.dir, env: fakeAwsEnv(fake.url, tmp.path) },
+  )
 
 describe('collect aws: concurrent workers, one writer', () => {
   // Measured on 2 cores with a second spinning process and the rest of the suite running: 254 s for the 21 runs
@@ -37,7 +55,9 @@ describe('collect aws: concurrent workers, one writer', () => {
   it(`the 2,000-instance fleet at concurrency 8 and 32 under CPU contention, ${ROUNDS} times in a row, equals a concurrency-1 run`, async () => {
     const ref = await collect('reference', 1)
     expect(ref.code, ref.stderr).toBe(0)
-    expect(ref.stdout).toMatch(/collected 2000 resources and 48,600 data points from 1 region\(s\) in 648 GetMetricData calls \(0 retries, 0 already stored, 0 failed\)/)
+    expect(ref.stdout).toMatch(
+      /collected 2000 resources and 48,600 data points from 1 region\(s\) in 648 GetMetricData calls \(0 retries, 0 already stored, 0 failed\)/,
+    )
     const expected = await storeFingerprint(tmp.path('reference'))
     for (let round = 0; round < ROUNDS; round++)
       for (const concurrency of [8, 32]) {

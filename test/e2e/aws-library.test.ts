@@ -37,7 +37,25 @@ const options = { regions: ['us-east-1'], homeRegion: 'us-east-1', days: 2, kind
 
 it('the library call stores what `headroom collect aws` stores, and reports its steps as events', async () => {
   fake = await startFakeAws(fleetOf(30, { volumes: [{ id: 'vol-1', type: 'gp2', size: 100, attachedTo: 'i-00000000000000000' }] }))
-  const cli = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--kinds', 'ec2,ebs', '--days', '2', '--as-of', '2026-11-20T00:00:00Z', '--rate', '1000', '--workspace', tmp.path('cli')], { cwd: tmp.dir, env: fakeAwsEnv(fake.url, tmp.path) })
+  const cli = await runCli(
+    [
+      'collect',
+      'aws',
+      '--regions',
+      'us-east-1',
+      '--kinds',
+      'ec2,ebs',
+      '--days',
+      '2',
+      '--as-of',
+      '2026-11-20T00:00:00Z',
+      '--rate',
+      '1000',
+      '--workspace',
+      tmp.path('cli'),
+    ],
+    { cwd: tmp.dir, env: fakeAwsEnv(fake.url, tmp.path) },
+  )
   expect(cli.code, cli.stderr).toBe(0)
 
   setEnv(fakeAwsEnv(fake.url, tmp.path))
@@ -56,11 +74,18 @@ it('the library call stores what `headroom collect aws` stores, and reports its 
   expect(dry).toMatchObject({ dryRun: true, datapoints: 0, plan: r.plan })
 })
 
-it('when no region can be read: one error naming each region\'s failure, and nothing stored', async () => {
+it("when no region can be read: one error naming each region's failure, and nothing stored", async () => {
   // A closed port on loopback: every discovery call is refused.
   setEnv(fakeAwsEnv(`http://127.0.0.1:${await freePort()}`, tmp.path))
   const store = await DuckDbStore.open(tmp.path('down'))
-  const err = await collectAws({ options: { ...options, regions: ['us-east-1', 'eu-west-1'] }, apis: sdkApis(), store, now: () => END }).catch((e: unknown) => e).finally(() => store.close())
-  expect(err).toMatchObject({ code: 'SOURCE_UNAVAILABLE', message: expect.stringMatching(/^no region could be read \(us-east-1: discovery failed: .*ECONNREFUSED.*; eu-west-1: discovery failed: .*\); nothing was stored$/) as unknown })
+  const err = await collectAws({ options: { ...options, regions: ['us-east-1', 'eu-west-1'] }, apis: sdkApis(), store, now: () => END })
+    .catch((e: unknown) => e)
+    .finally(() => store.close())
+  expect(err).toMatchObject({
+    code: 'SOURCE_UNAVAILABLE',
+    message: expect.stringMatching(
+      /^no region could be read \(us-east-1: discovery failed: .*ECONNREFUSED.*; eu-west-1: discovery failed: .*\); nothing was stored$/,
+    ) as unknown,
+  })
   expect(await storeFingerprint(tmp.path('down'))).toBe('0 samples, sum null, 0 series owners, 0 resources')
 })

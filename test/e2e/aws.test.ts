@@ -26,8 +26,11 @@ const collect = (url: string, ws: string, extra: string[] = [], e: Record<string
 const fingerprint = (ws: string) => storeFingerprint(tmp.path(ws))
 
 const mixed: Partial<FakeFleet> = {
-  volumes: [{ id: 'vol-1', type: 'gp2', size: 100, attachedTo: 'i-00000000000000000' }], functions: [{ name: 'checkout', memory: 1024, arch: 'arm64' }],
-  databases: [{ id: 'orders-db', cls: 'db.m5.large', engine: 'mysql' }], tables: [{ name: 'orders', mode: 'PROVISIONED', rcu: 100, wcu: 10 }], groups: [{ name: 'web', min: 1, max: 4, desired: 2 }],
+  volumes: [{ id: 'vol-1', type: 'gp2', size: 100, attachedTo: 'i-00000000000000000' }],
+  functions: [{ name: 'checkout', memory: 1024, arch: 'arm64' }],
+  databases: [{ id: 'orders-db', cls: 'db.m5.large', engine: 'mysql' }],
+  tables: [{ name: 'orders', mode: 'PROVISIONED', rcu: 100, wcu: 10 }],
+  groups: [{ name: 'web', min: 1, max: 4, desired: 2 }],
 }
 
 describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
@@ -37,7 +40,9 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     // 14 days: 4,032 points each; 25 per call (100,800 / 4,032) -> 648 calls; the minimum is 16,200 x 4,032 / 100,800 = 648.
     const dry = await collect(fake.url, 'dry', ['--kinds', 'ec2', '--dry-run'])
     expect(dry.code, dry.stderr).toBe(0)
-    expect(dry.stderr).toMatch(/16,200 series x 14 days at 300 s = 65,318,400 data points at most, in 648 GetMetricData calls \(minimum possible 648\); estimated CloudWatch cost \$0\.16/)
+    expect(dry.stderr).toMatch(
+      /16,200 series x 14 days at 300 s = 65,318,400 data points at most, in 648 GetMetricData calls \(minimum possible 648\); estimated CloudWatch cost \$0\.16/,
+    )
     expect(dry.stdout).toMatch(/dry run: nothing fetched or stored/)
     expect(fake.calls.get('cloudwatch:GetMetricData')).toBeUndefined()
     expect(fake.calls.get('ec2:DescribeInstances')).toBe(20) // discovery only, 100 instances a page
@@ -48,7 +53,9 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(fake.calls.get('cloudwatch:GetMetricData')).toBe(47)
     expect(fake.calls.get('ec2:DescribeInstances')).toBe(40) // the dry run's 20 pages and this run's 20
     expect(fake.limitViolations).toBe(0)
-    expect(r.stdout).toMatch(/collected 2000 resources and 48,600 data points from 1 region\(s\) in 47 GetMetricData calls \(0 retries, 0 already stored, 0 failed\)/)
+    expect(r.stdout).toMatch(
+      /collected 2000 resources and 48,600 data points from 1 region\(s\) in 47 GetMetricData calls \(0 retries, 0 already stored, 0 failed\)/,
+    )
   })
 
   it('throttling, 5xx, resets and paginated answers are retried and lose nothing; per-query errors are reported', async () => {
@@ -84,7 +91,11 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const running: { child?: ReturnType<typeof spawn> } = {}
     const faults: Faults = { onGetMetricData: (n) => (n === Math.floor(whole / 2) ? running.child?.kill('SIGKILL') : undefined) }
     fake = await startFakeAws(fleet, faults)
-    const child = (running.child = spawn(process.execPath, [BIN, 'collect', 'aws', '--regions', 'us-east-1', '--workspace', 'resumed', '--concurrency', '1'], { cwd: tmp.dir, env: { ...process.env, ...env(fake.url) }, stdio: 'ignore' }))
+    const child = (running.child = spawn(process.execPath, [BIN, 'collect', 'aws', '--regions', 'us-east-1', '--workspace', 'resumed', '--concurrency', '1'], {
+      cwd: tmp.dir,
+      env: { ...process.env, ...env(fake.url) },
+      stdio: 'ignore',
+    }))
     const code = await new Promise<number | null>((r) => child.on('close', (c, sig) => r(sig ? -1 : c)))
     expect(code).toBe(-1)
     const firstCalls = fake.calls.get('cloudwatch:GetMetricData')!
@@ -102,29 +113,46 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     s.close()
     expect(runs).toHaveLength(1)
     expect(runs[0]!.finished_at).not.toBeNull()
-    const sameWindow = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'reference', '--as-of', new Date(Number(runs[0]!.window_end)).toISOString()], { cwd: tmp.dir, env: env(fake.url) })
+    const sameWindow = await runCli(
+      ['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'reference', '--as-of', new Date(Number(runs[0]!.window_end)).toISOString()],
+      { cwd: tmp.dir, env: env(fake.url) },
+    )
     expect(sameWindow.code).toBe(0)
     expect(await fingerprint('resumed')).toBe(await fingerprint('reference'))
   })
 
-  it('--compute-optimizer: AWS\'s own recommendations are stored and shown beside headroom\'s, agreement counted', async () => {
+  it("--compute-optimizer: AWS's own recommendations are stored and shown beside headroom's, agreement counted", async () => {
     fake = await startFakeAws(fleetOf(6, mixed))
     const r = await collect(fake.url, 'co', ['--compute-optimizer'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/us-east-1: 8 Compute Optimizer recommendations \(3 calls\)/)
-    const report = JSON.parse((await runCli(['analyze', '--workspace', 'co', '--format', 'json'], { cwd: tmp.dir })).stdout) as { comparisons: { computeOptimizer: { compared: number; findingAgrees: number; rows: { resourceId: string; coFinding: string; coOption: string | null; headroomFinding: string }[] } } }
+    const report = JSON.parse((await runCli(['analyze', '--workspace', 'co', '--format', 'json'], { cwd: tmp.dir })).stdout) as {
+      comparisons: {
+        computeOptimizer: {
+          compared: number
+          findingAgrees: number
+          rows: { resourceId: string; coFinding: string; coOption: string | null; headroomFinding: string }[]
+        }
+      }
+    }
     const co = report.comparisons.computeOptimizer
     // 6 instances + 1 volume + 1 function; the fake's three data points per series leave headroom's EC2 and Lambda at
     // InsufficientData, so those disagree with Compute Optimizer's findings (and are listed as such).
     expect(co.compared).toBe(8)
-    expect(co.rows.find((x) => x.resourceId === 'i-00000000000000001')).toMatchObject({ coFinding: 'Overprovisioned', coOption: 'c5.large', headroomFinding: 'InsufficientData' })
+    expect(co.rows.find((x) => x.resourceId === 'i-00000000000000001')).toMatchObject({
+      coFinding: 'Overprovisioned',
+      coOption: 'c5.large',
+      headroomFinding: 'InsufficientData',
+    })
     expect(co.rows.find((x) => x.resourceId === 'us-east-1:checkout')).toMatchObject({ coFinding: 'NotOptimized', coOption: '512 MB' })
     // Discovery kept the Auto Scaling group's policies in the describe-policies shape.
     const st = await DuckDbStore.open(tmp.path('co'), { readOnly: true })
     const web = (await st.resources()).find((x) => x.id === 'web')!
     st.close()
     expect(web.attributes.policyCount).toBe(1)
-    expect(JSON.parse(String(web.attributes.scalingPolicies))).toMatchObject({ ScalingPolicies: [{ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 70 } }] })
+    expect(JSON.parse(String(web.attributes.scalingPolicies))).toMatchObject({
+      ScalingPolicies: [{ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 70 } }],
+    })
     const text = (await runCli(['analyze', '--workspace', 'co'], { cwd: tmp.dir })).stdout
     expect(text).toMatch(/Compute Optimizer side by side \(8 resources\): the finding agrees on \d+/)
   })
@@ -134,9 +162,13 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const r = await runCli(['catalog', 'update', '--regions', 'us-east-1', '--workspace', 'cat'], { cwd: tmp.dir, env: env(fake.url) })
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/catalog updated: 27 instance types offered in us-east-1, 1 with on-demand prices/)
-    expect([fake.calls.get('ec2:DescribeInstanceTypes'), fake.calls.get('ec2:DescribeInstanceTypeOfferings'), fake.calls.get('pricing:GetProducts')]).toEqual([1, 1, 1])
+    expect([fake.calls.get('ec2:DescribeInstanceTypes'), fake.calls.get('ec2:DescribeInstanceTypeOfferings'), fake.calls.get('pricing:GetProducts')]).toEqual([
+      1, 1, 1,
+    ])
     // The SDK parsed the EC2 XML back into the sample's values: a1.2xlarge is 8 vCPU, 16 GiB, arm64; p3.16xlarge has 8 GPUs.
-    const overlay = JSON.parse(readFileSync(tmp.path('cat/catalog/ec2.json'), 'utf8')) as { types: { name: string; vcpus: number; memoryGiB: number; architectures: string[]; gpuCount: number; pricePerHour: Record<string, { amount: number }> }[] }
+    const overlay = JSON.parse(readFileSync(tmp.path('cat/catalog/ec2.json'), 'utf8')) as {
+      types: { name: string; vcpus: number; memoryGiB: number; architectures: string[]; gpuCount: number; pricePerHour: Record<string, { amount: number }> }[]
+    }
     const a1 = overlay.types.find((t) => t.name === 'a1.2xlarge')!
     expect([a1.vcpus, a1.memoryGiB, a1.architectures]).toEqual([8, 16, ['arm64']])
     expect(overlay.types.find((t) => t.name === 'p3.16xlarge')!.gpuCount).toBe(8)

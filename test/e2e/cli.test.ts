@@ -65,20 +65,32 @@ describe('headroom demo, then analyze', () => {
   })
 
   it('options change the sizing: p90 with 0% headroom saves more than max with 30%', async () => {
-    const lo = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'max', '--headroom', '30'], { cwd: tmp.dir })).stdout) as { summary: { monthlySavings: number } }
-    const hi = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'p90', '--headroom', '0'], { cwd: tmp.dir })).stdout) as { summary: { monthlySavings: number } }
+    const lo = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'max', '--headroom', '30'], { cwd: tmp.dir })).stdout) as {
+      summary: { monthlySavings: number }
+    }
+    const hi = JSON.parse((await runCli(['analyze', '--format', 'json', '--percentile', 'p90', '--headroom', '0'], { cwd: tmp.dir })).stdout) as {
+      summary: { monthlySavings: number }
+    }
     expect(hi.summary.monthlySavings).toBeGreaterThan(lo.summary.monthlySavings)
   })
 })
 
 describe('configuration: flags and headroom.config.yaml reach every analyzer (on the demo workspace)', () => {
-  type Rep = { meta: { options: { lookbackDays: number; analyzers: Record<string, Record<string, unknown>> } }; issues: { code: string; message: string }[]; recommendations: { analyzer: string; resource: { id: string }; evidence: { stat: string }[] }[] }
+  type Rep = {
+    meta: { options: { lookbackDays: number; analyzers: Record<string, Record<string, unknown>> } }
+    issues: { code: string; message: string }[]
+    recommendations: { analyzer: string; resource: { id: string }; evidence: { stat: string }[] }[]
+  }
   const json = async (args: string[], cwd = tmp.dir) => {
     const r = await runCli(['analyze', '--format', 'json', ...args], { cwd })
     expect(r.code, r.stderr).toBe(0)
     return JSON.parse(r.stdout) as Rep
   }
-  const cpuStat = (rep: Rep, analyzer: string) => rep.recommendations.filter((r) => r.analyzer === analyzer).flatMap((r) => r.evidence.map((e) => e.stat)).filter((st) => /of 5-minute/.test(st))
+  const cpuStat = (rep: Rep, analyzer: string) =>
+    rep.recommendations
+      .filter((r) => r.analyzer === analyzer)
+      .flatMap((r) => r.evidence.map((e) => e.stat))
+      .filter((st) => /of 5-minute/.test(st))
 
   it('--percentile and --headroom reach RDS as well as EC2, and meta.options says what each analyzer used', async () => {
     // Issue 11: RDS kept "p99.5 of 5-minute averages" while the report claimed max for the whole report.
@@ -92,7 +104,9 @@ describe('configuration: flags and headroom.config.yaml reach every analyzer (on
     expect(rep.meta.options.analyzers['ebs.rightsize']).toMatchObject({ percentile: 'max', headroomPct: 50 })
     // k8s requests take p90/p95/p99 only: it keeps its own, and the report says so.
     expect(rep.meta.options.analyzers['k8s.rightsize']!.cpuPercentile).toBe('p95')
-    expect(rep.issues.find((i) => i.code === 'OPTION_NOT_APPLIED')?.message).toMatch(/k8s\.rightsize\.cpuPercentile keeps "p95": it does not accept percentile "max" \(from --percentile\)/)
+    expect(rep.issues.find((i) => i.code === 'OPTION_NOT_APPLIED')?.message).toMatch(
+      /k8s\.rightsize\.cpuPercentile keeps "p95": it does not accept percentile "max" \(from --percentile\)/,
+    )
     // Every recommendation names a registry analyzer (sub-checks go in `check`).
     for (const r of rep.recommendations) expect(rep.meta.options.analyzers, r.analyzer).toHaveProperty([r.analyzer])
   })
@@ -100,27 +114,32 @@ describe('configuration: flags and headroom.config.yaml reach every analyzer (on
   it('a config file found from the working directory up sets any analyzer option; flags win; `headroom config` says where each value came from', async () => {
     const sub = join(tmp.dir, 'team', 'svc')
     mkdirSync(sub, { recursive: true })
-    tmp.file('team/headroom.config.yaml', [
-      '# one file for the team',
-      'workspace: ../.headroom',
-      'analysis:',
-      '  lookbackDays: 7',
-      'sizing:',
-      '  percentile: p99',
-      'analyzers:',
-      '  rds.rightsize:',
-      '    percentile: p95',
-      '    cpuHeadroomPct: 40',
-      '  ec2.rightsize:',
-      '    maxOptions: 1',
-      '',
-    ].join('\n'))
+    tmp.file(
+      'team/headroom.config.yaml',
+      [
+        '# one file for the team',
+        'workspace: ../.headroom',
+        'analysis:',
+        '  lookbackDays: 7',
+        'sizing:',
+        '  percentile: p99',
+        'analyzers:',
+        '  rds.rightsize:',
+        '    percentile: p95',
+        '    cpuHeadroomPct: 40',
+        '  ec2.rightsize:',
+        '    maxOptions: 1',
+        '',
+      ].join('\n'),
+    )
     const fromFile = await json([], sub)
     expect(fromFile.meta.options.lookbackDays).toBe(7)
     expect(fromFile.meta.options.analyzers['ec2.rightsize']).toMatchObject({ percentile: 'p99', maxOptions: 1 })
     expect(fromFile.meta.options.analyzers['rds.rightsize']).toMatchObject({ percentile: 'p95', cpuHeadroomPct: 40 })
     for (const st of cpuStat(fromFile, 'rds.rightsize')) expect(st).toMatch(/^p95 of 5-minute/)
-    expect(fromFile.recommendations.filter((r) => r.analyzer === 'ec2.rightsize').every((r) => (r as unknown as { options: unknown[] }).options.length <= 1)).toBe(true)
+    expect(
+      fromFile.recommendations.filter((r) => r.analyzer === 'ec2.rightsize').every((r) => (r as unknown as { options: unknown[] }).options.length <= 1),
+    ).toBe(true)
     const flagged = await json(['--percentile', 'max'], sub)
     expect(flagged.meta.options.analyzers['rds.rightsize']).toMatchObject({ percentile: 'max', cpuHeadroomPct: 40 })
     const shown = await runCli(['config'], { cwd: sub })
@@ -129,7 +148,9 @@ describe('configuration: flags and headroom.config.yaml reach every analyzer (on
     expect(shown.stdout).toMatch(/^analyzers\.rds\.rightsize\.percentile +p95 +\.\.\/headroom\.config\.yaml$/m)
     expect(shown.stdout).toMatch(/^analyzers\.lambda\.memory\.minInvocations +50 +default$/m)
     expect(shown.stdout).toMatch(/^workspace +\S+\.headroom +\.\.\/headroom\.config\.yaml$/m)
-    const viaFlag = JSON.parse((await runCli(['config', '--format', 'json', '--workspace', 'elsewhere'], { cwd: sub })).stdout) as { sources: Record<string, string> }
+    const viaFlag = JSON.parse((await runCli(['config', '--format', 'json', '--workspace', 'elsewhere'], { cwd: sub })).stdout) as {
+      sources: Record<string, string>
+    }
     expect(viaFlag.sources.workspace).toBe('--workspace')
     // Bad config: exit 2, file:line, key path, allowed values; nothing runs.
     tmp.file('team/svc/headroom.config.yaml', 'analyzers:\n  rds.rightsize:\n    percentile: p42\n')
@@ -139,14 +160,21 @@ describe('configuration: flags and headroom.config.yaml reach every analyzer (on
     expect(bad.stderr).toMatch(/Allowed values: p90, p95, p99, p99\.5, max/)
     tmp.file('team/svc/headroom.config.yaml', 'sizng:\n  percentile: max\n')
     const typo = await runCli(['config'], { cwd: sub })
-    expect([typo.code, /headroom\.config\.yaml:1: sizng: unknown key 'sizng'/.test(typo.stderr), /Did you mean 'sizing'\?/.test(typo.stderr)]).toEqual([2, true, true])
+    expect([typo.code, /headroom\.config\.yaml:1: sizng: unknown key 'sizng'/.test(typo.stderr), /Did you mean 'sizing'\?/.test(typo.stderr)]).toEqual([
+      2,
+      true,
+      true,
+    ])
     const ignored = await runCli(['config', '--no-config'], { cwd: sub })
     expect([ignored.code, /config file: none/.test(ignored.stdout)]).toEqual([0, true])
   })
 })
 
 describe('implausible and stray samples (issue 20, on a demo workspace of its own)', () => {
-  type Rep = { recommendations: { analyzer: string; resource: { id: string }; finding: string; window: { end: number }; evidence: { stat: string; samples: number }[] }[]; issues: { code: string; resourceId?: string; message: string }[] }
+  type Rep = {
+    recommendations: { analyzer: string; resource: { id: string }; finding: string; window: { end: number }; evidence: { stat: string; samples: number }[] }[]
+    issues: { code: string; resourceId?: string; message: string }[]
+  }
   it('a row from year 9999 is refused with nothing written; a stray row a month after the data is left out of the window and reported', async () => {
     const demo = await runCli(['demo', '--workspace', 'ws-stray', '--format', 'json'], { cwd: tmp.dir })
     expect(demo.code, demo.stderr).toBe(0)
@@ -162,7 +190,10 @@ describe('implausible and stray samples (issue 20, on a demo workspace of its ow
     expect(await status()).toBe(stored)
     // A row 30 days after the VM's data (still in the past): imported, left out of the window, reported.
     const end = vm(before).window.end
-    tmp.file('stray.csv', csv('resource_id,metric,timestamp,value,stat,period', [`azure-vm-1023683,cpu.utilization,${new Date(end + 30 * 86_400_000).toISOString()},5,avg,300`]))
+    tmp.file(
+      'stray.csv',
+      csv('resource_id,metric,timestamp,value,stat,period', [`azure-vm-1023683,cpu.utilization,${new Date(end + 30 * 86_400_000).toISOString()},5,avg,300`]),
+    )
     const stray = await runCli(['collect', 'file', 'stray.csv', '-w', 'ws-stray'], { cwd: tmp.dir })
     expect(stray.code, stray.stderr).toBe(0)
     const after = JSON.parse((await runCli(['analyze', '-w', 'ws-stray', '--format', 'json'], { cwd: tmp.dir })).stdout) as Rep
@@ -170,7 +201,9 @@ describe('implausible and stray samples (issue 20, on a demo workspace of its ow
     expect(vm(after).evidence[0]!.samples).toBe(vm(before).evidence[0]!.samples)
     expect(after.issues.find((i) => i.code === 'SAMPLES_AFTER_WINDOW')).toMatchObject({ resourceId: 'azure-vm-1023683' })
     const text = await runCli(['analyze', '-w', 'ws-stray'], { cwd: tmp.dir })
-    expect(text.stdout).toMatch(/SAMPLES_AFTER_WINDOW: azure-vm-1023683: 1 isolated sample \(.*\) lies after its latest dense data; the window ends at .* without them/)
+    expect(text.stdout).toMatch(
+      /SAMPLES_AFTER_WINDOW: azure-vm-1023683: 1 isolated sample \(.*\) lies after its latest dense data; the window ends at .* without them/,
+    )
   })
 })
 
@@ -181,7 +214,15 @@ describe('headroom simulate scaling (on the demo workspace)', () => {
   it('replays the recorded load against the template and a search, as a scaling document valid against the document schema', async () => {
     const r = await runCli([...group, '--policy-file', policy, '--search', '--format', 'json', '--timeline'], { cwd: tmp.dir })
     expect(r.code).toBe(0)
-    const report = JSON.parse(r.stdout) as { kind: string; simulations: { current: string; outcomes: { policySet: string; breachMinutes: number; cost: number; timeline?: { desired: number[] } }[]; search: { evaluated: number; pareto: string[]; cheapestZeroBreach: string } ; bestPractices: string[] }[] }
+    const report = JSON.parse(r.stdout) as {
+      kind: string
+      simulations: {
+        current: string
+        outcomes: { policySet: string; breachMinutes: number; cost: number; timeline?: { desired: number[] } }[]
+        search: { evaluated: number; pareto: string[]; cheapestZeroBreach: string }
+        bestPractices: string[]
+      }[]
+    }
     const schema = JSON.parse(readFileSync(join(ROOT, 'schema/document.schema.json'), 'utf8')) as object
     const validate = new Ajv2020({ strict: false }).compile(schema)
     expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
@@ -195,7 +236,9 @@ describe('headroom simulate scaling (on the demo workspace)', () => {
     const c = await runCli([...group, '--policy-file', policy, '--search', '--format', 'csv'], { cwd: tmp.dir })
     expect(c.code, c.stderr).toBe(0)
     const lines = c.stdout.trim().split('\n')
-    expect(lines[0]).toBe('group,policy_set,description,cost_usd,instance_hours,breach_minutes,peak_utilization_pct,peak_demand_pct,scaling_actions,min_instances,max_instances,cheapest_zero_breach,pareto')
+    expect(lines[0]).toBe(
+      'group,policy_set,description,cost_usd,instance_hours,breach_minutes,peak_utilization_pct,peak_demand_pct,scaling_actions,min_instances,max_instances,cheapest_zero_breach,pareto',
+    )
     expect(lines).toHaveLength(1 + sim.outcomes.length)
     expect(lines.filter((l) => l.split(',').at(-2) === 'true').map((l) => l.split(',')[1])).toEqual([sim.search.cheapestZeroBreach])
     const zero = sim.outcomes.find((o) => o.policySet === sim.search.cheapestZeroBreach)!
@@ -212,10 +255,17 @@ describe('headroom simulate scaling (on the demo workspace)', () => {
   })
 
   it('bad policy files and unknown groups: exit 2 with the field and the fix', async () => {
-    tmp.file('bad-policy.json', JSON.stringify({ Resources: { P: { Type: 'AWS::AutoScaling::ScalingPolicy', Properties: { PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: {} } } } }))
+    tmp.file(
+      'bad-policy.json',
+      JSON.stringify({
+        Resources: { P: { Type: 'AWS::AutoScaling::ScalingPolicy', Properties: { PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: {} } } },
+      }),
+    )
     const bad = await runCli([...group, '--policy-file', 'bad-policy.json'], { cwd: tmp.dir })
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/bad-policy\.json, column 'Resources\.P\.Properties\.TargetTrackingConfiguration\.TargetValue': Resources\.P\.Properties\.TargetTrackingConfiguration\.TargetValue is missing/)
+    expect(bad.stderr).toMatch(
+      /bad-policy\.json, column 'Resources\.P\.Properties\.TargetTrackingConfiguration\.TargetValue': Resources\.P\.Properties\.TargetTrackingConfiguration\.TargetValue is missing/,
+    )
     const none = await runCli(['simulate', 'scaling', '--group', 'no-such-group', '--search'], { cwd: tmp.dir })
     expect(none.code).toBe(2)
     expect(none.stderr).toMatch(/No cpu\.utilization samples for group 'no-such-group'/)
@@ -228,7 +278,10 @@ describe('headroom simulate scaling (on the demo workspace)', () => {
 
 describe('collect file and errors', () => {
   it('bad input: exit 2, names file, row, column, the fix, and writes nothing', async () => {
-    const f = tmp.file('bad.csv', csv('resource_id,metric,timestamp,value', ['i-1,cpu.utilization,2024-01-01T00:00:00Z,10', 'i-1,cpu.utilization,2024-01-01T00:05:00Z,ten']))
+    const f = tmp.file(
+      'bad.csv',
+      csv('resource_id,metric,timestamp,value', ['i-1,cpu.utilization,2024-01-01T00:00:00Z,10', 'i-1,cpu.utilization,2024-01-01T00:05:00Z,ten']),
+    )
     const r = await runCli(['collect', 'file', 'bad.csv', '-w', 'ws-bad'], { cwd: tmp.dir })
     expect(r.code).toBe(2)
     expect(r.stderr).toContain(`headroom: error: ${f}, row 2, column 'value': value 'ten' is not a number`)
@@ -238,7 +291,13 @@ describe('collect file and errors', () => {
   })
 
   it('good input imports, status shows it, and analyze explains missing instance types', async () => {
-    tmp.file('ok.csv', csv('resource_id,metric,timestamp,value,stat', Array.from({ length: 500 }, (_, i) => `i-ok,cpu.utilization,${new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString()},${(i % 50) + 1},max`)))
+    tmp.file(
+      'ok.csv',
+      csv(
+        'resource_id,metric,timestamp,value,stat',
+        Array.from({ length: 500 }, (_, i) => `i-ok,cpu.utilization,${new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString()},${(i % 50) + 1},max`),
+      ),
+    )
     const r = await runCli(['collect', 'file', 'ok.csv', '-w', 'ws-ok'], { cwd: tmp.dir })
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/imported 500 new samples \(0 already stored\), 0 resources from manifests, 1 created from samples/)
@@ -257,7 +316,10 @@ describe('collect file and errors', () => {
       return [`vol-1,VolumeReadOps,${ts},450000,Sum`, `vol-1,VolumeWriteOps,${ts},150000,Sum`] // 1500 + 500 IOPS
     }).flat()
     tmp.file('vol.csv', csv('resource_id,metric,timestamp,value,stat', rows))
-    tmp.file('vol.json', JSON.stringify([{ id: 'vol-1', kind: 'ebs-volume', region: 'us-east-1', attributes: { volumeType: 'gp2', sizeGiB: 1000, attachedTo: 'i-1' } }]))
+    tmp.file(
+      'vol.json',
+      JSON.stringify([{ id: 'vol-1', kind: 'ebs-volume', region: 'us-east-1', attributes: { volumeType: 'gp2', sizeGiB: 1000, attachedTo: 'i-1' } }]),
+    )
     expect((await runCli(['collect', 'file', 'vol.csv', 'vol.json', '-w', 'ws-vol'], { cwd: tmp.dir })).code).toBe(0)
     const a = await runCli(['analyze', '-w', 'ws-vol'], { cwd: tmp.dir })
     expect(a.code).toBe(0)
@@ -274,7 +336,15 @@ describe('collect file and errors', () => {
 
   it('a workspace locked by another process: exit 3, says to wait', async () => {
     await runCli(['collect', 'file', 'ok.csv', '-w', 'ws-lock'], { cwd: tmp.dir })
-    const holder = spawn(process.execPath, ['-e', `const {DuckDBInstance}=await import('@duckdb/node-api');await DuckDBInstance.create(${JSON.stringify(join(tmp.dir, 'ws-lock', 'headroom.duckdb'))});console.log('held');setTimeout(()=>{},60000)`, '--input-type=module'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const {DuckDBInstance}=await import('@duckdb/node-api');await DuckDBInstance.create(${JSON.stringify(join(tmp.dir, 'ws-lock', 'headroom.duckdb'))});console.log('held');setTimeout(()=>{},60000)`,
+        '--input-type=module',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
     await new Promise<void>((res) => holder.stdout.on('data', () => res()))
     try {
       const r = await runCli(['collect', 'file', 'ok.csv', '-w', 'ws-lock'], { cwd: tmp.dir })

@@ -38,8 +38,10 @@ function promServer(): Server {
     const q = u.searchParams.get('query') ?? ''
     if (path === '/api/v1/query') {
       const at = Number(u.searchParams.get('time'))
-      if (q.startsWith('count by (instance)')) return json({ status: 'success', data: { resultType: 'vector', result: [{ metric: { instance: 'h1:9100' }, value: [at, '2'] }] } })
-      if (q.includes('node_memory_MemTotal_bytes')) return json({ status: 'success', data: { resultType: 'vector', result: [{ metric: { instance: 'h1:9100' }, value: [at, String(8 * 1024 ** 3)] }] } })
+      if (q.startsWith('count by (instance)'))
+        return json({ status: 'success', data: { resultType: 'vector', result: [{ metric: { instance: 'h1:9100' }, value: [at, '2'] }] } })
+      if (q.includes('node_memory_MemTotal_bytes'))
+        return json({ status: 'success', data: { resultType: 'vector', result: [{ metric: { instance: 'h1:9100' }, value: [at, String(8 * 1024 ** 3)] }] } })
       return json({ status: 'success', data: { resultType: 'vector', result: [] } })
     }
     if (path === '/api/v1/query_range') {
@@ -74,8 +76,24 @@ afterAll(async () => {
 })
 
 const awsOptions = { regions: ['us-east-1'], homeRegion: 'us-east-1', days: 1, kinds: ['ec2' as const], rate: 1000, concurrency: 2, end: END }
-const promOptions = (url: string) => ({ url, headers: {}, timeoutSec: 5, days: 1, end: END, selector: '', resolutionSec: 300, rateWindow: '2m', concurrency: 2, hosts: true, containers: false, shardSize: 100 })
-const CSV = 'resource_id,metric,timestamp,value\n' + Array.from({ length: 12 }, (_, i) => `i-1,cpu.utilization,2026-11-19T00:${String(i * 5).padStart(2, '0')}:00Z,${10 + i}`).join('\n') + '\n'
+const promOptions = (url: string) => ({
+  url,
+  headers: {},
+  timeoutSec: 5,
+  days: 1,
+  end: END,
+  selector: '',
+  resolutionSec: 300,
+  rateWindow: '2m',
+  concurrency: 2,
+  hosts: true,
+  containers: false,
+  shardSize: 100,
+})
+const CSV =
+  'resource_id,metric,timestamp,value\n' +
+  Array.from({ length: 12 }, (_, i) => `i-1,cpu.utilization,2026-11-19T00:${String(i * 5).padStart(2, '0')}:00Z,${10 + i}`).join('\n') +
+  '\n'
 
 interface Source {
   name: string
@@ -86,12 +104,18 @@ interface Source {
 }
 const SOURCES: Source[] = [
   {
-    name: 'file import', exit: 'USAGE',
+    name: 'file import',
+    exit: 'USAGE',
     collect: (s) => importFiles(s, [tmp.file('good.csv', CSV)]),
-    refused: (s) => importFiles(s, [tmp.file('good2.csv', CSV.replace(/i-1,/g, 'i-2,')), tmp.file('bad.csv', 'resource_id,metric,timestamp,value\ni-3,cpu.utilization,not-a-time,1\n')]),
+    refused: (s) =>
+      importFiles(s, [
+        tmp.file('good2.csv', CSV.replace(/i-1,/g, 'i-2,')),
+        tmp.file('bad.csv', 'resource_id,metric,timestamp,value\ni-3,cpu.utilization,not-a-time,1\n'),
+      ]),
   },
   {
-    name: 'AWS (CloudWatch)', exit: 'SOURCE',
+    name: 'AWS (CloudWatch)',
+    exit: 'SOURCE',
     collect: (s) => collectAws({ options: awsOptions, apis: sdkApis(), store: s, now: () => END }),
     refused: async (s) => {
       aws.faults.deny = ['ec2:DescribeInstances']
@@ -103,7 +127,8 @@ const SOURCES: Source[] = [
     },
   },
   {
-    name: 'Prometheus', exit: 'SOURCE',
+    name: 'Prometheus',
+    exit: 'SOURCE',
     collect: (s) => collectPrometheus({ options: promOptions(`${promUrl}/ok`), writer: () => Promise.resolve(s), now: () => END }),
     refused: (s) => collectPrometheus({ options: promOptions(`${promUrl}/denied`), writer: () => Promise.resolve(s), now: () => END }),
   },

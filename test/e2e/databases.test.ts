@@ -23,7 +23,11 @@ function samples(): string {
     rows.push(`orders,ConsumedReadCapacityUnits,${t},${100 * 300},Sum,300`, `orders,ConsumedWriteCapacityUnits,${t},${10 * 300},Sum,300`)
     // An idle provisioned table.
     rows.push(`audit,ConsumedReadCapacityUnits,${t},0,Sum,300`, `audit,ConsumedWriteCapacityUnits,${t},0,Sum,300`)
-    rows.push(`sessions-001,CPUUtilization,${t},10,Maximum,300`, `sessions-001,DatabaseMemoryUsagePercentage,${t},30,Maximum,300`, `sessions-001,EngineCPUUtilization,${t},15,Maximum,300`)
+    rows.push(
+      `sessions-001,CPUUtilization,${t},10,Maximum,300`,
+      `sessions-001,DatabaseMemoryUsagePercentage,${t},30,Maximum,300`,
+      `sessions-001,EngineCPUUtilization,${t},15,Maximum,300`,
+    )
     rows.push(`sessions-001,CacheHits,${t},${900 * 300},Sum,300`, `sessions-001,CacheMisses,${t},${100 * 300},Sum,300`)
     rows.push(`nat-0a1,ActiveConnectionCount,${t},0,Maximum,300`, `nat-0a1,PacketsInFromSource,${t},0,Sum,300`)
     rows.push(`alb-web,HealthyHostCount,${t},${i < 13 * 288 ? 2 : 0},Minimum,300`, `alb-web,RequestCount,${t},600,Sum,300`)
@@ -34,13 +38,16 @@ function samples(): string {
 let report: Report
 let terminal: string
 beforeAll(async () => {
-  const manifest = tmp.file('resources.json', JSON.stringify([
-    { id: 'orders', kind: 'dynamodb-table', region: 'us-east-1', attributes: { billingMode: 'PAY_PER_REQUEST' } },
-    { id: 'audit', kind: 'dynamodb-table', region: 'us-east-1', attributes: { billingMode: 'PROVISIONED', readCapacity: 10, writeCapacity: 10 } },
-    { id: 'sessions-001', kind: 'elasticache-node', region: 'us-east-1', attributes: { nodeType: 'cache.r6g.xlarge', engine: 'redis' } },
-    { id: 'nat-0a1', kind: 'nat-gateway', region: 'us-east-1' },
-    { id: 'alb-web', kind: 'load-balancer', region: 'us-east-1' },
-  ]))
+  const manifest = tmp.file(
+    'resources.json',
+    JSON.stringify([
+      { id: 'orders', kind: 'dynamodb-table', region: 'us-east-1', attributes: { billingMode: 'PAY_PER_REQUEST' } },
+      { id: 'audit', kind: 'dynamodb-table', region: 'us-east-1', attributes: { billingMode: 'PROVISIONED', readCapacity: 10, writeCapacity: 10 } },
+      { id: 'sessions-001', kind: 'elasticache-node', region: 'us-east-1', attributes: { nodeType: 'cache.r6g.xlarge', engine: 'redis' } },
+      { id: 'nat-0a1', kind: 'nat-gateway', region: 'us-east-1' },
+      { id: 'alb-web', kind: 'load-balancer', region: 'us-east-1' },
+    ]),
+  )
   const imp = await runCli(['collect', 'file', tmp.file('samples.csv', samples()), manifest, '--workspace', 'ws'], { cwd: tmp.dir })
   expect(imp.stdout + imp.stderr).toMatch(/imported 52,416 new samples/)
   const json = await runCli(['analyze', '--workspace', 'ws', '--format', 'json'], { cwd: tmp.dir })
@@ -74,7 +81,9 @@ describe('databases, caches and idle kinds through the CLI', () => {
     expect(rec('sessions-001', 'elasticache.rightsize').options[0]!.change.nodeType).toBe('cache.r6g.large')
     expect(rec('nat-0a1', 'ta.idle')).toMatchObject({ check: 'idle-nat-gateway', reasons: ['Idle'] })
     // The last day has no healthy target; 600 requests per 5 minutes is far above TA's 100 a day.
-    expect(report.recommendations.filter((r) => r.resource.id === 'alb-web').map((r) => r.reasons[0])).toEqual(['TrustedAdvisor:IdleLoadBalancerNoHealthyTargets'])
+    expect(report.recommendations.filter((r) => r.resource.id === 'alb-web').map((r) => r.reasons[0])).toEqual([
+      'TrustedAdvisor:IdleLoadBalancerNoHealthyTargets',
+    ])
   })
 
   it('the terminal report has a section per kind', () => {

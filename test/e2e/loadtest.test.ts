@@ -27,7 +27,7 @@ const read = (f: string) => LoadTestResultSchema.parse(JSON.parse(readFileSync(f
 
 describe('headroom loadtest (built CLI, real server)', () => {
   let seed: LoadTestResult
-  it("runs the seed scenario unchanged: captured productId flows into the next requests", async () => {
+  it('runs the seed scenario unchanged: captured productId flows into the next requests', async () => {
     // --duration-scale 0.01: 0.6 s warm-up ((5 + 50) / 2 x 0.6 = 16 users) + 3 s at 50/s (150 users); think 5 s each.
     const r = await runCli(['loadtest', SEED, '--target', target, '--duration-scale', '0.01', '-o', 'seed.json', '--workers', '2'], { cwd: tmp.dir })
     expect(r.code, r.stderr).toBe(0)
@@ -36,7 +36,9 @@ describe('headroom loadtest (built CLI, real server)', () => {
     const validate = new Ajv2020({ strict: false }).compile(schema)
     expect(validate(JSON.parse(readFileSync(tmp.path('seed.json'), 'utf8'))), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
     // Every document a command writes also validates against the one document schema, by its kind.
-    const anyDocument = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(fileURLToPath(new URL('../../schema/document.schema.json', import.meta.url)), 'utf8')) as object)
+    const anyDocument = new Ajv2020({ strict: false }).compile(
+      JSON.parse(readFileSync(fileURLToPath(new URL('../../schema/document.schema.json', import.meta.url)), 'utf8')) as object,
+    )
     expect(anyDocument(JSON.parse(readFileSync(tmp.path('seed.json'), 'utf8'))), JSON.stringify(anyDocument.errors?.slice(0, 3))).toBe(true)
     expect(seed.counters['vusers.created']).toBe(166)
     expect(seed.counters['vusers.completed']).toBe(166)
@@ -51,7 +53,10 @@ describe('headroom loadtest (built CLI, real server)', () => {
   })
 
   it('ensure failures exit 5; compare passes on equal runs and fails on a p99 regression', async () => {
-    const strict = tmp.file('strict.yml', `config:\n  target: ${target}\n  phases: [{ duration: 1, arrivalRate: 20 }]\n  ensure: { p99: 0.001 }\nscenarios:\n  - flow:\n      - get: { url: /products }\n`)
+    const strict = tmp.file(
+      'strict.yml',
+      `config:\n  target: ${target}\n  phases: [{ duration: 1, arrivalRate: 20 }]\n  ensure: { p99: 0.001 }\nscenarios:\n  - flow:\n      - get: { url: /products }\n`,
+    )
     const f = await runCli(['loadtest', strict, '-o', 'strict.json'], { cwd: tmp.dir })
     expect(f.code).toBe(5)
     expect(f.stderr).toMatch(/ensure failed: http\.response_time\.p99 < 0\.001/)
@@ -79,7 +84,10 @@ describe('headroom loadtest (built CLI, real server)', () => {
   })
 
   it('bad input: malformed YAML and bad phases exit 2 naming file and line; an unreachable target exits 3', async () => {
-    const bad = tmp.file('bad.yml', 'config:\n  target: http://127.0.0.1:1\n  phases:\n    - duration: 10\n      arrivalRate: five\nscenarios:\n  - flow: [{ get: { url: / } }]\n')
+    const bad = tmp.file(
+      'bad.yml',
+      'config:\n  target: http://127.0.0.1:1\n  phases:\n    - duration: 10\n      arrivalRate: five\nscenarios:\n  - flow: [{ get: { url: / } }]\n',
+    )
     const r = await runCli(['loadtest', bad], { cwd: tmp.dir })
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/bad\.yml:5: config\.phases\[0\]\.arrivalRate/)
@@ -93,7 +101,10 @@ describe('headroom loadtest (built CLI, real server)', () => {
     expect(down.stderr).toMatch(/cannot connect to 127\.0\.0\.1:1 \(ECONNREFUSED\); no load was sent/)
     expect(down.stdout).toBe('')
     // A scenario whose config.target does not resolve (.invalid never does, RFC 6761): says where it was going, ends at once.
-    const nowhere = tmp.file('nowhere.yml', 'config:\n  target: http://shop.invalid\n  phases: [{ duration: 30, arrivalRate: 5 }]\nscenarios:\n  - flow: [{ get: { url: / } }]\n')
+    const nowhere = tmp.file(
+      'nowhere.yml',
+      'config:\n  target: http://shop.invalid\n  phases: [{ duration: 30, arrivalRate: 5 }]\nscenarios:\n  - flow: [{ get: { url: / } }]\n',
+    )
     const t0 = Date.now()
     const dns = await runCli(['loadtest', nowhere], { cwd: tmp.dir })
     expect(dns.code).toBe(3)
@@ -117,7 +128,10 @@ describe('headroom loadtest (built CLI, real server)', () => {
     expect(asked.code, asked.stderr).toBe(0)
     expect(LoadTestResultSchema.parse(JSON.parse(asked.stdout)).status).toEqual({ expected: '2xx,404', unexpected: 0, byCode: {} })
     // Half the requests miss: error rate 50%, above a 10% limit -> exit 5; the run's statuses are in the result.
-    const half = tmp.file('half.yml', `config:\n  target: ${target}\n  phases: [{ duration: 1, arrivalRate: 20 }]\nscenarios:\n  - flow:\n      - get: { url: /products }\n      - get: { url: /no-such-page }\n`)
+    const half = tmp.file(
+      'half.yml',
+      `config:\n  target: ${target}\n  phases: [{ duration: 1, arrivalRate: 20 }]\nscenarios:\n  - flow:\n      - get: { url: /products }\n      - get: { url: /no-such-page }\n`,
+    )
     const h = await runCli(['loadtest', half, '--max-error-rate', '10%', '-o', 'half.json'], { cwd: tmp.dir })
     expect(h.code).toBe(5)
     expect(h.stderr).toMatch(/warning: 20 of 40 responses had a status outside 2xx,3xx/)
@@ -129,7 +143,9 @@ describe('headroom loadtest (built CLI, real server)', () => {
     expect(same.stdout).toMatch(/error rate %\s+50\s+50/)
     const other = await runCli(['loadtest', 'compare', 'seed.json', 'wrong.json'], { cwd: tmp.dir })
     expect(other.code).toBe(2)
-    expect(other.stderr).toMatch(/seed\.json ran against http:\/\/127\.0\.0\.1:\d+ and wrong\.json against http:\/\/127\.0\.0\.1:\d+\/: a comparison of different targets/)
+    expect(other.stderr).toMatch(
+      /seed\.json ran against http:\/\/127\.0\.0\.1:\d+ and wrong\.json against http:\/\/127\.0\.0\.1:\d+\/: a comparison of different targets/,
+    )
     const allowed = await runCli(['loadtest', 'compare', 'seed.json', 'wrong.json', '--allow-different-targets', '--max-error-rate', '1%'], { cwd: tmp.dir })
     expect(allowed.code).toBe(5)
     expect(allowed.stdout).toMatch(/FAIL error rate 100\.000% <= 1%/)

@@ -11,17 +11,31 @@ let prom: Running
 describe.skipIf(skipWithoutPrometheus)('headroom collect prometheus, then analyze (built CLI, real Prometheus)', () => {
   beforeAll(async () => {
     const node = { instance: 'db1:9100', job: 'node' }
-    prom = await startPrometheus({ openmetrics: openMetrics([
-      { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...node, cpu: '0', mode: 'idle' }, value: (b) => 1 - ((b % 6) * 10) / 100 },
-      ...['1', '2', '3'].map((cpu) => ({ name: 'node_cpu_seconds_total', type: 'counter' as const, labels: { ...node, cpu, mode: 'idle' }, value: () => 0.9 })),
-      { name: 'node_memory_MemTotal_bytes', type: 'gauge', labels: node, value: () => 32 * 1024 ** 3 },
-      { name: 'node_memory_MemAvailable_bytes', type: 'gauge', labels: node, value: () => 20 * 1024 ** 3 },
-    ], START, END) })
+    prom = await startPrometheus({
+      openmetrics: openMetrics(
+        [
+          { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...node, cpu: '0', mode: 'idle' }, value: (b) => 1 - ((b % 6) * 10) / 100 },
+          ...['1', '2', '3'].map((cpu) => ({
+            name: 'node_cpu_seconds_total',
+            type: 'counter' as const,
+            labels: { ...node, cpu, mode: 'idle' },
+            value: () => 0.9,
+          })),
+          { name: 'node_memory_MemTotal_bytes', type: 'gauge', labels: node, value: () => 32 * 1024 ** 3 },
+          { name: 'node_memory_MemAvailable_bytes', type: 'gauge', labels: node, value: () => 20 * 1024 ** 3 },
+        ],
+        START,
+        END,
+      ),
+    })
   }, 60_000)
   afterAll(async () => prom?.stop())
 
   it('collects, then sizes the host for EC2', async () => {
-    const c = await runCli(['collect', 'prometheus', '--url', prom.url, '--days', '2', '--as-of', new Date(END * 1000).toISOString(), '--selector', '{job="node"}'], { cwd: tmp.dir })
+    const c = await runCli(
+      ['collect', 'prometheus', '--url', prom.url, '--days', '2', '--as-of', new Date(END * 1000).toISOString(), '--selector', '{job="node"}'],
+      { cwd: tmp.dir },
+    )
     expect(c.stderr).toMatch(/^note: PROM_NO_NETWORK: 1 host\(s\) have no network counters/m) // none in this fixture
     expect(c.code).toBe(0)
     expect(c.stdout).toMatch(/^collected 1 host and 0 container workloads: [\d,]+ points in \d+ series/)

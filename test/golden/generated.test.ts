@@ -10,7 +10,8 @@ import { tmpProject } from '../utils/tmp.js'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const SHARED = join(ROOT, '../shared/data')
 const tmp = tmpProject('headroom-gen-')
-const tsx = (script: string, args: string[]) => execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts', script), ...args], { cwd: ROOT, stdio: 'pipe' })
+const tsx = (script: string, args: string[]) =>
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts', script), ...args], { cwd: ROOT, stdio: 'pipe' })
 
 describe('generated data is what its script makes', () => {
   it.skipIf(!existsSync(join(SHARED, 'aws-catalog')))('data/catalog/ec2.json from ../shared/data/aws-catalog (skipped where shared/ is absent)', () => {

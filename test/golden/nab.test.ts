@@ -21,14 +21,24 @@ const HEADER = 'resource_id,metric,timestamp,value,stat,period'
 let store: DuckDbStore
 
 function readNab(file: string): { ts: string; value: number }[] {
-  return readFileSync(join(NAB, file), 'utf8').trim().split('\n').slice(1).map((l) => {
-    const [ts, v] = l.split(',')
-    return { ts: ts!, value: Number(v) }
-  })
+  return readFileSync(join(NAB, file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const [ts, v] = l.split(',')
+      return { ts: ts!, value: Number(v) }
+    })
 }
 /** The samples file a user would write for a NAB series (CloudWatch Average, 5-minute). */
 function nabAsSamples(file: string, id: string): string {
-  return tmp.file(`${id}.csv`, csv(HEADER, readNab(file).map((r) => `${id},CPUUtilization,${r.ts},${r.value},Average,300`)))
+  return tmp.file(
+    `${id}.csv`,
+    csv(
+      HEADER,
+      readNab(file).map((r) => `${id},CPUUtilization,${r.ts},${r.value},Average,300`),
+    ),
+  )
 }
 /** Independent of DuckDB: sort, then interpolate linearly at (n - 1) x p. */
 function percentile(values: number[], p: number): number {
@@ -76,7 +86,14 @@ describe('NAB ec2_cpu_utilization_fe7f93 (real CloudWatch, 2014-02-14..28)', () 
     const m = (await store.usage({ lookbackDays: 14 }))[0]!.metrics['cpu.utilization']!.avg!
     expect(m.samples).toBe(4032)
     expect(m.coverage).toBeCloseTo(1, 9)
-    for (const [p, got] of [[0.5, m.p50], [0.9, m.p90], [0.95, m.p95], [0.99, m.p99], [0.995, m.p995]] as const) expect(got).toBeCloseTo(percentile(raw, p), 9)
+    for (const [p, got] of [
+      [0.5, m.p50],
+      [0.9, m.p90],
+      [0.95, m.p95],
+      [0.99, m.p99],
+      [0.995, m.p995],
+    ] as const)
+      expect(got).toBeCloseTo(percentile(raw, p), 9)
     expect(m.max).toBe(Math.max(...raw))
   })
 
@@ -88,7 +105,12 @@ describe('NAB ec2_cpu_utilization_fe7f93 (real CloudWatch, 2014-02-14..28)', () 
     // options keep r5.large's 16 GiB. Cheapest offered type with >= 2 vCPU, >= 16 GiB: r6g.large, $0.1008/h,
     // vs r5.large $0.126/h: (0.126 - 0.1008) x 730 = $18.40/month. Neither vCPUs nor (unmeasured) memory
     // shrink, so the finding is Optimized, with a cheaper equal-size option (as Compute Optimizer does).
-    const report = runAnalysis(await store.usage({ lookbackDays: 14 }), loadCatalog(), { services: loadServiceCatalogs(), lookbackDays: 14, now: 0, version: 'test' })
+    const report = runAnalysis(await store.usage({ lookbackDays: 14 }), loadCatalog(), {
+      services: loadServiceCatalogs(),
+      lookbackDays: 14,
+      now: 0,
+      version: 'test',
+    })
     const rec = report.recommendations.find((r) => r.analyzer === 'ec2.rightsize')!
     expect(rec.finding).toBe('Optimized')
     expect(rec.options[0]!.change.instanceType).toBe('r6g.large')
@@ -103,7 +125,16 @@ describe('NAB ec2_cpu_utilization_fe7f93 (real CloudWatch, 2014-02-14..28)', () 
 
 describe('report golden files: the 8 NAB EC2 CPU series', () => {
   const EXPECTED = join(import.meta.dirname, 'nab/expected')
-  const TYPES: Record<string, string> = { '24ae8d': 'm5.2xlarge', '53ea38': 'm5.xlarge', '5f5533': 'c5.2xlarge', '77c1ca': 'c5.xlarge', '825cc2': 'r5.xlarge', ac20cd: 'r5.xlarge', c6585a: 'm5.large', fe7f93: 'r5.large' }
+  const TYPES: Record<string, string> = {
+    '24ae8d': 'm5.2xlarge',
+    '53ea38': 'm5.xlarge',
+    '5f5533': 'c5.2xlarge',
+    '77c1ca': 'c5.xlarge',
+    '825cc2': 'r5.xlarge',
+    ac20cd: 'r5.xlarge',
+    c6585a: 'm5.large',
+    fe7f93: 'r5.large',
+  }
   let report: Report
 
   beforeAll(async () => {
@@ -111,7 +142,12 @@ describe('report golden files: the 8 NAB EC2 CPU series', () => {
     const files = Object.keys(TYPES).map((k) => nabAsSamples(`ec2_cpu_utilization_${k}.csv`, `nab-ec2-${k}`))
     files.push(tmp.file('nab.json', JSON.stringify(Object.entries(TYPES).map(([k, t]) => ({ id: `nab-ec2-${k}`, region: 'us-east-1', instanceType: t })))))
     await importFiles(s, files)
-    report = runAnalysis(await s.usage({ lookbackDays: 14 }), loadCatalog(), { services: loadServiceCatalogs(), lookbackDays: 14, now: Date.UTC(2026, 10, 23), version: '0.0.0-golden' })
+    report = runAnalysis(await s.usage({ lookbackDays: 14 }), loadCatalog(), {
+      services: loadServiceCatalogs(),
+      lookbackDays: 14,
+      now: Date.UTC(2026, 10, 23),
+      version: '0.0.0-golden',
+    })
     s.close()
   })
 
@@ -120,14 +156,20 @@ describe('report golden files: the 8 NAB EC2 CPU series', () => {
     // Fleet savings never count two actions on one resource: one rightsizing recommendation per resource here.
     const ids = report.recommendations.filter((r) => (r.estimatedMonthlySavings ?? 0) > 0).map((r) => r.resource.id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(report.summary.monthlySavings).toBeCloseTo(ids.reduce((a, id) => a + report.recommendations.find((r) => r.resource.id === id)!.estimatedMonthlySavings!, 0), 6)
+    expect(report.summary.monthlySavings).toBeCloseTo(
+      ids.reduce((a, id) => a + report.recommendations.find((r) => r.resource.id === id)!.estimatedMonthlySavings!, 0),
+      6,
+    )
   })
 
-  it('shows the same money in every format: a resource\'s savings (negative: costs more) agree across terminal, Markdown, CSV and JSON', async () => {
+  it("shows the same money in every format: a resource's savings (negative: costs more) agree across terminal, Markdown, CSV and JSON", async () => {
     const parse = (cell: string) => (cell === 'n/a' ? null : Number(cell.replace(/[$,]/g, '')))
     const md = await renderDocument(report, 'md')
     const term = await renderDocument(report, 'terminal', { top: 10, color: true }) // coloured: the widths must still line up
-    const csvRows = (await renderDocument(report, 'csv')).trim().split('\n').map((l) => l.split(','))
+    const csvRows = (await renderDocument(report, 'csv'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','))
     const col = csvRows[0]!.indexOf('option1_savings_usd')
     let under = 0
     for (const r of report.recommendations.filter((x) => x.analyzer === 'ec2.rightsize')) {
@@ -135,9 +177,13 @@ describe('report golden files: the 8 NAB EC2 CPU series', () => {
       const mdRow = md.split('\n').find((l) => l.startsWith(`| ${r.resource.id} | ${r.finding} |`))!
       expect(parse(mdRow.split(' | ').at(-1)!.replace(/ \|$/, '')), `${r.resource.id} in Markdown`).toBe(json)
       const csvRow = csvRows.find((x) => x[0] === r.resource.id)!
-      if (r.options.length > 0 && (r.finding === 'Underprovisioned' || (r.estimatedMonthlySavings ?? 0) > 0)) expect(Number(csvRow[col]), `${r.resource.id} in CSV`).toBe(json)
-       
-      const termRow = term.replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.startsWith(`${r.resource.id} `))
+      if (r.options.length > 0 && (r.finding === 'Underprovisioned' || (r.estimatedMonthlySavings ?? 0) > 0))
+        expect(Number(csvRow[col]), `${r.resource.id} in CSV`).toBe(json)
+
+      const termRow = term
+        .replace(/\u001b\[[0-9;]*m/g, '')
+        .split('\n')
+        .find((l) => l.startsWith(`${r.resource.id} `))
       if (termRow) expect(parse(termRow.trim().split(/\s+/).at(-1)!), `${r.resource.id} in the terminal`).toBe(json)
       if (r.finding === 'Underprovisioned') {
         under++
@@ -147,8 +193,11 @@ describe('report golden files: the 8 NAB EC2 CPU series', () => {
     }
     expect(under).toBe(3)
     // Coloured cells take no columns: the summary's right-aligned money column lines up with colour on.
-     
-    const summary = term.replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter((l) => /^(Monthly cost|Savings|Upsizing)/.test(l))
+
+    const summary = term
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')
+      .filter((l) => /^(Monthly cost|Savings|Upsizing)/.test(l))
     expect(summary).toHaveLength(4)
     expect(new Set(summary.map((l) => l.length)).size).toBe(1)
   })

@@ -6,8 +6,14 @@ import { DuckDbStore } from '../../src/store/duckdb/store.js'
  * that does not exist).
  */
 export const fakeAwsEnv = (url: string, missing: (name: string) => string): Record<string, string> => ({
-  AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_CONFIG_FILE: missing('no-config'), AWS_SHARED_CREDENTIALS_FILE: missing('no-credentials'), AWS_REGION: '', AWS_PROFILE: '',
+  AWS_ENDPOINT_URL: url,
+  AWS_ACCESS_KEY_ID: 'AKIDTEST',
+  AWS_SECRET_ACCESS_KEY: 'test-secret',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_CONFIG_FILE: missing('no-config'),
+  AWS_SHARED_CREDENTIALS_FILE: missing('no-credentials'),
+  AWS_REGION: '',
+  AWS_PROFILE: '',
 })
 
 /** What a workspace holds, as one comparable line: sample count, value sum, series owners, resources. */

@@ -40,7 +40,10 @@ function ec2Xml(value: unknown, name: string): string {
   if (value === null || value === undefined) return ''
   const tag = name.charAt(0).toLowerCase() + name.slice(1)
   if (Array.isArray(value)) return `<${tag}>${value.map((v) => ec2Xml(v, 'item')).join('')}</${tag}>`
-  if (typeof value === 'object') return `<${tag}>${Object.entries(value).map(([k, v]) => ec2Xml(v, k)).join('')}</${tag}>`
+  if (typeof value === 'object')
+    return `<${tag}>${Object.entries(value)
+      .map(([k, v]) => ec2Xml(v, k))
+      .join('')}</${tag}>`
   return `<${tag}>${xmlEscape(typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? value.toString() : '')}</${tag}>`
 }
 
@@ -77,7 +80,15 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
   const state = { limitViolations: 0, gmd: 0 }
   const failures = new Map<string, number>()
   const count = (a: string) => calls.set(a, (calls.get(a) ?? 0) + 1)
-  const api: FakeAws = { url: '', calls, get limitViolations() { return state.limitViolations }, faults, close: () => new Promise((r) => server.close(() => r())) }
+  const api: FakeAws = {
+    url: '',
+    calls,
+    get limitViolations() {
+      return state.limitViolations
+    },
+    faults,
+    close: () => new Promise((r) => server.close(() => r())),
+  }
 
   const jsonErr = (res: ServerResponse, status: number, type: string, message: string) => {
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type, 'x-amzn-query-error': `${type};Sender` })
@@ -107,7 +118,20 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
         if (faults.deny?.includes('lambda:ListFunctions')) return jsonErr(res, 403, 'AccessDeniedException', 'not authorized to perform: lambda:ListFunctions')
         const marker = new URL(req.url, 'http://x').searchParams.get('Marker') ?? undefined
         const p = page(fleet.functions, marker)
-        return json(res, { Functions: p.items.map((f) => ({ FunctionName: f.name, MemorySize: f.memory, Architectures: [f.arch ?? 'x86_64'], Runtime: 'nodejs20.x', Timeout: 30 })), ...(p.next ? { NextMarker: p.next } : {}) }, 'application/json')
+        return json(
+          res,
+          {
+            Functions: p.items.map((f) => ({
+              FunctionName: f.name,
+              MemorySize: f.memory,
+              Architectures: [f.arch ?? 'x86_64'],
+              Runtime: 'nodejs20.x',
+              Timeout: 30,
+            })),
+            ...(p.next ? { NextMarker: p.next } : {}),
+          },
+          'application/json',
+        )
       }
       const form = new URLSearchParams(body)
       return queryApi(form.get('Action') ?? '', form, res)
@@ -128,7 +152,13 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       if (op === 'DescribeTable') {
         const t = fleet.tables.find((x) => x.name === input.TableName)
         if (!t) return jsonErr(res, 400, 'ResourceNotFoundException', 'no table')
-        return json(res, { Table: { TableName: t.name, BillingModeSummary: { BillingMode: t.mode }, ProvisionedThroughput: { ReadCapacityUnits: t.rcu ?? 0, WriteCapacityUnits: t.wcu ?? 0, NumberOfDecreasesToday: 0 } } })
+        return json(res, {
+          Table: {
+            TableName: t.name,
+            BillingModeSummary: { BillingMode: t.mode },
+            ProvisionedThroughput: { ReadCapacityUnits: t.rcu ?? 0, WriteCapacityUnits: t.wcu ?? 0, NumberOfDecreasesToday: 0 },
+          },
+        })
       }
     }
     if (target === 'AWSPriceListService.GetProducts') {
@@ -140,20 +170,46 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     }
     if (target.startsWith('ComputeOptimizerService.')) {
       count(`compute-optimizer:${op}`)
-      if (faults.deny?.includes(`compute-optimizer:${op}`)) return jsonErr(res, 400, 'AccessDeniedException', `not authorized to perform: compute-optimizer:${op}`)
+      if (faults.deny?.includes(`compute-optimizer:${op}`))
+        return jsonErr(res, 400, 'AccessDeniedException', `not authorized to perform: compute-optimizer:${op}`)
       const acct = '123456789012'
       if (op === 'GetEC2InstanceRecommendations')
         // c5.xlarge instances: Overprovisioned -> c5.large; m5.large instances: Optimized.
-        return json(res, { instanceRecommendations: fleet.instances.map((i) => ({
-          instanceArn: `arn:aws:ec2:us-east-1:${acct}:instance/${i.id}`, currentInstanceType: i.type, finding: i.type === 'c5.xlarge' ? 'OVER_PROVISIONED' : 'OPTIMIZED',
-          recommendationOptions: i.type === 'c5.xlarge' ? [{ rank: 1, instanceType: 'c5.large', savingsOpportunity: { estimatedMonthlySavings: { currency: 'USD', value: 62.05 } } }] : [{ rank: 1, instanceType: i.type }],
-        })) })
+        return json(res, {
+          instanceRecommendations: fleet.instances.map((i) => ({
+            instanceArn: `arn:aws:ec2:us-east-1:${acct}:instance/${i.id}`,
+            currentInstanceType: i.type,
+            finding: i.type === 'c5.xlarge' ? 'OVER_PROVISIONED' : 'OPTIMIZED',
+            recommendationOptions:
+              i.type === 'c5.xlarge'
+                ? [{ rank: 1, instanceType: 'c5.large', savingsOpportunity: { estimatedMonthlySavings: { currency: 'USD', value: 62.05 } } }]
+                : [{ rank: 1, instanceType: i.type }],
+          })),
+        })
       if (op === 'GetEBSVolumeRecommendations')
-        return json(res, { volumeRecommendations: fleet.volumes.map((v) => ({ volumeArn: `arn:aws:ec2:us-east-1:${acct}:volume/${v.id}`, finding: 'NotOptimized', currentConfiguration: { volumeType: v.type, volumeSize: v.size },
-          volumeRecommendationOptions: [{ rank: 1, configuration: { volumeType: 'gp3', volumeSize: v.size, volumeBaselineIOPS: 3000, volumeBaselineThroughput: 125 }, savingsOpportunity: { estimatedMonthlySavings: { currency: 'USD', value: 2 } } }] })) })
+        return json(res, {
+          volumeRecommendations: fleet.volumes.map((v) => ({
+            volumeArn: `arn:aws:ec2:us-east-1:${acct}:volume/${v.id}`,
+            finding: 'NotOptimized',
+            currentConfiguration: { volumeType: v.type, volumeSize: v.size },
+            volumeRecommendationOptions: [
+              {
+                rank: 1,
+                configuration: { volumeType: 'gp3', volumeSize: v.size, volumeBaselineIOPS: 3000, volumeBaselineThroughput: 125 },
+                savingsOpportunity: { estimatedMonthlySavings: { currency: 'USD', value: 2 } },
+              },
+            ],
+          })),
+        })
       if (op === 'GetLambdaFunctionRecommendations')
-        return json(res, { lambdaFunctionRecommendations: fleet.functions.map((f) => ({ functionArn: `arn:aws:lambda:us-east-1:${acct}:function:${f.name}:$LATEST`, currentMemorySize: f.memory, finding: 'NotOptimized',
-          memorySizeRecommendationOptions: [{ rank: 1, memorySize: f.memory / 2 }] })) })
+        return json(res, {
+          lambdaFunctionRecommendations: fleet.functions.map((f) => ({
+            functionArn: `arn:aws:lambda:us-east-1:${acct}:function:${f.name}:$LATEST`,
+            currentMemorySize: f.memory,
+            finding: 'NotOptimized',
+            memorySizeRecommendationOptions: [{ rank: 1, memorySize: f.memory / 2 }],
+          })),
+        })
     }
     if (target.startsWith('GraniteServiceVersion20100801.')) {
       count(`cloudwatch:${op}`)
@@ -161,7 +217,17 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       if (op === 'ListMetrics') {
         const mem = fleet.instances.filter((i) => i.memory)
         const p = page(mem, input.NextToken as string | undefined)
-        return json(res, { Metrics: p.items.map((i) => ({ Namespace: 'CWAgent', MetricName: 'mem_used_percent', Dimensions: [{ Name: 'InstanceId', Value: i.id }, { Name: 'InstanceType', Value: i.type }] })), ...(p.next ? { NextToken: p.next } : {}) })
+        return json(res, {
+          Metrics: p.items.map((i) => ({
+            Namespace: 'CWAgent',
+            MetricName: 'mem_used_percent',
+            Dimensions: [
+              { Name: 'InstanceId', Value: i.id },
+              { Name: 'InstanceType', Value: i.type },
+            ],
+          })),
+          ...(p.next ? { NextToken: p.next } : {}),
+        })
       }
       if (op === 'GetMetricData') return getMetricData(input, req, res)
     }
@@ -175,15 +241,24 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     // schedule over a shared counter could otherwise fail one request on every attempt when calls interleave).
     const key = JSON.stringify(input)
     const fails = failures.get(key) ?? 0
-    const fault = fails >= 2 ? undefined
-      : faults.resetEvery && n % faults.resetEvery === 0 ? 'reset'
-        : faults.throttleEvery && n % faults.throttleEvery === 0 ? 'throttle'
-          : faults.serverErrorEvery && n % faults.serverErrorEvery === 0 ? '500' : undefined
+    const fault =
+      fails >= 2
+        ? undefined
+        : faults.resetEvery && n % faults.resetEvery === 0
+          ? 'reset'
+          : faults.throttleEvery && n % faults.throttleEvery === 0
+            ? 'throttle'
+            : faults.serverErrorEvery && n % faults.serverErrorEvery === 0
+              ? '500'
+              : undefined
     if (fault) failures.set(key, fails + 1)
     if (fault === 'reset') return void req.socket.destroy()
     if (fault === 'throttle') return jsonErr(res, 400, 'Throttling', 'Rate exceeded')
     if (fault === '500') return jsonErr(res, 500, 'InternalServiceError', 'internal error')
-    const queries = input.MetricDataQueries as { Id: string; MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Period: number; Stat: string } }[]
+    const queries = input.MetricDataQueries as {
+      Id: string
+      MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Period: number; Stat: string }
+    }[]
     const start = Number(input.StartTime)
     const end = Number(input.EndTime)
     const points = queries.reduce((a, q) => a + Math.ceil((end - start) / q.MetricStat.Period), 0)
@@ -196,14 +271,21 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const key = `${q.MetricStat.Metric.Namespace}|${q.MetricStat.Metric.MetricName}|${q.MetricStat.Stat}|${q.MetricStat.Metric.Dimensions.map((d) => `${d.Name}=${d.Value}`).join(',')}`
       const p = q.MetricStat.Period
       const ts = [...new Set([start, start + Math.floor((end - start) / 2 / p) * p, end - p])].filter((t) => t >= start && t < end)
-      if (faults.internalErrorMetrics?.includes(q.MetricStat.Metric.MetricName)) return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: 'InternalError' }
+      if (faults.internalErrorMetrics?.includes(q.MetricStat.Metric.MetricName))
+        return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: 'InternalError' }
       return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: ts, Values: ts.map((t) => fakeValue(key, t)), StatusCode: 'Complete' }
     })
     if (faults.paginate && !input.NextToken) {
-      const half = results.map((r) => ({ ...r, Timestamps: r.Timestamps.slice(0, 1), Values: r.Values.slice(0, 1), StatusCode: r.StatusCode === 'Complete' ? 'PartialData' : r.StatusCode }))
+      const half = results.map((r) => ({
+        ...r,
+        Timestamps: r.Timestamps.slice(0, 1),
+        Values: r.Values.slice(0, 1),
+        StatusCode: r.StatusCode === 'Complete' ? 'PartialData' : r.StatusCode,
+      }))
       return json(res, { MetricDataResults: half, NextToken: 'page2', Messages: [] })
     }
-    if (faults.paginate && input.NextToken) return json(res, { MetricDataResults: results.map((r) => ({ ...r, Timestamps: r.Timestamps.slice(1), Values: r.Values.slice(1) })), Messages: [] })
+    if (faults.paginate && input.NextToken)
+      return json(res, { MetricDataResults: results.map((r) => ({ ...r, Timestamps: r.Timestamps.slice(1), Values: r.Values.slice(1) })), Messages: [] })
     json(res, { MetricDataResults: results, Messages: [] })
   }
 
@@ -212,45 +294,107 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     const service = version === '2016-11-15' ? 'ec2' : version === '2014-10-31' ? 'rds' : version === '2011-01-01' ? 'autoscaling' : 'unknown'
     count(`${service}:${action}`)
     if (faults.deny?.includes(`${service}:${action}`)) {
-      if (service === 'ec2') return xml(res, `<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation. ${service}:${action}</Message></Error></Errors><RequestID>r</RequestID></Response>`, 403)
-      return xml(res, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: ${service}:${action}</Message></Error><RequestId>r</RequestId></ErrorResponse>`, 403)
+      if (service === 'ec2')
+        return xml(
+          res,
+          `<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation. ${service}:${action}</Message></Error></Errors><RequestID>r</RequestID></Response>`,
+          403,
+        )
+      return xml(
+        res,
+        `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: ${service}:${action}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        403,
+      )
     }
     const token = form.get('NextToken') ?? form.get('Marker') ?? undefined
     if (service === 'ec2' && action === 'DescribeInstances') {
       const p = page(fleet.instances, token)
-      const items = p.items.map((i) => `<item><instanceId>${i.id}</instanceId><instanceType>${i.type}</instanceType><instanceState><code>16</code><name>${i.state ?? 'running'}</name></instanceState><architecture>x86_64</architecture><platformDetails>Linux/UNIX</platformDetails><tagSet>${i.asg ? `<item><key>aws:autoscaling:groupName</key><value>${xmlEscape(i.asg)}</value></item>` : ''}<item><key>team</key><value>web</value></item></tagSet></item>`).join('')
-      return xml(res, `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId><instancesSet>${items}</instancesSet></item></reservationSet>${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeInstancesResponse>`)
+      const items = p.items
+        .map(
+          (i) =>
+            `<item><instanceId>${i.id}</instanceId><instanceType>${i.type}</instanceType><instanceState><code>16</code><name>${i.state ?? 'running'}</name></instanceState><architecture>x86_64</architecture><platformDetails>Linux/UNIX</platformDetails><tagSet>${i.asg ? `<item><key>aws:autoscaling:groupName</key><value>${xmlEscape(i.asg)}</value></item>` : ''}<item><key>team</key><value>web</value></item></tagSet></item>`,
+        )
+        .join('')
+      return xml(
+        res,
+        `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId><instancesSet>${items}</instancesSet></item></reservationSet>${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeInstancesResponse>`,
+      )
     }
     if (service === 'ec2' && action === 'DescribeVolumes') {
       const p = page(fleet.volumes, token)
-      const items = p.items.map((v) => `<item><volumeId>${v.id}</volumeId><size>${v.size}</size><volumeType>${v.type}</volumeType>${v.iops ? `<iops>${v.iops}</iops>` : ''}<attachmentSet>${v.attachedTo ? `<item><instanceId>${v.attachedTo}</instanceId><device>/dev/sdf</device><status>attached</status></item>` : ''}</attachmentSet><tagSet/></item>`).join('')
-      return xml(res, `<DescribeVolumesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><volumeSet>${items}</volumeSet>${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeVolumesResponse>`)
+      const items = p.items
+        .map(
+          (v) =>
+            `<item><volumeId>${v.id}</volumeId><size>${v.size}</size><volumeType>${v.type}</volumeType>${v.iops ? `<iops>${v.iops}</iops>` : ''}<attachmentSet>${v.attachedTo ? `<item><instanceId>${v.attachedTo}</instanceId><device>/dev/sdf</device><status>attached</status></item>` : ''}</attachmentSet><tagSet/></item>`,
+        )
+        .join('')
+      return xml(
+        res,
+        `<DescribeVolumesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><volumeSet>${items}</volumeSet>${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeVolumesResponse>`,
+      )
     }
     if (service === 'ec2' && action === 'DescribeInstanceTypes') {
       const p = page(SAMPLE_TYPES, token)
-      return xml(res, `<DescribeInstanceTypesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>${ec2Xml(p.items, 'instanceTypeSet')}${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeInstanceTypesResponse>`)
+      return xml(
+        res,
+        `<DescribeInstanceTypesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>${ec2Xml(p.items, 'instanceTypeSet')}${p.next ? `<nextToken>${p.next}</nextToken>` : ''}</DescribeInstanceTypesResponse>`,
+      )
     }
     if (service === 'ec2' && action === 'DescribeInstanceTypeOfferings') {
       const offers = SAMPLE_TYPES.map((t) => ({ InstanceType: t.InstanceType, LocationType: 'region', Location: 'us-east-1' }))
-      return xml(res, `<DescribeInstanceTypeOfferingsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>${ec2Xml(offers, 'instanceTypeOfferingSet')}</DescribeInstanceTypeOfferingsResponse>`)
+      return xml(
+        res,
+        `<DescribeInstanceTypeOfferingsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>${ec2Xml(offers, 'instanceTypeOfferingSet')}</DescribeInstanceTypeOfferingsResponse>`,
+      )
     }
     if (service === 'ec2' && action === 'DescribeRegions')
-      return xml(res, `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><regionInfo><item><regionName>us-east-1</regionName></item></regionInfo></DescribeRegionsResponse>`)
+      return xml(
+        res,
+        `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><regionInfo><item><regionName>us-east-1</regionName></item></regionInfo></DescribeRegionsResponse>`,
+      )
     if (service === 'rds' && action === 'DescribeDBInstances') {
       const p = page(fleet.databases, token)
-      const items = p.items.map((d) => `<DBInstance><DBInstanceIdentifier>${d.id}</DBInstanceIdentifier><DBInstanceClass>${d.cls}</DBInstanceClass><Engine>${d.engine}</Engine><MultiAZ>false</MultiAZ><StorageType>gp2</StorageType><AllocatedStorage>100</AllocatedStorage></DBInstance>`).join('')
-      return xml(res, `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances>${items}</DBInstances>${p.next ? `<Marker>${p.next}</Marker>` : ''}</DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>`)
+      const items = p.items
+        .map(
+          (d) =>
+            `<DBInstance><DBInstanceIdentifier>${d.id}</DBInstanceIdentifier><DBInstanceClass>${d.cls}</DBInstanceClass><Engine>${d.engine}</Engine><MultiAZ>false</MultiAZ><StorageType>gp2</StorageType><AllocatedStorage>100</AllocatedStorage></DBInstance>`,
+        )
+        .join('')
+      return xml(
+        res,
+        `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances>${items}</DBInstances>${p.next ? `<Marker>${p.next}</Marker>` : ''}</DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>`,
+      )
     }
     if (service === 'autoscaling' && action === 'DescribePolicies') {
-      const items = fleet.groups.map((g) => `<member><AutoScalingGroupName>${g.name}</AutoScalingGroupName><PolicyName>${g.name}-cpu70</PolicyName><PolicyType>TargetTrackingScaling</PolicyType><TargetTrackingConfiguration><PredefinedMetricSpecification><PredefinedMetricType>ASGAverageCPUUtilization</PredefinedMetricType></PredefinedMetricSpecification><TargetValue>70.0</TargetValue></TargetTrackingConfiguration><Enabled>true</Enabled></member>`).join('')
-      return xml(res, `<DescribePoliciesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribePoliciesResult><ScalingPolicies>${items}</ScalingPolicies></DescribePoliciesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribePoliciesResponse>`)
+      const items = fleet.groups
+        .map(
+          (g) =>
+            `<member><AutoScalingGroupName>${g.name}</AutoScalingGroupName><PolicyName>${g.name}-cpu70</PolicyName><PolicyType>TargetTrackingScaling</PolicyType><TargetTrackingConfiguration><PredefinedMetricSpecification><PredefinedMetricType>ASGAverageCPUUtilization</PredefinedMetricType></PredefinedMetricSpecification><TargetValue>70.0</TargetValue></TargetTrackingConfiguration><Enabled>true</Enabled></member>`,
+        )
+        .join('')
+      return xml(
+        res,
+        `<DescribePoliciesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribePoliciesResult><ScalingPolicies>${items}</ScalingPolicies></DescribePoliciesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribePoliciesResponse>`,
+      )
     }
     if (service === 'autoscaling' && action === 'DescribeAutoScalingGroups') {
       const p = page(fleet.groups, token)
-      const items = p.items.map((g) => `<member><AutoScalingGroupName>${g.name}</AutoScalingGroupName><MinSize>${g.min}</MinSize><MaxSize>${g.max}</MaxSize><DesiredCapacity>${g.desired}</DesiredCapacity><DefaultCooldown>300</DefaultCooldown><AvailabilityZones><member>us-east-1a</member></AvailabilityZones><HealthCheckType>EC2</HealthCheckType><CreatedTime>2024-01-01T00:00:00Z</CreatedTime><Instances/><Tags/></member>`).join('')
-      return xml(res, `<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups>${items}</AutoScalingGroups>${p.next ? `<NextToken>${p.next}</NextToken>` : ''}</DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>`)
+      const items = p.items
+        .map(
+          (g) =>
+            `<member><AutoScalingGroupName>${g.name}</AutoScalingGroupName><MinSize>${g.min}</MinSize><MaxSize>${g.max}</MaxSize><DesiredCapacity>${g.desired}</DesiredCapacity><DefaultCooldown>300</DefaultCooldown><AvailabilityZones><member>us-east-1a</member></AvailabilityZones><HealthCheckType>EC2</HealthCheckType><CreatedTime>2024-01-01T00:00:00Z</CreatedTime><Instances/><Tags/></member>`,
+        )
+        .join('')
+      return xml(
+        res,
+        `<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups>${items}</AutoScalingGroups>${p.next ? `<NextToken>${p.next}</NextToken>` : ''}</DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>`,
+      )
     }
-    xml(res, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake AWS does not implement ${service}:${action}</Message></Error></ErrorResponse>`, 400)
+    xml(
+      res,
+      `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake AWS does not implement ${service}:${action}</Message></Error></ErrorResponse>`,
+      400,
+    )
   }
 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -260,7 +404,16 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
 
 export function fleetOf(n: number, extra: Partial<FakeFleet> = {}): FakeFleet {
   return {
-    instances: Array.from({ length: n }, (_, i) => ({ id: `i-${String(i).padStart(17, '0')}`, type: i % 3 === 0 ? 'm5.large' : 'c5.xlarge', ...(i % 10 === 0 ? { memory: true } : {}) })),
-    volumes: [], functions: [], databases: [], tables: [], groups: [], ...extra,
+    instances: Array.from({ length: n }, (_, i) => ({
+      id: `i-${String(i).padStart(17, '0')}`,
+      type: i % 3 === 0 ? 'm5.large' : 'c5.xlarge',
+      ...(i % 10 === 0 ? { memory: true } : {}),
+    })),
+    volumes: [],
+    functions: [],
+    databases: [],
+    tables: [],
+    groups: [],
+    ...extra,
   }
 }

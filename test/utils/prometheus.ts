@@ -74,7 +74,17 @@ export async function startPrometheus(o: { openmetrics?: string; targets?: strin
     : 'scrape_configs: []\n'
   writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: ${o.scrapeSec ?? 1}s\n${scrape}`)
   const port = await freePort()
-  const child = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=400d', '--log.level=warn'], { stdio: 'ignore' })
+  const child = spawn(
+    PROMETHEUS,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=400d',
+      '--log.level=warn',
+    ],
+    { stdio: 'ignore' },
+  )
   const url = `http://127.0.0.1:${port}`
   await waitFor(`${url}/-/ready`)
   return { url, port, stop: stopper(child, dir) }
@@ -83,7 +93,18 @@ export async function startPrometheus(o: { openmetrics?: string; targets?: strin
 export async function startNodeExporter(): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-nodeexp-'))
   const port = await freePort()
-  const child = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.netdev', '--collector.diskstats'], { stdio: 'ignore' })
+  const child = spawn(
+    NODE_EXPORTER,
+    [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--collector.disable-defaults',
+      '--collector.cpu',
+      '--collector.meminfo',
+      '--collector.netdev',
+      '--collector.diskstats',
+    ],
+    { stdio: 'ignore' },
+  )
   const url = `http://127.0.0.1:${port}`
   await waitFor(`${url}/metrics`)
   return { url, port, stop: stopper(child, dir) }
@@ -116,7 +137,9 @@ export function openMetrics(series: readonly FixtureSeries[], start: number, end
   for (const [name, list] of families) {
     out.push(`# TYPE ${name.replace(/_total$/, '')} ${list[0]!.type}`)
     for (const s of list) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',')
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',')
       let counter = 0
       const n = Math.floor((end - start) / 60)
       for (let i = s.fromMinute ?? 0; i <= Math.min(n, s.minutes ?? n); i++) {

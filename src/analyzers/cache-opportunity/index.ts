@@ -27,7 +27,16 @@ const mean = (u: UsageSummary, m: keyof UsageSummary['metrics']): MetricUsage | 
  * ratio, default 80%), never a saving: the cache has a cost of its own and the report's savings stay untouched.
  */
 export const cacheOpportunity = defineAnalyzer({
-  meta: { id: 'cache.opportunity', title: 'Caching opportunity', resourceKinds: ['rds-instance', 'dynamodb-table'], requires: ['ebs.read.ops_per_s', 'ebs.write.ops_per_s', 'cpu.utilization', 'ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'], since: '0.1.0', docs: 'docs/analyzers/elasticache.md', recommended: true, bestPractices: ['PERF03-BP05'] },
+  meta: {
+    id: 'cache.opportunity',
+    title: 'Caching opportunity',
+    resourceKinds: ['rds-instance', 'dynamodb-table'],
+    requires: ['ebs.read.ops_per_s', 'ebs.write.ops_per_s', 'cpu.utilization', 'ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'],
+    since: '0.1.0',
+    docs: 'docs/analyzers/elasticache.md',
+    recommended: true,
+    bestPractices: ['PERF03-BP05'],
+  },
   options: CacheOpportunityOptionsSchema,
   analyze({ usage: u, services }, o) {
     const analyzer = 'cache.opportunity'
@@ -40,7 +49,7 @@ export const cacheOpportunity = defineAnalyzer({
     const share = total > 0 ? reads.avg / total : 0
     const minReads = rds ? o.minRdsReadIops : o.minDynamoReadUnits
     if (share < o.readShare || reads.avg < minReads) return { recommendations: [], issues: [] }
-    const cpu = rds ? u.metrics['cpu.utilization']?.max ?? u.metrics['cpu.utilization']?.avg : undefined
+    const cpu = rds ? (u.metrics['cpu.utilization']?.max ?? u.metrics['cpu.utilization']?.avg) : undefined
     if (rds && (!cpu || cpu.p95 < o.minRdsCpuPct)) return { recommendations: [], issues: [] }
     const removed = reads.avg * o.assumedHitRatio
     const unit = rds ? 'read IOPS' : 'read units/s'
@@ -48,7 +57,9 @@ export const cacheOpportunity = defineAnalyzer({
       { metric: reads.metric, stat: 'mean', value: round(reads.avg), unit: rds ? 'IOPS' : 'units/s', samples: reads.samples, threshold: minReads },
       { metric: writes.metric, stat: 'mean', value: round(writes.avg), unit: rds ? 'IOPS' : 'units/s', samples: writes.samples },
       { metric: reads.metric, stat: 'read share of operations', value: round(share, 4), unit: 'ratio', samples: reads.samples, threshold: o.readShare },
-      ...(cpu ? [{ metric: 'cpu.utilization', stat: 'p95 of 5-minute maxima', value: round(cpu.p95, 1), unit: '%', samples: cpu.samples, threshold: o.minRdsCpuPct }] : []),
+      ...(cpu
+        ? [{ metric: 'cpu.utilization', stat: 'p95 of 5-minute maxima', value: round(cpu.p95, 1), unit: '%', samples: cpu.samples, threshold: o.minRdsCpuPct }]
+        : []),
     ]
     let costLine = ''
     if (!rds) {
@@ -56,12 +67,30 @@ export const cacheOpportunity = defineAnalyzer({
       if (mode === 'PAY_PER_REQUEST') {
         const usd = removed * 3600 * HOURS_PER_MONTH * services.dynamodb.onDemandUnit.read
         costLine = ` (about $${usd.toFixed(2)}/month of on-demand reads, before the cache's own cost)`
-        evidence.push({ metric: reads.metric, stat: 'on-demand read cost a cache would avoid (estimate)', value: round(usd), unit: 'USD/month', samples: reads.samples, note: `reads x ${o.assumedHitRatio} assumed hit ratio x $${(services.dynamodb.onDemandUnit.read * 1e6).toFixed(3)} per million` })
+        evidence.push({
+          metric: reads.metric,
+          stat: 'on-demand read cost a cache would avoid (estimate)',
+          value: round(usd),
+          unit: 'USD/month',
+          samples: reads.samples,
+          note: `reads x ${o.assumedHitRatio} assumed hit ratio x $${(services.dynamodb.onDemandUnit.read * 1e6).toFixed(3)} per million`,
+        })
       }
     }
     const rec: Recommendation = {
-      id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, finding: 'Flagged', reasons: ['CachingOpportunity'], current: {},
-      currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence, window: u.window, bestPractices: ['PERF03-BP05'], memoryBlind: false,
+      id: recommendationId(analyzer, r.id, u.window),
+      analyzer,
+      resource: r,
+      finding: 'Flagged',
+      reasons: ['CachingOpportunity'],
+      current: {},
+      currentPerformanceRisk: 'Unknown',
+      currentDimensions: [],
+      options: [],
+      evidence,
+      window: u.window,
+      bestPractices: ['PERF03-BP05'],
+      memoryBlind: false,
       summary: `Read-heavy (${round(share * 100, 1)}% reads, ${round(reads.avg, 1)} ${unit} on average${cpu ? `, CPU p95 ${round(cpu.p95, 1)}%` : ''}): a cache in front (${rds ? 'ElastiCache' : 'DAX or ElastiCache'}) would take an estimated ${round(removed, 1)} ${unit} off it${costLine}, assuming ${Math.round(o.assumedHitRatio * 100)}% of reads repeat within the cache's TTL. CloudWatch cannot show repetition: check the query log before building it.`,
       estimatedMonthlySavings: null,
     }

@@ -10,8 +10,20 @@ const services = loadServiceCatalogs()
 
 const catalog = loadCatalog()
 const o = DynamoDbOptionsSchema.parse({})
-const table = (attributes: ResourceRef['attributes']): ResourceRef => ({ provider: 'file', kind: 'dynamodb-table', id: 'orders', region: 'us-east-1', attributes, tags: {} })
-const run = (attrs: ResourceRef['attributes'], reads: number[], writes: number[], extra: (u: ReturnType<typeof resourceUsage>) => ReturnType<typeof resourceUsage> = (u) => u) => {
+const table = (attributes: ResourceRef['attributes']): ResourceRef => ({
+  provider: 'file',
+  kind: 'dynamodb-table',
+  id: 'orders',
+  region: 'us-east-1',
+  attributes,
+  tags: {},
+})
+const run = (
+  attrs: ResourceRef['attributes'],
+  reads: number[],
+  writes: number[],
+  extra: (u: ReturnType<typeof resourceUsage>) => ReturnType<typeof resourceUsage> = (u) => u,
+) => {
   const u = extra(withSeries(withSeries(resourceUsage(table(attrs)), 'ddb.read.consumed_per_s', 'sum', reads), 'ddb.write.consumed_per_s', 'sum', writes))
   return dynamoDbCapacity.analyze({ usage: u, catalog, services }, o).recommendations[0]!
 }
@@ -68,7 +80,9 @@ describe('dynamodb.capacity', () => {
   })
 
   it('recorded throttle events make the current capacity Underprovisioned', () => {
-    const rec = run({ billingMode: 'PROVISIONED', readCapacity: 50, writeCapacity: 10 }, repeat([49], DAYS14), repeat([5], DAYS14), (u) => withSeries(u, 'ddb.read.throttled_per_s', 'sum', repeat([0.5], DAYS14)))
+    const rec = run({ billingMode: 'PROVISIONED', readCapacity: 50, writeCapacity: 10 }, repeat([49], DAYS14), repeat([5], DAYS14), (u) =>
+      withSeries(u, 'ddb.read.throttled_per_s', 'sum', repeat([0.5], DAYS14)),
+    )
     expect(rec.finding).toBe('Underprovisioned')
     expect(rec.currentPerformanceRisk).toBe('High')
     expect(rec.reasons).toEqual(['ThrottledRequests'])
@@ -84,7 +98,11 @@ describe('dynamodb.capacity', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 288, maxLength: 600 }), fc.double({ min: 1, max: 3, noNaN: true }), (d, k) => {
         const a = run({ billingMode: 'PAY_PER_REQUEST' }, d, d)
-        const b = run({ billingMode: 'PAY_PER_REQUEST' }, d.map((x) => x * k), d.map((x) => x * k))
+        const b = run(
+          { billingMode: 'PAY_PER_REQUEST' },
+          d.map((x) => x * k),
+          d.map((x) => x * k),
+        )
         const capOf = (r: typeof a, key: 'readCapacity' | 'writeCapacity') => Number(r.options.find((x) => x.change[key] !== undefined)!.change[key])
         expect(capOf(b, 'readCapacity')).toBeGreaterThanOrEqual(capOf(a, 'readCapacity'))
         expect(capOf(b, 'writeCapacity')).toBeGreaterThanOrEqual(capOf(a, 'writeCapacity'))

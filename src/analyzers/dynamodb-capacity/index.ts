@@ -31,7 +31,8 @@ const ATTR = { read: 'readCapacity', write: 'writeCapacity' } as const
 function throttleRisk(share: number): PerformanceRisk {
   return share <= 0 ? 'VeryLow' : share <= 0.001 ? 'Low' : share <= 0.01 ? 'Medium' : 'High'
 }
-const worse = (a: PerformanceRisk, b: PerformanceRisk): PerformanceRisk => (['VeryLow', 'Low', 'Medium', 'High'].indexOf(a) >= ['VeryLow', 'Low', 'Medium', 'High'].indexOf(b) ? a : b)
+const worse = (a: PerformanceRisk, b: PerformanceRisk): PerformanceRisk =>
+  ['VeryLow', 'Low', 'Medium', 'High'].indexOf(a) >= ['VeryLow', 'Low', 'Medium', 'High'].indexOf(b) ? a : b
 
 interface DimResult {
   dim: Dim
@@ -58,7 +59,12 @@ function currentPolicy(attrs: Record<string, string | number>, d: Dim, o: Dynamo
   const on = String(attrs.autoScaling ?? attrs[`${d}AutoScaling`] ?? '').toLowerCase()
   if (on !== 'true' && on !== '1' && on !== 'enabled') return null
   const num = (k: string, dflt: number) => (attrs[k] === undefined || attrs[k] === '' ? dflt : Number(attrs[k]))
-  return { ...DEFAULT_POLICY, targetPct: num(`${d}Target`, num('autoScalingTarget', o.targetPct)), min: num(`${d}Min`, o.minCapacity), max: num(`${d}Max`, DEFAULT_POLICY.max) }
+  return {
+    ...DEFAULT_POLICY,
+    targetPct: num(`${d}Target`, num('autoScalingTarget', o.targetPct)),
+    min: num(`${d}Min`, o.minCapacity),
+    max: num(`${d}Max`, DEFAULT_POLICY.max),
+  }
 }
 
 function analyzeDim(u: UsageSummary, d: Dim, s: SeriesData, o: DynamoDbOptions, p: DynamoDbPrices, provisionedMode: boolean): DimResult {
@@ -86,24 +92,44 @@ function analyzeDim(u: UsageSummary, d: Dim, s: SeriesData, o: DynamoDbOptions, 
     const hours = new Map<number, number>()
     recorded.ts.forEach((ts, i) => hours.set(Math.floor(ts / 3_600_000), Math.max(hours.get(Math.floor(ts / 3_600_000)) ?? 0, recorded.values[i]!)))
     const unitHours = [...hours.values()].reduce((a, b) => a + b, 0)
-    current = { usd: (unitHours * hourly * HOURS_PER_MONTH) / Math.max(1, hours.size), how: `provisioned, recorded capacity (${round(Math.max(...recorded.values), 0)} units at most)`, throttledUnits: null }
+    current = {
+      usd: (unitHours * hourly * HOURS_PER_MONTH) / Math.max(1, hours.size),
+      how: `provisioned, recorded capacity (${round(Math.max(...recorded.values), 0)} units at most)`,
+      throttledUnits: null,
+    }
   } else {
     const pol = currentPolicy(attrs, d, o)
     const cap = Number(attrs[ATTR[d]] ?? NaN)
     if (pol) {
       const sim = simulateCapacity(demand, startMs, Number.isFinite(cap) ? cap : pol.min, pol)
-      current = { usd: monthly(sim.billedUnitHours * hourly, n), how: `provisioned with auto scaling (target ${pol.targetPct}%, min ${pol.min}, max ${pol.max}), simulated`, throttledUnits: sim.throttledUnits }
+      current = {
+        usd: monthly(sim.billedUnitHours * hourly, n),
+        how: `provisioned with auto scaling (target ${pol.targetPct}%, min ${pol.min}, max ${pol.max}), simulated`,
+        throttledUnits: sim.throttledUnits,
+      }
     } else if (Number.isFinite(cap) && cap > 0) {
       const sim = simulateCapacity(demand, startMs, cap, null)
       current = { usd: monthly(sim.billedUnitHours * hourly, n), how: `provisioned, fixed ${cap} units`, throttledUnits: sim.throttledUnits }
     }
   }
   const thr = u.metrics[THROTTLED[d]]
-  const recordedThrottles = thr ? (thr.avg ?? thr.sum ?? thr.max)?.avg ?? 0 : 0
+  const recordedThrottles = thr ? ((thr.avg ?? thr.sum ?? thr.max)?.avg ?? 0) : 0
   return {
-    dim: d, minutes: n, covered, demandUnits: total, peak, avg: n > 0 ? total / (n * 60) : 0, onDemandUsd,
-    auto, autoUsd: monthly(auto.billedUnitHours * hourly, n), fixed, fixedCap, fixedUsd: monthly(fixed.billedUnitHours * hourly, n),
-    current, recordedThrottles, breakEven: breakEvenUtilization(d, p),
+    dim: d,
+    minutes: n,
+    covered,
+    demandUnits: total,
+    peak,
+    avg: n > 0 ? total / (n * 60) : 0,
+    onDemandUsd,
+    auto,
+    autoUsd: monthly(auto.billedUnitHours * hourly, n),
+    fixed,
+    fixedCap,
+    fixedUsd: monthly(fixed.billedUnitHours * hourly, n),
+    current,
+    recordedThrottles,
+    breakEven: breakEvenUtilization(d, p),
   }
 }
 
@@ -115,7 +141,16 @@ function analyzeDim(u: UsageSummary, d: Dim, s: SeriesData, o: DynamoDbOptions, 
  * stated. Idle tables (nothing consumed) are Compute Optimizer's DynamoDB idle kind.
  */
 export const dynamoDbCapacity = defineAnalyzer({
-  meta: { id: 'dynamodb.capacity', title: 'DynamoDB capacity mode', resourceKinds: ['dynamodb-table'], requires: ['ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'], since: '0.1.0', docs: 'docs/analyzers/dynamodb.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF02-BP06'] },
+  meta: {
+    id: 'dynamodb.capacity',
+    title: 'DynamoDB capacity mode',
+    resourceKinds: ['dynamodb-table'],
+    requires: ['ddb.read.consumed_per_s', 'ddb.write.consumed_per_s'],
+    since: '0.1.0',
+    docs: 'docs/analyzers/dynamodb.md',
+    recommended: true,
+    bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF02-BP06'],
+  },
   options: DynamoDbOptionsSchema,
   present: dynamoDbPresent,
   analyze({ usage: u, services }, o) {
@@ -127,43 +162,119 @@ export const dynamoDbCapacity = defineAnalyzer({
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: bp, memoryBlind: false }
     const currentAttrs = { billingMode: mode || null, readCapacity: r.attributes.readCapacity ?? null, writeCapacity: r.attributes.writeCapacity ?? null }
     const series = DIMS.map((d) => u.series?.[METRIC[d]])
-    const hours = Math.max(...DIMS.map((d) => u.metrics[METRIC[d]] ? Math.max(...Object.values(u.metrics[METRIC[d]]!).map((m) => m.hours)) : 0))
-    const insufficient = (reason: string, summary: string): Recommendation => ({ ...base, finding: 'InsufficientData', reasons: [reason], current: currentAttrs, currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence: [], summary, estimatedMonthlySavings: null })
-    if (!series[0] || !series[1]) return { recommendations: [insufficient('InsufficientData', 'Both ConsumedReadCapacityUnits and ConsumedWriteCapacityUnits are needed to compare capacity modes.')], issues: [] }
-    if (hours < o.minHours) return { recommendations: [insufficient('InsufficientData', `${round(hours, 1)} h of consumed-capacity data; at least ${o.minHours} h are needed.`)], issues: [] }
+    const hours = Math.max(...DIMS.map((d) => (u.metrics[METRIC[d]] ? Math.max(...Object.values(u.metrics[METRIC[d]]!).map((m) => m.hours)) : 0)))
+    const insufficient = (reason: string, summary: string): Recommendation => ({
+      ...base,
+      finding: 'InsufficientData',
+      reasons: [reason],
+      current: currentAttrs,
+      currentPerformanceRisk: 'Unknown',
+      currentDimensions: [],
+      options: [],
+      evidence: [],
+      summary,
+      estimatedMonthlySavings: null,
+    })
+    if (!series[0] || !series[1])
+      return {
+        recommendations: [
+          insufficient('InsufficientData', 'Both ConsumedReadCapacityUnits and ConsumedWriteCapacityUnits are needed to compare capacity modes.'),
+        ],
+        issues: [],
+      }
+    if (hours < o.minHours)
+      return {
+        recommendations: [insufficient('InsufficientData', `${round(hours, 1)} h of consumed-capacity data; at least ${o.minHours} h are needed.`)],
+        issues: [],
+      }
     if (mode !== 'PROVISIONED' && mode !== 'PAY_PER_REQUEST')
-      return { recommendations: [insufficient('BillingModeUnknown', `Billing mode unknown: set billingMode (PROVISIONED or PAY_PER_REQUEST) in the manifest${mode ? `, not '${mode}'` : ''}.`)], issues: [] }
+      return {
+        recommendations: [
+          insufficient(
+            'BillingModeUnknown',
+            `Billing mode unknown: set billingMode (PROVISIONED or PAY_PER_REQUEST) in the manifest${mode ? `, not '${mode}'` : ''}.`,
+          ),
+        ],
+        issues: [],
+      }
     const prices = services.dynamodb
     const res = DIMS.map((d, i) => analyzeDim(u, d, series[i]!, o, prices, provisionedMode))
     const [rd, wr] = res as [DimResult, DimResult]
     if (provisionedMode && res.some((x) => x.current === null))
-      return { recommendations: [insufficient('ProvisionedCapacityUnknown', 'Provisioned table without its capacity: store ProvisionedRead/WriteCapacityUnits or set readCapacity and writeCapacity (and autoScaling=true with readMin/readMax/readTarget when it scales).')], issues: [] }
+      return {
+        recommendations: [
+          insufficient(
+            'ProvisionedCapacityUnknown',
+            'Provisioned table without its capacity: store ProvisionedRead/WriteCapacityUnits or set readCapacity and writeCapacity (and autoScaling=true with readMin/readMax/readTarget when it scales).',
+          ),
+        ],
+        issues: [],
+      }
     const sum = (f: (x: DimResult) => number) => round(f(rd) + f(wr))
     const currentUsd = sum((x) => x.current!.usd)
-    const throttleShare = (f: (x: DimResult) => number) => { const dem = rd.demandUnits + wr.demandUnits; return dem > 0 ? (f(rd) + f(wr)) / dem : 0 }
+    const throttleShare = (f: (x: DimResult) => number) => {
+      const dem = rd.demandUnits + wr.demandUnits
+      return dem > 0 ? (f(rd) + f(wr)) / dem : 0
+    }
 
-    const dims = (kind: 'on-demand' | 'auto' | 'fixed'): DimensionAssessment[] => res.map((x) => {
-      const sim = kind === 'auto' ? x.auto : kind === 'fixed' ? x.fixed : null
-      const share = sim && x.demandUnits > 0 ? sim.throttledUnits / x.demandUnits : 0
-      return {
-        dimension: x.dim === 'read' ? 'read-capacity' : 'write-capacity', measured: true, demand: round(x.peak), need: sim ? round(x.peak / (o.targetPct / 100)) : round(x.peak),
-        capacity: sim ? sim.maxCapacity : null, unit: 'units/s', projectedUtilization: sim ? round(sim.utilization * 100, 1) : null, exceedanceShare: sim ? share : null,
-        risk: throttleRisk(share),
-        note: sim ? `${kind === 'auto' ? `capacity ${sim.minCapacity}-${sim.maxCapacity}, ${sim.increases} increases, ${sim.decreases} decreases${sim.blockedDecreaseMinutes ? `, ${sim.blockedDecreaseMinutes} min over-provisioned while the daily decrease quota blocked scale-in` : ''}` : `fixed ${sim.maxCapacity} units`}; ${round(sim.throttledUnits)} units throttled` : 'on-demand: serves up to double the previous peak instantly',
-      }
-    })
+    const dims = (kind: 'on-demand' | 'auto' | 'fixed'): DimensionAssessment[] =>
+      res.map((x) => {
+        const sim = kind === 'auto' ? x.auto : kind === 'fixed' ? x.fixed : null
+        const share = sim && x.demandUnits > 0 ? sim.throttledUnits / x.demandUnits : 0
+        return {
+          dimension: x.dim === 'read' ? 'read-capacity' : 'write-capacity',
+          measured: true,
+          demand: round(x.peak),
+          need: sim ? round(x.peak / (o.targetPct / 100)) : round(x.peak),
+          capacity: sim ? sim.maxCapacity : null,
+          unit: 'units/s',
+          projectedUtilization: sim ? round(sim.utilization * 100, 1) : null,
+          exceedanceShare: sim ? share : null,
+          risk: throttleRisk(share),
+          note: sim
+            ? `${kind === 'auto' ? `capacity ${sim.minCapacity}-${sim.maxCapacity}, ${sim.increases} increases, ${sim.decreases} decreases${sim.blockedDecreaseMinutes ? `, ${sim.blockedDecreaseMinutes} min over-provisioned while the daily decrease quota blocked scale-in` : ''}` : `fixed ${sim.maxCapacity} units`}; ${round(sim.throttledUnits)} units throttled`
+            : 'on-demand: serves up to double the previous peak instantly',
+        }
+      })
     const option = (rank: number, kind: 'on-demand' | 'auto' | 'fixed'): RecommendationOption => {
       const cost = kind === 'on-demand' ? sum((x) => x.onDemandUsd) : kind === 'auto' ? sum((x) => x.autoUsd) : sum((x) => x.fixedUsd)
       const d = dims(kind)
       const risk = d.reduce<PerformanceRisk>((a, x) => worse(a, x.risk === 'Unknown' ? 'VeryLow' : x.risk), 'VeryLow')
       const binding = (d[0]!.projectedUtilization ?? 0) >= (d[1]!.projectedUtilization ?? 0) ? d[0]!.dimension : d[1]!.dimension
-      const change: Record<string, string | number> = kind === 'on-demand' ? { billingMode: 'PAY_PER_REQUEST' }
-        : kind === 'auto' ? { billingMode: 'PROVISIONED', autoScaling: 'true', targetPct: o.targetPct, readMin: o.minCapacity, writeMin: o.minCapacity, readCapacityRange: `${rd.auto.minCapacity}-${rd.auto.maxCapacity}`, writeCapacityRange: `${wr.auto.minCapacity}-${wr.auto.maxCapacity}` }
-          : { billingMode: 'PROVISIONED', readCapacity: rd.fixedCap, writeCapacity: wr.fixedCap }
-      const notes = kind === 'on-demand'
-        ? [`Consumed units priced as request units: $${(prices.onDemandUnit.read * 1e6).toFixed(3)} per million reads, $${(prices.onDemandUnit.write * 1e6).toFixed(3)} per million writes (${prices.sources[2]!.status}).`]
-        : [`Provisioned at $${prices.provisionedHour.read} per RCU-hour and $${prices.provisionedHour.write} per WCU-hour, each clock hour billed at its highest capacity.`]
-      return { rank, change, performanceRisk: risk, bindingDimension: binding, dimensions: d, monthlyCost: cost, monthlySavings: round(currentUsd - cost), migrationEffort: 'VeryLow', platformDifferences: [], notes }
+      const change: Record<string, string | number> =
+        kind === 'on-demand'
+          ? { billingMode: 'PAY_PER_REQUEST' }
+          : kind === 'auto'
+            ? {
+                billingMode: 'PROVISIONED',
+                autoScaling: 'true',
+                targetPct: o.targetPct,
+                readMin: o.minCapacity,
+                writeMin: o.minCapacity,
+                readCapacityRange: `${rd.auto.minCapacity}-${rd.auto.maxCapacity}`,
+                writeCapacityRange: `${wr.auto.minCapacity}-${wr.auto.maxCapacity}`,
+              }
+            : { billingMode: 'PROVISIONED', readCapacity: rd.fixedCap, writeCapacity: wr.fixedCap }
+      const notes =
+        kind === 'on-demand'
+          ? [
+              `Consumed units priced as request units: $${(prices.onDemandUnit.read * 1e6).toFixed(3)} per million reads, $${(prices.onDemandUnit.write * 1e6).toFixed(3)} per million writes (${prices.sources[2]!.status}).`,
+            ]
+          : [
+              `Provisioned at $${prices.provisionedHour.read} per RCU-hour and $${prices.provisionedHour.write} per WCU-hour, each clock hour billed at its highest capacity.`,
+            ]
+      return {
+        rank,
+        change,
+        performanceRisk: risk,
+        bindingDimension: binding,
+        dimensions: d,
+        monthlyCost: cost,
+        monthlySavings: round(currentUsd - cost),
+        migrationEffort: 'VeryLow',
+        platformDifferences: [],
+        notes,
+      }
     }
     const kinds: ('on-demand' | 'auto' | 'fixed')[] = ['on-demand', 'auto', 'fixed']
     const all = kinds.map((k) => option(0, k))
@@ -193,7 +304,12 @@ export const dynamoDbCapacity = defineAnalyzer({
       reasons.push(provisionedMode ? 'ProvisionedCapacityUnderused' : 'OnDemandCostlierThanProvisioned')
     }
     const modeName = provisionedMode ? 'provisioned' : 'on-demand'
-    const bestName = best.change.billingMode === 'PAY_PER_REQUEST' ? 'on-demand' : best.change.autoScaling ? `provisioned with auto scaling at ${o.targetPct}%` : 'provisioned at a fixed capacity'
+    const bestName =
+      best.change.billingMode === 'PAY_PER_REQUEST'
+        ? 'on-demand'
+        : best.change.autoScaling
+          ? `provisioned with auto scaling at ${o.targetPct}%`
+          : 'provisioned at a fixed capacity'
     const utilLine = `reads ${pct(rd.auto.utilization)} and writes ${pct(wr.auto.utilization)} of auto-scaled capacity used vs break-even ${pct(rd.breakEven)}`
     const summary = idle
       ? `Idle table (Compute Optimizer's DynamoDB idle kind): no reads or writes consumed in ${round(rd.minutes / 1440, 1)} days${provisionedMode ? `; it costs ${usd(currentUsd)}/month provisioned, 0 on-demand` : ''}. Delete it if nothing needs it.`
@@ -203,15 +319,55 @@ export const dynamoDbCapacity = defineAnalyzer({
           ? `${modeName === 'on-demand' ? 'On-demand' : 'Provisioned'} is the right mode: ${utilLine}; the best alternative (${bestName}) ${saving > 0 ? `saves only ${usd(saving)}/month` : `costs ${usd(-saving)}/month more`}.`
           : `Switch from ${modeName} to ${bestName}: ${usd(best.monthlyCost!)}/month vs ${usd(currentUsd)} (${utilLine}).`
     const evidence: Evidence[] = res.flatMap((x) => [
-      { metric: METRIC[x.dim], stat: 'mean of per-minute consumption', value: round(x.avg, 3), unit: 'units/s', samples: x.covered, note: `${x.covered} of ${x.minutes} minutes have data` },
+      {
+        metric: METRIC[x.dim],
+        stat: 'mean of per-minute consumption',
+        value: round(x.avg, 3),
+        unit: 'units/s',
+        samples: x.covered,
+        note: `${x.covered} of ${x.minutes} minutes have data`,
+      },
       { metric: METRIC[x.dim], stat: 'highest minute', value: round(x.peak, 3), unit: 'units/s', samples: x.covered },
-      { metric: METRIC[x.dim], stat: 'break-even utilization (provisioned cheaper above it)', value: round(x.breakEven * 100, 2), unit: '%', samples: x.covered, note: 'hourly price / (3,600 s x on-demand price per unit), from the catalog' },
-      { metric: METRIC[x.dim], stat: `utilization under simulated auto scaling at ${o.targetPct}%`, value: round(x.auto.utilization * 100, 2), unit: '%', samples: x.covered, threshold: round(x.breakEven * 100, 2), note: `current: ${x.current!.how}` },
-      ...(x.recordedThrottles > 0 ? [{ metric: THROTTLED[x.dim], stat: 'mean throttle events', value: round(x.recordedThrottles, 4), unit: 'events/s', samples: x.covered, note: 'consumed capacity under-states demand while throttled' }] : []),
+      {
+        metric: METRIC[x.dim],
+        stat: 'break-even utilization (provisioned cheaper above it)',
+        value: round(x.breakEven * 100, 2),
+        unit: '%',
+        samples: x.covered,
+        note: 'hourly price / (3,600 s x on-demand price per unit), from the catalog',
+      },
+      {
+        metric: METRIC[x.dim],
+        stat: `utilization under simulated auto scaling at ${o.targetPct}%`,
+        value: round(x.auto.utilization * 100, 2),
+        unit: '%',
+        samples: x.covered,
+        threshold: round(x.breakEven * 100, 2),
+        note: `current: ${x.current!.how}`,
+      },
+      ...(x.recordedThrottles > 0
+        ? [
+            {
+              metric: THROTTLED[x.dim],
+              stat: 'mean throttle events',
+              value: round(x.recordedThrottles, 4),
+              unit: 'events/s',
+              samples: x.covered,
+              note: 'consumed capacity under-states demand while throttled',
+            },
+          ]
+        : []),
     ])
     const rec: Recommendation = {
-      ...base, finding, reasons, current: { ...currentAttrs, monthlyCost: currentUsd, readMode: rd.current!.how, writeMode: wr.current!.how },
-      currentPerformanceRisk: currentRisk, currentDimensions: [], options, evidence, summary,
+      ...base,
+      finding,
+      reasons,
+      current: { ...currentAttrs, monthlyCost: currentUsd, readMode: rd.current!.how, writeMode: wr.current!.how },
+      currentPerformanceRisk: currentRisk,
+      currentDimensions: [],
+      options,
+      evidence,
+      summary,
       estimatedMonthlySavings: finding === 'Optimized' || saving <= 0 ? 0 : saving,
     }
     return { recommendations: [rec], issues: [] }

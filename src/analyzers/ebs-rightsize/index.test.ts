@@ -12,8 +12,12 @@ const catalog = loadCatalog()
 const MIB = 2 ** 20
 /** A volume with constant read/write ops and bytes per second for 14 days. */
 function volume(attrs: Record<string, string | number>, io: { ro: number; wo: number; rb?: number; wb?: number }, n = 14 * 288): UsageSummary {
-  const u = usage('vol-1', undefined).series('ebs.read.ops_per_s', 'avg', repeat([io.ro], n)).series('ebs.write.ops_per_s', 'avg', repeat([io.wo], n))
-    .series('ebs.read.bytes_per_s', 'avg', repeat([io.rb ?? 0], n)).series('ebs.write.bytes_per_s', 'avg', repeat([io.wb ?? 0], n)).build()
+  const u = usage('vol-1', undefined)
+    .series('ebs.read.ops_per_s', 'avg', repeat([io.ro], n))
+    .series('ebs.write.ops_per_s', 'avg', repeat([io.wo], n))
+    .series('ebs.read.bytes_per_s', 'avg', repeat([io.rb ?? 0], n))
+    .series('ebs.write.bytes_per_s', 'avg', repeat([io.wb ?? 0], n))
+    .build()
   return { ...u, resource: { ...u.resource, kind: 'ebs-volume', attributes: { attachedTo: 'i-1', ...attrs } } }
 }
 const run = (u: UsageSummary, o = {}) => ebsRightsize.analyze({ usage: u, catalog, services }, EbsOptionsSchema.parse(o)).recommendations
@@ -21,7 +25,9 @@ const run = (u: UsageSummary, o = {}) => ebsRightsize.analyze({ usage: u, catalo
 describe('EBS prices and limits used below', () => {
   it('are the bundled us-east-1 unit prices and the current gp3 limits', () => {
     const p = services.ebs
-    expect([p.storage.gp2, p.storage.gp3, p.gp3IopsAbove, p.gp3ThroughputAbove, p.storage.io1, p.pioIops, p.storage.st1, p.storage.sc1]).toEqual([0.1, 0.08, 0.005, 0.04, 0.125, 0.065, 0.045, 0.015])
+    expect([p.storage.gp2, p.storage.gp3, p.gp3IopsAbove, p.gp3ThroughputAbove, p.storage.io1, p.pioIops, p.storage.st1, p.storage.sc1]).toEqual([
+      0.1, 0.08, 0.005, 0.04, 0.125, 0.065, 0.045, 0.015,
+    ])
     expect(performanceOf({ type: 'gp2', sizeGiB: 1000 })).toMatchObject({ iops: 3000, throughputMiBps: 250, burstIops: 3000 })
     expect(performanceOf({ type: 'gp2', sizeGiB: 100 })).toMatchObject({ iops: 300, throughputMiBps: 128 })
     expect(performanceOf({ type: 'st1', sizeGiB: 4096 }).throughputMiBps).toBe(160) // 40 MiB/s per TiB
@@ -54,7 +60,11 @@ describe('ebs.rightsize worked examples', () => {
     // gp3: 500 x 0.08 + 1800 x 0.005 = $49.00 (saves $1,313.50); io1 or io2 at 4800 IOPS: 62.5 + 312 = $374.50.
     const [rec] = run(volume({ volumeType: 'io1', sizeGiB: 500, iops: 20_000 }, { ro: 3000, wo: 1000, rb: 15 * MIB, wb: 5 * MIB }))
     expect([rec!.finding, rec!.reasons]).toEqual(['Overprovisioned', ['NewVolumeTypeAvailable', 'EBSIOPSOverprovisioned']])
-    expect(rec!.options.map((o) => [o.change.volumeType, o.change.iops, o.monthlyCost])).toEqual([['gp3', 4800, 49], ['io1', 4800, 374.5], ['io2', 4800, 374.5]])
+    expect(rec!.options.map((o) => [o.change.volumeType, o.change.iops, o.monthlyCost])).toEqual([
+      ['gp3', 4800, 49],
+      ['io1', 4800, 374.5],
+      ['io2', 4800, 374.5],
+    ])
     expect(rec!.estimatedMonthlySavings).toBe(1313.5)
     expect(rec!.options[0]!.notes[0]).toMatch(/sub-millisecond/)
   })
@@ -63,7 +73,10 @@ describe('ebs.rightsize worked examples', () => {
     // 100 ops/s of 1 MiB: average I/O 1024 KiB; need 120 IOPS and 120 MiB/s. 4096 GiB: gp2 $409.60, gp3 $327.68,
     // st1 delivers 40 x 4 = 160 MiB/s for 4096 x 0.045 = $184.32 (saves $225.28); sc1 (48 MiB/s) does not fit.
     const [rec] = run(volume({ volumeType: 'gp2', sizeGiB: 4096 }, { ro: 100, wo: 0, rb: 100 * MIB }))
-    expect(rec!.options.map((o) => [o.change.volumeType, o.monthlyCost])).toEqual([['st1', 184.32], ['gp3', 327.68]])
+    expect(rec!.options.map((o) => [o.change.volumeType, o.monthlyCost])).toEqual([
+      ['st1', 184.32],
+      ['gp3', 327.68],
+    ])
     expect(rec!.estimatedMonthlySavings).toBe(225.28)
     expect(rec!.options[0]!.migrationEffort).toBe('Low')
     const [rootRec] = run(volume({ volumeType: 'gp2', sizeGiB: 4096, root: 'true' }, { ro: 100, wo: 0, rb: 100 * MIB }))
@@ -89,18 +102,28 @@ describe('ebs.rightsize worked examples', () => {
 
 describe('ebs.rightsize properties', () => {
   it('every option meets the need, and more load never recommends fewer IOPS or MiB/s', () => {
-    fc.assert(fc.property(fc.constantFrom('gp2', 'gp3', 'io1'), fc.integer({ min: 10, max: 4000 }), fc.double({ min: 1, max: 20000, noNaN: true }), fc.double({ min: 0, max: 200, noNaN: true }), fc.double({ min: 1, max: 3, noNaN: true }), (type, size, ops, mibs, k) => {
-      const attrs = { volumeType: type, sizeGiB: size, ...(type === 'gp2' ? {} : { iops: 3000 }) }
-      const a = run(volume(attrs, { ro: ops, wo: 0, rb: mibs * MIB }))[0]!
-      const b = run(volume(attrs, { ro: ops * k, wo: 0, rb: mibs * MIB * k }))[0]!
-      for (const rec of [a, b])
-        for (const o of rec.options) for (const d of o.dimensions.filter((x) => x.measured)) expect(d.need!).toBeLessThanOrEqual(d.capacity! + 1e-9)
-      const gp3 = (r: typeof a) => r.options.find((o) => o.change.volumeType === 'gp3')
-      if (gp3(a) && gp3(b)) {
-        expect(Number(gp3(b)!.change.iops)).toBeGreaterThanOrEqual(Number(gp3(a)!.change.iops))
-        expect(Number(gp3(b)!.change.throughputMiBps)).toBeGreaterThanOrEqual(Number(gp3(a)!.change.throughputMiBps))
-      }
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(
+        fc.constantFrom('gp2', 'gp3', 'io1'),
+        fc.integer({ min: 10, max: 4000 }),
+        fc.double({ min: 1, max: 20000, noNaN: true }),
+        fc.double({ min: 0, max: 200, noNaN: true }),
+        fc.double({ min: 1, max: 3, noNaN: true }),
+        (type, size, ops, mibs, k) => {
+          const attrs = { volumeType: type, sizeGiB: size, ...(type === 'gp2' ? {} : { iops: 3000 }) }
+          const a = run(volume(attrs, { ro: ops, wo: 0, rb: mibs * MIB }))[0]!
+          const b = run(volume(attrs, { ro: ops * k, wo: 0, rb: mibs * MIB * k }))[0]!
+          for (const rec of [a, b])
+            for (const o of rec.options) for (const d of o.dimensions.filter((x) => x.measured)) expect(d.need!).toBeLessThanOrEqual(d.capacity! + 1e-9)
+          const gp3 = (r: typeof a) => r.options.find((o) => o.change.volumeType === 'gp3')
+          if (gp3(a) && gp3(b)) {
+            expect(Number(gp3(b)!.change.iops)).toBeGreaterThanOrEqual(Number(gp3(a)!.change.iops))
+            expect(Number(gp3(b)!.change.throughputMiBps)).toBeGreaterThanOrEqual(Number(gp3(a)!.change.throughputMiBps))
+          }
+        },
+      ),
+      { numRuns: 200 },
+    )
   })
 })
 
@@ -111,7 +134,10 @@ describe('prices come in with the input, not from a file the analyzer reads', ()
     const file = (p: string) => readFileSync(new URL(`../../../${p}`, import.meta.url), 'utf8')
     const own = buildServiceCatalogs({
       rdsJson: file('data/catalog/rds.json'),
-      unitPricesCsv: file('data/pricing/unit-prices-us-east-1-from-infracost-goldens.csv').replace('EBS,gp2 storage,USD per GB-month,0.1,', 'EBS,gp2 storage,USD per GB-month,0.2,'),
+      unitPricesCsv: file('data/pricing/unit-prices-us-east-1-from-infracost-goldens.csv').replace(
+        'EBS,gp2 storage,USD per GB-month,0.1,',
+        'EBS,gp2 storage,USD per GB-month,0.2,',
+      ),
       publishedPricesCsv: file('data/pricing/published-prices-us-east-1.csv'),
       elastiCachePricesCsv: file('data/pricing/elasticache-us-east-1-from-infracost-golden.csv'),
     })

@@ -4,8 +4,13 @@ import type { Presenter } from '../types.js'
 
 export const ebsPresent: Presenter = {
   shows: pricedShows,
-  sections: (recs, { top }) => pricedSection(recs, {
-    title: 'EBS volumes', column: 'VOLUME', savePrefix: '', top,
-    now: (r) => `${String(r.current.volumeType)} ${String(r.current.sizeGiB)} GiB`, option: (o) => describeChange(o.change),
-  }),
+  sections: (recs, { top }) =>
+    pricedSection(recs, {
+      title: 'EBS volumes',
+      column: 'VOLUME',
+      savePrefix: '',
+      top,
+      now: (r) => `${String(r.current.volumeType)} ${String(r.current.sizeGiB)} GiB`,
+      option: (o) => describeChange(o.change),
+    }),
 }

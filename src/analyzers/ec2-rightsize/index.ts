@@ -2,15 +2,12 @@ import { z } from 'zod'
 import { HOURS_PER_MONTH, type Catalog } from '../../catalog/catalog.js'
 import type { InstanceType } from '../../catalog/types.js'
 import type { MetricName } from '../../core/metrics.js'
-import type {
-  Dimension, DimensionAssessment, Evidence, Finding, Issue, PerformanceRisk, Recommendation, RecommendationOption,
-} from '../../core/report.js'
+import type { Dimension, DimensionAssessment, Evidence, Finding, Issue, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { MetricUsage, UsageSummary } from '../../store/types.js'
 import { maxRisk, percentShares, riskFromRatio, riskFromShares, riskRank, shareAbove } from '../risk.js'
 import { atPercentile, PERCENTILES, recommendationId, round, type Percentile } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { ec2Present } from './present.js'
-
 
 export const Ec2RightsizeOptionsSchema = z.object({
   percentile: z.enum(PERCENTILES).default('p99.5').describe('Percentile of 5-minute maxima that sizes CPU, network and EBS (Compute Optimizer: P99.5)'),
@@ -20,7 +17,10 @@ export const Ec2RightsizeOptionsSchema = z.object({
   maxOptions: z.number().int().min(1).max(10).default(3),
   allowArchitectureChange: z.boolean().default(true).describe('Consider Graviton (arm64) for x86_64 and vice versa, marked Medium migration effort'),
   allowBurstable: z.boolean().default(true),
-  memoryBlind: z.enum(['keep', 'allow-shrink']).default('keep').describe('Without memory data: keep at least the current memory, or allow less (risk at least Medium)'),
+  memoryBlind: z
+    .enum(['keep', 'allow-shrink'])
+    .default('keep')
+    .describe('Without memory data: keep at least the current memory, or allow less (risk at least Medium)'),
   defaultRegion: z.string().min(1).default('us-east-1').describe('Region assumed for resources that have none'),
 })
 export type Ec2RightsizeOptions = z.output<typeof Ec2RightsizeOptionsSchema>
@@ -28,8 +28,15 @@ export type Ec2RightsizeOptions = z.output<typeof Ec2RightsizeOptionsSchema>
 const BEST_PRACTICES = ['PERF02-BP01', 'PERF02-BP04', 'PERF01-BP03']
 
 const REASON: Record<Dimension, string> = {
-  cpu: 'CPU', memory: 'Memory', 'network-in': 'NetworkBandwidth', 'network-out': 'NetworkBandwidth', 'ebs-iops': 'EBSIOPS', 'ebs-throughput': 'EBSThroughput',
-  'read-capacity': 'ReadCapacity', 'write-capacity': 'WriteCapacity', 'engine-cpu': 'EngineCPU',
+  cpu: 'CPU',
+  memory: 'Memory',
+  'network-in': 'NetworkBandwidth',
+  'network-out': 'NetworkBandwidth',
+  'ebs-iops': 'EBSIOPS',
+  'ebs-throughput': 'EBSThroughput',
+  'read-capacity': 'ReadCapacity',
+  'write-capacity': 'WriteCapacity',
+  'engine-cpu': 'EngineCPU',
 }
 
 /** The measured demand of one dimension, in absolute units, independent of any instance type. */
@@ -53,7 +60,6 @@ function pick(u: UsageSummary, metric: MetricName): { series: MetricUsage; ofMax
   return undefined
 }
 
-
 const statLabel = (p: Percentile, ofMaxima: boolean) => `${p === 'max' ? 'max' : p} of 5-minute ${ofMaxima ? 'maxima' : 'averages'}`
 
 /** Measured demands of a resource on its current type. */
@@ -65,14 +71,27 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
   if (cpu) {
     const pct = atPercentile(cpu.series, o.percentile)
     const demand = (pct / 100) * current.vcpus
-    if (!cpu.ofMaxima) notes.push('Only 5-minute averages of CPU are available: peaks inside an interval are invisible, so the CPU need may be understated (Compute Optimizer uses maxima).')
+    if (!cpu.ofMaxima)
+      notes.push(
+        'Only 5-minute averages of CPU are available: peaks inside an interval are invisible, so the CPU need may be understated (Compute Optimizer uses maxima).',
+      )
     demands.push({
-      dimension: 'cpu', unit: 'vCPU', demand, need: demand * (1 + h), headroom: h,
+      dimension: 'cpu',
+      unit: 'vCPU',
+      demand,
+      need: demand * (1 + h),
+      headroom: h,
       shares: (c) => percentShares(cpu.series.quantiles, current.vcpus, c, h),
       capacityOf: (t) => t.vcpus,
       evidence: [
         { metric: 'cpu.utilization', stat: statLabel(o.percentile, cpu.ofMaxima), value: round(pct, 3), unit: 'percent', samples: cpu.series.samples },
-        { metric: 'cpu.utilization', stat: `max of 5-minute ${cpu.ofMaxima ? 'maxima' : 'averages'}`, value: round(cpu.series.max, 3), unit: 'percent', samples: cpu.series.samples },
+        {
+          metric: 'cpu.utilization',
+          stat: `max of 5-minute ${cpu.ofMaxima ? 'maxima' : 'averages'}`,
+          value: round(cpu.series.max, 3),
+          unit: 'percent',
+          samples: cpu.series.samples,
+        },
       ],
     })
   }
@@ -82,18 +101,37 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
     const hm = o.memoryHeadroomPct / 100
     const demand = (mem.series.max / 100) * current.memoryGiB
     demands.push({
-      dimension: 'memory', unit: 'GiB', demand, need: demand * (1 + hm), headroom: hm,
+      dimension: 'memory',
+      unit: 'GiB',
+      demand,
+      need: demand * (1 + hm),
+      headroom: hm,
       shares: (c) => percentShares(mem.series.quantiles, current.memoryGiB, c, hm),
       capacityOf: (t) => t.memoryGiB,
-      evidence: [{ metric: 'mem.utilization', stat: `max of 5-minute ${mem.ofMaxima ? 'maxima' : 'averages'} (peak)`, value: round(mem.series.max, 3), unit: 'percent', samples: mem.series.samples }],
+      evidence: [
+        {
+          metric: 'mem.utilization',
+          stat: `max of 5-minute ${mem.ofMaxima ? 'maxima' : 'averages'} (peak)`,
+          value: round(mem.series.max, 3),
+          unit: 'percent',
+          samples: mem.series.samples,
+        },
+      ],
     })
   }
-  for (const [metric, dimension] of [['net.in.bytes_per_s', 'network-in'], ['net.out.bytes_per_s', 'network-out']] as const) {
+  for (const [metric, dimension] of [
+    ['net.in.bytes_per_s', 'network-in'],
+    ['net.out.bytes_per_s', 'network-out'],
+  ] as const) {
     const net = pick(u, metric)
     if (!net) continue
     const demand = atPercentile(net.series, o.percentile)
     demands.push({
-      dimension, unit: 'bytes/s', demand, need: demand * (1 + h), headroom: h,
+      dimension,
+      unit: 'bytes/s',
+      demand,
+      need: demand * (1 + h),
+      headroom: h,
       shares: (c) => ({ s: shareAbove(net.series.quantiles, c / (1 + h)), s100: shareAbove(net.series.quantiles, c) }),
       // EC2 baseline bandwidth, compared per direction (an assumption stated in the analyzer docs).
       capacityOf: (t) => (t.networkBaselineGbps === null ? null : (t.networkBaselineGbps * 1e9) / 8),
@@ -102,7 +140,13 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
   }
   for (const [dimension, read, write, cap, unit] of [
     ['ebs-iops', 'ebs.read.ops_per_s', 'ebs.write.ops_per_s', (t: InstanceType) => t.ebsBaselineIops, 'IOPS'],
-    ['ebs-throughput', 'ebs.read.bytes_per_s', 'ebs.write.bytes_per_s', (t: InstanceType) => (t.ebsBaselineMbps === null ? null : t.ebsBaselineMbps * 125_000), 'bytes/s'],
+    [
+      'ebs-throughput',
+      'ebs.read.bytes_per_s',
+      'ebs.write.bytes_per_s',
+      (t: InstanceType) => (t.ebsBaselineMbps === null ? null : t.ebsBaselineMbps * 125_000),
+      'bytes/s',
+    ],
   ] as const) {
     const r = pick(u, read)
     const w = pick(u, write)
@@ -110,8 +154,21 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
     // P(read) + P(write) >= P(read + write): a conservative upper bound, since the two are summarised apart.
     const demand = (r ? atPercentile(r.series, o.percentile) : 0) + (w ? atPercentile(w.series, o.percentile) : 0)
     demands.push({
-      dimension, unit, demand, need: demand * (1 + h), headroom: h, capacityOf: cap,
-      evidence: [{ metric: `${read} + ${write}`, stat: `${statLabel(o.percentile, (r ?? w)!.ofMaxima)}, summed (upper bound)`, value: round(demand, 1), unit, samples: (r ?? w)!.series.samples }],
+      dimension,
+      unit,
+      demand,
+      need: demand * (1 + h),
+      headroom: h,
+      capacityOf: cap,
+      evidence: [
+        {
+          metric: `${read} + ${write}`,
+          stat: `${statLabel(o.percentile, (r ?? w)!.ofMaxima)}, summed (upper bound)`,
+          value: round(demand, 1),
+          unit,
+          samples: (r ?? w)!.series.samples,
+        },
+      ],
     })
   }
   return { demands, memoryBlind, notes }
@@ -122,7 +179,18 @@ export function assess(demands: readonly Demand[], t: InstanceType, current: Ins
   const out: DimensionAssessment[] = demands.map((d) => {
     const capacity = d.capacityOf(t)
     if (capacity === null || capacity <= 0)
-      return { dimension: d.dimension, measured: true, demand: d.demand, need: d.need, capacity: null, unit: d.unit, projectedUtilization: null, exceedanceShare: null, risk: 'Unknown', note: `${t.name} publishes no ${d.dimension} baseline` }
+      return {
+        dimension: d.dimension,
+        measured: true,
+        demand: d.demand,
+        need: d.need,
+        capacity: null,
+        unit: d.unit,
+        projectedUtilization: null,
+        exceedanceShare: null,
+        risk: 'Unknown',
+        note: `${t.name} publishes no ${d.dimension} baseline`,
+      }
     let risk: PerformanceRisk
     let share: number | null = null
     if (d.shares) {
@@ -130,14 +198,33 @@ export function assess(demands: readonly Demand[], t: InstanceType, current: Ins
       share = s
       risk = riskFromShares(s, s100)
     } else risk = riskFromRatio(d.demand, d.need, capacity)
-    return { dimension: d.dimension, measured: true, demand: d.demand, need: d.need, capacity, unit: d.unit, projectedUtilization: (d.demand / capacity) * 100, exceedanceShare: share, risk }
+    return {
+      dimension: d.dimension,
+      measured: true,
+      demand: d.demand,
+      need: d.need,
+      capacity,
+      unit: d.unit,
+      projectedUtilization: (d.demand / capacity) * 100,
+      exceedanceShare: share,
+      risk,
+    }
   })
   if (memoryBlind)
     out.push({
-      dimension: 'memory', measured: false, demand: null, need: null, capacity: t.memoryGiB, unit: 'GiB', projectedUtilization: null, exceedanceShare: null, risk: 'Unknown',
-      note: t.memoryGiB < current.memoryGiB
-        ? `memory not measured; ${t.name} has less memory (${t.memoryGiB} GiB) than ${current.name} (${current.memoryGiB} GiB)`
-        : 'memory not measured (install the CloudWatch agent: mem_used_percent)',
+      dimension: 'memory',
+      measured: false,
+      demand: null,
+      need: null,
+      capacity: t.memoryGiB,
+      unit: 'GiB',
+      projectedUtilization: null,
+      exceedanceShare: null,
+      risk: 'Unknown',
+      note:
+        t.memoryGiB < current.memoryGiB
+          ? `memory not measured; ${t.name} has less memory (${t.memoryGiB} GiB) than ${current.name} (${current.memoryGiB} GiB)`
+          : 'memory not measured (install the CloudWatch agent: mem_used_percent)',
     })
   return out
 }
@@ -241,7 +328,6 @@ export function sustainedVcpus(u: UsageSummary, current: InstanceType): { vcpus:
   return { vcpus: (Math.max(...use.map((d) => d.avg)) / 100) * current.vcpus, fromAverages: avg.length > 0 }
 }
 
-
 const money = (x: number) => `$${Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2)}`
 
 export const ec2Rightsize = defineAnalyzer({
@@ -250,7 +336,8 @@ export const ec2Rightsize = defineAnalyzer({
     title: 'EC2 right-sizing (Compute Optimizer-compatible)',
     resourceKinds: ['ec2-instance'],
     requires: ['cpu.utilization'],
-    since: '0.1.0', docs: 'docs/analyzers/ec2-rightsize.md',
+    since: '0.1.0',
+    docs: 'docs/analyzers/ec2-rightsize.md',
     recommended: true,
     bestPractices: BEST_PRACTICES,
   },
@@ -262,37 +349,103 @@ export const ec2Rightsize = defineAnalyzer({
     const r = u.resource
     const region = r.region ?? o.defaultRegion
     const base = {
-      id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: BEST_PRACTICES,
+      id: recommendationId(analyzer, r.id, u.window),
+      analyzer,
+      resource: r,
+      window: u.window,
+      bestPractices: BEST_PRACTICES,
     }
     const insufficient = (reason: string, summary: string, evidence: Evidence[] = [], current: Recommendation['current'] = {}): Recommendation => ({
-      ...base, finding: 'InsufficientData', reasons: [reason], current, currentPerformanceRisk: 'Unknown', currentDimensions: [],
-      options: [], evidence, summary, memoryBlind: !u.metrics['mem.utilization'], estimatedMonthlySavings: null,
+      ...base,
+      finding: 'InsufficientData',
+      reasons: [reason],
+      current,
+      currentPerformanceRisk: 'Unknown',
+      currentDimensions: [],
+      options: [],
+      evidence,
+      summary,
+      memoryBlind: !u.metrics['mem.utilization'],
+      estimatedMonthlySavings: null,
     })
     const typeName = typeof r.attributes.instanceType === 'string' ? r.attributes.instanceType : undefined
     if (!typeName)
-      return { recommendations: [insufficient('InstanceTypeUnknown', 'Instance type unknown: add instance_type for this resource in a resources manifest (docs/file-format.md).')], issues }
+      return {
+        recommendations: [
+          insufficient('InstanceTypeUnknown', 'Instance type unknown: add instance_type for this resource in a resources manifest (docs/file-format.md).'),
+        ],
+        issues,
+      }
     const current = catalog.get(typeName)
     if (!current)
-      return { recommendations: [insufficient('InstanceTypeUnknown', `Instance type ${typeName} is not in the catalog; check the name or refresh the catalog.`, [], { instanceType: typeName })], issues }
-    if (!r.region) issues.push({ code: 'REGION_ASSUMED', severity: 'info', resourceId: r.id, message: `${r.id} has no region; priced and matched as ${region}.` })
+      return {
+        recommendations: [
+          insufficient('InstanceTypeUnknown', `Instance type ${typeName} is not in the catalog; check the name or refresh the catalog.`, [], {
+            instanceType: typeName,
+          }),
+        ],
+        issues,
+      }
+    if (!r.region)
+      issues.push({ code: 'REGION_ASSUMED', severity: 'info', resourceId: r.id, message: `${r.id} has no region; priced and matched as ${region}.` })
     const currentPrice = price(catalog, current, region)
     const currentMonthly = currentPrice === null ? null : currentPrice * HOURS_PER_MONTH
-    const currentRec: Recommendation['current'] = { instanceType: current.name, vcpus: current.vcpus, memoryGiB: current.memoryGiB, region, monthlyCost: currentMonthly === null ? null : round(currentMonthly) }
+    const currentRec: Recommendation['current'] = {
+      instanceType: current.name,
+      vcpus: current.vcpus,
+      memoryGiB: current.memoryGiB,
+      region,
+      monthlyCost: currentMonthly === null ? null : round(currentMonthly),
+    }
     if (currentMonthly === null)
-      issues.push({ code: 'PRICE_UNKNOWN', severity: 'warning', resourceId: r.id, message: `No on-demand price for ${current.name} in ${region} in the catalog; savings for ${r.id} are not counted. The bundled catalog prices us-east-1 and GovCloud only.` })
+      issues.push({
+        code: 'PRICE_UNKNOWN',
+        severity: 'warning',
+        resourceId: r.id,
+        message: `No on-demand price for ${current.name} in ${region} in the catalog; savings for ${r.id} are not counted. The bundled catalog prices us-east-1 and GovCloud only.`,
+      })
     const cpu = pick(u, 'cpu.utilization')
     if (!cpu) return { recommendations: [insufficient('NoCpuData', 'No CPU utilization samples in the window.', [], currentRec)], issues }
     if (cpu.series.hours < o.minHours)
       return {
-        recommendations: [insufficient('InsufficientData', `Only ${round(cpu.series.hours, 1)} h of CPU data in the ${round((u.window.end - u.window.start) / 86_400_000, 1)}-day window; at least ${o.minHours} h are needed.`,
-          [{ metric: 'cpu.utilization', stat: 'hours of data', value: round(cpu.series.hours, 1), unit: 'h', samples: cpu.series.samples, threshold: o.minHours }], currentRec)],
+        recommendations: [
+          insufficient(
+            'InsufficientData',
+            `Only ${round(cpu.series.hours, 1)} h of CPU data in the ${round((u.window.end - u.window.start) / 86_400_000, 1)}-day window; at least ${o.minHours} h are needed.`,
+            [
+              {
+                metric: 'cpu.utilization',
+                stat: 'hours of data',
+                value: round(cpu.series.hours, 1),
+                unit: 'h',
+                samples: cpu.series.samples,
+                threshold: o.minHours,
+              },
+            ],
+            currentRec,
+          ),
+        ],
         issues,
       }
 
     const { demands, memoryBlind, notes } = measureDemands(u, current, o)
     const evidence = demands.flatMap((d) => d.evidence)
-    evidence.push({ metric: 'cpu.utilization', stat: 'coverage of the window', value: round(cpu.series.coverage * 100, 1), unit: 'percent', samples: cpu.series.samples })
-    if (memoryBlind) evidence.push({ metric: 'mem.utilization', stat: 'not measured', value: 0, unit: 'percent', samples: 0, note: 'memory-blind: no mem_used_percent samples; memory risk is unknown, never low' })
+    evidence.push({
+      metric: 'cpu.utilization',
+      stat: 'coverage of the window',
+      value: round(cpu.series.coverage * 100, 1),
+      unit: 'percent',
+      samples: cpu.series.samples,
+    })
+    if (memoryBlind)
+      evidence.push({
+        metric: 'mem.utilization',
+        stat: 'not measured',
+        value: 0,
+        unit: 'percent',
+        samples: 0,
+        note: 'memory-blind: no mem_used_percent samples; memory risk is unknown, never low',
+      })
 
     const currentDims = assess(demands, current, current, memoryBlind)
     const currentRisk = overallRisk(currentDims, current, current, memoryBlind)
@@ -311,13 +464,21 @@ export const ec2Rightsize = defineAnalyzer({
       // With a price: options that cost less. Without one in the region: options that rank cheaper by the reference
       // region's price, or (no price anywhere) that are smaller in vCPUs or memory and larger in neither.
       const currentRank = rankPrice(catalog, current, region)
-      eligible = currentMonthly !== null
-        ? options.filter((x) => (x.monthlyCost ?? Infinity) < currentMonthly - 0.005)
-        : currentRank !== null
-          ? options.filter((x) => x._rank < currentRank - 1e-9)
-          : options.filter((x) => x._type.vcpus <= current.vcpus && x._type.memoryGiB <= current.memoryGiB && (x._type.vcpus < current.vcpus || x._type.memoryGiB < current.memoryGiB))
+      eligible =
+        currentMonthly !== null
+          ? options.filter((x) => (x.monthlyCost ?? Infinity) < currentMonthly - 0.005)
+          : currentRank !== null
+            ? options.filter((x) => x._rank < currentRank - 1e-9)
+            : options.filter(
+                (x) =>
+                  x._type.vcpus <= current.vcpus &&
+                  x._type.memoryGiB <= current.memoryGiB &&
+                  (x._type.vcpus < current.vcpus || x._type.memoryGiB < current.memoryGiB),
+              )
       const top = eligible[0]
-      const shrinks = top ? top.dimensions.filter((d) => d.measured && d.capacity !== null && (currentDims.find((c) => c.dimension === d.dimension)?.capacity ?? 0) > d.capacity) : []
+      const shrinks = top
+        ? top.dimensions.filter((d) => d.measured && d.capacity !== null && (currentDims.find((c) => c.dimension === d.dimension)?.capacity ?? 0) > d.capacity)
+        : []
       if (top && shrinks.length > 0) {
         finding = 'Overprovisioned'
         for (const d of shrinks) reasons.push(`${REASON[d.dimension]}Overprovisioned`)
@@ -327,7 +488,9 @@ export const ec2Rightsize = defineAnalyzer({
     chosen.forEach((x, i) => (x.rank = i + 1))
     const top = chosen[0]
     const cpuDim = currentDims.find((d) => d.dimension === 'cpu')
-    const cpuText = cpuDim ? `CPU ${statLabel(o.percentile, cpu.ofMaxima)} ${round((cpu && atPercentile(cpu.series, o.percentile)) ?? 0, 1)}% of ${current.vcpus} vCPU (need ${round(cpuDim.need ?? 0, 2)} vCPU with ${o.cpuHeadroomPct}% headroom)` : ''
+    const cpuText = cpuDim
+      ? `CPU ${statLabel(o.percentile, cpu.ofMaxima)} ${round((cpu && atPercentile(cpu.series, o.percentile)) ?? 0, 1)}% of ${current.vcpus} vCPU (need ${round(cpuDim.need ?? 0, 2)} vCPU with ${o.cpuHeadroomPct}% headroom)`
+      : ''
     let summary: string
     if (finding === 'Underprovisioned')
       summary = top
@@ -337,10 +500,17 @@ export const ec2Rightsize = defineAnalyzer({
       summary = `${current.name} -> ${top._type.name} saves ${money(top.monthlySavings)}/month (${top.performanceRisk} risk): ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
     else if (top)
       summary = `${current.name} -> ${top._type.name} covers the need (${top.performanceRisk} risk); savings unknown: the catalog has no price in ${region}: ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
-    else summary = `${current.name} fits: ${cpuText}${memoryBlind ? '; memory not measured' : ''}${currentMonthly === null ? `; no smaller type covers the need (price unknown in ${region})` : ''}.`
+    else
+      summary = `${current.name} fits: ${cpuText}${memoryBlind ? '; memory not measured' : ''}${currentMonthly === null ? `; no smaller type covers the need (price unknown in ${region})` : ''}.`
     const rec: Recommendation = {
-      ...base, finding, reasons, current: currentRec, currentPerformanceRisk: currentRisk, currentDimensions: currentDims,
-      options: chosen.map(publicOption), evidence,
+      ...base,
+      finding,
+      reasons,
+      current: currentRec,
+      currentPerformanceRisk: currentRisk,
+      currentDimensions: currentDims,
+      options: chosen.map(publicOption),
+      evidence,
       summary: notes.length ? `${summary} ${notes.join(' ')}` : summary,
       memoryBlind,
       estimatedMonthlySavings: currentMonthly === null ? null : top && top.monthlySavings !== null && top.monthlySavings > 0 ? top.monthlySavings : 0,
@@ -361,8 +531,14 @@ export const publicOption = ({ _type, _rank, ...option }: CandidateOption): Reco
  * sustained demand; cheapest first. Shared by ec2.rightsize and host.ec2-sizing (where `current` describes the host).
  */
 export function findOptions(a: {
-  demands: readonly Demand[]; current: InstanceType; memoryBlind: boolean; catalog: Catalog; region: string; o: Ec2RightsizeOptions
-  sustained: { vcpus: number; fromAverages: boolean } | undefined; currentMonthly: number | null
+  demands: readonly Demand[]
+  current: InstanceType
+  memoryBlind: boolean
+  catalog: Catalog
+  region: string
+  o: Ec2RightsizeOptions
+  sustained: { vcpus: number; fromAverages: boolean } | undefined
+  currentMonthly: number | null
 }): CandidateOption[] {
   const { demands, current, memoryBlind, catalog, region, o, sustained, currentMonthly } = a
   const options: CandidateOption[] = []
@@ -378,34 +554,62 @@ export function findOptions(a: {
   for (const { type: t, hourly, rank, series: tSeries, arch: tArch } of candidatesIn(catalog, region).types) {
     if (families.size >= o.maxOptions && sameArchSeen && (currentRank === null || rank > currentRank)) break
     if (t.name === current.name) continue
-    if ((tArch !== currentArch && !o.allowArchitectureChange) || !t.architectures.some((x) => x === 'x86_64' || x === 'arm64') || t.bareMetal || t.gpuCount !== current.gpuCount) continue
+    if (
+      (tArch !== currentArch && !o.allowArchitectureChange) ||
+      !t.architectures.some((x) => x === 'x86_64' || x === 'arm64') ||
+      t.bareMetal ||
+      t.gpuCount !== current.gpuCount
+    )
+      continue
     // Generation digits compare only within a family series (m4 < m5 < m7g); across series (t4g vs m5) they
     // say nothing, and the catalog's current-generation flag decides.
     if (!t.currentGeneration || (tSeries === currentSeries && t.generation < current.generation)) continue
     if ((current.instanceStorageGb ?? 0) > 0 && (t.instanceStorageGb ?? 0) < (current.instanceStorageGb ?? 0)) continue
     if (memoryBlind && o.memoryBlind === 'keep' && t.memoryGiB < current.memoryGiB) continue
     // Cheap fit test first; the exceedance shares are computed only for types that fit.
-    if (demands.some((d) => { const c = d.capacityOf(t); return c === null || d.need > c })) continue
+    if (
+      demands.some((d) => {
+        const c = d.capacityOf(t)
+        return c === null || d.need > c
+      })
+    )
+      continue
     const dims = assess(demands, t, current, memoryBlind)
     const optNotes: string[] = []
     if (t.burstable) {
       if (!o.allowBurstable || t.burstBaselinePct === null || !sustained) continue
       const baselineVcpus = (t.burstBaselinePct / 100) * t.vcpus
       if (sustained.vcpus > baselineVcpus) continue
-      optNotes.push(`Burstable: baseline ${t.burstBaselinePct}% per vCPU (${round(baselineVcpus, 2)} vCPU) covers the highest daily ${sustained.fromAverages ? 'average' : 'mean of 5-minute maxima'} of ${round(sustained.vcpus, 2)} vCPU.`)
+      optNotes.push(
+        `Burstable: baseline ${t.burstBaselinePct}% per vCPU (${round(baselineVcpus, 2)} vCPU) covers the highest daily ${sustained.fromAverages ? 'average' : 'mean of 5-minute maxima'} of ${round(sustained.vcpus, 2)} vCPU.`,
+      )
     }
     const monthly = hourly === null ? null : hourly * HOURS_PER_MONTH
-    if (hourly === null) optNotes.push(`Price unknown: the catalog has no on-demand price for ${t.name} in ${region}; ranked by its ${REFERENCE_PRICE_REGION} price ($${rank}/h). Run \`headroom catalog update --regions ${region}\` for this region's prices.`)
+    if (hourly === null)
+      optNotes.push(
+        `Price unknown: the catalog has no on-demand price for ${t.name} in ${region}; ranked by its ${REFERENCE_PRICE_REGION} price ($${rank}/h). Run \`headroom catalog update --regions ${region}\` for this region's prices.`,
+      )
     families.add(t.family)
     if (tArch === currentArch) sameArchSeen = true
     const arch = primaryArch(t) !== primaryArch(current)
     if (arch) optNotes.push(`${primaryArch(t) === 'arm64' ? 'Graviton (arm64)' : 'x86_64'}: needs ${primaryArch(t)} builds of the AMI and software.`)
     if (t.processorManufacturer !== current.processorManufacturer || t.generation !== current.generation)
-      optNotes.push(`CPU compared by vCPU count (${current.processorManufacturer} ${current.family} -> ${t.processorManufacturer} ${t.family}): AWS publishes no per-vCPU speed factors to convert with; benchmark before relying on it.`)
+      optNotes.push(
+        `CPU compared by vCPU count (${current.processorManufacturer} ${current.family} -> ${t.processorManufacturer} ${t.family}): AWS publishes no per-vCPU speed factors to convert with; benchmark before relying on it.`,
+      )
     options.push({
-      _type: t, _rank: rank, rank: 0, change: { instanceType: t.name }, performanceRisk: overallRisk(dims, t, current, memoryBlind), bindingDimension: bindingDimension(dims), dimensions: dims,
-      monthlyCost: monthly === null ? null : round(monthly), monthlySavings: currentMonthly === null || monthly === null ? null : round(currentMonthly - monthly),
-      migrationEffort: arch ? 'Medium' : 'VeryLow', platformDifferences: platformDifferences(t, current), notes: optNotes,
+      _type: t,
+      _rank: rank,
+      rank: 0,
+      change: { instanceType: t.name },
+      performanceRisk: overallRisk(dims, t, current, memoryBlind),
+      bindingDimension: bindingDimension(dims),
+      dimensions: dims,
+      monthlyCost: monthly === null ? null : round(monthly),
+      monthlySavings: currentMonthly === null || monthly === null ? null : round(currentMonthly - monthly),
+      migrationEffort: arch ? 'Medium' : 'VeryLow',
+      platformDifferences: platformDifferences(t, current),
+      notes: optNotes,
     })
   }
   options.sort((a, b) => a._rank - b._rank || riskRank(a.performanceRisk) - riskRank(b.performanceRisk) || a._type.name.localeCompare(b._type.name))

@@ -36,7 +36,16 @@ const meanSeries = (u: UsageSummary, metric: keyof UsageSummary['metrics']) => u
  * Idle nodes (no cache lookups in the window) are Compute Optimizer's ElastiCache idle kind.
  */
 export const elastiCacheRightsize = defineAnalyzer({
-  meta: { id: 'elasticache.rightsize', title: 'ElastiCache node type', resourceKinds: ['elasticache-node'], requires: ['cpu.utilization'], since: '0.1.0', docs: 'docs/analyzers/elasticache.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF03-BP02', 'PERF03-BP05'] },
+  meta: {
+    id: 'elasticache.rightsize',
+    title: 'ElastiCache node type',
+    resourceKinds: ['elasticache-node'],
+    requires: ['cpu.utilization'],
+    since: '0.1.0',
+    docs: 'docs/analyzers/elasticache.md',
+    recommended: true,
+    bestPractices: ['PERF02-BP04', 'PERF03-BP02', 'PERF03-BP05'],
+  },
   options: CacheOptionsSchema,
   present: elastiCachePresent,
   analyze({ usage: u, catalog, services }, o) {
@@ -50,8 +59,30 @@ export const elastiCacheRightsize = defineAnalyzer({
     const memU = peakSeries(u, 'cache.memory.utilization')
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: bp, memoryBlind: !memU }
     const family = cacheFamily(catalog, nodeType)
-    const insufficient = (reason: string, summary: string): Recommendation => ({ ...base, finding: 'InsufficientData', reasons: [reason], current: { nodeType: nodeType || null, engine }, currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence: [], summary, estimatedMonthlySavings: null })
-    if (!family) return { recommendations: [insufficient('NodeTypeUnknown', nodeType ? `${nodeType} is not an ElastiCache node type headroom knows (families: m4-m7g, r4-r7g, t2-t4g).` : 'Node type unknown: set nodeType (e.g. cache.r6g.large) and engine in the manifest.')], issues: [] }
+    const insufficient = (reason: string, summary: string): Recommendation => ({
+      ...base,
+      finding: 'InsufficientData',
+      reasons: [reason],
+      current: { nodeType: nodeType || null, engine },
+      currentPerformanceRisk: 'Unknown',
+      currentDimensions: [],
+      options: [],
+      evidence: [],
+      summary,
+      estimatedMonthlySavings: null,
+    })
+    if (!family)
+      return {
+        recommendations: [
+          insufficient(
+            'NodeTypeUnknown',
+            nodeType
+              ? `${nodeType} is not an ElastiCache node type headroom knows (families: m4-m7g, r4-r7g, t2-t4g).`
+              : 'Node type unknown: set nodeType (e.g. cache.r6g.large) and engine in the manifest.',
+          ),
+        ],
+        issues: [],
+      }
     const cur = family.find((x) => x.name === nodeType)!
     const cpu = peakSeries(u, 'cpu.utilization')
     const hits = meanSeries(u, 'cache.hits_per_s')
@@ -62,17 +93,31 @@ export const elastiCacheRightsize = defineAnalyzer({
       const conn = peakSeries(u, 'db.connections')
       const hourly = services.elasticache.hourlyUsd(nodeType, region)
       return {
-        recommendations: [{
-          ...base, finding: 'Flagged', reasons: ['Idle'], current: { nodeType, engine, monthlyCost: hourly === undefined ? null : round(hourly * HOURS_PER_MONTH) },
-          currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [],
-          evidence: [{ metric: 'cache.hits_per_s', stat: 'total lookups (hits + misses)', value: 0, unit: 'lookups', samples: hits!.samples }, ...(conn ? [{ metric: 'db.connections', stat: 'highest CurrConnections', value: conn.max, unit: 'connections', samples: conn.samples }] : [])],
-          summary: `Idle cache node (Compute Optimizer's ElastiCache idle kind): no cache lookups in ${round(hits!.hours / 24, 1)} days${conn ? `, at most ${conn.max} connections` : ''}. Delete the cluster or its replica if nothing reads it.`,
-          estimatedMonthlySavings: hourly === undefined ? null : round(hourly * HOURS_PER_MONTH),
-        }],
+        recommendations: [
+          {
+            ...base,
+            finding: 'Flagged',
+            reasons: ['Idle'],
+            current: { nodeType, engine, monthlyCost: hourly === undefined ? null : round(hourly * HOURS_PER_MONTH) },
+            currentPerformanceRisk: 'Unknown',
+            currentDimensions: [],
+            options: [],
+            evidence: [
+              { metric: 'cache.hits_per_s', stat: 'total lookups (hits + misses)', value: 0, unit: 'lookups', samples: hits!.samples },
+              ...(conn ? [{ metric: 'db.connections', stat: 'highest CurrConnections', value: conn.max, unit: 'connections', samples: conn.samples }] : []),
+            ],
+            summary: `Idle cache node (Compute Optimizer's ElastiCache idle kind): no cache lookups in ${round(hits!.hours / 24, 1)} days${conn ? `, at most ${conn.max} connections` : ''}. Delete the cluster or its replica if nothing reads it.`,
+            estimatedMonthlySavings: hourly === undefined ? null : round(hourly * HOURS_PER_MONTH),
+          },
+        ],
         issues: [],
       }
     }
-    if (!cpu || cpu.hours < o.minHours) return { recommendations: [insufficient('InsufficientData', `${round(cpu?.hours ?? 0, 1)} h of CPUUtilization; at least ${o.minHours} h are needed.`)], issues: [] }
+    if (!cpu || cpu.hours < o.minHours)
+      return {
+        recommendations: [insufficient('InsufficientData', `${round(cpu?.hours ?? 0, 1)} h of CPUUtilization; at least ${o.minHours} h are needed.`)],
+        issues: [],
+      }
     const h = 1 + o.headroomPct / 100
     const cpuDemand = (pick(cpu, o.percentile) / 100) * cur.vcpus
     const memDemand = memU ? (pick(memU, o.percentile) / 100) * cur.ec2MemoryGiB : undefined
@@ -85,52 +130,171 @@ export const elastiCacheRightsize = defineAnalyzer({
     const netDemand = net.some((x) => x !== undefined) ? Math.max(...net.map((x) => x ?? 0)) : undefined
 
     const dims = (c: CacheNodeType): DimensionAssessment[] => {
-      const out: DimensionAssessment[] = [{ dimension: 'cpu', measured: true, demand: round(cpuDemand, 3), need: round(cpuDemand * h, 3), capacity: c.vcpus, unit: 'vCPU', projectedUtilization: round((cpuDemand / c.vcpus) * 100, 1), exceedanceShare: null, risk: riskFromRatio(cpuDemand, cpuDemand * h, c.vcpus) }]
+      const out: DimensionAssessment[] = [
+        {
+          dimension: 'cpu',
+          measured: true,
+          demand: round(cpuDemand, 3),
+          need: round(cpuDemand * h, 3),
+          capacity: c.vcpus,
+          unit: 'vCPU',
+          projectedUtilization: round((cpuDemand / c.vcpus) * 100, 1),
+          exceedanceShare: null,
+          risk: riskFromRatio(cpuDemand, cpuDemand * h, c.vcpus),
+        },
+      ]
       if (memDemand !== undefined) {
         const risk: PerformanceRisk = memPressure && c.ec2MemoryGiB <= cur.ec2MemoryGiB ? 'High' : riskFromRatio(memDemand, memDemand * h, c.ec2MemoryGiB)
-        out.push({ dimension: 'memory', measured: true, demand: round(memDemand / cur.ec2MemoryGiB, 4), need: round((memDemand * h) / cur.ec2MemoryGiB, 4), capacity: round(c.ec2MemoryGiB / cur.ec2MemoryGiB, 4), unit: 'x current node memory', projectedUtilization: round((memDemand / c.ec2MemoryGiB) * 100, 1), exceedanceShare: null, risk, ...(memPressure ? { note: 'evicting at high memory: the data set does not fit' } : {}) })
-      } else out.push({ dimension: 'memory', measured: false, demand: null, need: null, capacity: round(c.ec2MemoryGiB / cur.ec2MemoryGiB, 4), unit: 'x current node memory', projectedUtilization: null, exceedanceShare: null, risk: c.ec2MemoryGiB >= cur.ec2MemoryGiB ? 'VeryLow' : 'Unknown', note: 'memory-blind: DatabaseMemoryUsagePercentage not stored; never shrinks memory' })
-      if (enginePct !== undefined) out.push({ dimension: 'engine-cpu', measured: true, demand: round(enginePct / 100, 3), need: round((enginePct / 100) * h, 3), capacity: 1, unit: 'engine cores', projectedUtilization: round(enginePct, 1), exceedanceShare: null, risk: enginePct >= o.engineCpuHighPct ? 'High' : riskFromRatio(enginePct, enginePct * h, 100), note: 'one engine thread: the same on every node size' })
+        out.push({
+          dimension: 'memory',
+          measured: true,
+          demand: round(memDemand / cur.ec2MemoryGiB, 4),
+          need: round((memDemand * h) / cur.ec2MemoryGiB, 4),
+          capacity: round(c.ec2MemoryGiB / cur.ec2MemoryGiB, 4),
+          unit: 'x current node memory',
+          projectedUtilization: round((memDemand / c.ec2MemoryGiB) * 100, 1),
+          exceedanceShare: null,
+          risk,
+          ...(memPressure ? { note: 'evicting at high memory: the data set does not fit' } : {}),
+        })
+      } else
+        out.push({
+          dimension: 'memory',
+          measured: false,
+          demand: null,
+          need: null,
+          capacity: round(c.ec2MemoryGiB / cur.ec2MemoryGiB, 4),
+          unit: 'x current node memory',
+          projectedUtilization: null,
+          exceedanceShare: null,
+          risk: c.ec2MemoryGiB >= cur.ec2MemoryGiB ? 'VeryLow' : 'Unknown',
+          note: 'memory-blind: DatabaseMemoryUsagePercentage not stored; never shrinks memory',
+        })
+      if (enginePct !== undefined)
+        out.push({
+          dimension: 'engine-cpu',
+          measured: true,
+          demand: round(enginePct / 100, 3),
+          need: round((enginePct / 100) * h, 3),
+          capacity: 1,
+          unit: 'engine cores',
+          projectedUtilization: round(enginePct, 1),
+          exceedanceShare: null,
+          risk: enginePct >= o.engineCpuHighPct ? 'High' : riskFromRatio(enginePct, enginePct * h, 100),
+          note: 'one engine thread: the same on every node size',
+        })
       if (netDemand !== undefined && c.networkBaselineGbps !== null) {
         const capB = (c.networkBaselineGbps * 1e9) / 8
-        out.push({ dimension: 'network-out', measured: true, demand: round(netDemand), need: round(netDemand * h), capacity: capB, unit: 'bytes/s (busier direction)', projectedUtilization: round((netDemand / capB) * 100, 1), exceedanceShare: null, risk: riskFromRatio(netDemand, netDemand * h, capB) })
+        out.push({
+          dimension: 'network-out',
+          measured: true,
+          demand: round(netDemand),
+          need: round(netDemand * h),
+          capacity: capB,
+          unit: 'bytes/s (busier direction)',
+          projectedUtilization: round((netDemand / capB) * 100, 1),
+          exceedanceShare: null,
+          risk: riskFromRatio(netDemand, netDemand * h, capB),
+        })
       }
       return out
     }
     const riskOf = (d: DimensionAssessment[]) => maxRisk(d.filter((x) => x.risk !== 'Unknown').map((x) => x.risk as PerformanceRisk))
-    const sizeRisk = (d: DimensionAssessment[]) => maxRisk(d.filter((x) => x.dimension !== 'engine-cpu' && x.risk !== 'Unknown').map((x) => x.risk as PerformanceRisk))
-    const fits = (c: CacheNodeType) => { const d = dims(c); return riskRank(sizeRisk(d)) <= riskRank('Low') && !d.some((x) => x.risk === 'Unknown') }
+    const sizeRisk = (d: DimensionAssessment[]) =>
+      maxRisk(d.filter((x) => x.dimension !== 'engine-cpu' && x.risk !== 'Unknown').map((x) => x.risk as PerformanceRisk))
+    const fits = (c: CacheNodeType) => {
+      const d = dims(c)
+      return riskRank(sizeRisk(d)) <= riskRank('Low') && !d.some((x) => x.risk === 'Unknown')
+    }
     const curDims = dims(cur)
     const curRisk = riskOf(curDims)
     const curHourly = services.elasticache.hourlyUsd(nodeType, region)
     const curMonthly = curHourly === undefined ? null : round(curHourly * HOURS_PER_MONTH)
     const candidates = family.filter(fits)
     const idx = (c: CacheNodeType) => family.indexOf(c)
-    const binding = (d: DimensionAssessment[]) => d.filter((x) => x.measured && x.capacity && x.need !== null).sort((a, b) => b.need! / b.capacity! - a.need! / a.capacity!)[0]?.dimension ?? 'cpu'
+    const binding = (d: DimensionAssessment[]) =>
+      d.filter((x) => x.measured && x.capacity && x.need !== null).sort((a, b) => b.need! / b.capacity! - a.need! / a.capacity!)[0]?.dimension ?? 'cpu'
     const options: RecommendationOption[] = candidates.slice(0, o.maxOptions).map((c, i) => {
       const d = dims(c)
       const hourly = services.elasticache.hourlyUsd(c.name, region)
       const monthlyCost = hourly === undefined ? null : round(hourly * HOURS_PER_MONTH)
       return {
-        rank: i + 1, change: { nodeType: c.name }, performanceRisk: riskOf(d), bindingDimension: binding(d), dimensions: d, monthlyCost,
-        monthlySavings: monthlyCost !== null && curMonthly !== null ? round(curMonthly - monthlyCost) : null, migrationEffort: 'Low', platformDifferences: [],
-        notes: ['Memory compared by the EC2 ratio within the family; ElastiCache reserves part of each node, so confirm with the node type table before a change.', ...(c.burstable ? ['Burstable node: CPU credits limit sustained CPU.'] : [])],
+        rank: i + 1,
+        change: { nodeType: c.name },
+        performanceRisk: riskOf(d),
+        bindingDimension: binding(d),
+        dimensions: d,
+        monthlyCost,
+        monthlySavings: monthlyCost !== null && curMonthly !== null ? round(curMonthly - monthlyCost) : null,
+        migrationEffort: 'Low',
+        platformDifferences: [],
+        notes: [
+          'Memory compared by the EC2 ratio within the family; ElastiCache reserves part of each node, so confirm with the node type table before a change.',
+          ...(c.burstable ? ['Burstable node: CPU credits limit sustained CPU.'] : []),
+        ],
       }
     })
     const engineHot = enginePct !== undefined && enginePct >= o.engineCpuHighPct
     const first = candidates[0]
     let finding: Finding = 'Optimized'
     const reasons: string[] = []
-    if (engineHot) { finding = 'Underprovisioned'; reasons.push('EngineCPUOverutilized') }
-    if (!first || idx(first) > idx(cur)) { finding = 'Underprovisioned'; reasons.push(...(memPressure ? ['MemoryUnderprovisioned'] : []), ...(riskRank(curRisk) >= riskRank('Medium') && !memPressure ? ['CPUOrNetworkUnderprovisioned'] : [])) }
-    else if (idx(first) < idx(cur) && !engineHot) { finding = 'Overprovisioned'; reasons.push('NodeOverprovisioned') }
+    if (engineHot) {
+      finding = 'Underprovisioned'
+      reasons.push('EngineCPUOverutilized')
+    }
+    if (!first || idx(first) > idx(cur)) {
+      finding = 'Underprovisioned'
+      reasons.push(
+        ...(memPressure ? ['MemoryUnderprovisioned'] : []),
+        ...(riskRank(curRisk) >= riskRank('Medium') && !memPressure ? ['CPUOrNetworkUnderprovisioned'] : []),
+      )
+    } else if (idx(first) < idx(cur) && !engineHot) {
+      finding = 'Overprovisioned'
+      reasons.push('NodeOverprovisioned')
+    }
     if (hits && misses) {
       const ratio = lookups! > 0 ? hits.avg / lookups! : 0
-      evidence.push({ metric: 'cache.hits_per_s', stat: 'hit ratio = hits / (hits + misses), window means', value: round(ratio, 4), unit: 'ratio', samples: hits.samples, threshold: o.lowHitRatio, ...(ratio < o.lowHitRatio ? { note: evicting ? 'low and evicting: the cache is too small for the hot set' : 'low without evictions: keys are not re-read or expire early (check TTLs and key design)' } : {}) })
+      evidence.push({
+        metric: 'cache.hits_per_s',
+        stat: 'hit ratio = hits / (hits + misses), window means',
+        value: round(ratio, 4),
+        unit: 'ratio',
+        samples: hits.samples,
+        threshold: o.lowHitRatio,
+        ...(ratio < o.lowHitRatio
+          ? {
+              note: evicting
+                ? 'low and evicting: the cache is too small for the hot set'
+                : 'low without evictions: keys are not re-read or expire early (check TTLs and key design)',
+            }
+          : {}),
+      })
     }
-    evidence.push({ metric: 'cpu.utilization', stat: `${o.percentile} of 5-minute maxima`, value: round(pick(cpu, o.percentile), 2), unit: '%', samples: cpu.samples })
-    if (engineU) evidence.push({ metric: 'cache.engine_cpu.utilization', stat: `${o.percentile}`, value: round(enginePct!, 2), unit: '% of one core', samples: engineU.samples, threshold: o.engineCpuHighPct })
-    if (memU) evidence.push({ metric: 'cache.memory.utilization', stat: `${o.percentile}`, value: round(pick(memU, o.percentile), 2), unit: '% of maxmemory', samples: memU.samples, threshold: o.memoryPressurePct })
+    evidence.push({
+      metric: 'cpu.utilization',
+      stat: `${o.percentile} of 5-minute maxima`,
+      value: round(pick(cpu, o.percentile), 2),
+      unit: '%',
+      samples: cpu.samples,
+    })
+    if (engineU)
+      evidence.push({
+        metric: 'cache.engine_cpu.utilization',
+        stat: `${o.percentile}`,
+        value: round(enginePct!, 2),
+        unit: '% of one core',
+        samples: engineU.samples,
+        threshold: o.engineCpuHighPct,
+      })
+    if (memU)
+      evidence.push({
+        metric: 'cache.memory.utilization',
+        stat: `${o.percentile}`,
+        value: round(pick(memU, o.percentile), 2),
+        unit: '% of maxmemory',
+        samples: memU.samples,
+        threshold: o.memoryPressurePct,
+      })
     if (evictions) evidence.push({ metric: 'cache.evictions_per_s', stat: 'mean', value: round(evictions.avg, 4), unit: 'keys/s', samples: evictions.samples })
     const top = options[0]
     const summary = engineHot
@@ -141,10 +305,25 @@ export const elastiCacheRightsize = defineAnalyzer({
           ? `${nodeType} is larger than needed: ${top!.change.nodeType} fits (${top!.bindingDimension} binds)${top!.monthlySavings !== null ? `, saving $${top!.monthlySavings.toFixed(2)}/month` : '; savings unknown (no price for one of the two node types)'}.`
           : `${nodeType} fits its load; no smaller ${cur.family} size does.`
     return {
-      recommendations: [{
-        ...base, finding, reasons, current: { nodeType, engine, monthlyCost: curMonthly }, currentPerformanceRisk: curRisk, currentDimensions: curDims, options, evidence, summary,
-        estimatedMonthlySavings: finding === 'Overprovisioned' && top?.monthlySavings != null && top.monthlySavings > 0 ? top.monthlySavings : finding === 'Overprovisioned' ? null : 0,
-      }],
+      recommendations: [
+        {
+          ...base,
+          finding,
+          reasons,
+          current: { nodeType, engine, monthlyCost: curMonthly },
+          currentPerformanceRisk: curRisk,
+          currentDimensions: curDims,
+          options,
+          evidence,
+          summary,
+          estimatedMonthlySavings:
+            finding === 'Overprovisioned' && top?.monthlySavings != null && top.monthlySavings > 0
+              ? top.monthlySavings
+              : finding === 'Overprovisioned'
+                ? null
+                : 0,
+        },
+      ],
       issues: [],
     }
   },

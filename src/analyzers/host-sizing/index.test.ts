@@ -30,7 +30,7 @@ describe('host.ec2-sizing worked examples (us-east-1 prices from the bundled cat
     expect(rec.summary).toBe('8 cores, 32 GiB: fits m6g.xlarge for $112.42/month (VeryLow risk): needs 2.4 vCPU and 9.6 GiB.')
   })
 
-  it('without memory data the host\'s memory is kept; with too little data, InsufficientData', () => {
+  it("without memory data the host's memory is kept; with too little data, InsufficientData", () => {
     // Memory not measured: options keep at least the host's 32 GiB.
     const blind = analyze(host(8, 32, 25))
     for (const o of blind.options) expect(catalog.get(String(o.change.instanceType))!.memoryGiB).toBeGreaterThanOrEqual(32)

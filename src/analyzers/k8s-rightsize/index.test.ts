@@ -8,10 +8,14 @@ const services = loadServiceCatalogs()
 const MiB = 2 ** 20
 /** A workload: CPU cores (5-minute averages) cycling 0.1, 0.2, 0.3, 0.4; memory working set (maxima) 200 and 300 MiB. */
 const workload = (attributes: Record<string, string | number>) => {
-  const u = usage('shop/deploy/api', undefined).series('cpu.cores', 'avg', repeat([0.1, 0.2, 0.3, 0.4])).series('mem.used.bytes', 'max', repeat([200 * MiB, 300 * MiB])).build()
+  const u = usage('shop/deploy/api', undefined)
+    .series('cpu.cores', 'avg', repeat([0.1, 0.2, 0.3, 0.4]))
+    .series('mem.used.bytes', 'max', repeat([200 * MiB, 300 * MiB]))
+    .build()
   return { ...u, resource: { ...u.resource, provider: 'prometheus', kind: 'k8s-workload' as const, attributes } }
 }
-const analyze = (attributes: Record<string, string | number>, o = {}) => k8sRightsize.analyze({ usage: workload(attributes), catalog: undefined as never, services }, K8sOptionsSchema.parse(o)).recommendations[0]!
+const analyze = (attributes: Record<string, string | number>, o = {}) =>
+  k8sRightsize.analyze({ usage: workload(attributes), catalog: undefined as never, services }, K8sOptionsSchema.parse(o)).recommendations[0]!
 
 describe('k8s.rightsize worked examples (krr "simple" strategy)', () => {
   it('over-requested: 1 core and 1 GiB for a workload using 0.4 cores at p95 and 300 MiB at peak', () => {

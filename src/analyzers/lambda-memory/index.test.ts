@@ -12,7 +12,9 @@ const catalog = loadCatalog()
 const N = 14 * 288
 /** A function at `rate` invocations/s for 14 days with a constant duration; errors per second optional. */
 function fn(attrs: Record<string, string | number>, o: { ms: number; rate?: number; memUsedMB?: number; errors?: number; n?: number }): UsageSummary {
-  let b = usage('fn-1', undefined).series('lambda.duration_ms', 'avg', repeat([o.ms], o.n ?? N)).series('lambda.invocations_per_s', 'avg', repeat([o.rate ?? 10], o.n ?? N))
+  let b = usage('fn-1', undefined)
+    .series('lambda.duration_ms', 'avg', repeat([o.ms], o.n ?? N))
+    .series('lambda.invocations_per_s', 'avg', repeat([o.rate ?? 10], o.n ?? N))
   if (o.memUsedMB !== undefined) b = b.series('lambda.memory_used_mb', 'max', repeat([o.memUsedMB], o.n ?? N))
   if (o.errors !== undefined) b = b.series('lambda.errors_per_s', 'avg', repeat([o.errors], o.n ?? N))
   const u = b.build()
@@ -45,7 +47,9 @@ describe('lambda.memory worked examples', () => {
     expect(rec!.options[0]!.monthlyCost).toBeCloseTo(costPerInvocation(256, 210, 'arm64', services.lambda) * MONTHLY, 2)
     expect(rec!.options[0]!.monthlyCost).toBe(23.65)
     expect([rec!.finding, rec!.reasons]).toEqual(['Overprovisioned', ['MemoryOverprovisioned', 'ArchitectureChange']])
-    expect(rec!.evidence.find((e) => e.stat === 'classification')!.note).toMatch(/^I\/O-bound: duration 205 ms at 512 MB and 200 ms at 1024 MB: elasticity 0\.04/)
+    expect(rec!.evidence.find((e) => e.stat === 'classification')!.note).toMatch(
+      /^I\/O-bound: duration 205 ms at 512 MB and 200 ms at 1024 MB: elasticity 0\.04/,
+    )
   })
 
   it('CPU-bound by evidence: the same cost at every size below one vCPU, so the fastest', () => {
@@ -73,7 +77,10 @@ describe('lambda.memory worked examples', () => {
 
   it('memory nearly full is Underprovisioned; a high error rate is flagged (Trusted Advisor L4dfs2Q3C2)', () => {
     const recs = run(fn({ memorySizeMB: 1024, architecture: 'x86_64', timeoutSec: 3 }, { ms: 100, memUsedMB: 980, errors: 2 }))
-    expect(recs.map((r) => [r.finding, r.reasons])).toEqual([['Flagged', ['TrustedAdvisor:HighErrorRate']], ['Underprovisioned', ['MemoryUnderprovisioned']]])
+    expect(recs.map((r) => [r.finding, r.reasons])).toEqual([
+      ['Flagged', ['TrustedAdvisor:HighErrorRate']],
+      ['Underprovisioned', ['MemoryUnderprovisioned']],
+    ])
     expect(recs[1]!.options.every((o) => Number(o.change.memorySizeMB) > 1024)).toBe(true)
     expect(recs[0]!.evidence[0]!.value).toBe(20) // 2 errors per 10 invocations
   })
@@ -86,14 +93,19 @@ describe('lambda.memory worked examples', () => {
 
 describe('duration model', () => {
   it('interpolates measured points, is conservative outside them, and never speeds up with less memory', () => {
-    const pts = [{ mb: 256, ms: 1000 }, { mb: 1024, ms: 250 }]
+    const pts = [
+      { mb: 256, ms: 1000 },
+      { mb: 1024, ms: 250 },
+    ]
     expect(durationAt(pts, 512)).toBeCloseTo(500, 9) // log-log midpoint
     expect(durationAt(pts, 128)).toBe(2000)
     expect(durationAt(pts, 4096)).toBe(250)
     expect(elasticity(pts[0]!, pts[1]!)).toBeCloseTo(1, 12)
-    fc.assert(fc.property(fc.integer({ min: 128, max: 10240 }), fc.integer({ min: 128, max: 10240 }), (a, b) => {
-      const [lo, hi] = a < b ? [a, b] : [b, a]
-      expect(durationAt(pts, lo)).toBeGreaterThanOrEqual(durationAt(pts, hi) - 1e-9)
-    }))
+    fc.assert(
+      fc.property(fc.integer({ min: 128, max: 10240 }), fc.integer({ min: 128, max: 10240 }), (a, b) => {
+        const [lo, hi] = a < b ? [a, b] : [b, a]
+        expect(durationAt(pts, lo)).toBeGreaterThanOrEqual(durationAt(pts, hi) - 1e-9)
+      }),
+    )
   })
 })

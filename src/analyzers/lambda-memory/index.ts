@@ -17,10 +17,16 @@ const DAYS_PER_MONTH = 730 / 24
 
 /** `"512:840,1024:430"` (memory MB : average duration ms, e.g. from aws-lambda-power-tuning) into sorted points. */
 function parseDurationByMemory(s: string): { mb: number; ms: number }[] {
-  return s.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
-    const [mb, ms] = p.split(':').map(Number)
-    return { mb: mb!, ms: ms! }
-  }).filter((p) => p.mb > 0 && p.ms > 0).sort((a, b) => a.mb - b.mb)
+  return s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const [mb, ms] = p.split(':').map(Number)
+      return { mb: mb!, ms: ms! }
+    })
+    .filter((p) => p.mb > 0 && p.ms > 0)
+    .sort((a, b) => a.mb - b.mb)
 }
 
 /**
@@ -58,7 +64,16 @@ export function elasticity(a: { mb: number; ms: number }, b: { mb: number; ms: n
  * low and high recommended cost. Memory never goes below peak memory used x (1 + headroom).
  */
 export const lambdaMemory = defineAnalyzer({
-  meta: { id: 'lambda.memory', title: 'Lambda memory and architecture', resourceKinds: ['lambda-function'], requires: ['lambda.duration_ms', 'lambda.invocations_per_s'], since: '0.1.0', docs: 'docs/analyzers/lambda.md', recommended: true, bestPractices: ['PERF02-BP04', 'PERF02-BP01', 'PERF01-BP03'] },
+  meta: {
+    id: 'lambda.memory',
+    title: 'Lambda memory and architecture',
+    resourceKinds: ['lambda-function'],
+    requires: ['lambda.duration_ms', 'lambda.invocations_per_s'],
+    since: '0.1.0',
+    docs: 'docs/analyzers/lambda.md',
+    recommended: true,
+    bestPractices: ['PERF02-BP04', 'PERF02-BP01', 'PERF01-BP03'],
+  },
   options: LambdaOptionsSchema,
   present: lambdaPresent,
   analyze({ usage: u, services }, o) {
@@ -68,26 +83,75 @@ export const lambdaMemory = defineAnalyzer({
     const memoryMB = Number(r.attributes.memorySizeMB)
     const arch: 'x86_64' | 'arm64' = r.attributes.architecture === 'arm64' ? 'arm64' : 'x86_64'
     const timeoutMs = r.attributes.timeoutSec !== undefined ? Number(r.attributes.timeoutSec) * 1000 : undefined
-    const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: bp, memoryBlind: false, currentDimensions: [] }
+    const base = {
+      id: recommendationId(analyzer, r.id, u.window),
+      analyzer,
+      resource: r,
+      window: u.window,
+      bestPractices: bp,
+      memoryBlind: false,
+      currentDimensions: [],
+    }
     const duration = u.metrics['lambda.duration_ms']?.avg ?? u.metrics['lambda.duration_ms']?.max
     const inv = u.metrics['lambda.invocations_per_s']?.avg ?? u.metrics['lambda.invocations_per_s']?.sum
     const windowDays = (u.window.end - u.window.start) / 86_400_000
     const invocations = inv ? inv.avg * inv.samples * inv.periodSec : 0
-    const insufficient = (reason: string, summary: string): Recommendation => ({ ...base, finding: 'InsufficientData', reasons: [reason], current: { memorySizeMB: memoryMB > 0 ? memoryMB : null, architecture: arch }, currentPerformanceRisk: 'Unknown', options: [], evidence: [], summary, estimatedMonthlySavings: null })
-    if (!(memoryMB >= LAMBDA.minMemoryMB)) return { recommendations: [insufficient('MemoryUnknown', 'Configured memory unknown: set memorySizeMB (and architecture) in the manifest.')], issues: [] }
-    if (!duration || !inv || invocations < o.minInvocations) return { recommendations: [insufficient('InsufficientData', `${Math.round(invocations)} invocations in the window; at least ${o.minInvocations} are needed.`)], issues: [] }
+    const insufficient = (reason: string, summary: string): Recommendation => ({
+      ...base,
+      finding: 'InsufficientData',
+      reasons: [reason],
+      current: { memorySizeMB: memoryMB > 0 ? memoryMB : null, architecture: arch },
+      currentPerformanceRisk: 'Unknown',
+      options: [],
+      evidence: [],
+      summary,
+      estimatedMonthlySavings: null,
+    })
+    if (!(memoryMB >= LAMBDA.minMemoryMB))
+      return { recommendations: [insufficient('MemoryUnknown', 'Configured memory unknown: set memorySizeMB (and architecture) in the manifest.')], issues: [] }
+    if (!duration || !inv || invocations < o.minInvocations)
+      return {
+        recommendations: [insufficient('InsufficientData', `${Math.round(invocations)} invocations in the window; at least ${o.minInvocations} are needed.`)],
+        issues: [],
+      }
 
     const recs: Recommendation[] = []
     // Trusted Advisor: AWS Lambda Functions with High Error Rates (L4dfs2Q3C2), > 10% of invocations in error on any
     // day within the last 7 days.
-    const dayTotals = (m: string) => new Map(u.daily.filter((d) => d.metric === m && d.stat === (u.daily.some((x) => x.metric === m && x.stat === 'avg') ? 'avg' : d.stat)).map((d) => [d.day, d.total]))
+    const dayTotals = (m: string) =>
+      new Map(
+        u.daily
+          .filter((d) => d.metric === m && d.stat === (u.daily.some((x) => x.metric === m && x.stat === 'avg') ? 'avg' : d.stat))
+          .map((d) => [d.day, d.total]),
+      )
     const invDays = dayTotals('lambda.invocations_per_s')
     const errDays = dayTotals('lambda.errors_per_s')
-    const badDays = [...invDays.keys()].sort().slice(-7).filter((d) => (invDays.get(d) ?? 0) > 0 && (errDays.get(d) ?? 0) / invDays.get(d)! > 0.1)
+    const badDays = [...invDays.keys()]
+      .sort()
+      .slice(-7)
+      .filter((d) => (invDays.get(d) ?? 0) > 0 && (errDays.get(d) ?? 0) / invDays.get(d)! > 0.1)
     if (badDays.length > 0)
-      recs.push({ ...base, id: recommendationId('lambda.errors', r.id, u.window), analyzer, check: 'high-error-rate', finding: 'Flagged', reasons: ['TrustedAdvisor:HighErrorRate'], current: { memorySizeMB: memoryMB, architecture: arch }, currentPerformanceRisk: 'Unknown', options: [],
-        evidence: badDays.map((d) => ({ metric: 'lambda.errors_per_s / lambda.invocations_per_s', stat: `error share on ${d}`, value: round(((errDays.get(d) ?? 0) / invDays.get(d)!) * 100, 1), unit: 'percent', samples: 1, threshold: 10 })),
-        summary: `High error rate (Trusted Advisor L4dfs2Q3C2): more than 10% of invocations failed on ${badDays.length} of the last ${Math.min(7, invDays.size)} days.`, estimatedMonthlySavings: null })
+      recs.push({
+        ...base,
+        id: recommendationId('lambda.errors', r.id, u.window),
+        analyzer,
+        check: 'high-error-rate',
+        finding: 'Flagged',
+        reasons: ['TrustedAdvisor:HighErrorRate'],
+        current: { memorySizeMB: memoryMB, architecture: arch },
+        currentPerformanceRisk: 'Unknown',
+        options: [],
+        evidence: badDays.map((d) => ({
+          metric: 'lambda.errors_per_s / lambda.invocations_per_s',
+          stat: `error share on ${d}`,
+          value: round(((errDays.get(d) ?? 0) / invDays.get(d)!) * 100, 1),
+          unit: 'percent',
+          samples: 1,
+          threshold: 10,
+        })),
+        summary: `High error rate (Trusted Advisor L4dfs2Q3C2): more than 10% of invocations failed on ${badDays.length} of the last ${Math.min(7, invDays.size)} days.`,
+        estimatedMonthlySavings: null,
+      })
 
     const memUsed = u.metrics['lambda.memory_used_mb']?.max
     const memFloor = memUsed ? Math.min(LAMBDA.maxMemoryMB, Math.max(LAMBDA.minMemoryMB, Math.ceil(memUsed.max * (1 + o.memoryHeadroomPct / 100)))) : undefined
@@ -119,11 +183,29 @@ export const lambdaMemory = defineAnalyzer({
     ]
     const errors = u.metrics['lambda.errors_per_s']?.avg ?? u.metrics['lambda.errors_per_s']?.sum
     const throttles = u.metrics['lambda.throttles_per_s']?.avg ?? u.metrics['lambda.throttles_per_s']?.sum
-    if (errors) evidence.push({ metric: 'lambda.errors_per_s', stat: 'errors per invocation', value: round(((errors.avg * errors.samples * errors.periodSec) / invocations) * 100, 2), unit: 'percent', samples: errors.samples })
-    if (throttles) evidence.push({ metric: 'lambda.throttles_per_s', stat: 'throttled invocations', value: Math.round(throttles.avg * throttles.samples * throttles.periodSec), unit: 'count', samples: throttles.samples })
+    if (errors)
+      evidence.push({
+        metric: 'lambda.errors_per_s',
+        stat: 'errors per invocation',
+        value: round(((errors.avg * errors.samples * errors.periodSec) / invocations) * 100, 2),
+        unit: 'percent',
+        samples: errors.samples,
+      })
+    if (throttles)
+      evidence.push({
+        metric: 'lambda.throttles_per_s',
+        stat: 'throttled invocations',
+        value: Math.round(throttles.avg * throttles.samples * throttles.periodSec),
+        unit: 'count',
+        samples: throttles.samples,
+      })
 
     // Candidate sizes: the measured ones, the memory floor, today's, one vCPU, and the powers of two in between.
-    const sizes = new Set<number>([memoryMB, ...measured.map((p) => p.mb), 128, 256, 512, 1024, LAMBDA.oneVcpuMB, 2048, 3008, 4096].filter((m) => m >= (memFloor ?? LAMBDA.minMemoryMB) && m <= LAMBDA.maxMemoryMB))
+    const sizes = new Set<number>(
+      [memoryMB, ...measured.map((p) => p.mb), 128, 256, 512, 1024, LAMBDA.oneVcpuMB, 2048, 3008, 4096].filter(
+        (m) => m >= (memFloor ?? LAMBDA.minMemoryMB) && m <= LAMBDA.maxMemoryMB,
+      ),
+    )
     if (memFloor) sizes.add(memFloor)
     const scale = duration.avg / durationAt(points, memoryMB) // measured curve vs today's observed average
     const candidates: (RecommendationOption & { _cost: number; _ms: number })[] = []
@@ -131,19 +213,39 @@ export const lambdaMemory = defineAnalyzer({
       for (const a of ['x86_64', 'arm64'] as const) {
         if (mb === memoryMB && a === arch) continue
         const expectedMs = hasCurve ? durationAt(points, mb) * scale : duration.avg // without a curve: the I/O-bound case, unchanged
-        const worstMs = hasCurve ? expectedMs : mb >= memoryMB ? duration.avg : duration.avg * (Math.min(memoryMB, LAMBDA.oneVcpuMB) / Math.min(mb, LAMBDA.oneVcpuMB)) // CPU-bound case
+        const worstMs = hasCurve
+          ? expectedMs
+          : mb >= memoryMB
+            ? duration.avg
+            : duration.avg * (Math.min(memoryMB, LAMBDA.oneVcpuMB) / Math.min(mb, LAMBDA.oneVcpuMB)) // CPU-bound case
         const low = monthly(mb, expectedMs, a)
         const high = monthly(mb, worstMs, a)
         const p99Worst = duration.p99 * (worstMs / duration.avg)
-        const risk: PerformanceRisk = timeoutMs !== undefined && p99Worst > 0.9 * timeoutMs ? 'High' : !hasCurve && mb < memoryMB ? 'Medium' : a !== arch ? 'Low' : 'VeryLow'
+        const risk: PerformanceRisk =
+          timeoutMs !== undefined && p99Worst > 0.9 * timeoutMs ? 'High' : !hasCurve && mb < memoryMB ? 'Medium' : a !== arch ? 'Low' : 'VeryLow'
         candidates.push({
           _ms: worstMs, // at equal cost, prefer the size whose worst-case latency is lowest
-          rank: 0, change: { memorySizeMB: mb, architecture: a }, performanceRisk: risk, bindingDimension: 'memory', dimensions: [],
-          monthlyCost: round(high), monthlySavings: round(currentMonthly - high), migrationEffort: a !== arch ? 'Medium' : 'VeryLow', platformDifferences: a !== arch ? ['Architecture'] : [],
+          rank: 0,
+          change: { memorySizeMB: mb, architecture: a },
+          performanceRisk: risk,
+          bindingDimension: 'memory',
+          dimensions: [],
+          monthlyCost: round(high),
+          monthlySavings: round(currentMonthly - high),
+          migrationEffort: a !== arch ? 'Medium' : 'VeryLow',
+          platformDifferences: a !== arch ? ['Architecture'] : [],
           notes: [
-            hasCurve ? `Expected duration ${Math.round(expectedMs)} ms (interpolated from the measured sizes).` : mb < memoryMB ? `Duration between ${Math.round(expectedMs)} ms (I/O-bound) and ${Math.round(worstMs)} ms (CPU-bound): $${round(low)}-$${round(high)}/month; measure with aws-lambda-power-tuning to narrow it.` : `Duration assumed unchanged (${Math.round(expectedMs)} ms).`,
-            ...(a !== arch ? ['arm64 (Graviton) is about 20% cheaper per GB-s; native dependencies need arm64 builds, and duration can differ: benchmark.'] : []),
-            ...(timeoutMs !== undefined && p99Worst > 0.9 * timeoutMs ? [`p99 duration would reach ${Math.round(p99Worst)} ms, within 10% of the ${timeoutMs / 1000} s timeout.`] : []),
+            hasCurve
+              ? `Expected duration ${Math.round(expectedMs)} ms (interpolated from the measured sizes).`
+              : mb < memoryMB
+                ? `Duration between ${Math.round(expectedMs)} ms (I/O-bound) and ${Math.round(worstMs)} ms (CPU-bound): $${round(low)}-$${round(high)}/month; measure with aws-lambda-power-tuning to narrow it.`
+                : `Duration assumed unchanged (${Math.round(expectedMs)} ms).`,
+            ...(a !== arch
+              ? ['arm64 (Graviton) is about 20% cheaper per GB-s; native dependencies need arm64 builds, and duration can differ: benchmark.']
+              : []),
+            ...(timeoutMs !== undefined && p99Worst > 0.9 * timeoutMs
+              ? [`p99 duration would reach ${Math.round(p99Worst)} ms, within 10% of the ${timeoutMs / 1000} s timeout.`]
+              : []),
           ],
           _cost: high,
         })
@@ -170,13 +272,23 @@ export const lambdaMemory = defineAnalyzer({
     }
     const options = picked.map(({ _cost, _ms, ...rest }, i) => ({ ...rest, rank: i + 1 }))
     const top = options[0]
-    const summary = finding === 'Underprovisioned'
-      ? `${memoryMB} MB ${arch} is at risk (${reasons.join(', ')})${top ? `; ${top.change.memorySizeMB} MB ${top.change.architecture} costs $${top.monthlyCost}/month` : ''}. ${kind === 'unknown' ? '' : `It is ${kind}.`}`.trim()
-      : top
-        ? `${memoryMB} MB ${arch} -> ${top.change.memorySizeMB} MB ${top.change.architecture} saves up to $${top.monthlySavings}/month of $${round(currentMonthly)} (${top.performanceRisk} risk). ${kind === 'unknown' ? 'CPU sensitivity unknown: the saving is the worst case.' : `It is ${kind}: ${kindEvidence}.`}`
-        : `${memoryMB} MB ${arch} fits ($${round(currentMonthly)}/month). ${kind === 'unknown' ? '' : `It is ${kind}.`}`.trim()
-    recs.push({ ...base, finding, reasons, current: { memorySizeMB: memoryMB, architecture: arch, monthlyCost: round(currentMonthly) }, currentPerformanceRisk: oomRisk || nearTimeout ? 'High' : 'Low', options, evidence, summary,
-      estimatedMonthlySavings: finding === 'Overprovisioned' && top ? top.monthlySavings : 0 })
+    const summary =
+      finding === 'Underprovisioned'
+        ? `${memoryMB} MB ${arch} is at risk (${reasons.join(', ')})${top ? `; ${top.change.memorySizeMB} MB ${top.change.architecture} costs $${top.monthlyCost}/month` : ''}. ${kind === 'unknown' ? '' : `It is ${kind}.`}`.trim()
+        : top
+          ? `${memoryMB} MB ${arch} -> ${top.change.memorySizeMB} MB ${top.change.architecture} saves up to $${top.monthlySavings}/month of $${round(currentMonthly)} (${top.performanceRisk} risk). ${kind === 'unknown' ? 'CPU sensitivity unknown: the saving is the worst case.' : `It is ${kind}: ${kindEvidence}.`}`
+          : `${memoryMB} MB ${arch} fits ($${round(currentMonthly)}/month). ${kind === 'unknown' ? '' : `It is ${kind}.`}`.trim()
+    recs.push({
+      ...base,
+      finding,
+      reasons,
+      current: { memorySizeMB: memoryMB, architecture: arch, monthlyCost: round(currentMonthly) },
+      currentPerformanceRisk: oomRisk || nearTimeout ? 'High' : 'Low',
+      options,
+      evidence,
+      summary,
+      estimatedMonthlySavings: finding === 'Overprovisioned' && top ? top.monthlySavings : 0,
+    })
     return { recommendations: recs, issues: [] }
   },
 })

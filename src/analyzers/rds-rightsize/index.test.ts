@@ -20,7 +20,12 @@ const run = (u: UsageSummary) => rdsRightsize.analyze({ usage: u, catalog, servi
 describe('rds.rightsize worked examples', () => {
   it('the classes used below are in the catalog as expected', () => {
     const c = (n: string) => services.rds.classes.find((x) => x.name === n)!
-    expect([c('db.m5.large'), c('db.r5.large'), c('db.t3.large'), c('db.m5.xlarge')].map((x) => [x.vcpus, x.memoryGiB])).toEqual([[2, 8], [2, 16], [2, 8], [4, 16]])
+    expect([c('db.m5.large'), c('db.r5.large'), c('db.t3.large'), c('db.m5.xlarge')].map((x) => [x.vcpus, x.memoryGiB])).toEqual([
+      [2, 8],
+      [2, 16],
+      [2, 8],
+      [4, 16],
+    ])
     // No current class with fewer than 2 vCPUs has 4.8 GiB or more.
     expect(services.rds.classes.filter((x) => !x.deprecated && x.vcpus < 2 && x.memoryGiB >= 4.8)).toEqual([])
   })

@@ -28,7 +28,16 @@ const pick = atPercentile
  * prices are known: never invented. Reads dominating a busy writer suggest a read replica.
  */
 export const rdsRightsize = defineAnalyzer({
-  meta: { id: 'rds.rightsize', title: 'RDS instance class', resourceKinds: ['rds-instance'], requires: ['cpu.utilization'], since: '0.1.0', docs: 'docs/analyzers/rds.md', recommended: true, bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF03-BP01'] },
+  meta: {
+    id: 'rds.rightsize',
+    title: 'RDS instance class',
+    resourceKinds: ['rds-instance'],
+    requires: ['cpu.utilization'],
+    since: '0.1.0',
+    docs: 'docs/analyzers/rds.md',
+    recommended: true,
+    bestPractices: ['PERF03-BP02', 'PERF02-BP04', 'PERF03-BP01'],
+  },
   options: RdsOptionsSchema,
   present: rdsPresent,
   analyze({ usage: u, catalog, services }, o) {
@@ -41,10 +50,37 @@ export const rdsRightsize = defineAnalyzer({
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: bp }
     const classes = services.rds.classes
     const cur = classes.find((c) => c.name === className)
-    const insufficient = (reason: string, summary: string): Recommendation => ({ ...base, finding: 'InsufficientData', reasons: [reason], current: { instanceClass: className || null }, currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence: [], summary, memoryBlind: !u.metrics['db.freeable_memory.bytes'], estimatedMonthlySavings: null })
-    if (!cur) return { recommendations: [insufficient('InstanceClassUnknown', className ? `DB instance class ${className} is not in the RDS catalog.` : 'DB instance class unknown: set instanceClass (e.g. db.m5.large) and engine in the manifest.')], issues: [] }
+    const insufficient = (reason: string, summary: string): Recommendation => ({
+      ...base,
+      finding: 'InsufficientData',
+      reasons: [reason],
+      current: { instanceClass: className || null },
+      currentPerformanceRisk: 'Unknown',
+      currentDimensions: [],
+      options: [],
+      evidence: [],
+      summary,
+      memoryBlind: !u.metrics['db.freeable_memory.bytes'],
+      estimatedMonthlySavings: null,
+    })
+    if (!cur)
+      return {
+        recommendations: [
+          insufficient(
+            'InstanceClassUnknown',
+            className
+              ? `DB instance class ${className} is not in the RDS catalog.`
+              : 'DB instance class unknown: set instanceClass (e.g. db.m5.large) and engine in the manifest.',
+          ),
+        ],
+        issues: [],
+      }
     const cpu = u.metrics['cpu.utilization']?.max ?? u.metrics['cpu.utilization']?.avg
-    if (!cpu || cpu.hours < o.minHours) return { recommendations: [insufficient('InsufficientData', `${round(cpu?.hours ?? 0, 1)} h of CPU data; at least ${o.minHours} h are needed.`)], issues: [] }
+    if (!cpu || cpu.hours < o.minHours)
+      return {
+        recommendations: [insufficient('InsufficientData', `${round(cpu?.hours ?? 0, 1)} h of CPU data; at least ${o.minHours} h are needed.`)],
+        issues: [],
+      }
     const ofMaxima = !!u.metrics['cpu.utilization']?.max
     const h = 1 + o.cpuHeadroomPct / 100
     const cpuPct = pick(cpu, o.percentile)
@@ -56,12 +92,51 @@ export const rdsRightsize = defineAnalyzer({
     const sustained = sustainedVcpus(u, hostAsType(r.id, cur.vcpus, cur.memoryGiB))
     const dims = (c: RdsClass): DimensionAssessment[] => {
       const { s, s100 } = percentShares(cpu.quantiles, cur.vcpus, c.vcpus, h - 1)
-      const out: DimensionAssessment[] = [{ dimension: 'cpu', measured: true, demand: cpuDemand, need: cpuDemand * h, capacity: c.vcpus, unit: 'vCPU', projectedUtilization: (cpuDemand / c.vcpus) * 100, exceedanceShare: s, risk: riskFromShares(s, s100) }]
-      if (memUsed !== undefined && memNeed !== undefined) out.push({ dimension: 'memory', measured: true, demand: memUsed, need: memNeed, capacity: c.memoryGiB, unit: 'GiB', projectedUtilization: (memUsed / c.memoryGiB) * 100, exceedanceShare: null, risk: memNeed <= c.memoryGiB ? 'VeryLow' : memUsed <= c.memoryGiB ? 'Medium' : 'High' })
-      else out.push({ dimension: 'memory', measured: false, demand: null, need: null, capacity: c.memoryGiB, unit: 'GiB', projectedUtilization: null, exceedanceShare: null, risk: 'Unknown', note: 'FreeableMemory not stored: memory-blind, options keep the current memory' })
+      const out: DimensionAssessment[] = [
+        {
+          dimension: 'cpu',
+          measured: true,
+          demand: cpuDemand,
+          need: cpuDemand * h,
+          capacity: c.vcpus,
+          unit: 'vCPU',
+          projectedUtilization: (cpuDemand / c.vcpus) * 100,
+          exceedanceShare: s,
+          risk: riskFromShares(s, s100),
+        },
+      ]
+      if (memUsed !== undefined && memNeed !== undefined)
+        out.push({
+          dimension: 'memory',
+          measured: true,
+          demand: memUsed,
+          need: memNeed,
+          capacity: c.memoryGiB,
+          unit: 'GiB',
+          projectedUtilization: (memUsed / c.memoryGiB) * 100,
+          exceedanceShare: null,
+          risk: memNeed <= c.memoryGiB ? 'VeryLow' : memUsed <= c.memoryGiB ? 'Medium' : 'High',
+        })
+      else
+        out.push({
+          dimension: 'memory',
+          measured: false,
+          demand: null,
+          need: null,
+          capacity: c.memoryGiB,
+          unit: 'GiB',
+          projectedUtilization: null,
+          exceedanceShare: null,
+          risk: 'Unknown',
+          note: 'FreeableMemory not stored: memory-blind, options keep the current memory',
+        })
       return out
     }
-    const riskOf = (d: DimensionAssessment[]): PerformanceRisk => d.filter((x) => x.risk !== 'Unknown').map((x) => x.risk as PerformanceRisk).reduce((a, b) => (riskRank(b) > riskRank(a) ? b : a), 'VeryLow')
+    const riskOf = (d: DimensionAssessment[]): PerformanceRisk =>
+      d
+        .filter((x) => x.risk !== 'Unknown')
+        .map((x) => x.risk as PerformanceRisk)
+        .reduce((a, b) => (riskRank(b) > riskRank(a) ? b : a), 'VeryLow')
     const fam = rdsFamily(cur.name)
     const hourly = (c: RdsClass) => services.rds.hourlyUsd(engine, c.name, multiAz)
     const curHourly = hourly(cur)
@@ -88,12 +163,24 @@ export const rdsRightsize = defineAnalyzer({
       seen.add(key)
       const d = dims(c)
       const price = hourly(c)
-      const notes: string[] = [price === undefined || curHourly === undefined ? 'No RDS price for this engine and class in the bundled catalog: savings unknown.' : '']
-      if (f.graviton !== fam.graviton) notes.push(`${f.graviton ? 'Graviton' : 'x86'} class: supported by MySQL, MariaDB and PostgreSQL (check your engine version).`)
+      const notes: string[] = [
+        price === undefined || curHourly === undefined ? 'No RDS price for this engine and class in the bundled catalog: savings unknown.' : '',
+      ]
+      if (f.graviton !== fam.graviton)
+        notes.push(`${f.graviton ? 'Graviton' : 'x86'} class: supported by MySQL, MariaDB and PostgreSQL (check your engine version).`)
       if (f.burstable) notes.push('Burstable class: its baseline covers the highest daily average CPU.')
-      options.push({ rank: options.length + 1, change: { instanceClass: c.name }, performanceRisk: riskOf(d), bindingDimension: 'cpu', dimensions: d,
-        monthlyCost: price === undefined ? null : round(price * HOURS_PER_MONTH), monthlySavings: price === undefined || curHourly === undefined ? null : round((curHourly - price) * HOURS_PER_MONTH),
-        migrationEffort: 'Low', platformDifferences: f.graviton !== fam.graviton ? ['Architecture'] : [], notes: notes.filter(Boolean) })
+      options.push({
+        rank: options.length + 1,
+        change: { instanceClass: c.name },
+        performanceRisk: riskOf(d),
+        bindingDimension: 'cpu',
+        dimensions: d,
+        monthlyCost: price === undefined ? null : round(price * HOURS_PER_MONTH),
+        monthlySavings: price === undefined || curHourly === undefined ? null : round((curHourly - price) * HOURS_PER_MONTH),
+        migrationEffort: 'Low',
+        platformDifferences: f.graviton !== fam.graviton ? ['Architecture'] : [],
+        notes: notes.filter(Boolean),
+      })
     }
     const currentDims = dims(cur)
     const reasons: string[] = []
@@ -103,7 +190,10 @@ export const rdsRightsize = defineAnalyzer({
       if (cpuDemand * h > cur.vcpus) reasons.push('CPUUnderprovisioned')
       if (memNeed !== undefined && memNeed > cur.memoryGiB) reasons.push('MemoryUnderprovisioned')
     } else {
-      const smaller = options.filter((x) => { const c = classes.find((k) => k.name === x.change.instanceClass)!; return c.vcpus < cur.vcpus || (memNeed !== undefined && c.memoryGiB < cur.memoryGiB) })
+      const smaller = options.filter((x) => {
+        const c = classes.find((k) => k.name === x.change.instanceClass)!
+        return c.vcpus < cur.vcpus || (memNeed !== undefined && c.memoryGiB < cur.memoryGiB)
+      })
       finding = smaller.length ? 'Overprovisioned' : 'Optimized'
       if (smaller.length) {
         const c = classes.find((k) => k.name === smaller[0]!.change.instanceClass)!
@@ -111,11 +201,35 @@ export const rdsRightsize = defineAnalyzer({
         if (memNeed !== undefined && c.memoryGiB < cur.memoryGiB) reasons.push('MemoryOverprovisioned')
       }
     }
-    const shown = finding === 'Optimized' ? [] : finding === 'Overprovisioned' ? options.filter((x) => { const c = classes.find((k) => k.name === x.change.instanceClass)!; return c.vcpus < cur.vcpus || c.memoryGiB < cur.memoryGiB }) : options
+    const shown =
+      finding === 'Optimized'
+        ? []
+        : finding === 'Overprovisioned'
+          ? options.filter((x) => {
+              const c = classes.find((k) => k.name === x.change.instanceClass)!
+              return c.vcpus < cur.vcpus || c.memoryGiB < cur.memoryGiB
+            })
+          : options
     shown.forEach((x, i) => (x.rank = i + 1))
     const evidence: Evidence[] = [
-      { metric: 'cpu.utilization', stat: `${o.percentile} of 5-minute ${ofMaxima ? 'maxima' : 'averages'}`, value: round(cpuPct, 2), unit: 'percent', samples: cpu.samples },
-      ...(memUsed !== undefined ? [{ metric: 'db.freeable_memory.bytes', stat: 'lowest FreeableMemory -> memory in use', value: round(memUsed, 2), unit: 'GiB', samples: freeable!.samples }] : []),
+      {
+        metric: 'cpu.utilization',
+        stat: `${o.percentile} of 5-minute ${ofMaxima ? 'maxima' : 'averages'}`,
+        value: round(cpuPct, 2),
+        unit: 'percent',
+        samples: cpu.samples,
+      },
+      ...(memUsed !== undefined
+        ? [
+            {
+              metric: 'db.freeable_memory.bytes',
+              stat: 'lowest FreeableMemory -> memory in use',
+              value: round(memUsed, 2),
+              unit: 'GiB',
+              samples: freeable!.samples,
+            },
+          ]
+        : []),
     ]
     const conns = u.metrics['db.connections']?.max ?? u.metrics['db.connections']?.avg
     if (conns) evidence.push({ metric: 'db.connections', stat: 'peak connections', value: conns.max, unit: 'count', samples: conns.samples })
@@ -126,17 +240,49 @@ export const rdsRightsize = defineAnalyzer({
     if (reads && writes && reads.avg >= 3 * Math.max(writes.avg, 1e-9) && cpuPct >= 60) {
       reasons.push('ReadReplicaSuggested')
       replica = ` Reads are ${round(reads.avg / Math.max(writes.avg, 1e-9), 1)}x writes on a busy writer: a read replica would take the read load off it.`
-      evidence.push({ metric: 'ebs.read.ops_per_s / ebs.write.ops_per_s', stat: 'mean ReadIOPS / mean WriteIOPS', value: round(reads.avg / Math.max(writes.avg, 1e-9), 2), unit: 'ratio', samples: reads.samples, threshold: 3 })
+      evidence.push({
+        metric: 'ebs.read.ops_per_s / ebs.write.ops_per_s',
+        stat: 'mean ReadIOPS / mean WriteIOPS',
+        value: round(reads.avg / Math.max(writes.avg, 1e-9), 2),
+        unit: 'ratio',
+        samples: reads.samples,
+        threshold: 3,
+      })
     }
     if (String(r.attributes.storageType ?? '') === 'gp2') reasons.push('NewGenerationStorageTypeAvailable')
     const cpuText = `CPU ${o.percentile} ${round(cpuPct, 1)}% of ${cur.vcpus} vCPU (need ${round(cpuDemand * h, 2)} vCPU)`
     const top = shown[0]
-    const summary = (finding === 'Underprovisioned'
-      ? `${cur.name} is too small (${reasons.filter((x) => x.endsWith('Underprovisioned')).join(', ')}): ${cpuText}${top ? `; ${String(top.change.instanceClass)} fits` : ''}.`
-      : top ? `${cur.name} -> ${String(top.change.instanceClass)} (${top.performanceRisk} risk): ${cpuText}${memUsed === undefined ? '; memory not measured' : ''}.` : `${cur.name} fits: ${cpuText}.`)
-      + replica + (String(r.attributes.storageType ?? '') === 'gp2' ? ' Storage is gp2: gp3 gives a baseline of IOPS and throughput independent of size.' : '')
-    return { recommendations: [{ ...base, finding, reasons, current: { instanceClass: cur.name, vcpus: cur.vcpus, memoryGiB: cur.memoryGiB, engine: engine || null, monthlyCost: curHourly === undefined ? null : round(curHourly * HOURS_PER_MONTH) },
-      currentPerformanceRisk: riskOf(currentDims), currentDimensions: currentDims, options: shown, evidence, summary, memoryBlind: memUsed === undefined,
-      estimatedMonthlySavings: top?.monthlySavings !== null && top?.monthlySavings !== undefined && top.monthlySavings > 0 ? top.monthlySavings : null }], issues: [] }
+    const summary =
+      (finding === 'Underprovisioned'
+        ? `${cur.name} is too small (${reasons.filter((x) => x.endsWith('Underprovisioned')).join(', ')}): ${cpuText}${top ? `; ${String(top.change.instanceClass)} fits` : ''}.`
+        : top
+          ? `${cur.name} -> ${String(top.change.instanceClass)} (${top.performanceRisk} risk): ${cpuText}${memUsed === undefined ? '; memory not measured' : ''}.`
+          : `${cur.name} fits: ${cpuText}.`) +
+      replica +
+      (String(r.attributes.storageType ?? '') === 'gp2' ? ' Storage is gp2: gp3 gives a baseline of IOPS and throughput independent of size.' : '')
+    return {
+      recommendations: [
+        {
+          ...base,
+          finding,
+          reasons,
+          current: {
+            instanceClass: cur.name,
+            vcpus: cur.vcpus,
+            memoryGiB: cur.memoryGiB,
+            engine: engine || null,
+            monthlyCost: curHourly === undefined ? null : round(curHourly * HOURS_PER_MONTH),
+          },
+          currentPerformanceRisk: riskOf(currentDims),
+          currentDimensions: currentDims,
+          options: shown,
+          evidence,
+          summary,
+          memoryBlind: memUsed === undefined,
+          estimatedMonthlySavings: top?.monthlySavings !== null && top?.monthlySavings !== undefined && top.monthlySavings > 0 ? top.monthlySavings : null,
+        },
+      ],
+      issues: [],
+    }
   },
 })

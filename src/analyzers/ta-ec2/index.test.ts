@@ -12,9 +12,16 @@ function summary(cpu: number[], net?: number[]): UsageSummary {
   cpu.forEach((c, i) => {
     const day = `2024-01-${String(i + 1).padStart(2, '0')}`
     daily.push({ day, metric: 'cpu.utilization', stat: 'avg', samples: 288, avg: c, max: c, total: c * 86400 })
-    if (net) for (const m of ['net.in.bytes_per_s', 'net.out.bytes_per_s'] as const) daily.push({ day, metric: m, stat: 'avg', samples: 288, avg: 0, max: 0, total: net[i]! / 2 })
+    if (net)
+      for (const m of ['net.in.bytes_per_s', 'net.out.bytes_per_s'] as const)
+        daily.push({ day, metric: m, stat: 'avg', samples: 288, avg: 0, max: 0, total: net[i]! / 2 })
   })
-  return { resource: { provider: 'file', kind: 'ec2-instance', id: 'i-ta', region: 'us-east-1', attributes: { instanceType: 'm5.large' }, tags: {} }, window: { start: 0, end: 1 }, metrics: {}, daily }
+  return {
+    resource: { provider: 'file', kind: 'ec2-instance', id: 'i-ta', region: 'us-east-1', attributes: { instanceType: 'm5.large' }, tags: {} },
+    window: { start: 0, end: 1 },
+    metrics: {},
+    daily,
+  }
 }
 const run = (u: UsageSummary) => taEc2.analyze({ usage: u, catalog, services }, {})
 

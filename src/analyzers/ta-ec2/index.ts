@@ -44,12 +44,30 @@ function taDays(daily: readonly DailyUsage[]): { days: DayVerdict[]; cpuFromAver
   return { days, cpuFromAverages: cpuAvg.length > 0, networkMeasured: net.length > 0 }
 }
 
-function flag(u: UsageSummary, check: 'high-utilization' | 'low-utilization', reason: string, summary: string, evidence: Evidence[], bestPractices: string[]): Recommendation {
+function flag(
+  u: UsageSummary,
+  check: 'high-utilization' | 'low-utilization',
+  reason: string,
+  summary: string,
+  evidence: Evidence[],
+  bestPractices: string[],
+): Recommendation {
   return {
     // The id keeps the check's own name (ids stay stable across releases); the analyzer is the registry's.
-    id: recommendationId(`ta.ec2-${check}`, u.resource.id, u.window), analyzer: 'ta.ec2-utilization', check, resource: u.resource, finding: 'Flagged', reasons: [reason],
+    id: recommendationId(`ta.ec2-${check}`, u.resource.id, u.window),
+    analyzer: 'ta.ec2-utilization',
+    check,
+    resource: u.resource,
+    finding: 'Flagged',
+    reasons: [reason],
     current: { instanceType: typeof u.resource.attributes.instanceType === 'string' ? u.resource.attributes.instanceType : null },
-    currentPerformanceRisk: 'Unknown', currentDimensions: [], options: [], evidence, window: u.window, bestPractices, summary,
+    currentPerformanceRisk: 'Unknown',
+    currentDimensions: [],
+    options: [],
+    evidence,
+    window: u.window,
+    bestPractices,
+    summary,
     memoryBlind: !u.metrics['mem.utilization'],
     // A flag, not an action: fleet savings come from right-sizing, so nothing is counted twice.
     estimatedMonthlySavings: null,
@@ -62,7 +80,8 @@ export const taEc2 = defineAnalyzer({
     title: 'Trusted Advisor EC2 low/high utilization checks (verbatim)',
     resourceKinds: ['ec2-instance'],
     requires: ['cpu.utilization', 'net.in.bytes_per_s', 'net.out.bytes_per_s'],
-    since: '0.1.0', docs: 'docs/analyzers/ec2-rightsize.md',
+    since: '0.1.0',
+    docs: 'docs/analyzers/ec2-rightsize.md',
     recommended: true,
     bestPractices: ['PERF02-BP04', 'PERF02-BP05'],
   },
@@ -72,26 +91,64 @@ export const taEc2 = defineAnalyzer({
     const issues: Issue[] = []
     const { days, cpuFromAverages, networkMeasured } = taDays(u.daily)
     if (days.length === 0) return { recommendations, issues }
-    const cpuNote = cpuFromAverages ? 'daily average of CPUUtilization averages' : 'daily average of 5-minute maxima (no averages stored; overstates the daily average)'
+    const cpuNote = cpuFromAverages
+      ? 'daily average of CPUUtilization averages'
+      : 'daily average of 5-minute maxima (no averages stored; overstates the daily average)'
     const high = days.filter((d) => d.cpuAvg > TA_HIGH_CPU_PCT)
     if (high.length >= TA_MIN_DAYS)
-      recommendations.push(flag(u, 'high-utilization', 'TrustedAdvisor:HighUtilization',
-        `High utilization (Trusted Advisor ZRxQlPsb6c): daily average CPU above ${TA_HIGH_CPU_PCT}% on ${high.length} of the last ${days.length} days.`,
-        [{ metric: 'cpu.utilization', stat: `days with ${cpuNote} > ${TA_HIGH_CPU_PCT}%`, value: high.length, unit: 'days', samples: days.length, threshold: TA_MIN_DAYS, note: high.map((d) => d.day).join(', ') }],
-        ['PERF02-BP04', 'PERF02-BP05']))
+      recommendations.push(
+        flag(
+          u,
+          'high-utilization',
+          'TrustedAdvisor:HighUtilization',
+          `High utilization (Trusted Advisor ZRxQlPsb6c): daily average CPU above ${TA_HIGH_CPU_PCT}% on ${high.length} of the last ${days.length} days.`,
+          [
+            {
+              metric: 'cpu.utilization',
+              stat: `days with ${cpuNote} > ${TA_HIGH_CPU_PCT}%`,
+              value: high.length,
+              unit: 'days',
+              samples: days.length,
+              threshold: TA_MIN_DAYS,
+              note: high.map((d) => d.day).join(', '),
+            },
+          ],
+          ['PERF02-BP04', 'PERF02-BP05'],
+        ),
+      )
     const lowCpu = days.filter((d) => d.cpuAvg <= TA_LOW_CPU_PCT)
     if (!networkMeasured) {
       if (lowCpu.length >= TA_MIN_DAYS)
-        issues.push({ code: 'TA_LOW_UTILIZATION_NOT_EVALUATED', severity: 'info', resourceId: u.resource.id,
-          message: `${u.resource.id}: CPU met Trusted Advisor's low-utilization criterion on ${lowCpu.length} days, but network I/O is not measured, so the check (CPU and network) is not evaluated.` })
+        issues.push({
+          code: 'TA_LOW_UTILIZATION_NOT_EVALUATED',
+          severity: 'info',
+          resourceId: u.resource.id,
+          message: `${u.resource.id}: CPU met Trusted Advisor's low-utilization criterion on ${lowCpu.length} days, but network I/O is not measured, so the check (CPU and network) is not evaluated.`,
+        })
       return { recommendations, issues }
     }
     const low = days.filter((d) => d.cpuAvg <= TA_LOW_CPU_PCT && d.networkBytes !== null && d.networkBytes <= TA_LOW_NETWORK_BYTES)
     if (low.length >= TA_MIN_DAYS)
-      recommendations.push(flag(u, 'low-utilization', 'TrustedAdvisor:LowUtilization',
-        `Low utilization (Trusted Advisor Qch7DwouX1): daily average CPU <= ${TA_LOW_CPU_PCT}% and network I/O <= 5 MB on ${low.length} of the last ${days.length} days; consider stopping or downsizing it.`,
-        [{ metric: 'cpu.utilization + net', stat: `days with ${cpuNote} <= ${TA_LOW_CPU_PCT}% and NetworkIn+NetworkOut <= 5 MB`, value: low.length, unit: 'days', samples: days.length, threshold: TA_MIN_DAYS, note: low.map((d) => d.day).join(', ') }],
-        ['PERF02-BP04']))
+      recommendations.push(
+        flag(
+          u,
+          'low-utilization',
+          'TrustedAdvisor:LowUtilization',
+          `Low utilization (Trusted Advisor Qch7DwouX1): daily average CPU <= ${TA_LOW_CPU_PCT}% and network I/O <= 5 MB on ${low.length} of the last ${days.length} days; consider stopping or downsizing it.`,
+          [
+            {
+              metric: 'cpu.utilization + net',
+              stat: `days with ${cpuNote} <= ${TA_LOW_CPU_PCT}% and NetworkIn+NetworkOut <= 5 MB`,
+              value: low.length,
+              unit: 'days',
+              samples: days.length,
+              threshold: TA_MIN_DAYS,
+              note: low.map((d) => d.day).join(', '),
+            },
+          ],
+          ['PERF02-BP04'],
+        ),
+      )
     return { recommendations, issues }
   },
 })

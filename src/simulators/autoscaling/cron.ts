@@ -3,7 +3,13 @@
  * day-of-week, UTC), with lists, ranges and steps. Hand-written: it is 40 lines and a dependency would bring a
  * full scheduler. Names (MON, JAN) and the non-standard L/W/# fields are not supported and are rejected.
  */
-const RANGES: readonly [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]]
+const RANGES: readonly [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+]
 
 function parseField(field: string, [lo, hi]: [number, number]): Set<number> | string {
   const out = new Set<number>()

@@ -11,7 +11,10 @@ export interface SeriesPoints {
   weight: number
 }
 
-export function minuteDemand(series: readonly SeriesPoints[], window: { start: number; end: number }): { demand: Float64Array; startMs: number; gapMinutes: number } {
+export function minuteDemand(
+  series: readonly SeriesPoints[],
+  window: { start: number; end: number },
+): { demand: Float64Array; startMs: number; gapMinutes: number } {
   const startMs = Math.floor(window.start / 60_000) * 60_000 + 60_000
   const minutes = Math.max(0, Math.floor((window.end - startMs) / 60_000) + 1)
   const demand = new Float64Array(minutes)

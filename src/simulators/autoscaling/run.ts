@@ -36,17 +36,42 @@ function searchGrid(group: GroupSpec): PolicySet[] {
         sets.push({
           name: `tt-${target}-min${minSize}-warm${warmupSec}`,
           minSize,
-          policies: [{ type: 'TargetTracking', name: `cpu-${target}`, targetValue: target, disableScaleIn: false, warmupSec, scaleOutDatapoints: 3, scaleInDatapoints: 15, scaleInRatio: 0.9 }],
+          policies: [
+            {
+              type: 'TargetTracking',
+              name: `cpu-${target}`,
+              targetValue: target,
+              disableScaleIn: false,
+              warmupSec,
+              scaleOutDatapoints: 3,
+              scaleInDatapoints: 15,
+              scaleInRatio: 0.9,
+            },
+          ],
         })
     for (const threshold of SEARCH_STEP_THRESHOLDS)
       sets.push({
         name: `step-${threshold}-min${minSize}`,
         minSize,
         policies: [
-          { type: 'StepScaling', name: `out-${threshold}`, adjustmentType: 'ChangeInCapacity', alarm: { threshold, comparison: 'GreaterThanOrEqualToThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, periodSec: 60 },
-            steps: [{ lower: 0, upper: 10, adjustment: 1 }, { lower: 10, upper: 20, adjustment: 2 }, { lower: 20, upper: null, adjustment: 3 }] },
-          { type: 'StepScaling', name: `in-${threshold - 30}`, adjustmentType: 'ChangeInCapacity', alarm: { threshold: threshold - 30, comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, periodSec: 60 },
-            steps: [{ lower: null, upper: 0, adjustment: -1 }] },
+          {
+            type: 'StepScaling',
+            name: `out-${threshold}`,
+            adjustmentType: 'ChangeInCapacity',
+            alarm: { threshold, comparison: 'GreaterThanOrEqualToThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, periodSec: 60 },
+            steps: [
+              { lower: 0, upper: 10, adjustment: 1 },
+              { lower: 10, upper: 20, adjustment: 2 },
+              { lower: 20, upper: null, adjustment: 3 },
+            ],
+          },
+          {
+            type: 'StepScaling',
+            name: `in-${threshold - 30}`,
+            adjustmentType: 'ChangeInCapacity',
+            alarm: { threshold: threshold - 30, comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, periodSec: 60 },
+            steps: [{ lower: null, upper: 0, adjustment: -1 }],
+          },
         ],
       })
   }
@@ -56,11 +81,16 @@ function searchGrid(group: GroupSpec): PolicySet[] {
 function describePolicySet(set: PolicySet, group: GroupSpec): string {
   const parts = set.policies.map((p: ScalingPolicy) => {
     switch (p.type) {
-      case 'TargetTracking': return `target tracking ${p.targetValue}%${p.disableScaleIn ? ' (no scale-in)' : ''}${p.warmupSec !== undefined ? `, warm-up ${p.warmupSec} s` : ''}`
-      case 'StepScaling': return `step scaling at ${p.alarm.comparison.startsWith('Greater') ? '>=' : '<'} ${p.alarm.threshold}%`
-      case 'SimpleScaling': return `simple scaling ${p.adjustment > 0 ? '+' : ''}${p.adjustment} at ${p.alarm.threshold}%, cooldown ${p.cooldownSec} s`
-      case 'Scheduled': return `scheduled '${p.name}'`
-      case 'Predictive': return `predictive ${p.targetValue}%`
+      case 'TargetTracking':
+        return `target tracking ${p.targetValue}%${p.disableScaleIn ? ' (no scale-in)' : ''}${p.warmupSec !== undefined ? `, warm-up ${p.warmupSec} s` : ''}`
+      case 'StepScaling':
+        return `step scaling at ${p.alarm.comparison.startsWith('Greater') ? '>=' : '<'} ${p.alarm.threshold}%`
+      case 'SimpleScaling':
+        return `simple scaling ${p.adjustment > 0 ? '+' : ''}${p.adjustment} at ${p.alarm.threshold}%, cooldown ${p.cooldownSec} s`
+      case 'Scheduled':
+        return `scheduled '${p.name}'`
+      case 'Predictive':
+        return `predictive ${p.targetValue}%`
     }
   })
   return `${parts.join(' + ') || 'no scaling policy'}; min ${set.minSize ?? group.minSize}, max ${set.maxSize ?? group.maxSize}`
@@ -80,7 +110,16 @@ function toOutcome(o: SimulationOutcome, set: PolicySet, group: GroupSpec, start
     minInstances: o.minInstances,
     maxInstances: o.maxInstances,
     ...(o.timeline
-      ? { timeline: { startMs, stepSec: 60, desired: Array.from(o.timeline.desired), serving: Array.from(o.timeline.serving), demand: Array.from(o.timeline.demand, (x) => r(x, 3)), utilizationPct: Array.from(o.timeline.utilization, (x) => r(x, 1)) } }
+      ? {
+          timeline: {
+            startMs,
+            stepSec: 60,
+            desired: Array.from(o.timeline.desired),
+            serving: Array.from(o.timeline.serving),
+            demand: Array.from(o.timeline.demand, (x) => r(x, 3)),
+            utilizationPct: Array.from(o.timeline.utilization, (x) => r(x, 1)),
+          },
+        }
       : {}),
   }
 }
@@ -111,7 +150,9 @@ export function runScalingWhatIf(input: ScalingWhatIfInput): SimulationResult {
   let search: SimulationResult['search']
   if (input.search) {
     const sets = searchGrid(group)
-    const results = sets.map((s) => toOutcome(simulateScaling(base, s), s, group, startMs)).sort((a, b) => costKey(a) - costKey(b) || a.breachMinutes - b.breachMinutes || a.policySet.localeCompare(b.policySet))
+    const results = sets
+      .map((s) => toOutcome(simulateScaling(base, s), s, group, startMs))
+      .sort((a, b) => costKey(a) - costKey(b) || a.breachMinutes - b.breachMinutes || a.policySet.localeCompare(b.policySet))
     const front = paretoFront(results)
     let zero = results.find((o) => o.breachMinutes === 0)
     if (zero && input.timeline) {
@@ -151,14 +192,21 @@ export function runScalingWhatIf(input: ScalingWhatIfInput): SimulationResult {
 function summarize(current: ScalingOutcome | undefined, search: SimulationResult['search'], outcomes: ScalingOutcome[], hours: number): string {
   const usd = (x: number | null) => (x === null ? 'unpriced' : `$${x.toFixed(2)}`)
   const parts: string[] = []
-  if (current) parts.push(`Current policy: ${current.instanceHours.toFixed(0)} instance-hours, ${usd(current.cost)} over ${(hours / 24).toFixed(1)} days, ${current.breachMinutes} breach minutes.`)
+  if (current)
+    parts.push(
+      `Current policy: ${current.instanceHours.toFixed(0)} instance-hours, ${usd(current.cost)} over ${(hours / 24).toFixed(1)} days, ${current.breachMinutes} breach minutes.`,
+    )
   if (search) {
     const zero = outcomes.find((o) => o.policySet === search.cheapestZeroBreach)
     if (!zero) parts.push(`None of the ${search.evaluated} candidate policies avoided every breach: raise the group's max size or shorten the launch delay.`)
     else {
       parts.push(`Cheapest of ${search.evaluated} candidates with zero breach minutes: ${zero.description} (${usd(zero.cost)}).`)
       if (search.monthlySavingsVsCurrent !== null)
-        parts.push(search.monthlySavingsVsCurrent >= 0 ? `It saves $${search.monthlySavingsVsCurrent.toFixed(2)} per month against the current policy.` : `It costs $${(-search.monthlySavingsVsCurrent).toFixed(2)} per month more than the current policy${current && current.breachMinutes > 0 ? `, which breached ${current.breachMinutes} minutes` : ''}.`)
+        parts.push(
+          search.monthlySavingsVsCurrent >= 0
+            ? `It saves $${search.monthlySavingsVsCurrent.toFixed(2)} per month against the current policy.`
+            : `It costs $${(-search.monthlySavingsVsCurrent).toFixed(2)} per month more than the current policy${current && current.breachMinutes > 0 ? `, which breached ${current.breachMinutes} minutes` : ''}.`,
+        )
     }
   }
   return parts.join(' ')

@@ -1,7 +1,5 @@
 import { parseCron } from './cron.js'
-import type {
-  AdjustmentType, AlarmSpec, PolicySet, ScheduledAction, SimulationInput, SimulationOutcome, StepAdjustment,
-} from './types.js'
+import type { AdjustmentType, AlarmSpec, PolicySet, ScheduledAction, SimulationInput, SimulationOutcome, StepAdjustment } from './types.js'
 
 const MIN_MS = 60_000
 
@@ -35,10 +33,14 @@ export function findStep(steps: readonly StepAdjustment[], diff: number): StepAd
 
 function breaching(a: AlarmSpec, v: number): boolean {
   switch (a.comparison) {
-    case 'GreaterThanOrEqualToThreshold': return v >= a.threshold
-    case 'GreaterThanThreshold': return v > a.threshold
-    case 'LessThanThreshold': return v < a.threshold
-    case 'LessThanOrEqualToThreshold': return v <= a.threshold
+    case 'GreaterThanOrEqualToThreshold':
+      return v >= a.threshold
+    case 'GreaterThanThreshold':
+      return v > a.threshold
+    case 'LessThanThreshold':
+      return v < a.threshold
+    case 'LessThanOrEqualToThreshold':
+      return v <= a.threshold
   }
 }
 

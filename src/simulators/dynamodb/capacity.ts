@@ -29,8 +29,15 @@ export interface AutoScalingPolicy {
 }
 
 export const DEFAULT_POLICY: AutoScalingPolicy = {
-  targetPct: 70, min: 5, max: 40_000, scaleOutMinutes: 2, scaleInMinutes: 15, scaleInMarginPts: 20,
-  freeDecreasesPerDay: 4, maxDecreasesPerDay: 27, decreaseGapMinutes: 60,
+  targetPct: 70,
+  min: 5,
+  max: 40_000,
+  scaleOutMinutes: 2,
+  scaleInMinutes: 15,
+  scaleInMarginPts: 20,
+  freeDecreasesPerDay: 4,
+  maxDecreasesPerDay: 27,
+  decreaseGapMinutes: 60,
 }
 
 const BURST_SECONDS = 300
@@ -70,7 +77,19 @@ export function simulateCapacity(demand: ArrayLike<number>, startMs: number, ini
   let day = -1
   let decreasesToday = 0
   let lastDecrease = -Infinity
-  const out: SimOutcome = { billedUnitHours: 0, meanCapacity: 0, maxCapacity: cap, minCapacity: cap, demandUnits: 0, throttledUnits: 0, throttledMinutes: 0, increases: 0, decreases: 0, blockedDecreaseMinutes: 0, utilization: 0 }
+  const out: SimOutcome = {
+    billedUnitHours: 0,
+    meanCapacity: 0,
+    maxCapacity: cap,
+    minCapacity: cap,
+    demandUnits: 0,
+    throttledUnits: 0,
+    throttledMinutes: 0,
+    increases: 0,
+    decreases: 0,
+    blockedDecreaseMinutes: 0,
+    utilization: 0,
+  }
   let hour = Math.floor(startMs / 3_600_000)
   let hourMax = 0
   let capSeconds = 0
@@ -125,7 +144,8 @@ export function simulateCapacity(demand: ArrayLike<number>, startMs: number, ini
       for (let k = i - policy.scaleInMinutes + 1; k <= i; k++) peak = Math.max(peak, demand[k] ?? 0)
       const next = Math.max(policy.min, Math.ceil(peak / t))
       if (next < cap) {
-        const allowed = decreasesToday < policy.freeDecreasesPerDay || (decreasesToday < policy.maxDecreasesPerDay && i - lastDecrease >= policy.decreaseGapMinutes)
+        const allowed =
+          decreasesToday < policy.freeDecreasesPerDay || (decreasesToday < policy.maxDecreasesPerDay && i - lastDecrease >= policy.decreaseGapMinutes)
         if (allowed) {
           pending = next
           decreasesToday++
@@ -147,7 +167,12 @@ export function simulateCapacity(demand: ArrayLike<number>, startMs: number, ini
  * Sum / 300) spread their average over each minute they cover, so peaks inside them are invisible; finer samples
  * are averaged per minute. Minutes with no sample count as zero demand and are reported as gaps.
  */
-export function perMinute(ts: ArrayLike<number>, values: ArrayLike<number>, periodSec: number, windowEndMs: number): { startMs: number; demand: Float64Array; covered: number } {
+export function perMinute(
+  ts: ArrayLike<number>,
+  values: ArrayLike<number>,
+  periodSec: number,
+  windowEndMs: number,
+): { startMs: number; demand: Float64Array; covered: number } {
   if (ts.length === 0) return { startMs: windowEndMs, demand: new Float64Array(0), covered: 0 }
   const startMs = Math.floor(ts[0]! / 60_000) * 60_000
   const endMs = Math.max(windowEndMs, ts[ts.length - 1]! + periodSec * 1000)

@@ -19,17 +19,31 @@ export function typeFromApi(t: InstanceTypeInfo, known?: InstanceType): TypeEntr
   const card = t.NetworkInfo?.NetworkCards?.[0]
   const ebs = t.EbsInfo?.EbsOptimizedInfo
   return {
-    name, family, generation: Number(/\d+/.exec(family)?.[0] ?? 0), size, familyGroup: /^[a-z]+/.exec(family)?.[0] ?? family,
-    vcpus, memoryGiB: mib / 1024, architectures: t.ProcessorInfo?.SupportedArchitectures ?? known?.architectures ?? [],
-    processorManufacturer: t.ProcessorInfo?.Manufacturer ?? known?.processorManufacturer ?? '', physicalProcessor: known?.physicalProcessor ?? '',
+    name,
+    family,
+    generation: Number(/\d+/.exec(family)?.[0] ?? 0),
+    size,
+    familyGroup: /^[a-z]+/.exec(family)?.[0] ?? family,
+    vcpus,
+    memoryGiB: mib / 1024,
+    architectures: t.ProcessorInfo?.SupportedArchitectures ?? known?.architectures ?? [],
+    processorManufacturer: t.ProcessorInfo?.Manufacturer ?? known?.processorManufacturer ?? '',
+    physicalProcessor: known?.physicalProcessor ?? '',
     sustainedClockGhz: t.ProcessorInfo?.SustainedClockSpeedInGhz ?? known?.sustainedClockGhz ?? null,
-    burstable: t.BurstablePerformanceSupported ?? known?.burstable ?? false, burstBaselinePct: known?.burstBaselinePct ?? null,
-    currentGeneration: t.CurrentGeneration ?? known?.currentGeneration ?? true, bareMetal: t.BareMetal ?? false, hypervisor: t.Hypervisor ?? known?.hypervisor ?? '',
-    networkBaselineGbps: card?.BaselineBandwidthInGbps ?? known?.networkBaselineGbps ?? null, networkPeakGbps: card?.PeakBandwidthInGbps ?? known?.networkPeakGbps ?? null,
+    burstable: t.BurstablePerformanceSupported ?? known?.burstable ?? false,
+    burstBaselinePct: known?.burstBaselinePct ?? null,
+    currentGeneration: t.CurrentGeneration ?? known?.currentGeneration ?? true,
+    bareMetal: t.BareMetal ?? false,
+    hypervisor: t.Hypervisor ?? known?.hypervisor ?? '',
+    networkBaselineGbps: card?.BaselineBandwidthInGbps ?? known?.networkBaselineGbps ?? null,
+    networkPeakGbps: card?.PeakBandwidthInGbps ?? known?.networkPeakGbps ?? null,
     networkLabel: t.NetworkInfo?.NetworkPerformance ?? known?.networkLabel ?? '',
-    ebsBaselineMbps: ebs?.BaselineBandwidthInMbps ?? known?.ebsBaselineMbps ?? null, ebsMaxMbps: ebs?.MaximumBandwidthInMbps ?? known?.ebsMaxMbps ?? null,
-    ebsBaselineIops: ebs?.BaselineIops ?? known?.ebsBaselineIops ?? null, ebsMaxIops: ebs?.MaximumIops ?? known?.ebsMaxIops ?? null,
-    instanceStorageGb: t.InstanceStorageInfo?.TotalSizeInGB ?? null, gpuCount: (t.GpuInfo?.Gpus ?? []).reduce((a, g) => a + (g.Count ?? 0), 0),
+    ebsBaselineMbps: ebs?.BaselineBandwidthInMbps ?? known?.ebsBaselineMbps ?? null,
+    ebsMaxMbps: ebs?.MaximumBandwidthInMbps ?? known?.ebsMaxMbps ?? null,
+    ebsBaselineIops: ebs?.BaselineIops ?? known?.ebsBaselineIops ?? null,
+    ebsMaxIops: ebs?.MaximumIops ?? known?.ebsMaxIops ?? null,
+    instanceStorageGb: t.InstanceStorageInfo?.TotalSizeInGB ?? null,
+    gpuCount: (t.GpuInfo?.Gpus ?? []).reduce((a, g) => a + (g.Count ?? 0), 0),
     pricePerHour: {},
   }
 }
@@ -42,7 +56,10 @@ export function typeFromApi(t: InstanceTypeInfo, known?: InstanceType): TypeEntr
 export function pricesFromProducts(items: readonly string[]): Map<string, number> {
   const out = new Map<string, number>()
   for (const raw of items) {
-    let p: { product?: { attributes?: Record<string, string> }; terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; pricePerUnit?: { USD?: string } }> }> } }
+    let p: {
+      product?: { attributes?: Record<string, string> }
+      terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; pricePerUnit?: { USD?: string } }> }> }
+    }
     try {
       p = JSON.parse(raw) as typeof p
     } catch {
@@ -61,7 +78,14 @@ export function pricesFromProducts(items: readonly string[]): Map<string, number
 }
 
 /** Refreshes specs, regional offerings and on-demand prices from the live APIs into a catalog overlay file. */
-export async function fetchCatalog(ec2For: (region: string) => EC2Client, pricing: PricingClient, regions: readonly string[], bundled: Catalog, now: number, onProgress?: (s: string) => void): Promise<CatalogFile> {
+export async function fetchCatalog(
+  ec2For: (region: string) => EC2Client,
+  pricing: PricingClient,
+  regions: readonly string[],
+  bundled: Catalog,
+  now: number,
+  onProgress?: (s: string) => void,
+): Promise<CatalogFile> {
   const types = new Map<string, TypeEntry>()
   for await (const page of paginateDescribeInstanceTypes({ client: ec2For(regions[0]!) }, {}))
     for (const t of page.InstanceTypes ?? []) {
@@ -79,10 +103,21 @@ export async function fetchCatalog(ec2For: (region: string) => EC2Client, pricin
     } while (token)
     let priced = 0
     const items: string[] = []
-    for await (const page of paginateGetProducts({ client: pricing }, {
-      ServiceCode: 'AmazonEC2', FormatVersion: 'aws_v1',
-      Filters: [['regionCode', region], ['operatingSystem', 'Linux'], ['tenancy', 'Shared'], ['preInstalledSw', 'NA'], ['capacitystatus', 'Used']].map(([Field, Value]) => ({ Type: 'TERM_MATCH', Field, Value })),
-    })) for (const item of page.PriceList ?? []) items.push(String(item))
+    for await (const page of paginateGetProducts(
+      { client: pricing },
+      {
+        ServiceCode: 'AmazonEC2',
+        FormatVersion: 'aws_v1',
+        Filters: [
+          ['regionCode', region],
+          ['operatingSystem', 'Linux'],
+          ['tenancy', 'Shared'],
+          ['preInstalledSw', 'NA'],
+          ['capacitystatus', 'Used'],
+        ].map(([Field, Value]) => ({ Type: 'TERM_MATCH', Field, Value })),
+      },
+    ))
+      for (const item of page.PriceList ?? []) items.push(String(item))
     for (const [name, usd] of pricesFromProducts(items)) {
       const t = types.get(name)
       if (t) {
@@ -94,8 +129,16 @@ export async function fetchCatalog(ec2For: (region: string) => EC2Client, pricin
   }
   const date = new Date(now).toISOString().slice(0, 10)
   return {
-    schemaVersion: 1, generatedBy: 'headroom catalog update',
-    sources: [{ name: 'AWS EC2 DescribeInstanceTypes, DescribeInstanceTypeOfferings and Pricing GetProducts (on-demand Linux, shared tenancy)', licence: 'AWS API data', origin: `live APIs, regions ${regions.join(', ')}`, date }],
+    schemaVersion: 1,
+    generatedBy: 'headroom catalog update',
+    sources: [
+      {
+        name: 'AWS EC2 DescribeInstanceTypes, DescribeInstanceTypeOfferings and Pricing GetProducts (on-demand Linux, shared tenancy)',
+        licence: 'AWS API data',
+        origin: `live APIs, regions ${regions.join(', ')}`,
+        date,
+      },
+    ],
     regions: [...regions],
     types: [...types.values()].filter((t) => offered.has(t.name)).map((t) => ({ ...t, regions: offered.get(t.name)! })),
   }

@@ -35,16 +35,26 @@ export function sdkApis(profile?: string): AwsApis {
     async listRegions(from) {
       try {
         const r = await ec2For(from).send(new DescribeRegionsCommand({}))
-        return (r.Regions ?? []).map((x) => x.RegionName!).filter(Boolean).sort()
+        return (r.Regions ?? [])
+          .map((x) => x.RegionName!)
+          .filter(Boolean)
+          .sort()
       } catch (err) {
         if (authProblem(err)) throw authError(err, 'DescribeRegionsCommand')
-        throw new ToolError('SOURCE_UNAVAILABLE', `cannot list AWS regions from ${from}: ${(err as Error).message}`, { hint: 'Pass --regions us-east-1,eu-west-1 instead of all.' })
+        throw new ToolError('SOURCE_UNAVAILABLE', `cannot list AWS regions from ${from}: ${(err as Error).message}`, {
+          hint: 'Pass --regions us-east-1,eu-west-1 instead of all.',
+        })
       }
     },
     region(region) {
       const b = { ...base, region }
       return {
-        region, ec2: ec2For(region), lambda: new LambdaClient(b), rds: new RDSClient(b), dynamodb: new DynamoDBClient(b), autoscaling: new AutoScalingClient(b),
+        region,
+        ec2: ec2For(region),
+        lambda: new LambdaClient(b),
+        rds: new RDSClient(b),
+        dynamodb: new DynamoDBClient(b),
+        autoscaling: new AutoScalingClient(b),
         // GetMetricData retries are headroom's own (counted, with backoff and jitter), not the SDK's.
         cloudwatch: new CloudWatchClient({ ...b, maxAttempts: 1 }),
       }
@@ -57,13 +67,23 @@ export function sdkApis(profile?: string): AwsApis {
 
 /** The IAM action each SDK command needs: named in errors so the fix is one policy line (docs/iam-policy.json). */
 const ACTION_OF: Record<string, string> = {
-  DescribeInstancesCommand: 'ec2:DescribeInstances', DescribeVolumesCommand: 'ec2:DescribeVolumes', DescribeRegionsCommand: 'ec2:DescribeRegions',
-  ListFunctionsCommand: 'lambda:ListFunctions', DescribeDBInstancesCommand: 'rds:DescribeDBInstances', ListTablesCommand: 'dynamodb:ListTables',
-  DescribeTableCommand: 'dynamodb:DescribeTable', DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups', DescribePoliciesCommand: 'autoscaling:DescribePolicies',
-  ListMetricsCommand: 'cloudwatch:ListMetrics', GetMetricDataCommand: 'cloudwatch:GetMetricData',
-  GetEC2InstanceRecommendationsCommand: 'compute-optimizer:GetEC2InstanceRecommendations', GetEBSVolumeRecommendationsCommand: 'compute-optimizer:GetEBSVolumeRecommendations',
+  DescribeInstancesCommand: 'ec2:DescribeInstances',
+  DescribeVolumesCommand: 'ec2:DescribeVolumes',
+  DescribeRegionsCommand: 'ec2:DescribeRegions',
+  ListFunctionsCommand: 'lambda:ListFunctions',
+  DescribeDBInstancesCommand: 'rds:DescribeDBInstances',
+  ListTablesCommand: 'dynamodb:ListTables',
+  DescribeTableCommand: 'dynamodb:DescribeTable',
+  DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
+  DescribePoliciesCommand: 'autoscaling:DescribePolicies',
+  ListMetricsCommand: 'cloudwatch:ListMetrics',
+  GetMetricDataCommand: 'cloudwatch:GetMetricData',
+  GetEC2InstanceRecommendationsCommand: 'compute-optimizer:GetEC2InstanceRecommendations',
+  GetEBSVolumeRecommendationsCommand: 'compute-optimizer:GetEBSVolumeRecommendations',
   GetLambdaFunctionRecommendationsCommand: 'compute-optimizer:GetLambdaFunctionRecommendations',
-  DescribeInstanceTypesCommand: 'ec2:DescribeInstanceTypes', DescribeInstanceTypeOfferingsCommand: 'ec2:DescribeInstanceTypeOfferings', GetProductsCommand: 'pricing:GetProducts',
+  DescribeInstanceTypesCommand: 'ec2:DescribeInstanceTypes',
+  DescribeInstanceTypeOfferingsCommand: 'ec2:DescribeInstanceTypeOfferings',
+  GetProductsCommand: 'pricing:GetProducts',
 }
 
 /** An access-denied or missing-credentials error as the one message a user acts on: the action to allow, or how to sign in. */
@@ -72,8 +92,9 @@ export function authError(err: unknown, command: string): ToolError {
   const action = ACTION_OF[command] ?? command
   const what = problem === 'access denied' ? 'AWS access denied' : problem.charAt(0).toUpperCase() + problem.slice(1)
   return new ToolError('SOURCE_UNAVAILABLE', `${what} (${action}): ${(err as Error).message.split('\n')[0]}`, {
-    hint: problem === 'access denied'
-      ? `Allow "${action}" for this identity; docs/iam-policy.json is the least-privilege policy headroom needs (read-only).`
-      : 'Set credentials (aws configure, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and try again; an interrupted run resumes where it stopped.',
+    hint:
+      problem === 'access denied'
+        ? `Allow "${action}" for this identity; docs/iam-policy.json is the least-privilege policy headroom needs (read-only).`
+        : 'Set credentials (aws configure, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and try again; an interrupted run resumes where it stopped.',
   })
 }

@@ -47,7 +47,11 @@ function retryable(err: unknown): boolean {
   const status = e.$metadata?.httpStatusCode
   if (status === 429 || (status !== undefined && status >= 500)) return true
   const n = e.name ?? e.code ?? ''
-  return /Throttl|TooManyRequests|RequestLimitExceeded|RequestTimeout|TimeoutError|ServiceUnavailable|InternalServ|InternalFailure|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up/i.test(n) || /ECONNRESET|socket hang up|ETIMEDOUT/.test(String((err as Error).message ?? ''))
+  return (
+    /Throttl|TooManyRequests|RequestLimitExceeded|RequestTimeout|TimeoutError|ServiceUnavailable|InternalServ|InternalFailure|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up/i.test(
+      n,
+    ) || /ECONNRESET|socket hang up|ETIMEDOUT/.test(String((err as Error).message ?? ''))
+  )
 }
 
 /** Credential and permission errors end the run with one clear message; they are not retried. */
@@ -64,7 +68,10 @@ export function authProblem(err: unknown): string | undefined {
 class TokenBucket {
   private tokens: number
   private last = performance.now()
-  constructor(private readonly rate: number, private readonly sleep: (ms: number) => Promise<void>) {
+  constructor(
+    private readonly rate: number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {
     this.tokens = Math.min(rate, 1)
   }
   async take(): Promise<void> {
@@ -87,21 +94,33 @@ class TokenBucket {
  * InternalError or Forbidden results, and calls still failing after the retries, become issues and the run goes on.
  * Each finished call is handed to `onCall` (which stores it with its resume checkpoint) before the next is counted.
  */
-export async function fetchRegion(cw: CloudWatchClient, region: string, plan: Plan, series: readonly SeriesSpec[], o: FetchOptions, bucket = new TokenBucket(o.rate, o.sleep ?? sleepMs)): Promise<{ calls: number; retries: number; skipped: number; failed: number }> {
+export async function fetchRegion(
+  cw: CloudWatchClient,
+  region: string,
+  plan: Plan,
+  series: readonly SeriesSpec[],
+  o: FetchOptions,
+  bucket = new TokenBucket(o.rate, o.sleep ?? sleepMs),
+): Promise<{ calls: number; retries: number; skipped: number; failed: number }> {
   const stats = { calls: 0, retries: 0, skipped: 0, failed: 0 }
-  const queue = plan.calls.map((c) => ({ call: c, key: callKey(region, c, series) })).filter((x) => {
-    if (o.done.has(x.key)) {
-      stats.skipped++
-      return false
-    }
-    return true
-  })
+  const queue = plan.calls
+    .map((c) => ({ call: c, key: callKey(region, c, series) }))
+    .filter((x) => {
+      if (o.done.has(x.key)) {
+        stats.skipped++
+        return false
+      }
+      return true
+    })
   const policy: RetryPolicy = {
-    maxRetries: o.maxRetries, baseDelayMs: o.baseDelayMs, maxDelayMs: o.maxDelayMs,
+    maxRetries: o.maxRetries,
+    baseDelayMs: o.baseDelayMs,
+    maxDelayMs: o.maxDelayMs,
     // Credential and permission errors end the run (runPool rethrows them); they are never retried.
     retryable: (err) => !authProblem(err) && retryable(err),
     onRetry: () => void stats.retries++,
-    ...(o.random ? { random: o.random } : {}), ...(o.sleep ? { sleep: o.sleep } : {}),
+    ...(o.random ? { random: o.random } : {}),
+    ...(o.sleep ? { sleep: o.sleep } : {}),
   }
   const runCall = async ({ call, key }: (typeof queue)[number]) => {
     const got = new Map<number, { ts: number[]; values: number[] }>()
@@ -115,13 +134,22 @@ export async function fetchRegion(cw: CloudWatchClient, region: string, plan: Pl
         res = await withRetry(async () => {
           await bucket.take()
           stats.calls++
-          return cw.send(new GetMetricDataCommand({
-            StartTime: new Date(call.start), EndTime: new Date(call.end), ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}),
-            MetricDataQueries: call.series.map((i) => {
-              const s = series[i]!
-              return { Id: `q${i}`, ReturnData: true, MetricStat: { Metric: { Namespace: s.namespace, MetricName: s.metricName, Dimensions: s.dimensions }, Period: call.periodSec, Stat: s.stat } }
+          return cw.send(
+            new GetMetricDataCommand({
+              StartTime: new Date(call.start),
+              EndTime: new Date(call.end),
+              ScanBy: 'TimestampAscending',
+              ...(token ? { NextToken: token } : {}),
+              MetricDataQueries: call.series.map((i) => {
+                const s = series[i]!
+                return {
+                  Id: `q${i}`,
+                  ReturnData: true,
+                  MetricStat: { Metric: { Namespace: s.namespace, MetricName: s.metricName, Dimensions: s.dimensions }, Period: call.periodSec, Stat: s.stat },
+                }
+              }),
             }),
-          }))
+          )
         }, policy)
       } catch (e) {
         if (authProblem(e)) throw e
@@ -129,11 +157,18 @@ export async function fetchRegion(cw: CloudWatchClient, region: string, plan: Pl
         const err = (e instanceof RetriesExhausted ? e.last : e) as Error
         const attempts = e instanceof RetriesExhausted ? e.attempts : 1
         stats.failed++
-        for (const i of call.series) issues.push({ code: 'AWS_SERIES_FAILED', severity: 'warning', resourceId: series[i]!.resourceId, message: `${region} ${series[i]!.namespace} ${series[i]!.metricName} (${series[i]!.stat}) for ${series[i]!.resourceId}: GetMetricData failed after ${attempts} attempt(s): ${err.name}: ${err.message}` })
+        for (const i of call.series)
+          issues.push({
+            code: 'AWS_SERIES_FAILED',
+            severity: 'warning',
+            resourceId: series[i]!.resourceId,
+            message: `${region} ${series[i]!.namespace} ${series[i]!.metricName} (${series[i]!.stat}) for ${series[i]!.resourceId}: GetMetricData failed after ${attempts} attempt(s): ${err.name}: ${err.message}`,
+          })
         break
       }
       for (const r of res.MetricDataResults ?? []) collectResult(r, got, issues, series, region)
-      for (const m of res.Messages ?? []) issues.push({ code: 'AWS_CLOUDWATCH_MESSAGE', severity: 'info', message: `${region} GetMetricData: ${m.Code ?? ''} ${m.Value ?? ''}`.trim() })
+      for (const m of res.Messages ?? [])
+        issues.push({ code: 'AWS_CLOUDWATCH_MESSAGE', severity: 'info', message: `${region} GetMetricData: ${m.Code ?? ''} ${m.Value ?? ''}`.trim() })
       token = res.NextToken
       page++
       if (!token || page > 1000) break
@@ -143,20 +178,41 @@ export async function fetchRegion(cw: CloudWatchClient, region: string, plan: Pl
       const s = series[i]!
       const order = g.ts.map((_, j) => j).sort((a, b) => g.ts[a]! - g.ts[b]!)
       datapoints += g.ts.length
-      points.push({ resourceId: s.resourceId, metric: s.metric, stat: s.ourStat, periodSec: call.periodSec, ts: Float64Array.from(order, (j) => g.ts[j]!), values: Float64Array.from(order, (j) => (s.perPeriod ? g.values[j]! / call.periodSec : g.values[j]!)) })
+      points.push({
+        resourceId: s.resourceId,
+        metric: s.metric,
+        stat: s.ourStat,
+        periodSec: call.periodSec,
+        ts: Float64Array.from(order, (j) => g.ts[j]!),
+        values: Float64Array.from(order, (j) => (s.perPeriod ? g.values[j]! / call.periodSec : g.values[j]!)),
+      })
     }
     await o.onCall({ key, points, datapoints, issues })
   }
-  await runPool(queue.map((x) => () => runCall(x)), o.concurrency)
+  await runPool(
+    queue.map((x) => () => runCall(x)),
+    o.concurrency,
+  )
   return stats
 }
 
-function collectResult(r: MetricDataResult, got: Map<number, { ts: number[]; values: number[] }>, issues: Issue[], series: readonly SeriesSpec[], region: string): void {
+function collectResult(
+  r: MetricDataResult,
+  got: Map<number, { ts: number[]; values: number[] }>,
+  issues: Issue[],
+  series: readonly SeriesSpec[],
+  region: string,
+): void {
   const i = Number((r.Id ?? '').slice(1))
   const s = series[i]
   if (!s) return
   if (r.StatusCode === 'InternalError' || r.StatusCode === 'Forbidden') {
-    issues.push({ code: r.StatusCode === 'Forbidden' ? 'AWS_SERIES_FORBIDDEN' : 'AWS_SERIES_FAILED', severity: 'warning', resourceId: s.resourceId, message: `${region} ${s.namespace} ${s.metricName} for ${s.resourceId}: CloudWatch answered ${r.StatusCode}${r.StatusCode === 'Forbidden' ? ' (cloudwatch:GetMetricData is denied for this namespace: see docs/iam-policy.json)' : ''}` })
+    issues.push({
+      code: r.StatusCode === 'Forbidden' ? 'AWS_SERIES_FORBIDDEN' : 'AWS_SERIES_FAILED',
+      severity: 'warning',
+      resourceId: s.resourceId,
+      message: `${region} ${s.namespace} ${s.metricName} for ${s.resourceId}: CloudWatch answered ${r.StatusCode}${r.StatusCode === 'Forbidden' ? ' (cloudwatch:GetMetricData is denied for this namespace: see docs/iam-policy.json)' : ''}`,
+    })
     return
   }
   let g = got.get(i)

@@ -1,5 +1,9 @@
-import type { ComputeOptimizerClient} from '@aws-sdk/client-compute-optimizer';
-import { GetEBSVolumeRecommendationsCommand, GetEC2InstanceRecommendationsCommand, GetLambdaFunctionRecommendationsCommand } from '@aws-sdk/client-compute-optimizer'
+import type { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer'
+import {
+  GetEBSVolumeRecommendationsCommand,
+  GetEC2InstanceRecommendationsCommand,
+  GetLambdaFunctionRecommendationsCommand,
+} from '@aws-sdk/client-compute-optimizer'
 import type { ResourceKind } from '../../core/report.js'
 import { regional } from './discover.js'
 
@@ -15,7 +19,9 @@ export interface CoRecommendation {
 
 const last = (arn: string, sep: string) => arn.slice(arn.lastIndexOf(sep) + 1)
 const vol = (c: { volumeType?: string; volumeSize?: number; volumeBaselineIOPS?: number; volumeBaselineThroughput?: number } | undefined) =>
-  c ? `${c.volumeType ?? '?'} ${c.volumeSize ?? '?'} GiB${c.volumeBaselineIOPS ? ` ${c.volumeBaselineIOPS} IOPS` : ''}${c.volumeBaselineThroughput ? ` ${c.volumeBaselineThroughput} MiB/s` : ''}` : '?'
+  c
+    ? `${c.volumeType ?? '?'} ${c.volumeSize ?? '?'} GiB${c.volumeBaselineIOPS ? ` ${c.volumeBaselineIOPS} IOPS` : ''}${c.volumeBaselineThroughput ? ` ${c.volumeBaselineThroughput} MiB/s` : ''}`
+    : '?'
 
 /**
  * Compute Optimizer's own EC2, EBS and Lambda recommendations for a region (GetEC2InstanceRecommendations,
@@ -32,7 +38,14 @@ export async function fetchComputeOptimizer(co: ComputeOptimizerClient, region: 
     for (const x of r.instanceRecommendations ?? []) {
       if (!x.instanceArn) continue
       const top = [...(x.recommendationOptions ?? [])].sort((a, b) => (a.rank ?? 99) - (b.rank ?? 99))[0]
-      recs.push({ resourceId: last(x.instanceArn, '/'), kind: 'ec2-instance', finding: String(x.finding ?? 'Unknown'), current: x.currentInstanceType ?? '?', recommended: top?.instanceType ?? null, monthlySavings: top?.savingsOpportunity?.estimatedMonthlySavings?.value ?? null })
+      recs.push({
+        resourceId: last(x.instanceArn, '/'),
+        kind: 'ec2-instance',
+        finding: String(x.finding ?? 'Unknown'),
+        current: x.currentInstanceType ?? '?',
+        recommended: top?.instanceType ?? null,
+        monthlySavings: top?.savingsOpportunity?.estimatedMonthlySavings?.value ?? null,
+      })
     }
     token = r.nextToken
   } while (token)
@@ -42,7 +55,14 @@ export async function fetchComputeOptimizer(co: ComputeOptimizerClient, region: 
     for (const x of r.volumeRecommendations ?? []) {
       if (!x.volumeArn) continue
       const top = [...(x.volumeRecommendationOptions ?? [])].sort((a, b) => (a.rank ?? 99) - (b.rank ?? 99))[0]
-      recs.push({ resourceId: last(x.volumeArn, '/'), kind: 'ebs-volume', finding: String(x.finding ?? 'Unknown'), current: vol(x.currentConfiguration), recommended: top ? vol(top.configuration) : null, monthlySavings: top?.savingsOpportunity?.estimatedMonthlySavings?.value ?? null })
+      recs.push({
+        resourceId: last(x.volumeArn, '/'),
+        kind: 'ebs-volume',
+        finding: String(x.finding ?? 'Unknown'),
+        current: vol(x.currentConfiguration),
+        recommended: top ? vol(top.configuration) : null,
+        monthlySavings: top?.savingsOpportunity?.estimatedMonthlySavings?.value ?? null,
+      })
     }
     token = r.nextToken
   } while (token)
@@ -54,7 +74,14 @@ export async function fetchComputeOptimizer(co: ComputeOptimizerClient, region: 
       // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:VERSION]
       const name = x.functionArn.split(':')[6] ?? x.functionArn
       const top = [...(x.memorySizeRecommendationOptions ?? [])].sort((a, b) => (a.rank ?? 99) - (b.rank ?? 99))[0]
-      recs.push({ resourceId: regional(region, name), kind: 'lambda-function', finding: String(x.finding ?? 'Unknown'), current: `${x.currentMemorySize ?? '?'} MB`, recommended: top?.memorySize ? `${top.memorySize} MB` : null, monthlySavings: top?.savingsOpportunity?.estimatedMonthlySavings?.value ?? null })
+      recs.push({
+        resourceId: regional(region, name),
+        kind: 'lambda-function',
+        finding: String(x.finding ?? 'Unknown'),
+        current: `${x.currentMemorySize ?? '?'} MB`,
+        recommended: top?.memorySize ? `${top.memorySize} MB` : null,
+        monthlySavings: top?.savingsOpportunity?.estimatedMonthlySavings?.value ?? null,
+      })
     }
     token = r.nextToken
   } while (token)

@@ -27,7 +27,8 @@ export interface Discovered {
   calls: number
 }
 
-const tagsOf = (t: { Key?: string; Value?: string }[] | undefined): Record<string, string> => Object.fromEntries((t ?? []).filter((x) => x.Key).map((x) => [x.Key!, x.Value ?? '']))
+const tagsOf = (t: { Key?: string; Value?: string }[] | undefined): Record<string, string> =>
+  Object.fromEntries((t ?? []).filter((x) => x.Key).map((x) => [x.Key!, x.Value ?? '']))
 /** Names are unique per region only: region-qualified ids keep two regions' "orders" tables apart. */
 export const regional = (region: string, name: string) => `${region}:${name}`
 
@@ -51,7 +52,14 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
   const series: SeriesSpec[] = []
   let calls = 0
   /** The command in flight, so an error can name the IAM action it needed. */
-  const add = (kind: ResourceKind, id: string, dimensionValue: string, attributes: ResourceRef['attributes'], tags: Record<string, string>, withSeries = true) => {
+  const add = (
+    kind: ResourceKind,
+    id: string,
+    dimensionValue: string,
+    attributes: ResourceRef['attributes'],
+    tags: Record<string, string>,
+    withSeries = true,
+  ) => {
     resources.push({ provider: 'aws', kind, id, region: c.region, attributes, tags })
     if (withSeries) series.push(...seriesFor(kind, dimensionValue).map((s) => ({ ...s, resourceId: id })))
   }
@@ -66,10 +74,20 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
           const tags = tagsOf(i.Tags)
           const state = i.State?.Name ?? 'unknown'
           if (state === 'running') running.add(i.InstanceId)
-          add('ec2-instance', i.InstanceId, i.InstanceId, {
-            instanceType: i.InstanceType ?? '', state, architecture: i.Architecture ?? '', platform: i.PlatformDetails ?? i.Platform ?? 'Linux/UNIX',
-            ...(tags['aws:autoscaling:groupName'] ? { asg: tags['aws:autoscaling:groupName'] } : {}),
-          }, tags, state === 'running')
+          add(
+            'ec2-instance',
+            i.InstanceId,
+            i.InstanceId,
+            {
+              instanceType: i.InstanceType ?? '',
+              state,
+              architecture: i.Architecture ?? '',
+              platform: i.PlatformDetails ?? i.Platform ?? 'Linux/UNIX',
+              ...(tags['aws:autoscaling:groupName'] ? { asg: tags['aws:autoscaling:groupName'] } : {}),
+            },
+            tags,
+            state === 'running',
+          )
         }
     }
     // Memory exists only where the CloudWatch agent publishes it, with the agent's own dimension set.
@@ -79,7 +97,13 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         calls++
         for (const m of page.Metrics ?? []) {
           const id = m.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value
-          if (id && running.has(id)) series.push(memorySeries(id, (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! }))))
+          if (id && running.has(id))
+            series.push(
+              memorySeries(
+                id,
+                (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! })),
+              ),
+            )
         }
       }
   }
@@ -90,10 +114,20 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
       for (const v of page.Volumes ?? []) {
         if (!v.VolumeId) continue
         const att = v.Attachments?.find((a) => a.State === 'attached' || a.State === 'attaching')
-        add('ebs-volume', v.VolumeId, v.VolumeId, {
-          volumeType: v.VolumeType ?? '', sizeGiB: v.Size ?? 0, ...(v.Iops !== undefined ? { iops: v.Iops } : {}), ...(v.Throughput !== undefined ? { throughputMiBps: v.Throughput } : {}),
-          attachedTo: att?.InstanceId ?? '', root: att?.Device && /^\/dev\/(xvda|sda1?|nvme0n1)$/.test(att.Device) ? 'true' : 'false',
-        }, tagsOf(v.Tags))
+        add(
+          'ebs-volume',
+          v.VolumeId,
+          v.VolumeId,
+          {
+            volumeType: v.VolumeType ?? '',
+            sizeGiB: v.Size ?? 0,
+            ...(v.Iops !== undefined ? { iops: v.Iops } : {}),
+            ...(v.Throughput !== undefined ? { throughputMiBps: v.Throughput } : {}),
+            attachedTo: att?.InstanceId ?? '',
+            root: att?.Device && /^\/dev\/(xvda|sda1?|nvme0n1)$/.test(att.Device) ? 'true' : 'false',
+          },
+          tagsOf(v.Tags),
+        )
       }
     }
   state.command = 'ListFunctionsCommand'
@@ -102,9 +136,18 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
       calls++
       for (const f of page.Functions ?? []) {
         if (!f.FunctionName) continue
-        add('lambda-function', regional(c.region, f.FunctionName), f.FunctionName, {
-          memorySizeMB: f.MemorySize ?? 128, architecture: f.Architectures?.[0] ?? 'x86_64', runtime: f.Runtime ?? '', timeoutSec: f.Timeout ?? 3,
-        }, {})
+        add(
+          'lambda-function',
+          regional(c.region, f.FunctionName),
+          f.FunctionName,
+          {
+            memorySizeMB: f.MemorySize ?? 128,
+            architecture: f.Architectures?.[0] ?? 'x86_64',
+            runtime: f.Runtime ?? '',
+            timeoutSec: f.Timeout ?? 3,
+          },
+          {},
+        )
       }
     }
   state.command = 'DescribeDBInstancesCommand'
@@ -113,10 +156,20 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
       calls++
       for (const d of page.DBInstances ?? []) {
         if (!d.DBInstanceIdentifier) continue
-        add('rds-instance', regional(c.region, d.DBInstanceIdentifier), d.DBInstanceIdentifier, {
-          instanceClass: d.DBInstanceClass ?? '', engine: d.Engine ?? '', multiAz: d.MultiAZ ? 'true' : 'false', storageType: d.StorageType ?? '',
-          allocatedStorageGiB: d.AllocatedStorage ?? 0, ...(d.Iops !== undefined ? { iops: d.Iops } : {}),
-        }, tagsOf(d.TagList))
+        add(
+          'rds-instance',
+          regional(c.region, d.DBInstanceIdentifier),
+          d.DBInstanceIdentifier,
+          {
+            instanceClass: d.DBInstanceClass ?? '',
+            engine: d.Engine ?? '',
+            multiAz: d.MultiAZ ? 'true' : 'false',
+            storageType: d.StorageType ?? '',
+            allocatedStorageGiB: d.AllocatedStorage ?? 0,
+            ...(d.Iops !== undefined ? { iops: d.Iops } : {}),
+          },
+          tagsOf(d.TagList),
+        )
       }
     }
   state.command = 'ListTablesCommand'
@@ -130,7 +183,13 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         const rcu = t?.ProvisionedThroughput?.ReadCapacityUnits ?? 0
         const wcu = t?.ProvisionedThroughput?.WriteCapacityUnits ?? 0
         const mode = t?.BillingModeSummary?.BillingMode ?? (rcu > 0 || wcu > 0 ? 'PROVISIONED' : 'PAY_PER_REQUEST')
-        add('dynamodb-table', regional(c.region, name), name, { billingMode: mode, ...(mode === 'PROVISIONED' ? { readCapacity: rcu, writeCapacity: wcu } : {}) }, {})
+        add(
+          'dynamodb-table',
+          regional(c.region, name),
+          name,
+          { billingMode: mode, ...(mode === 'PROVISIONED' ? { readCapacity: rcu, writeCapacity: wcu } : {}) },
+          {},
+        )
       }
     }
   state.command = 'DescribePoliciesCommand'
@@ -138,7 +197,8 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
   if (kinds.includes('asg'))
     for await (const page of paginateDescribePolicies({ client: c.autoscaling }, {})) {
       calls++
-      for (const p of page.ScalingPolicies ?? []) if (p.AutoScalingGroupName) policies.set(p.AutoScalingGroupName, [...(policies.get(p.AutoScalingGroupName) ?? []), p])
+      for (const p of page.ScalingPolicies ?? [])
+        if (p.AutoScalingGroupName) policies.set(p.AutoScalingGroupName, [...(policies.get(p.AutoScalingGroupName) ?? []), p])
     }
   state.command = 'DescribeAutoScalingGroupsCommand'
   if (kinds.includes('asg'))
@@ -146,12 +206,26 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
       calls++
       for (const g of page.AutoScalingGroups ?? []) {
         if (!g.AutoScalingGroupName) continue
-        add('asg', g.AutoScalingGroupName, g.AutoScalingGroupName, {
-          minSize: g.MinSize ?? 0, maxSize: g.MaxSize ?? 0, desiredCapacity: g.DesiredCapacity ?? 0, recordedInstances: g.Instances?.length ?? 0,
-          ...(g.Instances?.[0]?.InstanceType ? { instanceType: g.Instances[0].InstanceType } : {}),
-          // The group's policies as `describe-policies` returns them, so `simulate scaling` can replay them.
-          ...(policies.get(g.AutoScalingGroupName) ? { scalingPolicies: JSON.stringify({ ScalingPolicies: policies.get(g.AutoScalingGroupName) }), policyCount: policies.get(g.AutoScalingGroupName)!.length } : { policyCount: 0 }),
-        }, tagsOf(g.Tags))
+        add(
+          'asg',
+          g.AutoScalingGroupName,
+          g.AutoScalingGroupName,
+          {
+            minSize: g.MinSize ?? 0,
+            maxSize: g.MaxSize ?? 0,
+            desiredCapacity: g.DesiredCapacity ?? 0,
+            recordedInstances: g.Instances?.length ?? 0,
+            ...(g.Instances?.[0]?.InstanceType ? { instanceType: g.Instances[0].InstanceType } : {}),
+            // The group's policies as `describe-policies` returns them, so `simulate scaling` can replay them.
+            ...(policies.get(g.AutoScalingGroupName)
+              ? {
+                  scalingPolicies: JSON.stringify({ ScalingPolicies: policies.get(g.AutoScalingGroupName) }),
+                  policyCount: policies.get(g.AutoScalingGroupName)!.length,
+                }
+              : { policyCount: 0 }),
+          },
+          tagsOf(g.Tags),
+        )
       }
     }
   return { resources, series, calls }

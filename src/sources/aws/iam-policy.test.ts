@@ -8,10 +8,21 @@ import { describe, expect, it } from 'vitest'
  * found in the source (`new XCommand(` and `paginateX(`), mapped to IAM actions by their client package.
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const SERVICE: Record<string, string> = { 'client-ec2': 'ec2', 'client-cloudwatch': 'cloudwatch', 'client-lambda': 'lambda', 'client-rds': 'rds', 'client-dynamodb': 'dynamodb', 'client-auto-scaling': 'autoscaling', 'client-pricing': 'pricing', 'client-compute-optimizer': 'compute-optimizer' }
+const SERVICE: Record<string, string> = {
+  'client-ec2': 'ec2',
+  'client-cloudwatch': 'cloudwatch',
+  'client-lambda': 'lambda',
+  'client-rds': 'rds',
+  'client-dynamodb': 'dynamodb',
+  'client-auto-scaling': 'autoscaling',
+  'client-pricing': 'pricing',
+  'client-compute-optimizer': 'compute-optimizer',
+}
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []))
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+  )
 }
 
 describe('docs/iam-policy.json', () => {
@@ -28,7 +39,9 @@ describe('docs/iam-policy.json', () => {
         }
       }
     }
-    const policy = JSON.parse(readFileSync(join(ROOT, 'docs/iam-policy.json'), 'utf8')) as { Statement: { Effect: string; Action: string[]; Resource: string }[] }
+    const policy = JSON.parse(readFileSync(join(ROOT, 'docs/iam-policy.json'), 'utf8')) as {
+      Statement: { Effect: string; Action: string[]; Resource: string }[]
+    }
     const granted = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action))
     expect(actions.size).toBeGreaterThanOrEqual(10)
     for (const a of actions) expect(granted.has(a), `${a} is sent but not in docs/iam-policy.json`).toBe(true)

@@ -29,18 +29,21 @@ describe('GetMetricData packing', () => {
   })
 
   it('property: every call respects both limits, and every series covers the whole window exactly once', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 455 }), (n, days) => {
-      const p = planCalls(n, END - days * DAY, END, days)
-      const covered = new Map<number, number>()
-      for (const c of p.calls) {
-        const pts = (c.end - c.start) / (c.periodSec * 1000)
-        expect(c.series.length).toBeLessThanOrEqual(MAX_QUERIES_PER_CALL)
-        expect(c.series.length * pts).toBeLessThanOrEqual(MAX_POINTS_PER_CALL)
-        for (const s of c.series) covered.set(s, (covered.get(s) ?? 0) + pts)
-      }
-      expect(covered.size).toBe(n)
-      for (const v of covered.values()) expect(v).toBe(p.pointsPerSeries)
-      expect(p.periodSec).toBe(days > 63 ? 3600 : 300)
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 455 }), (n, days) => {
+        const p = planCalls(n, END - days * DAY, END, days)
+        const covered = new Map<number, number>()
+        for (const c of p.calls) {
+          const pts = (c.end - c.start) / (c.periodSec * 1000)
+          expect(c.series.length).toBeLessThanOrEqual(MAX_QUERIES_PER_CALL)
+          expect(c.series.length * pts).toBeLessThanOrEqual(MAX_POINTS_PER_CALL)
+          for (const s of c.series) covered.set(s, (covered.get(s) ?? 0) + pts)
+        }
+        expect(covered.size).toBe(n)
+        for (const v of covered.values()) expect(v).toBe(p.pointsPerSeries)
+        expect(p.periodSec).toBe(days > 63 ? 3600 : 300)
+      }),
+      { numRuns: 200 },
+    )
   })
 })

@@ -33,41 +33,55 @@ const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: De
   'ec2-instance': {
     dimension: 'InstanceId',
     defs: [
-      ['AWS/EC2', 'CPUUtilization', 'Maximum', 'cpu.utilization', false], ['AWS/EC2', 'CPUUtilization', 'Average', 'cpu.utilization', false],
-      ['AWS/EC2', 'NetworkIn', 'Sum', 'net.in.bytes_per_s', true], ['AWS/EC2', 'NetworkOut', 'Sum', 'net.out.bytes_per_s', true],
-      ['AWS/EC2', 'EBSReadOps', 'Sum', 'ebs.read.ops_per_s', true], ['AWS/EC2', 'EBSWriteOps', 'Sum', 'ebs.write.ops_per_s', true],
-      ['AWS/EC2', 'EBSReadBytes', 'Sum', 'ebs.read.bytes_per_s', true], ['AWS/EC2', 'EBSWriteBytes', 'Sum', 'ebs.write.bytes_per_s', true],
+      ['AWS/EC2', 'CPUUtilization', 'Maximum', 'cpu.utilization', false],
+      ['AWS/EC2', 'CPUUtilization', 'Average', 'cpu.utilization', false],
+      ['AWS/EC2', 'NetworkIn', 'Sum', 'net.in.bytes_per_s', true],
+      ['AWS/EC2', 'NetworkOut', 'Sum', 'net.out.bytes_per_s', true],
+      ['AWS/EC2', 'EBSReadOps', 'Sum', 'ebs.read.ops_per_s', true],
+      ['AWS/EC2', 'EBSWriteOps', 'Sum', 'ebs.write.ops_per_s', true],
+      ['AWS/EC2', 'EBSReadBytes', 'Sum', 'ebs.read.bytes_per_s', true],
+      ['AWS/EC2', 'EBSWriteBytes', 'Sum', 'ebs.write.bytes_per_s', true],
     ],
   },
   'ebs-volume': {
     dimension: 'VolumeId',
     defs: [
-      ['AWS/EBS', 'VolumeReadOps', 'Sum', 'ebs.read.ops_per_s', true], ['AWS/EBS', 'VolumeWriteOps', 'Sum', 'ebs.write.ops_per_s', true],
-      ['AWS/EBS', 'VolumeReadBytes', 'Sum', 'ebs.read.bytes_per_s', true], ['AWS/EBS', 'VolumeWriteBytes', 'Sum', 'ebs.write.bytes_per_s', true],
+      ['AWS/EBS', 'VolumeReadOps', 'Sum', 'ebs.read.ops_per_s', true],
+      ['AWS/EBS', 'VolumeWriteOps', 'Sum', 'ebs.write.ops_per_s', true],
+      ['AWS/EBS', 'VolumeReadBytes', 'Sum', 'ebs.read.bytes_per_s', true],
+      ['AWS/EBS', 'VolumeWriteBytes', 'Sum', 'ebs.write.bytes_per_s', true],
     ],
   },
   'lambda-function': {
     dimension: 'FunctionName',
     defs: [
-      ['AWS/Lambda', 'Duration', 'Average', 'lambda.duration_ms', false], ['AWS/Lambda', 'Duration', 'Maximum', 'lambda.duration_ms', false],
-      ['AWS/Lambda', 'Invocations', 'Sum', 'lambda.invocations_per_s', true], ['AWS/Lambda', 'Errors', 'Sum', 'lambda.errors_per_s', true],
+      ['AWS/Lambda', 'Duration', 'Average', 'lambda.duration_ms', false],
+      ['AWS/Lambda', 'Duration', 'Maximum', 'lambda.duration_ms', false],
+      ['AWS/Lambda', 'Invocations', 'Sum', 'lambda.invocations_per_s', true],
+      ['AWS/Lambda', 'Errors', 'Sum', 'lambda.errors_per_s', true],
       ['AWS/Lambda', 'Throttles', 'Sum', 'lambda.throttles_per_s', true],
     ],
   },
   'rds-instance': {
     dimension: 'DBInstanceIdentifier',
     defs: [
-      ['AWS/RDS', 'CPUUtilization', 'Maximum', 'cpu.utilization', false], ['AWS/RDS', 'CPUUtilization', 'Average', 'cpu.utilization', false],
-      ['AWS/RDS', 'FreeableMemory', 'Minimum', 'db.freeable_memory.bytes', false], ['AWS/RDS', 'ReadIOPS', 'Average', 'ebs.read.ops_per_s', false],
-      ['AWS/RDS', 'WriteIOPS', 'Average', 'ebs.write.ops_per_s', false], ['AWS/RDS', 'DatabaseConnections', 'Maximum', 'db.connections', false],
+      ['AWS/RDS', 'CPUUtilization', 'Maximum', 'cpu.utilization', false],
+      ['AWS/RDS', 'CPUUtilization', 'Average', 'cpu.utilization', false],
+      ['AWS/RDS', 'FreeableMemory', 'Minimum', 'db.freeable_memory.bytes', false],
+      ['AWS/RDS', 'ReadIOPS', 'Average', 'ebs.read.ops_per_s', false],
+      ['AWS/RDS', 'WriteIOPS', 'Average', 'ebs.write.ops_per_s', false],
+      ['AWS/RDS', 'DatabaseConnections', 'Maximum', 'db.connections', false],
     ],
   },
   'dynamodb-table': {
     dimension: 'TableName',
     defs: [
-      ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', 'Sum', 'ddb.read.consumed_per_s', true], ['AWS/DynamoDB', 'ConsumedWriteCapacityUnits', 'Sum', 'ddb.write.consumed_per_s', true],
-      ['AWS/DynamoDB', 'ProvisionedReadCapacityUnits', 'Average', 'ddb.read.provisioned', false], ['AWS/DynamoDB', 'ProvisionedWriteCapacityUnits', 'Average', 'ddb.write.provisioned', false],
-      ['AWS/DynamoDB', 'ReadThrottleEvents', 'Sum', 'ddb.read.throttled_per_s', true], ['AWS/DynamoDB', 'WriteThrottleEvents', 'Sum', 'ddb.write.throttled_per_s', true],
+      ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', 'Sum', 'ddb.read.consumed_per_s', true],
+      ['AWS/DynamoDB', 'ConsumedWriteCapacityUnits', 'Sum', 'ddb.write.consumed_per_s', true],
+      ['AWS/DynamoDB', 'ProvisionedReadCapacityUnits', 'Average', 'ddb.read.provisioned', false],
+      ['AWS/DynamoDB', 'ProvisionedWriteCapacityUnits', 'Average', 'ddb.write.provisioned', false],
+      ['AWS/DynamoDB', 'ReadThrottleEvents', 'Sum', 'ddb.read.throttled_per_s', true],
+      ['AWS/DynamoDB', 'WriteThrottleEvents', 'Sum', 'ddb.write.throttled_per_s', true],
     ],
   },
   asg: { dimension: 'AutoScalingGroupName', defs: [['AWS/EC2', 'CPUUtilization', 'Average', 'cpu.utilization', false]] },
@@ -76,12 +90,30 @@ const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: De
 export function seriesFor(kind: ResourceKind, resourceId: string): SeriesSpec[] {
   const k = SERIES_BY_KIND[kind]
   if (!k) return []
-  return k.defs.map(([namespace, metricName, stat, metric, perPeriod]) => ({ namespace, metricName, dimensions: [{ Name: k.dimension, Value: resourceId }], stat, metric, ourStat: STAT[stat], perPeriod, resourceId }))
+  return k.defs.map(([namespace, metricName, stat, metric, perPeriod]) => ({
+    namespace,
+    metricName,
+    dimensions: [{ Name: k.dimension, Value: resourceId }],
+    stat,
+    metric,
+    ourStat: STAT[stat],
+    perPeriod,
+    resourceId,
+  }))
 }
 
 /** CWAgent memory, for instances the agent reports (found with ListMetrics, with the agent's own dimension set). */
 export function memorySeries(resourceId: string, dimensions: { Name: string; Value: string }[]): SeriesSpec {
-  return { namespace: 'CWAgent', metricName: 'mem_used_percent', dimensions, stat: 'Maximum', metric: 'mem.utilization', ourStat: 'max', perPeriod: false, resourceId }
+  return {
+    namespace: 'CWAgent',
+    metricName: 'mem_used_percent',
+    dimensions,
+    stat: 'Maximum',
+    metric: 'mem.utilization',
+    ourStat: 'max',
+    perPeriod: false,
+    resourceId,
+  }
 }
 
 export interface Call {

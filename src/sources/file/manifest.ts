@@ -5,7 +5,8 @@ import { ResourceKindSchema, type ResourceKind, type ResourceRef } from '../../c
 
 /** Resource ids, in samples (checked in SQL, import.ts) and manifests alike: at most this long, printable. */
 export const MAX_ID_LENGTH = 1024
-export const ID_LENGTH_HINT = 'An id is an instance id, a name or an ARN (a few hundred characters at most); a longer one is usually columns run together by a broken export.'
+export const ID_LENGTH_HINT =
+  'An id is an instance id, a name or an ARN (a few hundred characters at most); a longer one is usually columns run together by a broken export.'
 export const ID_CONTROL_HINT = 'Ids are printable text; re-export the file as UTF-8 text (a NUL byte is usually a binary or UTF-16 file read as text).'
 
 /** AWS region names: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 ... */
@@ -24,7 +25,12 @@ export interface RawManifestRow {
 /** Reads a JSON manifest: an array of resources, or { "resources": [...] }. */
 export function readJsonManifestRows(path: string): RawManifestRow[] {
   const buf = readFileSync(path)
-  if (buf.length === 0) throw new InputError({ file: path }, 'the file is empty', 'Add resources, e.g. [{"id":"i-0abc","kind":"ec2-instance","region":"us-east-1","instanceType":"m5.large"}].')
+  if (buf.length === 0)
+    throw new InputError(
+      { file: path },
+      'the file is empty',
+      'Add resources, e.g. [{"id":"i-0abc","kind":"ec2-instance","region":"us-east-1","instanceType":"m5.large"}].',
+    )
   let data: unknown
   try {
     data = JSON.parse((path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8'))
@@ -33,7 +39,11 @@ export function readJsonManifestRows(path: string): RawManifestRow[] {
   }
   const list = Array.isArray(data) ? data : (data as { resources?: unknown } | null)?.resources
   if (!Array.isArray(list))
-    throw new InputError({ file: path }, 'a JSON manifest must be an array of resources or {"resources": [...]}', 'See docs/file-format.md, "Resources manifest".')
+    throw new InputError(
+      { file: path },
+      'a JSON manifest must be an array of resources or {"resources": [...]}',
+      'See docs/file-format.md, "Resources manifest".',
+    )
   if (list.length === 0) throw new InputError({ file: path }, 'the manifest lists no resources', 'Add at least one resource or leave the file out.')
   return list.map((fields, i) => {
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
@@ -54,15 +64,24 @@ export function parseManifestRows(path: string, rows: readonly RawManifestRow[],
         throw new InputError(loc(key), `unknown field '${key}'`, `Known fields: ${[...KNOWN_FIELDS].join(', ')}. Put other data under "attributes" or "tags".`)
     const id = str(fields.id)
     if (!id) throw new InputError(loc('id'), 'id is empty', 'Every resource needs its provider id, e.g. i-0abc123.')
-    if (id.length > MAX_ID_LENGTH) throw new InputError(loc('id', `${id.slice(0, 40)}...`), `id is ${id.length.toLocaleString('en-US')} characters long (at most ${MAX_ID_LENGTH})`, ID_LENGTH_HINT)
-    if (/[\x00-\x1f\x7f]/.test(id)) throw new InputError(loc('id', JSON.stringify(id).slice(1, -1)), `id '${JSON.stringify(id).slice(1, -1)}' contains a control character (a NUL byte, tab or newline)`, ID_CONTROL_HINT)
+    if (id.length > MAX_ID_LENGTH)
+      throw new InputError(
+        loc('id', `${id.slice(0, 40)}...`),
+        `id is ${id.length.toLocaleString('en-US')} characters long (at most ${MAX_ID_LENGTH})`,
+        ID_LENGTH_HINT,
+      )
+    if (/[\x00-\x1f\x7f]/.test(id))
+      throw new InputError(
+        loc('id', JSON.stringify(id).slice(1, -1)),
+        `id '${JSON.stringify(id).slice(1, -1)}' contains a control character (a NUL byte, tab or newline)`,
+        ID_CONTROL_HINT,
+      )
     const prev = seen.get(id)
     if (prev !== undefined) throw new InputError(loc('id', id), `id '${id}' is listed twice (rows ${prev} and ${row})`, 'Keep one row per resource.')
     seen.set(id, row)
     const kindRaw = str(fields.kind) || 'ec2-instance'
     const kind = ResourceKindSchema.safeParse(kindRaw)
-    if (!kind.success)
-      throw new InputError(loc('kind', kindRaw), `unknown kind '${kindRaw}'`, `Use one of: ${ResourceKindSchema.options.join(', ')}.`)
+    if (!kind.success) throw new InputError(loc('kind', kindRaw), `unknown kind '${kindRaw}'`, `Use one of: ${ResourceKindSchema.options.join(', ')}.`)
     const region = str(fields.region)
     if (region && !REGION_RE.test(region))
       throw new InputError(loc('region', region), `'${region}' is not an AWS region name`, 'Write it like us-east-1 or eu-west-2.')
@@ -100,7 +119,10 @@ function parseTags(v: unknown, loc: () => { file: string; row: number; column: s
   if (typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cellText(x)]))
   if (typeof v !== 'string') throw new InputError(loc(), 'tags must be an object or "key=value;key2=value2"', 'Fix the tags value.')
   const out: Record<string, string> = {}
-  for (const part of v.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of v
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=')
     if (eq <= 0) throw new InputError(loc(), `tag '${part}' is not key=value`, 'Write tags as "team=web;env=prod".')
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()

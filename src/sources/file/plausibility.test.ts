@@ -18,8 +18,13 @@ const HEADER = 'resource_id,metric,timestamp,value,stat,period'
 const NOW = Date.UTC(2026, 11, 2)
 const T0 = Date.UTC(2026, 9, 1)
 const DAYS = 3
-const base = ['i-a', 'i-b'].flatMap((id, k) => Array.from({ length: DAYS * 288 }, (_, i) => `${id},cpu.utilization,${new Date(T0 + i * 300_000).toISOString()},${(k ? 70 : 10) + ((i * 7) % 20)},max,300`))
-const manifest = JSON.stringify([{ id: 'i-a', region: 'us-east-1', instanceType: 'm5.xlarge' }, { id: 'i-b', region: 'us-east-1', instanceType: 'm5.large' }])
+const base = ['i-a', 'i-b'].flatMap((id, k) =>
+  Array.from({ length: DAYS * 288 }, (_, i) => `${id},cpu.utilization,${new Date(T0 + i * 300_000).toISOString()},${(k ? 70 : 10) + ((i * 7) % 20)},max,300`),
+)
+const manifest = JSON.stringify([
+  { id: 'i-a', region: 'us-east-1', instanceType: 'm5.xlarge' },
+  { id: 'i-b', region: 'us-east-1', instanceType: 'm5.large' },
+])
 const dataEnd = T0 + (DAYS * 288 - 1) * 300_000
 
 async function analyzeWith(extra: string | undefined, run: number) {
@@ -29,7 +34,11 @@ async function analyzeWith(extra: string | undefined, run: number) {
     if (extra !== undefined) files.push(tmp.file(`extra-${run}.csv`, csv(HEADER, [extra])))
     await importFiles(store, files, { notAfter: NOW + 5 * 60_000 })
     const report = runAnalysis(await store.usage({ lookbackDays: 14 }), catalog, { services: loadServiceCatalogs(), lookbackDays: 14, now: 0, version: 'test' })
-    const byId = Object.fromEntries(report.recommendations.filter((r) => r.analyzer === 'ec2.rightsize').map((r) => [r.resource.id, { finding: r.finding, top: r.options[0]?.change.instanceType ?? null }]))
+    const byId = Object.fromEntries(
+      report.recommendations
+        .filter((r) => r.analyzer === 'ec2.rightsize')
+        .map((r) => [r.resource.id, { finding: r.finding, top: r.options[0]?.change.instanceType ?? null }]),
+    )
     return { byId, issues: report.issues }
   } finally {
     store.close()
@@ -37,7 +46,7 @@ async function analyzeWith(extra: string | undefined, run: number) {
 }
 
 describe('one implausible or stray row', () => {
-  it('either fails with exit 2 or changes no other resource\'s finding (and a stray far after the data changes none)', async () => {
+  it("either fails with exit 2 or changes no other resource's finding (and a stray far after the data changes none)", async () => {
     const reference = await analyzeWith(undefined, 0)
     expect(Object.keys(reference.byId).sort()).toEqual(['i-a', 'i-b'])
     let run = 1
@@ -61,15 +70,25 @@ describe('one implausible or stray row', () => {
           }
           if (got instanceof Error) throw got
           const res = got as Awaited<ReturnType<typeof analyzeWith>>
-          for (const other of ['i-a', 'i-b'].filter((x) => x !== id)) expect(res.byId[other], `${other} after a row for ${id} at ${row}`).toEqual(reference.byId[other])
+          for (const other of ['i-a', 'i-b'].filter((x) => x !== id))
+            expect(res.byId[other], `${other} after a row for ${id} at ${row}`).toEqual(reference.byId[other])
           if ((id === 'i-a' || id === 'i-b') && ts >= Math.floor(dataEnd / 86_400_000 + 2) * 86_400_000) {
             stray++
             expect(res.byId[id], `${id} after a stray row at ${row}`).toEqual(reference.byId[id])
-            expect(res.issues.find((i) => i.code === 'SAMPLES_AFTER_WINDOW' && i.resourceId === id)?.message).toMatch(/1 isolated sample .* lies after its latest dense data/)
+            expect(res.issues.find((i) => i.code === 'SAMPLES_AFTER_WINDOW' && i.resourceId === id)?.message).toMatch(
+              /1 isolated sample .* lies after its latest dense data/,
+            )
           }
         },
       ),
-      { numRuns: 25, examples: [[Date.UTC(9999, 0, 1), 'i-a', 5], [Date.UTC(2026, 10, 20), 'i-a', 5], [0, 'i-b', 5]] },
+      {
+        numRuns: 25,
+        examples: [
+          [Date.UTC(9999, 0, 1), 'i-a', 5],
+          [Date.UTC(2026, 10, 20), 'i-a', 5],
+          [0, 'i-b', 5],
+        ],
+      },
     )
     expect(rejected).toBeGreaterThan(0)
     expect(stray).toBeGreaterThan(0)

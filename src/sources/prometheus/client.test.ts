@@ -61,11 +61,26 @@ afterAll(async () => {
 
 const quiet = (): Effects => ({ stdout: { write: () => true }, stderr: { write: () => true }, now: () => Date.now(), env: {}, cwd: tmp.dir })
 const opts = (url: string, extra: Partial<CollectPrometheusOptions> = {}): CollectPrometheusOptions => ({
-  workspace: ws(), url, headers: [], timeoutSec: 2, days: 1, end: Date.now(), selector: '', resolutionSec: 300, rateWindow: '2m', concurrency: 2, hosts: true, containers: true, shardSize: 100, ...extra,
+  workspace: ws(),
+  url,
+  headers: [],
+  timeoutSec: 2,
+  days: 1,
+  end: Date.now(),
+  selector: '',
+  resolutionSec: 300,
+  rateWindow: '2m',
+  concurrency: 2,
+  hosts: true,
+  containers: true,
+  shardSize: 100,
+  ...extra,
 })
 const fingerprint = async () => {
   const s = await DuckDbStore.open(ws(), { readOnly: true })
-  const f = JSON.stringify(await s.all('SELECT (SELECT count(*) FROM samples) AS s, (SELECT count(*) FROM resources) AS r, (SELECT count(*) FROM imports) AS i'))
+  const f = JSON.stringify(
+    await s.all('SELECT (SELECT count(*) FROM samples) AS s, (SELECT count(*) FROM resources) AS r, (SELECT count(*) FROM imports) AS i'),
+  )
   s.close()
   return f
 }
@@ -84,7 +99,12 @@ async function fails(o: CollectPrometheusOptions, message: RegExp, hint: RegExp,
 describe('collect prometheus: bad sources', () => {
   it('an unreachable URL', async () => {
     const port = await freePort() // nothing listens there
-    await fails(opts(`http://127.0.0.1:${port}`, { timeoutSec: 2 }), /Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/, /Check --url, that Prometheus is running/, 3)
+    await fails(
+      opts(`http://127.0.0.1:${port}`, { timeoutSec: 2 }),
+      /Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+      /Check --url, that Prometheus is running/,
+      3,
+    )
   })
   it('an HTTP server that is not Prometheus (HTML, or other JSON)', async () => {
     await fails(opts(`${base}/html`), /answered HTTP 200 with something that is not JSON \(<html><body>Grafana/, /not a web page/, 3)

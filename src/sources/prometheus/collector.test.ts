@@ -26,7 +26,13 @@ const NAN_BLOCK = 4000 // h2's MemAvailable is NaN for this whole 5-minute block
 
 const SERIES: FixtureSeries[] = [
   // h1: two CPUs; cpu0 peaks +10 points in the third minute of every block; a counter reset on cpu0.
-  { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...h('h1:9100'), cpu: '0', mode: 'idle' }, value: (b, m) => 1 - (base(b) + (m === 2 ? 10 : 0)) / 100, resetAt: 5000 },
+  {
+    name: 'node_cpu_seconds_total',
+    type: 'counter',
+    labels: { ...h('h1:9100'), cpu: '0', mode: 'idle' },
+    value: (b, m) => 1 - (base(b) + (m === 2 ? 10 : 0)) / 100,
+    resetAt: 5000,
+  },
   { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...h('h1:9100'), cpu: '1', mode: 'idle' }, value: (b) => 1 - base(b) / 200 },
   { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...h('h2:9100'), cpu: '0', mode: 'idle' }, value: () => 0.5, fromMinute: last2d },
   { name: 'node_cpu_seconds_total', type: 'counter', labels: { ...h('h3:9100'), cpu: '0', mode: 'idle' }, value: () => 0.9, minutes: 3 * 1440 },
@@ -43,13 +49,59 @@ const SERIES: FixtureSeries[] = [
   { name: 'node_disk_read_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 40960 },
   { name: 'node_disk_written_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 20480 },
   // Containers (cAdvisor) and kube-state-metrics, last 2 days.
-  ...[['web-7d9f8b6c5d-abcde', 'app', 0.2], ['web-7d9f8b6c5d-fghij', 'app', 0.3], ['api-5c4d8f7b9a-qwert', 'api', 0.1], ['db-0', 'db', 0.5]].flatMap(([pod, container, cores]) => [
-    { name: 'container_cpu_usage_seconds_total', type: 'counter' as const, labels: { namespace: 'shop', pod: String(pod), container: String(container) }, value: (b: number) => Number(cores) * (1 + (b % 4) / 4), fromMinute: last2d },
-    { name: 'container_memory_working_set_bytes', type: 'gauge' as const, labels: { namespace: 'shop', pod: String(pod), container: String(container) }, value: (b: number) => (100 + (b % 8) * 10) * 2 ** 20 * Number(cores) * 10, fromMinute: last2d },
+  ...[
+    ['web-7d9f8b6c5d-abcde', 'app', 0.2],
+    ['web-7d9f8b6c5d-fghij', 'app', 0.3],
+    ['api-5c4d8f7b9a-qwert', 'api', 0.1],
+    ['db-0', 'db', 0.5],
+  ].flatMap(([pod, container, cores]) => [
+    {
+      name: 'container_cpu_usage_seconds_total',
+      type: 'counter' as const,
+      labels: { namespace: 'shop', pod: String(pod), container: String(container) },
+      value: (b: number) => Number(cores) * (1 + (b % 4) / 4),
+      fromMinute: last2d,
+    },
+    {
+      name: 'container_memory_working_set_bytes',
+      type: 'gauge' as const,
+      labels: { namespace: 'shop', pod: String(pod), container: String(container) },
+      value: (b: number) => (100 + (b % 8) * 10) * 2 ** 20 * Number(cores) * 10,
+      fromMinute: last2d,
+    },
   ]),
-  ...[['web-7d9f8b6c5d-abcde', 'ReplicaSet', 'web-7d9f8b6c5d'], ['web-7d9f8b6c5d-fghij', 'ReplicaSet', 'web-7d9f8b6c5d'], ['api-5c4d8f7b9a-qwert', 'ReplicaSet', 'api-5c4d8f7b9a']].map(([pod, kind, name]) => ({ name: 'kube_pod_owner', type: 'gauge' as const, labels: { namespace: 'shop', pod: pod!, owner_kind: kind!, owner_name: name! }, value: () => 1, fromMinute: last2d })),
-  ...[['requests', 'cpu', 1], ['requests', 'memory', 512 * 2 ** 20], ['limits', 'cpu', 2], ['limits', 'memory', GIB]].flatMap(([k, res, v]) => ['web-7d9f8b6c5d-abcde', 'web-7d9f8b6c5d-fghij'].map((pod) => ({ name: `kube_pod_container_resource_${String(k)}`, type: 'gauge' as const, labels: { namespace: 'shop', pod, container: 'app', resource: String(res) }, value: () => Number(v), fromMinute: last2d }))),
-  { name: 'kube_horizontalpodautoscaler_info', type: 'gauge', labels: { namespace: 'shop', horizontalpodautoscaler: 'api-hpa', scaletargetref_kind: 'Deployment', scaletargetref_name: 'api' }, value: () => 1, fromMinute: last2d },
+  ...[
+    ['web-7d9f8b6c5d-abcde', 'ReplicaSet', 'web-7d9f8b6c5d'],
+    ['web-7d9f8b6c5d-fghij', 'ReplicaSet', 'web-7d9f8b6c5d'],
+    ['api-5c4d8f7b9a-qwert', 'ReplicaSet', 'api-5c4d8f7b9a'],
+  ].map(([pod, kind, name]) => ({
+    name: 'kube_pod_owner',
+    type: 'gauge' as const,
+    labels: { namespace: 'shop', pod: pod!, owner_kind: kind!, owner_name: name! },
+    value: () => 1,
+    fromMinute: last2d,
+  })),
+  ...[
+    ['requests', 'cpu', 1],
+    ['requests', 'memory', 512 * 2 ** 20],
+    ['limits', 'cpu', 2],
+    ['limits', 'memory', GIB],
+  ].flatMap(([k, res, v]) =>
+    ['web-7d9f8b6c5d-abcde', 'web-7d9f8b6c5d-fghij'].map((pod) => ({
+      name: `kube_pod_container_resource_${String(k)}`,
+      type: 'gauge' as const,
+      labels: { namespace: 'shop', pod, container: 'app', resource: String(res) },
+      value: () => Number(v),
+      fromMinute: last2d,
+    })),
+  ),
+  {
+    name: 'kube_horizontalpodautoscaler_info',
+    type: 'gauge',
+    labels: { namespace: 'shop', horizontalpodautoscaler: 'api-hpa', scaletargetref_kind: 'Deployment', scaletargetref_name: 'api' },
+    value: () => 1,
+    fromMinute: last2d,
+  },
 ]
 
 /** Expected 5-minute points of h1's CPU: max over the block's minutes of the mean of both CPUs, and the mean. */
@@ -61,12 +113,32 @@ const h1CpuAvg = h1Blocks.map((b) => (base(b) + 2 + base(b) / 2) / 2)
 const tmp = tmpProject('headroom-prom-test-')
 let prom: Running
 const quiet = (): Effects & { out: string; err: string } => {
-  const e = { out: '', err: '', stdout: { write: (s: string) => (e.out += s) }, stderr: { write: (s: string) => (e.err += s) }, now: () => Date.now(), env: {}, cwd: tmp.dir }
+  const e = {
+    out: '',
+    err: '',
+    stdout: { write: (s: string) => (e.out += s) },
+    stderr: { write: (s: string) => (e.err += s) },
+    now: () => Date.now(),
+    env: {},
+    cwd: tmp.dir,
+  }
   return e
 }
 const options = (workspace: string, extra: Partial<CollectPrometheusOptions> = {}): CollectPrometheusOptions => ({
-  workspace, url: prom.url, headers: [], timeoutSec: 30, days: 14, end: END * 1000, selector: '', resolutionSec: 300, rateWindow: '2m',
-  concurrency: 4, hosts: true, containers: true, shardSize: 1, ...extra,
+  workspace,
+  url: prom.url,
+  headers: [],
+  timeoutSec: 30,
+  days: 14,
+  end: END * 1000,
+  selector: '',
+  resolutionSec: 300,
+  rateWindow: '2m',
+  concurrency: 4,
+  hosts: true,
+  containers: true,
+  shardSize: 1,
+  ...extra,
 })
 
 describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfilled Prometheus', () => {
@@ -119,7 +191,12 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
 
   it('analyze sizes the hosts for EC2 and the containers krr-style, as worked out from the generator', async () => {
     const store = await DuckDbStore.open(tmp.path('ws'), { readOnly: true })
-    const report = runAnalysis(await store.usage({ lookbackDays: 14, asOf: END * 1000 }), loadCatalog(), { services: loadServiceCatalogs(), lookbackDays: 14, now: 0, version: 'test' })
+    const report = runAnalysis(await store.usage({ lookbackDays: 14, asOf: END * 1000 }), loadCatalog(), {
+      services: loadServiceCatalogs(),
+      lookbackDays: 14,
+      now: 0,
+      version: 'test',
+    })
     store.close()
     // h1: CPU p99.5 of 5-minute maxima x 2 cores x 1.2 -> at most (0.75 x 90 + 5)% x 2 x 1.2 = 1.74 vCPU -> 2 vCPU;
     // memory peak 75% of 16 GiB = 12 GiB x 1.2 = 14.4 GiB -> 16 GiB. Cheapest offered in us-east-1 with 2 vCPU and
@@ -129,7 +206,16 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
     expect(h1.options[0]!.change.instanceType).toBe('r6g.large')
     expect(h1.options[0]!.monthlyCost).toBe(73.58)
     const cpuNeed = h1.options[0]!.dimensions.find((d) => d.dimension === 'cpu')!.need!
-    expect(cpuNeed).toBeCloseTo((quantileLinear([...h1CpuMax].sort((a, b) => a - b), 0.995) / 100) * 2 * 1.2, 6)
+    expect(cpuNeed).toBeCloseTo(
+      (quantileLinear(
+        [...h1CpuMax].sort((a, b) => a - b),
+        0.995,
+      ) /
+        100) *
+        2 *
+        1.2,
+      6,
+    )
     expect(h1.options[0]!.dimensions.find((d) => d.dimension === 'memory')!.need!).toBeCloseTo(16 * 0.75 * 1.2, 6)
     // shop/web/app: the busiest replica uses 0.3 x {1, 1.25, 1.5, 1.75} cores in turn -> p95 = 0.525 -> 525m (was 1000m);
     // peak memory 3 x 170 MiB = 510 MiB x 1.15 = 586.5 -> 587Mi, above the 512Mi request x 1.1 -> Underprovisioned.

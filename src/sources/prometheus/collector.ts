@@ -23,8 +23,6 @@ export interface PromCollectOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-
-
 export interface PromCollection {
   resources: ResourceRef[]
   series: CollectedSeries[]
@@ -40,7 +38,8 @@ const MAX_POINTS = 11_000
 function selectorInner(selector: string): string {
   const s = selector.trim()
   if (s === '') return ''
-  if (!s.startsWith('{') || !s.endsWith('}')) throw new UsageError(`--selector '${selector}' is not a label matcher`, 'Write it like \'{job="node"}\' (braces included).')
+  if (!s.startsWith('{') || !s.endsWith('}'))
+    throw new UsageError(`--selector '${selector}' is not a label matcher`, 'Write it like \'{job="node"}\' (braces included).')
   return s.slice(1, -1).trim()
 }
 
@@ -98,7 +97,9 @@ function hostQueries(inner: string, w: string, shard: string, resolutionSec = 30
     ['ebs.read.bytes_per_s', counter('node_disk_read_bytes_total', disk, 'sum')],
     ['ebs.write.bytes_per_s', counter('node_disk_written_bytes_total', disk, 'sum')],
   ]
-  return pairs.flatMap(([metric, q]) => (['max', 'avg'] as const).map((stat) => ({ metric, stat, expr: q[stat], key: (l: Record<string, string>) => l.instance })))
+  return pairs.flatMap(([metric, q]) =>
+    (['max', 'avg'] as const).map((stat) => ({ metric, stat, expr: q[stat], key: (l: Record<string, string>) => l.instance })),
+  )
 }
 
 function containerQueries(inner: string, w: string, resolutionSec = 300): QuerySpec[] {
@@ -118,7 +119,10 @@ function containerQueries(inner: string, w: string, resolutionSec = 300): QueryS
 export function workloadOf(pod: string, owner?: { kind: string; name: string }): string {
   if (owner && owner.kind === 'ReplicaSet') return owner.name.replace(/-[a-z0-9]{6,10}$/, '')
   if (owner && owner.kind && owner.kind !== '<none>') return owner.name
-  return pod.replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '').replace(/-[a-z0-9]{5}$/, '').replace(/-\d+$/, '')
+  return pod
+    .replace(/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, '')
+    .replace(/-[a-z0-9]{5}$/, '')
+    .replace(/-\d+$/, '')
 }
 
 const GIB = 1024 ** 3
@@ -171,7 +175,12 @@ export async function fetchPrometheus(client: PromClient, o: PromCollectOptions)
       for (const spec of hostQueries(inner, o.rateWindow, shard, step))
         for (const [a, b] of ranges) tasks.push(async () => add(spec, await client.queryRange(spec.expr, a, b, step)))
     }
-    if (instances.length === 0) issues.push({ code: 'PROM_NO_HOSTS', severity: 'info', message: `No node_exporter hosts match ${o.selector || 'any selector'} (no node_cpu_seconds_total series).` })
+    if (instances.length === 0)
+      issues.push({
+        code: 'PROM_NO_HOSTS',
+        severity: 'info',
+        message: `No node_exporter hosts match ${o.selector || 'any selector'} (no node_cpu_seconds_total series).`,
+      })
   }
   let podInfo: { requests: VectorResult; limits: VectorResult; owners: VectorResult; hpa: VectorResult } | undefined
   if (o.containers) {
@@ -179,13 +188,21 @@ export async function fetchPrometheus(client: PromClient, o: PromCollectOptions)
       requests: await client.query(`max by (namespace, pod, container, resource) (last_over_time(kube_pod_container_resource_requests[${lookback}]))`, end),
       limits: await client.query(`max by (namespace, pod, container, resource) (last_over_time(kube_pod_container_resource_limits[${lookback}]))`, end),
       owners: await client.query(`max by (namespace, pod, owner_kind, owner_name) (last_over_time(kube_pod_owner[${lookback}]))`, end),
-      hpa: await client.query(`max by (namespace, horizontalpodautoscaler, scaletargetref_kind, scaletargetref_name) (last_over_time(kube_horizontalpodautoscaler_info[${lookback}]))`, end),
+      hpa: await client.query(
+        `max by (namespace, horizontalpodautoscaler, scaletargetref_kind, scaletargetref_name) (last_over_time(kube_horizontalpodautoscaler_info[${lookback}]))`,
+        end,
+      ),
     }
     for (const spec of containerQueries(inner, o.rateWindow, step))
       for (const [a, b] of ranges) tasks.push(async () => add(spec, await client.queryRange(spec.expr, a, b, step)))
   }
   await runPool(tasks, o.concurrency, (done) => o.onProgress?.(done, tasks.length))
-  if (nonFinite > 0) issues.push({ code: 'PROM_NONFINITE', severity: 'warning', message: `${nonFinite} NaN or infinite points (e.g. a 0/0 ratio while a host was down) were left out.` })
+  if (nonFinite > 0)
+    issues.push({
+      code: 'PROM_NONFINITE',
+      severity: 'warning',
+      message: `${nonFinite} NaN or infinite points (e.g. a 0/0 ratio while a host was down) were left out.`,
+    })
 
   // Hosts -> resources and series.
   if (hostInfo) {
@@ -194,25 +211,50 @@ export async function fetchPrometheus(client: PromClient, o: PromCollectOptions)
       const instance = r.metric.instance
       if (!instance) continue
       const bytes = memTotal.get(instance)
-      resources.push({ provider: 'prometheus', kind: 'host', id: instance, attributes: { vcpus: Number(r.value[1]), ...(bytes ? { memoryGiB: Math.round((bytes / GIB) * 1000) / 1000 } : {}) }, tags: Object.fromEntries(Object.entries(r.metric)) })
-      if (!bytes) issues.push({ code: 'PROM_NO_MEMORY', severity: 'warning', resourceId: instance, message: `${instance}: no node_memory_MemTotal_bytes; memory cannot be sized (memory-blind).` })
+      resources.push({
+        provider: 'prometheus',
+        kind: 'host',
+        id: instance,
+        attributes: { vcpus: Number(r.value[1]), ...(bytes ? { memoryGiB: Math.round((bytes / GIB) * 1000) / 1000 } : {}) },
+        tags: Object.fromEntries(Object.entries(r.metric)),
+      })
+      if (!bytes)
+        issues.push({
+          code: 'PROM_NO_MEMORY',
+          severity: 'warning',
+          resourceId: instance,
+          message: `${instance}: no node_memory_MemTotal_bytes; memory cannot be sized (memory-blind).`,
+        })
     }
     const present = new Set([...collected.values()].map((c) => `${c.metric}\u0001${c.key}`))
     for (const c of collected.values()) {
       if (c.metric !== 'cpu.utilization' || c.stat !== 'max' || c.ts.length === 0) continue
       const age = (end - Math.max(...c.ts)) / 1000
-      if (age > 3 * step) issues.push({ code: 'PROM_STALE', severity: 'warning', resourceId: c.key, message: `${c.key}: last sample ${(age / 3600).toFixed(1)} h before the window end; the host may be gone (stale series).` })
+      if (age > 3 * step)
+        issues.push({
+          code: 'PROM_STALE',
+          severity: 'warning',
+          resourceId: c.key,
+          message: `${c.key}: last sample ${(age / 3600).toFixed(1)} h before the window end; the host may be gone (stale series).`,
+        })
     }
     for (const m of ['net.in.bytes_per_s', 'ebs.read.ops_per_s'] as const) {
       const missing = hostInfo.cores.filter((r) => r.metric.instance && !present.has(`${m}\u0001${r.metric.instance}`)).length
-      if (missing > 0) issues.push({ code: m.startsWith('net') ? 'PROM_NO_NETWORK' : 'PROM_NO_DISK', severity: 'info', message: `${missing} host(s) have no ${m.startsWith('net') ? 'network' : 'disk'} counters from node_exporter; that dimension is not sized for them.` })
+      if (missing > 0)
+        issues.push({
+          code: m.startsWith('net') ? 'PROM_NO_NETWORK' : 'PROM_NO_DISK',
+          severity: 'info',
+          message: `${missing} host(s) have no ${m.startsWith('net') ? 'network' : 'disk'} counters from node_exporter; that dimension is not sized for them.`,
+        })
     }
   }
   // Containers: group pods into workloads (owner from kube-state-metrics, else the pod name), one series per
   // workload container holding the busiest replica at each step.
   const workloads = new Map<string, { ns: string; workload: string; container: string; pods: Set<string> }>()
   if (podInfo) {
-    const owners = new Map(podInfo.owners.map((r) => [`${r.metric.namespace}\u0000${r.metric.pod}`, { kind: r.metric.owner_kind ?? '', name: r.metric.owner_name ?? '' }]))
+    const owners = new Map(
+      podInfo.owners.map((r) => [`${r.metric.namespace}\u0000${r.metric.pod}`, { kind: r.metric.owner_kind ?? '', name: r.metric.owner_name ?? '' }]),
+    )
     const grouped = new Map<string, Map<number, number>>()
     for (const c of [...collected.values()]) {
       if (c.metric !== 'cpu.cores' && c.metric !== 'mem.used.bytes') continue
@@ -231,11 +273,20 @@ export async function fetchPrometheus(client: PromClient, o: PromCollectOptions)
     for (const [gid, points] of grouped) {
       const [metric, stat, wid] = gid.split('\u0001') as [MetricName, Statistic, string]
       const sorted = [...points.entries()].sort((a, b) => a[0] - b[0])
-      series.push({ resourceId: wid, metric, stat, periodSec: step, ts: Float64Array.from(sorted, (p) => p[0]), values: Float64Array.from(sorted, (p) => p[1]) })
+      series.push({
+        resourceId: wid,
+        metric,
+        stat,
+        periodSec: step,
+        ts: Float64Array.from(sorted, (p) => p[0]),
+        values: Float64Array.from(sorted, (p) => p[1]),
+      })
     }
     const hpaTargets = new Map(podInfo.hpa.map((r) => [`${r.metric.namespace}/${r.metric.scaletargetref_name}`, r.metric.horizontalpodautoscaler ?? '']))
     const resourceValue = (list: VectorResult, ns: string, pods: Set<string>, container: string, res: string) => {
-      const v = list.filter((r) => r.metric.namespace === ns && pods.has(r.metric.pod ?? '') && r.metric.container === container && r.metric.resource === res).map((r) => Number(r.value[1]))
+      const v = list
+        .filter((r) => r.metric.namespace === ns && pods.has(r.metric.pod ?? '') && r.metric.container === container && r.metric.resource === res)
+        .map((r) => Number(r.value[1]))
       return v.length ? Math.max(...v) : undefined
     }
     for (const [wid, w] of workloads) {
@@ -249,7 +300,13 @@ export async function fetchPrometheus(client: PromClient, o: PromCollectOptions)
       if (hpa) attrs.hpa = hpa
       resources.push({ provider: 'prometheus', kind: 'k8s-workload', id: wid, attributes: attrs, tags: {} })
     }
-    if (podInfo.requests.length === 0 && workloads.size > 0) issues.push({ code: 'PROM_NO_KSM', severity: 'info', message: 'No kube-state-metrics series (kube_pod_container_resource_requests): current requests and limits are unknown, so recommendations cannot say how much they change.' })
+    if (podInfo.requests.length === 0 && workloads.size > 0)
+      issues.push({
+        code: 'PROM_NO_KSM',
+        severity: 'info',
+        message:
+          'No kube-state-metrics series (kube_pod_container_resource_requests): current requests and limits are unknown, so recommendations cannot say how much they change.',
+      })
   }
   for (const c of collected.values())
     series.push({ resourceId: c.key, metric: c.metric, stat: c.stat, periodSec: step, ts: Float64Array.from(c.ts), values: Float64Array.from(c.values) })

@@ -48,9 +48,28 @@ describe.skipIf(skipWithoutPrometheus || (!haveNodeExporter && process.env.CI !=
     // Wait for the last scrape of the window to land, then collect exactly (t0, t1] at 5-second points.
     await new Promise((r) => setTimeout(r, 2500))
     const effects: Effects = { stdout: { write: () => true }, stderr: { write: () => true }, now: () => Date.now(), env: {}, cwd: tmp.dir }
-    await runCollectPrometheus({ workspace: tmp.path('ws'), url: prom.url, headers: [], timeoutSec: 10, days: (t1 - t0) / 86_400_000, end: t1, selector: '', resolutionSec: 5, rateWindow: '3s', concurrency: 2, hosts: true, containers: false, shardSize: 100 }, effects)
+    await runCollectPrometheus(
+      {
+        workspace: tmp.path('ws'),
+        url: prom.url,
+        headers: [],
+        timeoutSec: 10,
+        days: (t1 - t0) / 86_400_000,
+        end: t1,
+        selector: '',
+        resolutionSec: 5,
+        rateWindow: '3s',
+        concurrency: 2,
+        hosts: true,
+        containers: false,
+        shardSize: 100,
+      },
+      effects,
+    )
     const store = await DuckDbStore.open(tmp.path('ws'), { readOnly: true })
-    const rows = await store.all(`SELECT m.name AS metric, s.value FROM samples s JOIN metrics m ON m.id = s.metric_id JOIN stats st ON st.id = s.stat_id WHERE st.name = 'avg' ORDER BY s.ts`)
+    const rows = await store.all(
+      `SELECT m.name AS metric, s.value FROM samples s JOIN metrics m ON m.id = s.metric_id JOIN stats st ON st.id = s.stat_id WHERE st.name = 'avg' ORDER BY s.ts`,
+    )
     const host = (await store.resources())[0]!
     store.close()
     expect(host.kind).toBe('host')

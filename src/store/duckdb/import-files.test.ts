@@ -25,7 +25,10 @@ const fingerprint = async () =>
 
 beforeAll(async () => {
   store = await DuckDbStore.open(tmp.path('ws'))
-  await importFiles(store, [tmp.file('seed.csv', csv(HEADER, good(5))), tmp.file('seed.json', JSON.stringify([{ id: 'i-1', kind: 'ec2-instance', region: 'us-east-1', instanceType: 'm5.large' }]))])
+  await importFiles(store, [
+    tmp.file('seed.csv', csv(HEADER, good(5))),
+    tmp.file('seed.json', JSON.stringify([{ id: 'i-1', kind: 'ec2-instance', region: 'us-east-1', instanceType: 'm5.large' }])),
+  ])
 })
 afterAll(() => store.close())
 
@@ -45,37 +48,198 @@ const gzTruncated = () => {
 }
 
 const BAD: BadCase[] = [
-  { name: 'missing column', file: () => tmp.file('nocol.csv', csv('resource_id,metric,timestamp', ['i-1,cpu.utilization,2024-01-01T00:00:00Z'])), column: 'value', message: /missing column 'value'/ },
-  { name: 'unknown column', file: () => tmp.file('extra.csv', csv(`${HEADER},valeu`, ['i-1,cpu.utilization,2024-01-01T00:00:00Z,1,2'])), column: 'valeu', message: /unknown column 'valeu'/ },
-  { name: 'unparsable number', file: () => tmp.file('num.csv', csv(HEADER, [...good(2), 'i-1,cpu.utilization,2024-01-02T00:00:00Z,12,5'.replace('12,5', '"12,5"')])), row: 3, column: 'value', message: /value '12,5' is not a number/ },
-  { name: 'unparsable timestamp', file: () => tmp.file('ts.csv', csv(HEADER, [...good(1), 'i-1,cpu.utilization,yesterday,3'])), row: 2, column: 'timestamp', message: /timestamp 'yesterday' is not a date-time/, hint: /ISO 8601/ },
-  { name: 'unknown metric', file: () => tmp.file('metric.csv', csv(HEADER, ['i-1,cpu_util,2024-01-01T00:00:00Z,3'])), row: 1, column: 'metric', message: /unknown metric 'cpu_util'/, hint: /cpu\.utilization.*CPUUtilization/ },
-  { name: 'NaN', file: () => tmp.file('nan.csv', csv(HEADER, [...good(3), 'i-1,cpu.utilization,2024-01-02T00:00:00Z,NaN'])), row: 4, column: 'value', message: /'NaN' is NaN or infinite/ },
-  { name: 'Inf', file: () => tmp.file('inf.csv', csv(HEADER, ['i-1,net.in.bytes_per_s,2024-01-02T00:00:00Z,inf'])), row: 1, column: 'value', message: /NaN or infinite/ },
-  { name: 'negative', file: () => tmp.file('neg.csv', csv(HEADER, ['i-1,NetworkIn,2024-01-02T00:00:00Z,-5'])), row: 1, column: 'value', message: /-5 is negative/ },
-  { name: 'over 100 percent', file: () => tmp.file('pct.csv', csv(HEADER, [...good(2), 'i-1,mem.utilization,2024-01-02T00:00:00Z,100.5'])), row: 3, column: 'value', message: /100\.5 is over 100 for a percent metric/ },
-  { name: 'duplicate rows', file: () => tmp.file('dup.csv', csv(HEADER, [...good(3), 'i-1,cpu.utilization,2024-01-01T00:05:00Z,11'])), row: 4, column: 'timestamp', message: /duplicate sample: rows 2 and 4/ },
-  { name: 'samples denser than the period', file: () => tmp.file('dense.csv', csv(HEADER, Array.from({ length: 30 }, (_, i) => `i-2,cpu.utilization,${new Date(Date.UTC(2024, 1, 1) + i * 60_000).toISOString()},5`))), column: 'period', message: /60 s apart on average, closer than the period of 300 s/, hint: /--period 60/ },
-  { name: 'unit that does not fit the metric', file: () => tmp.file('unit.csv', csv(`${HEADER},unit`, ['i-1,NetworkIn,2024-01-02T00:00:00Z,5,percent'])), row: 1, column: 'unit', message: /unit 'percent' does not fit metric 'NetworkIn'/ },
-  { name: 'unknown statistic', file: () => tmp.file('stat.csv', csv(`${HEADER},stat`, ['i-1,cpu.utilization,2024-01-02T00:00:00Z,5,p42'])), row: 1, column: 'stat', message: /unknown statistic 'p42'/ },
+  {
+    name: 'missing column',
+    file: () => tmp.file('nocol.csv', csv('resource_id,metric,timestamp', ['i-1,cpu.utilization,2024-01-01T00:00:00Z'])),
+    column: 'value',
+    message: /missing column 'value'/,
+  },
+  {
+    name: 'unknown column',
+    file: () => tmp.file('extra.csv', csv(`${HEADER},valeu`, ['i-1,cpu.utilization,2024-01-01T00:00:00Z,1,2'])),
+    column: 'valeu',
+    message: /unknown column 'valeu'/,
+  },
+  {
+    name: 'unparsable number',
+    file: () => tmp.file('num.csv', csv(HEADER, [...good(2), 'i-1,cpu.utilization,2024-01-02T00:00:00Z,12,5'.replace('12,5', '"12,5"')])),
+    row: 3,
+    column: 'value',
+    message: /value '12,5' is not a number/,
+  },
+  {
+    name: 'unparsable timestamp',
+    file: () => tmp.file('ts.csv', csv(HEADER, [...good(1), 'i-1,cpu.utilization,yesterday,3'])),
+    row: 2,
+    column: 'timestamp',
+    message: /timestamp 'yesterday' is not a date-time/,
+    hint: /ISO 8601/,
+  },
+  {
+    name: 'unknown metric',
+    file: () => tmp.file('metric.csv', csv(HEADER, ['i-1,cpu_util,2024-01-01T00:00:00Z,3'])),
+    row: 1,
+    column: 'metric',
+    message: /unknown metric 'cpu_util'/,
+    hint: /cpu\.utilization.*CPUUtilization/,
+  },
+  {
+    name: 'NaN',
+    file: () => tmp.file('nan.csv', csv(HEADER, [...good(3), 'i-1,cpu.utilization,2024-01-02T00:00:00Z,NaN'])),
+    row: 4,
+    column: 'value',
+    message: /'NaN' is NaN or infinite/,
+  },
+  {
+    name: 'Inf',
+    file: () => tmp.file('inf.csv', csv(HEADER, ['i-1,net.in.bytes_per_s,2024-01-02T00:00:00Z,inf'])),
+    row: 1,
+    column: 'value',
+    message: /NaN or infinite/,
+  },
+  {
+    name: 'negative',
+    file: () => tmp.file('neg.csv', csv(HEADER, ['i-1,NetworkIn,2024-01-02T00:00:00Z,-5'])),
+    row: 1,
+    column: 'value',
+    message: /-5 is negative/,
+  },
+  {
+    name: 'over 100 percent',
+    file: () => tmp.file('pct.csv', csv(HEADER, [...good(2), 'i-1,mem.utilization,2024-01-02T00:00:00Z,100.5'])),
+    row: 3,
+    column: 'value',
+    message: /100\.5 is over 100 for a percent metric/,
+  },
+  {
+    name: 'duplicate rows',
+    file: () => tmp.file('dup.csv', csv(HEADER, [...good(3), 'i-1,cpu.utilization,2024-01-01T00:05:00Z,11'])),
+    row: 4,
+    column: 'timestamp',
+    message: /duplicate sample: rows 2 and 4/,
+  },
+  {
+    name: 'samples denser than the period',
+    file: () =>
+      tmp.file(
+        'dense.csv',
+        csv(
+          HEADER,
+          Array.from({ length: 30 }, (_, i) => `i-2,cpu.utilization,${new Date(Date.UTC(2024, 1, 1) + i * 60_000).toISOString()},5`),
+        ),
+      ),
+    column: 'period',
+    message: /60 s apart on average, closer than the period of 300 s/,
+    hint: /--period 60/,
+  },
+  {
+    name: 'unit that does not fit the metric',
+    file: () => tmp.file('unit.csv', csv(`${HEADER},unit`, ['i-1,NetworkIn,2024-01-02T00:00:00Z,5,percent'])),
+    row: 1,
+    column: 'unit',
+    message: /unit 'percent' does not fit metric 'NetworkIn'/,
+  },
+  {
+    name: 'unknown statistic',
+    file: () => tmp.file('stat.csv', csv(`${HEADER},stat`, ['i-1,cpu.utilization,2024-01-02T00:00:00Z,5,p42'])),
+    row: 1,
+    column: 'stat',
+    message: /unknown statistic 'p42'/,
+  },
   { name: 'truncated gzip', file: gzTruncated, message: /gzip stream is truncated/ },
   { name: 'empty file', file: () => tmp.file('empty.csv', ''), message: /the file is empty/ },
   { name: 'header only', file: () => tmp.file('header.csv', `${HEADER}\n`), message: /has a header but no rows/ },
   { name: 'neither samples nor manifest', file: () => tmp.file('other.csv', csv('a,b', ['1,2'])), message: /neither sample columns .* found: a, b/ },
-  { name: 'manifest: unknown kind', file: () => tmp.file('m1.json', JSON.stringify([{ id: 'i-9', kind: 'vm' }])), row: 1, column: 'kind', message: /unknown kind 'vm'/ },
-  { name: 'manifest: bad region', file: () => tmp.file('m2.json', JSON.stringify([{ id: 'i-9', region: 'us-east1' }])), row: 1, column: 'region', message: /'us-east1' is not an AWS region/ },
-  { name: 'manifest: duplicate id', file: () => tmp.file('m3.csv', csv('id,kind,region,instance_type', ['i-9,ec2-instance,us-east-1,m5.large', 'i-9,ec2-instance,us-east-1,m5.large'])), row: 2, column: 'id', message: /listed twice \(rows 1 and 2\)/ },
-  { name: 'manifest: unknown instance type', file: () => tmp.file('m4.json', JSON.stringify({ resources: [{ id: 'i-9', instanceType: 'm5.larg' }] })), row: 1, column: 'instance_type', message: /unknown EC2 instance type 'm5\.larg' \(m5 has m5\.12xlarge/ },
+  {
+    name: 'manifest: unknown kind',
+    file: () => tmp.file('m1.json', JSON.stringify([{ id: 'i-9', kind: 'vm' }])),
+    row: 1,
+    column: 'kind',
+    message: /unknown kind 'vm'/,
+  },
+  {
+    name: 'manifest: bad region',
+    file: () => tmp.file('m2.json', JSON.stringify([{ id: 'i-9', region: 'us-east1' }])),
+    row: 1,
+    column: 'region',
+    message: /'us-east1' is not an AWS region/,
+  },
+  {
+    name: 'manifest: duplicate id',
+    file: () => tmp.file('m3.csv', csv('id,kind,region,instance_type', ['i-9,ec2-instance,us-east-1,m5.large', 'i-9,ec2-instance,us-east-1,m5.large'])),
+    row: 2,
+    column: 'id',
+    message: /listed twice \(rows 1 and 2\)/,
+  },
+  {
+    name: 'manifest: unknown instance type',
+    file: () => tmp.file('m4.json', JSON.stringify({ resources: [{ id: 'i-9', instanceType: 'm5.larg' }] })),
+    row: 1,
+    column: 'instance_type',
+    message: /unknown EC2 instance type 'm5\.larg' \(m5 has m5\.12xlarge/,
+  },
   { name: 'manifest: not JSON', file: () => tmp.file('m5.json', '[{"id": "i-9",'), message: /not valid JSON/ },
-  { name: 'manifest: NUL byte in an id', file: () => tmp.file('m6.json', JSON.stringify([{ id: 'i-\u00009', kind: 'ec2-instance' }])), row: 1, column: 'id', message: /id 'i-\\u00009' contains a control character/ },
+  {
+    name: 'manifest: NUL byte in an id',
+    file: () => tmp.file('m6.json', JSON.stringify([{ id: 'i-\u00009', kind: 'ec2-instance' }])),
+    row: 1,
+    column: 'id',
+    message: /id 'i-\\u00009' contains a control character/,
+  },
   // Plausibility (issue 20): each of these was once imported with exit 0.
-  { name: 'timestamp in the far future', file: () => tmp.file('f1.csv', csv(HEADER, [...good(2), 'i-1,cpu.utilization,9999-01-01T00:00:00Z,5'])), row: 3, column: 'timestamp', message: /timestamp '9999-01-01T00:00:00Z' is in the future \(after \d{4}-/, hint: /--as-of DATE .* --any-time/ },
-  { name: 'timestamp in year 10000', file: () => tmp.file('f2.csv', csv(HEADER, ['i-1,cpu.utilization,10000-01-01T00:00:00Z,5'])), row: 1, column: 'timestamp', message: /timestamp '10000-01-01T00:00:00Z' is (in the future|not a date-time)/ },
-  { name: 'epoch of 1e15 seconds', file: () => tmp.file('f3.csv', csv(HEADER, ['i-1,cpu.utilization,1000000000000000,5'])), row: 1, column: 'timestamp', message: /timestamp '1000000000000000' is in the future/, hint: /epoch unit/ },
-  { name: 'timestamp in 1970', file: () => tmp.file('f4.csv', csv(HEADER, [...good(1), 'i-1,cpu.utilization,0,5'])), row: 2, column: 'timestamp', message: /timestamp '0' is before 2006-01-01/, hint: /a zero or an epoch in the wrong unit/ },
-  { name: 'unterminated quote', file: () => tmp.file('q.csv', csv(HEADER, [...good(1), '"i-2,cpu.utilization,2024-01-01T00:05:00Z,6', 'i-3,cpu.utilization,2024-01-01T00:10:00Z,7'])), row: 2, column: 'resource_id', message: /"i-2 has a stray double quote/, hint: /double a quote inside one/ },
-  { name: 'NUL byte in an id', file: () => tmp.file('nul.csv', csv(HEADER, [...good(1), 'i-\u00002,cpu.utilization,2024-01-01T00:05:00Z,6'])), row: 2, column: 'resource_id', message: /resource_id 'i-\\x002' contains a control character/ },
-  { name: 'a 1 MB id', file: () => tmp.file('long.csv', csv(HEADER, [`i-${'x'.repeat(1_000_000)},cpu.utilization,2024-01-01T00:00:00Z,5`])), row: 1, column: 'resource_id', message: /resource_id is 1,000,002 characters long \(at most 1024\)/ },
+  {
+    name: 'timestamp in the far future',
+    file: () => tmp.file('f1.csv', csv(HEADER, [...good(2), 'i-1,cpu.utilization,9999-01-01T00:00:00Z,5'])),
+    row: 3,
+    column: 'timestamp',
+    message: /timestamp '9999-01-01T00:00:00Z' is in the future \(after \d{4}-/,
+    hint: /--as-of DATE .* --any-time/,
+  },
+  {
+    name: 'timestamp in year 10000',
+    file: () => tmp.file('f2.csv', csv(HEADER, ['i-1,cpu.utilization,10000-01-01T00:00:00Z,5'])),
+    row: 1,
+    column: 'timestamp',
+    message: /timestamp '10000-01-01T00:00:00Z' is (in the future|not a date-time)/,
+  },
+  {
+    name: 'epoch of 1e15 seconds',
+    file: () => tmp.file('f3.csv', csv(HEADER, ['i-1,cpu.utilization,1000000000000000,5'])),
+    row: 1,
+    column: 'timestamp',
+    message: /timestamp '1000000000000000' is in the future/,
+    hint: /epoch unit/,
+  },
+  {
+    name: 'timestamp in 1970',
+    file: () => tmp.file('f4.csv', csv(HEADER, [...good(1), 'i-1,cpu.utilization,0,5'])),
+    row: 2,
+    column: 'timestamp',
+    message: /timestamp '0' is before 2006-01-01/,
+    hint: /a zero or an epoch in the wrong unit/,
+  },
+  {
+    name: 'unterminated quote',
+    file: () => tmp.file('q.csv', csv(HEADER, [...good(1), '"i-2,cpu.utilization,2024-01-01T00:05:00Z,6', 'i-3,cpu.utilization,2024-01-01T00:10:00Z,7'])),
+    row: 2,
+    column: 'resource_id',
+    message: /"i-2 has a stray double quote/,
+    hint: /double a quote inside one/,
+  },
+  {
+    name: 'NUL byte in an id',
+    file: () => tmp.file('nul.csv', csv(HEADER, [...good(1), 'i-\u00002,cpu.utilization,2024-01-01T00:05:00Z,6'])),
+    row: 2,
+    column: 'resource_id',
+    message: /resource_id 'i-\\x002' contains a control character/,
+  },
+  {
+    name: 'a 1 MB id',
+    file: () => tmp.file('long.csv', csv(HEADER, [`i-${'x'.repeat(1_000_000)},cpu.utilization,2024-01-01T00:00:00Z,5`])),
+    row: 1,
+    column: 'resource_id',
+    message: /resource_id is 1,000,002 characters long \(at most 1024\)/,
+  },
 ]
 
 describe('collect file: bad input gets one clear error and writes nothing', () => {
@@ -84,7 +248,11 @@ describe('collect file: bad input gets one clear error and writes nothing', () =
       const before = await fingerprint()
       const path = c.file()
       // A good file in the same call must not be written either.
-      const err = await importFiles(store, [tmp.file(`ok-${c.name.replace(/\W/g, '')}.csv`, csv(HEADER, ['i-3,cpu.utilization,2024-03-01T00:00:00Z,1'])), path], catalogChecks(loadWorkspaceCatalog(tmp.path('ws')))).catch((e: unknown) => e)
+      const err = await importFiles(
+        store,
+        [tmp.file(`ok-${c.name.replace(/\W/g, '')}.csv`, csv(HEADER, ['i-3,cpu.utilization,2024-03-01T00:00:00Z,1'])), path],
+        catalogChecks(loadWorkspaceCatalog(tmp.path('ws'))),
+      ).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(InputError)
       const e = err as InputError
       expect(e.exitCode).toBe(2)
@@ -111,12 +279,16 @@ describe('collect file: accepted formats', () => {
     const db = await DuckDBInstance.create(':memory:')
     const c = await db.connect()
     const pq = tmp.path('mem.parquet')
-    await c.run(`COPY (SELECT 'i-cw' AS resource_id, 'mem.utilization' AS metric, TIMESTAMP '2024-01-01 00:00:00' + to_minutes(i * 5) AS "timestamp", i::DOUBLE AS value, 'max' AS stat FROM range(3) t(i)) TO '${pq}' (FORMAT PARQUET)`)
+    await c.run(
+      `COPY (SELECT 'i-cw' AS resource_id, 'mem.utilization' AS metric, TIMESTAMP '2024-01-01 00:00:00' + to_minutes(i * 5) AS "timestamp", i::DOUBLE AS value, 'max' AS stat FROM range(3) t(i)) TO '${pq}' (FORMAT PARQUET)`,
+    )
     c.closeSync()
     db.closeSync()
     const r = await importFiles(s, [gz, pq])
     expect(r.merge.rowsAdded).toBe(7)
-    const rows = await s.all(`SELECT m.name AS metric, st.name AS stat, strftime(ts, '%Y-%m-%dT%H:%M') AS ts, value FROM samples x JOIN metrics m ON m.id = x.metric_id JOIN stats st ON st.id = x.stat_id ORDER BY ALL`)
+    const rows = await s.all(
+      `SELECT m.name AS metric, st.name AS stat, strftime(ts, '%Y-%m-%dT%H:%M') AS ts, value FROM samples x JOIN metrics m ON m.id = x.metric_id JOIN stats st ON st.id = x.stat_id ORDER BY ALL`,
+    )
     expect(rows).toEqual([
       { metric: 'cpu.utilization', stat: 'max', ts: '2024-01-01T00:00', value: 50 },
       { metric: 'cpu.utilization', stat: 'max', ts: '2024-01-01T00:05', value: 60 },
@@ -132,7 +304,10 @@ describe('collect file: accepted formats', () => {
 
   it('a CSV manifest with tags', async () => {
     const s = await DuckDbStore.open(tmp.path('ws-manifest'))
-    const p = tmp.file('res.csv', csv('id,kind,region,instance_type,tags', ['i-a,ec2-instance,eu-west-1,m7g.large,team=web;env=prod', 'db-1,rds-instance,us-east-1,,']))
+    const p = tmp.file(
+      'res.csv',
+      csv('id,kind,region,instance_type,tags', ['i-a,ec2-instance,eu-west-1,m7g.large,team=web;env=prod', 'db-1,rds-instance,us-east-1,,']),
+    )
     await importFiles(s, [p], catalogChecks(loadWorkspaceCatalog(tmp.path('ws-manifest'))))
     expect(await s.resources()).toEqual([
       { provider: 'file', kind: 'rds-instance', id: 'db-1', region: 'us-east-1', attributes: {}, tags: {} },

@@ -57,7 +57,11 @@ async function describe(store: DuckDbStore, path: string, format: Format): Promi
     const rows = await store.all(`DESCRIBE SELECT * FROM ${reader(path, format)}`)
     return new Map(rows.map((r) => [text(r.column_name), text(r.column_type)]))
   } catch (cause) {
-    throw new InputError({ file: path }, `cannot be read as ${format.toUpperCase()}: ${firstLine(cause)}`, 'Check that the file is complete and in the format its name says.')
+    throw new InputError(
+      { file: path },
+      `cannot be read as ${format.toUpperCase()}: ${firstLine(cause)}`,
+      'Check that the file is complete and in the format its name says.',
+    )
   }
 }
 
@@ -84,7 +88,15 @@ export async function importFiles(store: DuckDbStore, paths: readonly string[], 
     const names = [...columns.keys()].filter((c) => c !== 'file_row_number')
     if (names.includes('resource_id') || names.includes('metric')) {
       const view = `import_src_${viewNo++}`
-      const rows = await validateSamples(store, path, format, columns, view, period, opts.anyTime ? undefined : { notAfter: opts.notAfter ?? Date.now() + CLOCK_SKEW_MS, notBefore: EARLIEST_SAMPLE })
+      const rows = await validateSamples(
+        store,
+        path,
+        format,
+        columns,
+        view,
+        period,
+        opts.anyTime ? undefined : { notAfter: opts.notAfter ?? Date.now() + CLOCK_SKEW_MS, notBefore: EARLIEST_SAMPLE },
+      )
       plans.push({ path, type: 'samples', view, rows })
     } else if (names.includes('id')) {
       plans.push({ path, type: 'manifest', resources: await readCsvManifest(store, path, format, names, opts) })
@@ -100,7 +112,8 @@ export async function importFiles(store: DuckDbStore, paths: readonly string[], 
   const ids = new Map<string, string>()
   for (const r of resources) {
     const prev = ids.get(r.id)
-    if (prev) throw new InputError({ file: prev }, `resource '${r.id}' is also listed in another manifest of this import`, 'List each resource once per import.')
+    if (prev)
+      throw new InputError({ file: prev }, `resource '${r.id}' is also listed in another manifest of this import`, 'List each resource once per import.')
     ids.set(r.id, plans.find((p) => p.type === 'manifest' && p.resources.includes(r))?.path ?? '')
   }
   const merged: MergeResult = { rowsRead: 0, rowsAdded: 0, alreadyStored: 0, conflicting: 0, resourcesCreated: 0 }
@@ -116,7 +129,8 @@ export async function importFiles(store: DuckDbStore, paths: readonly string[], 
       merged.resourcesCreated += r.resourcesCreated
     }
   })
-  for (const p of plans) if (p.type === 'samples') await store.run(`DROP VIEW IF EXISTS ${p.view}; DROP TABLE IF EXISTS ${p.view}_series; DROP VIEW IF EXISTS ${p.view}_raw`)
+  for (const p of plans)
+    if (p.type === 'samples') await store.run(`DROP VIEW IF EXISTS ${p.view}; DROP TABLE IF EXISTS ${p.view}_series; DROP VIEW IF EXISTS ${p.view}_raw`)
   return {
     files: plans.map((p) => ({ path: p.path, type: p.type, rows: p.type === 'samples' ? p.rows : p.resources.length })),
     resourcesUpserted: resources.length,
@@ -166,8 +180,15 @@ function statCase(col: string): string {
  * unit, except CloudWatch aliases such as NetworkIn, whose values are per period as CloudWatch reports them.
  */
 function unitModeCase(metricCol: string, unitCol: string | null): string {
-  const perPeriodAliases = Object.entries(METRIC_ALIASES).filter(([, a]) => a.perPeriod).map(([n]) => sqlString(n))
-  const percent = PERCENT_METRICS.flatMap((m) => [m, ...Object.entries(METRIC_ALIASES).filter(([, a]) => a.metric === m).map(([n]) => n)]).map(sqlString)
+  const perPeriodAliases = Object.entries(METRIC_ALIASES)
+    .filter(([, a]) => a.perPeriod)
+    .map(([n]) => sqlString(n))
+  const percent = PERCENT_METRICS.flatMap((m) => [
+    m,
+    ...Object.entries(METRIC_ALIASES)
+      .filter(([, a]) => a.metric === m)
+      .map(([n]) => n),
+  ]).map(sqlString)
   // headroom's own names all contain a dot and no CloudWatch alias does: one cheap test spares most rows the IN
   // list, which grew with each source's aliases (import of 121 M samples: about 2 s slower without it).
   const dflt = `CASE WHEN contains(${metricCol}, '.') THEN 'rate' WHEN ${metricCol} IN (${perPeriodAliases.join(', ')}) THEN 'per_period' ELSE 'rate' END`
@@ -175,7 +196,12 @@ function unitModeCase(metricCol: string, unitCol: string | null): string {
   const u = `lower(trim(coalesce(${unitCol}, '')))`
   // Gauges (cores, bytes in use) are never per-period totals: their own unit means the value as it is.
   const gauges = METRIC_NAMES.filter((m) => ['count', 'bytes', 'ms', 'MB'].includes(METRICS[m].unit))
-  const gaugeNames = [...gauges, ...Object.entries(METRIC_ALIASES).filter(([, a]) => gauges.includes(a.metric)).map(([n]) => n)].map(sqlString)
+  const gaugeNames = [
+    ...gauges,
+    ...Object.entries(METRIC_ALIASES)
+      .filter(([, a]) => gauges.includes(a.metric))
+      .map(([n]) => n),
+  ].map(sqlString)
   return `CASE
     WHEN ${u} = '' THEN ${dflt}
     WHEN ${metricCol} IN (${gaugeNames.join(', ')}) THEN CASE WHEN ${u} IN ('bytes', 'count', 'cores', 'ms', 'milliseconds', 'mb', 'megabytes') THEN 'rate' ELSE NULL END
@@ -188,8 +214,7 @@ function unitModeCase(metricCol: string, unitCol: string | null): string {
 }
 
 function timestampExpr(col: string, type: string): string {
-  const epoch = (x: string) =>
-    `CASE WHEN abs(${x}) >= 1e11 THEN make_timestamp((${x} * 1000)::BIGINT) ELSE make_timestamp((${x} * 1000000)::BIGINT) END`
+  const epoch = (x: string) => `CASE WHEN abs(${x}) >= 1e11 THEN make_timestamp((${x} * 1000)::BIGINT) ELSE make_timestamp((${x} * 1000000)::BIGINT) END`
   if (/^TIMESTAMP/.test(type) || type === 'DATE') return `CAST(${col} AS TIMESTAMP)`
   if (/INT|DOUBLE|FLOAT|DECIMAL|REAL/.test(type)) return epoch(`CAST(${col} AS DOUBLE)`)
   return `CASE WHEN regexp_full_match(trim(${col}), '[0-9]+(\\.[0-9]+)?') THEN ${epoch(`TRY_CAST(trim(${col}) AS DOUBLE)`)}
@@ -205,14 +230,30 @@ function printable(v: string): string {
 const numericType = (type: string) => /INT|DOUBLE|FLOAT|DECIMAL|REAL/.test(type)
 
 /** Builds the normalised view over a samples file and checks it; throws the first problem found. */
-async function validateSamples(store: DuckDbStore, path: string, format: Format, columns: Map<string, string>, view: string, period: number, times?: { notAfter: number; notBefore: number }): Promise<number> {
+async function validateSamples(
+  store: DuckDbStore,
+  path: string,
+  format: Format,
+  columns: Map<string, string>,
+  view: string,
+  period: number,
+  times?: { notAfter: number; notBefore: number },
+): Promise<number> {
   const names = [...columns.keys()].filter((c) => c !== 'file_row_number')
   for (const req of SAMPLE_REQUIRED)
     if (!columns.has(req))
-      throw new InputError({ file: path, column: req }, `missing column '${req}' (found: ${names.join(', ')})`, `A samples file needs the columns ${SAMPLE_REQUIRED.join(', ')}; optional: ${SAMPLE_OPTIONAL.join(', ')}. See docs/file-format.md.`)
+      throw new InputError(
+        { file: path, column: req },
+        `missing column '${req}' (found: ${names.join(', ')})`,
+        `A samples file needs the columns ${SAMPLE_REQUIRED.join(', ')}; optional: ${SAMPLE_OPTIONAL.join(', ')}. See docs/file-format.md.`,
+      )
   for (const n of names)
     if (!(SAMPLE_REQUIRED as readonly string[]).includes(n) && !(SAMPLE_OPTIONAL as readonly string[]).includes(n))
-      throw new InputError({ file: path, column: n }, `unknown column '${n}'`, `Sample columns are ${[...SAMPLE_REQUIRED, ...SAMPLE_OPTIONAL].join(', ')}; remove or rename '${n}'.`)
+      throw new InputError(
+        { file: path, column: n },
+        `unknown column '${n}'`,
+        `Sample columns are ${[...SAMPLE_REQUIRED, ...SAMPLE_OPTIONAL].join(', ')}; remove or rename '${n}'.`,
+      )
   const t = (c: string) => columns.get(c) ?? 'VARCHAR'
   const q = (c: string) => `"${c}"`
   const rowNo = format === 'parquet' ? 'file_row_number + 1' : 'file_row_number'
@@ -221,7 +262,9 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
   const unitRaw = columns.has('unit') ? `CAST(${q('unit')} AS VARCHAR)` : null
   const statRaw = columns.has('stat') ? `CAST(${q('stat')} AS VARCHAR)` : null
   const periodExpr = columns.has('period')
-    ? (numericType(t('period')) ? `CAST(${q('period')} AS INTEGER)` : `TRY_CAST(trim(${q('period')}) AS INTEGER)`)
+    ? numericType(t('period'))
+      ? `CAST(${q('period')} AS INTEGER)`
+      : `TRY_CAST(trim(${q('period')}) AS INTEGER)`
     : String(period)
   await store.run(`CREATE OR REPLACE TEMP VIEW ${view}_raw AS
     SELECT (${rowNo})::BIGINT AS rn,
@@ -239,27 +282,118 @@ async function validateSamples(store: DuckDbStore, path: string, format: Format,
     FROM ${reader(path, format)}`)
   const pctIds = PERCENT_METRICS.map(metricId).join(', ')
   const checks: { cond: string; column: string; raw: string; problem: (r: Row) => string; hint: string }[] = [
-    { cond: `resource_id IS NULL OR resource_id = ''`, column: 'resource_id', raw: 'rid_raw', problem: () => 'resource_id is empty', hint: 'Every sample needs the id of its resource, e.g. i-0abc123.' },
-    { cond: `length(resource_id) > ${MAX_ID_LENGTH}`, column: 'resource_id', raw: 'rid_raw', problem: (r) => `resource_id is ${text(r.rid_raw).trim().length.toLocaleString('en-US')} characters long (at most ${MAX_ID_LENGTH})`, hint: ID_LENGTH_HINT },
-    { cond: `regexp_matches(resource_id, '[\\x00-\\x1f\\x7f]')`, column: 'resource_id', raw: 'rid_raw', problem: (r) => `resource_id '${printable(text(r.rid_raw))}' contains a control character (a NUL byte, tab or newline)`, hint: ID_CONTROL_HINT },
-    ...(format === 'parquet' ? [] : (['rid_raw', 'metric_raw', 'ts_raw', 'value_raw'] as const).map((raw) => ({
-      cond: `contains(coalesce(${raw}, ''), '"')`, column: { rid_raw: 'resource_id', metric_raw: 'metric', ts_raw: 'timestamp', value_raw: 'value' }[raw], raw,
-      problem: (r: Row) => `${printable(text(r[raw]))} has a stray double quote: an unterminated or unbalanced quote in the CSV`,
-      hint: 'Quote a whole field ("like this") and double a quote inside one (""); headroom does not guess where a broken quote ends.',
-    }))),
-    { cond: `metric_id IS NULL`, column: 'metric', raw: 'metric_raw', problem: (r) => `unknown metric '${text(r.metric_raw)}'`, hint: `Known metrics: ${METRIC_NAMES.join(', ')}; CloudWatch names also work: ${Object.keys(METRIC_ALIASES).join(', ')}.` },
-    { cond: `ts IS NULL`, column: 'timestamp', raw: 'ts_raw', problem: (r) => `timestamp '${text(r.ts_raw)}' is not a date-time`, hint: 'Use ISO 8601 (2024-05-01T12:00:00Z; no offset means UTC) or epoch seconds/milliseconds.' },
-    ...(times ? [
-      { cond: `ts > make_timestamp(${Math.floor(times.notAfter)}::BIGINT * 1000)`, column: 'timestamp', raw: 'ts_raw', problem: (r: Row) => `timestamp '${text(r.ts_raw)}' is in the future (after ${new Date(times.notAfter).toISOString()}, the import's clock plus the allowed skew)`, hint: 'Check the export\'s clock, time zone and epoch unit (seconds vs milliseconds). Data that really ends later: --as-of DATE (its end) or --clock-skew; synthetic data: --any-time.' },
-      { cond: `ts < make_timestamp(${times.notBefore}::BIGINT * 1000)`, column: 'timestamp', raw: 'ts_raw', problem: (r: Row) => `timestamp '${text(r.ts_raw)}' is before ${new Date(times.notBefore).toISOString().slice(0, 10)}`, hint: 'No cloud metric predates EC2 and CloudWatch (2006): a 1970 date is usually a zero or an epoch in the wrong unit. Synthetic data: --any-time.' },
-    ] : []),
-    { cond: `value_in IS NULL`, column: 'value', raw: 'value_raw', problem: (r) => `value '${text(r.value_raw)}' is not a number`, hint: 'Write plain decimal numbers (a dot as decimal separator); leave out rows with no value.' },
-    { cond: `isnan(value_in) OR isinf(value_in)`, column: 'value', raw: 'value_raw', problem: (r) => `value '${text(r.value_raw)}' is NaN or infinite`, hint: 'Drop the row: a missing measurement should be absent, not NaN or Inf.' },
-    { cond: `value_in < 0`, column: 'value', raw: 'value_raw', problem: (r) => `value ${text(r.value_raw)} is negative`, hint: 'Utilization, rates and counts cannot be negative; check the export (counter resets must be handled before export).' },
-    { cond: `metric_id IN (${pctIds}) AND value_in > 100`, column: 'value', raw: 'value_raw', problem: (r) => `value ${text(r.value_raw)} is over 100 for a percent metric (${text(r.metric_raw)})`, hint: 'Percent metrics are 0..100 of the whole instance; if the value is a fraction x100 or per-core sum, convert it first.' },
-    { cond: `stat_id IS NULL`, column: 'stat', raw: 'stat_raw', problem: (r) => `unknown statistic '${text(r.stat_raw)}'`, hint: `Use one of ${STATISTICS.join(', ')} (CloudWatch's Maximum/Average/Minimum/Sum also work).` },
-    { cond: `period_s IS NULL OR period_s <= 0 OR period_s > 86400`, column: 'period', raw: 'period_raw', problem: (r) => `period '${text(r.period_raw)}' is not a whole number of seconds between 1 and 86400`, hint: 'Write the sample period in seconds, e.g. 300 for CloudWatch 5-minute data.' },
-    { cond: `unit_mode IS NULL`, column: 'unit', raw: 'unit_raw', problem: (r) => `unit '${text(r.unit_raw)}' does not fit metric '${text(r.metric_raw)}'`, hint: 'Percent metrics take "percent"; byte metrics "bytes/s" or "bytes" (per period); op metrics "count/s" or "count".' },
+    {
+      cond: `resource_id IS NULL OR resource_id = ''`,
+      column: 'resource_id',
+      raw: 'rid_raw',
+      problem: () => 'resource_id is empty',
+      hint: 'Every sample needs the id of its resource, e.g. i-0abc123.',
+    },
+    {
+      cond: `length(resource_id) > ${MAX_ID_LENGTH}`,
+      column: 'resource_id',
+      raw: 'rid_raw',
+      problem: (r) => `resource_id is ${text(r.rid_raw).trim().length.toLocaleString('en-US')} characters long (at most ${MAX_ID_LENGTH})`,
+      hint: ID_LENGTH_HINT,
+    },
+    {
+      cond: `regexp_matches(resource_id, '[\\x00-\\x1f\\x7f]')`,
+      column: 'resource_id',
+      raw: 'rid_raw',
+      problem: (r) => `resource_id '${printable(text(r.rid_raw))}' contains a control character (a NUL byte, tab or newline)`,
+      hint: ID_CONTROL_HINT,
+    },
+    ...(format === 'parquet'
+      ? []
+      : (['rid_raw', 'metric_raw', 'ts_raw', 'value_raw'] as const).map((raw) => ({
+          cond: `contains(coalesce(${raw}, ''), '"')`,
+          column: { rid_raw: 'resource_id', metric_raw: 'metric', ts_raw: 'timestamp', value_raw: 'value' }[raw],
+          raw,
+          problem: (r: Row) => `${printable(text(r[raw]))} has a stray double quote: an unterminated or unbalanced quote in the CSV`,
+          hint: 'Quote a whole field ("like this") and double a quote inside one (""); headroom does not guess where a broken quote ends.',
+        }))),
+    {
+      cond: `metric_id IS NULL`,
+      column: 'metric',
+      raw: 'metric_raw',
+      problem: (r) => `unknown metric '${text(r.metric_raw)}'`,
+      hint: `Known metrics: ${METRIC_NAMES.join(', ')}; CloudWatch names also work: ${Object.keys(METRIC_ALIASES).join(', ')}.`,
+    },
+    {
+      cond: `ts IS NULL`,
+      column: 'timestamp',
+      raw: 'ts_raw',
+      problem: (r) => `timestamp '${text(r.ts_raw)}' is not a date-time`,
+      hint: 'Use ISO 8601 (2024-05-01T12:00:00Z; no offset means UTC) or epoch seconds/milliseconds.',
+    },
+    ...(times
+      ? [
+          {
+            cond: `ts > make_timestamp(${Math.floor(times.notAfter)}::BIGINT * 1000)`,
+            column: 'timestamp',
+            raw: 'ts_raw',
+            problem: (r: Row) =>
+              `timestamp '${text(r.ts_raw)}' is in the future (after ${new Date(times.notAfter).toISOString()}, the import's clock plus the allowed skew)`,
+            hint: "Check the export's clock, time zone and epoch unit (seconds vs milliseconds). Data that really ends later: --as-of DATE (its end) or --clock-skew; synthetic data: --any-time.",
+          },
+          {
+            cond: `ts < make_timestamp(${times.notBefore}::BIGINT * 1000)`,
+            column: 'timestamp',
+            raw: 'ts_raw',
+            problem: (r: Row) => `timestamp '${text(r.ts_raw)}' is before ${new Date(times.notBefore).toISOString().slice(0, 10)}`,
+            hint: 'No cloud metric predates EC2 and CloudWatch (2006): a 1970 date is usually a zero or an epoch in the wrong unit. Synthetic data: --any-time.',
+          },
+        ]
+      : []),
+    {
+      cond: `value_in IS NULL`,
+      column: 'value',
+      raw: 'value_raw',
+      problem: (r) => `value '${text(r.value_raw)}' is not a number`,
+      hint: 'Write plain decimal numbers (a dot as decimal separator); leave out rows with no value.',
+    },
+    {
+      cond: `isnan(value_in) OR isinf(value_in)`,
+      column: 'value',
+      raw: 'value_raw',
+      problem: (r) => `value '${text(r.value_raw)}' is NaN or infinite`,
+      hint: 'Drop the row: a missing measurement should be absent, not NaN or Inf.',
+    },
+    {
+      cond: `value_in < 0`,
+      column: 'value',
+      raw: 'value_raw',
+      problem: (r) => `value ${text(r.value_raw)} is negative`,
+      hint: 'Utilization, rates and counts cannot be negative; check the export (counter resets must be handled before export).',
+    },
+    {
+      cond: `metric_id IN (${pctIds}) AND value_in > 100`,
+      column: 'value',
+      raw: 'value_raw',
+      problem: (r) => `value ${text(r.value_raw)} is over 100 for a percent metric (${text(r.metric_raw)})`,
+      hint: 'Percent metrics are 0..100 of the whole instance; if the value is a fraction x100 or per-core sum, convert it first.',
+    },
+    {
+      cond: `stat_id IS NULL`,
+      column: 'stat',
+      raw: 'stat_raw',
+      problem: (r) => `unknown statistic '${text(r.stat_raw)}'`,
+      hint: `Use one of ${STATISTICS.join(', ')} (CloudWatch's Maximum/Average/Minimum/Sum also work).`,
+    },
+    {
+      cond: `period_s IS NULL OR period_s <= 0 OR period_s > 86400`,
+      column: 'period',
+      raw: 'period_raw',
+      problem: (r) => `period '${text(r.period_raw)}' is not a whole number of seconds between 1 and 86400`,
+      hint: 'Write the sample period in seconds, e.g. 300 for CloudWatch 5-minute data.',
+    },
+    {
+      cond: `unit_mode IS NULL`,
+      column: 'unit',
+      raw: 'unit_raw',
+      problem: (r) => `unit '${text(r.unit_raw)}' does not fit metric '${text(r.metric_raw)}'`,
+      hint: 'Percent metrics take "percent"; byte metrics "bytes/s" or "bytes" (per period); op metrics "count/s" or "count".',
+    },
   ]
   // One pass: each row gets the number of its first failing check (a short-circuit CASE), and only two
   // aggregates look at it; 20 FILTER aggregates (first row and count per check) cost 6x more at 10^8 rows.
@@ -303,9 +437,7 @@ async function checkSeries(store: DuckDbStore, path: string, view: string, minSl
   const slot = `(epoch_ms(ts) // (period_s * 1000))`
   // A bitstring costs span/8 bytes per series: up to 8,192 slots (28 days of 5-minute data) that is 1 KiB,
   // 160 MB for 160,000 series. Longer files use exact distinct counts (slower, bounded memory).
-  const distinct = span <= 8192
-    ? `bit_count(bitstring_agg(${slot}, ${minSlot}, ${maxSlot}))`
-    : `count(DISTINCT ${slot})`
+  const distinct = span <= 8192 ? `bit_count(bitstring_agg(${slot}, ${minSlot}, ${maxSlot}))` : `count(DISTINCT ${slot})`
   await store.run(`CREATE OR REPLACE TEMP TABLE ${view}_series AS
     SELECT resource_id, metric_id, stat_id, period_s, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n, ${distinct} AS slots
     FROM ${view} GROUP BY ALL`)
@@ -335,5 +467,3 @@ async function checkSeries(store: DuckDbStore, path: string, view: string, minSl
     )
   }
 }
-
-

@@ -34,7 +34,13 @@ describe('DuckDbStore', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 200 }), async (values) => {
         const id = `i-q${run++}`
-        const file = tmp.file(`${id}.csv`, csv(HEADER, values.map((v, i) => `${id},cpu.utilization,${at(i * 5)},${v},max,300`)))
+        const file = tmp.file(
+          `${id}.csv`,
+          csv(
+            HEADER,
+            values.map((v, i) => `${id},cpu.utilization,${at(i * 5)},${v},max,300`),
+          ),
+        )
         await importFiles(store, [file])
         const u = (await store.usage({ lookbackDays: 14, resourceIds: [id] }))[0]!
         const m = u.metrics['cpu.utilization']!.max!
@@ -56,7 +62,15 @@ describe('DuckDbStore', () => {
   it('quantiles never decrease, even where DuckDB’s floating interpolation does (fast-check counterexample)', async () => {
     const store = await DuckDbStore.open(tmp.path('ws-monotone'))
     const values = [0, 0, 100, 0, 0, 0, 0, 0, 99.99999999999991, 0]
-    await importFiles(store, [tmp.file('mono.csv', csv(HEADER, values.map((v, i) => `i-m,cpu.utilization,${at(i * 5)},${v},max,300`)))])
+    await importFiles(store, [
+      tmp.file(
+        'mono.csv',
+        csv(
+          HEADER,
+          values.map((v, i) => `i-m,cpu.utilization,${at(i * 5)},${v},max,300`),
+        ),
+      ),
+    ])
     const q = (await store.usage({ lookbackDays: 14 }))[0]!.metrics['cpu.utilization']!.max!.quantiles
     for (let i = 1; i < q.length; i++) expect(q[i]).toBeGreaterThanOrEqual(q[i - 1]!)
     expect(q.at(-1)).toBe(100)
@@ -104,7 +118,27 @@ describe('DuckDbStore', () => {
     const asOf = (await store.usage({ lookbackDays: 14, asOf: Date.UTC(2024, 2, 1) }))[0]!
     expect([asOf.window.end, asOf.stragglers, asOf.metrics['cpu.utilization']!.max!.samples]).toEqual([Date.UTC(2024, 2, 1), undefined, 1])
     // Data that runs on into a short last day is not a straggler: 3 samples after midnight on day 4 extend the window.
-    await importFiles(store, [tmp.file('tail.csv', csv(HEADER, [0, 5, 10].map((m) => `i-t,cpu.utilization,${at(m)},5,max,300`).concat(rows.map((r) => r.replace('i-s,', 'i-t,').replace(/,(\d{4}-\d\d-\d\dT[^,]+),/, (_, t: string) => `,${new Date(Date.parse(t) - 3 * 86_400_000).toISOString()},`)))))], { anyTime: true })
+    await importFiles(
+      store,
+      [
+        tmp.file(
+          'tail.csv',
+          csv(
+            HEADER,
+            [0, 5, 10]
+              .map((m) => `i-t,cpu.utilization,${at(m)},5,max,300`)
+              .concat(
+                rows.map((r) =>
+                  r
+                    .replace('i-s,', 'i-t,')
+                    .replace(/,(\d{4}-\d\d-\d\dT[^,]+),/, (_, t: string) => `,${new Date(Date.parse(t) - 3 * 86_400_000).toISOString()},`),
+                ),
+              ),
+          ),
+        ),
+      ],
+      { anyTime: true },
+    )
     const t = (await store.usage({ lookbackDays: 14, resourceIds: ['i-t'] }))[0]!
     expect([t.window.end, t.stragglers]).toEqual([Date.UTC(2024, 0, 1, 0, 10), undefined])
     store.close()
@@ -132,20 +166,27 @@ describe('DuckDbStore', () => {
     const store = await DuckDbStore.open(tmp.path('ws-concurrent'))
     await store.run('CREATE TABLE checkpoints (k VARCHAR PRIMARY KEY)')
     const T0 = Date.UTC(2024, 0, 1)
-    const batch = (b: number) => Array.from({ length: 4 }, (_, j) => ({
-      resourceId: `i-${b}-${j}`, metric: 'cpu.utilization' as const, stat: 'max' as const, periodSec: 300,
-      ts: Float64Array.from({ length: 50 }, (_, i) => T0 + i * 300_000), values: Float64Array.from({ length: 50 }, (_, i) => (b * 7 + j + i) % 100),
-    }))
+    const batch = (b: number) =>
+      Array.from({ length: 4 }, (_, j) => ({
+        resourceId: `i-${b}-${j}`,
+        metric: 'cpu.utilization' as const,
+        stat: 'max' as const,
+        periodSec: 300,
+        ts: Float64Array.from({ length: 50 }, (_, i) => T0 + i * 300_000),
+        values: Float64Array.from({ length: 50 }, (_, i) => (b * 7 + j + i) % 100),
+      }))
     const failing = 13 // one batch fails mid-transaction: its rows and its checkpoint must both be absent
-    const results = await Promise.allSettled(Array.from({ length: 32 }, async (_, b) => {
-      if (b % 4 === 0) await store.usage({ lookbackDays: 14 }) // a reader between the writers
-      return store.transaction(async () => {
-        await store.appendSeries(batch(b), 'test', `batch ${b}`, { provider: 'file', kind: 'ec2-instance' })
-        if (b === failing) throw new Error('batch 13 fails after writing')
-        await store.run(`INSERT INTO checkpoints VALUES ('b${b}')`)
-      })
-    }))
-    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r).reason))).toEqual(['Error: batch 13 fails after writing'])
+    const results = await Promise.allSettled(
+      Array.from({ length: 32 }, async (_, b) => {
+        if (b % 4 === 0) await store.usage({ lookbackDays: 14 }) // a reader between the writers
+        return store.transaction(async () => {
+          await store.appendSeries(batch(b), 'test', `batch ${b}`, { provider: 'file', kind: 'ec2-instance' })
+          if (b === failing) throw new Error('batch 13 fails after writing')
+          await store.run(`INSERT INTO checkpoints VALUES ('b${b}')`)
+        })
+      }),
+    )
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual(['Error: batch 13 fails after writing'])
     expect(await store.all('SELECT count(*)::INT AS n FROM checkpoints')).toEqual([{ n: 31 }])
     expect(await store.all('SELECT count(*)::INT AS n, count(DISTINCT resource_key)::INT AS k FROM samples')).toEqual([{ n: 31 * 4 * 50, k: 31 * 4 }])
     expect(await store.all("SELECT count(*)::INT AS n FROM resources WHERE id LIKE 'i-13-%'")).toEqual([{ n: 0 }])

@@ -5,7 +5,21 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
 import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
-import { QUANTILE_LEVELS, SERIES_KINDS, type AwsRunStore, type CollectedSeries, type MergeResult, type GroupLoad, type GroupLoadReader, type DailyUsage, type MetricUsage, type StoredCoRecommendation, type WorkspaceReader, type UsageQuery, type UsageSummary } from '../types.js'
+import {
+  QUANTILE_LEVELS,
+  SERIES_KINDS,
+  type AwsRunStore,
+  type CollectedSeries,
+  type MergeResult,
+  type GroupLoad,
+  type GroupLoadReader,
+  type DailyUsage,
+  type MetricUsage,
+  type StoredCoRecommendation,
+  type WorkspaceReader,
+  type UsageQuery,
+  type UsageSummary,
+} from '../types.js'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 const STORE_FILE = 'headroom.duckdb'
@@ -141,9 +155,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
   }
 
   async schemaVersion(): Promise<number> {
-    const rows = await this.all(
-      "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = 'main'",
-    )
+    const rows = await this.all("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = 'main'")
     if (Number(rows[0]?.n) === 0) return 0
     const v = await this.all('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')
     return Number(v[0]?.v ?? 0)
@@ -162,8 +174,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
 
   async migrate(): Promise<number> {
     const current = await this.checkVersion()
-    if (current === 0)
-      await this.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)')
+    if (current === 0) await this.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)')
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue
       await this.transaction(async () => {
@@ -178,7 +189,9 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
   upsertResources(refs: readonly ResourceRef[]): Promise<void> {
     return this.exclusive(async () => {
       if (refs.length === 0) return
-      await this.run(`CREATE OR REPLACE TEMP TABLE resource_stage (id VARCHAR, provider VARCHAR, kind VARCHAR, region VARCHAR, attributes VARCHAR, tags VARCHAR)`)
+      await this.run(
+        `CREATE OR REPLACE TEMP TABLE resource_stage (id VARCHAR, provider VARCHAR, kind VARCHAR, region VARCHAR, attributes VARCHAR, tags VARCHAR)`,
+      )
       const app = await this.conn.createAppender('resource_stage', 'main', 'temp')
       for (const r of refs) {
         app.appendVarchar(r.id)
@@ -212,18 +225,27 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
    * Call inside a transaction.
    */
   mergeStaged(
-    stage: string, source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind },
+    stage: string,
+    source: string,
+    detail: string,
+    defaultResource: { provider: string; kind: ResourceKind },
     /** A table with (resource_id, metric_id, stat_id, period_s, first_ts, last_ts, n) already computed from `stage`. */
     stageSeries?: string,
   ): Promise<MergeResult> {
     return this.exclusive(async () => {
       await this.run(`CREATE OR REPLACE TEMP TABLE stage_series AS
-        ${stageSeries ? `SELECT resource_id, metric_id, stat_id, period_s, first_ts, last_ts, n FROM ${stageSeries}` : `SELECT resource_id, metric_id, stat_id, period_s, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
-        FROM ${stage} GROUP BY ALL`}`)
-      const created = await this.all(`INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
+        ${
+          stageSeries
+            ? `SELECT resource_id, metric_id, stat_id, period_s, first_ts, last_ts, n FROM ${stageSeries}`
+            : `SELECT resource_id, metric_id, stat_id, period_s, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
+        FROM ${stage} GROUP BY ALL`
+        }`)
+      const created = await this.all(
+        `INSERT INTO resources (id, provider, kind, region, attributes, tags, updated_at)
         SELECT DISTINCT resource_id, $provider, $kind, NULL, '{}', '{}', now()::TIMESTAMP
         FROM stage_series WHERE resource_id NOT IN (SELECT id FROM resources) RETURNING id`,
-        { provider: defaultResource.provider, kind: defaultResource.kind })
+        { provider: defaultResource.provider, kind: defaultResource.kind },
+      )
       await this.run(`CREATE OR REPLACE TEMP TABLE stage_keys AS
         SELECT ss.*, r.key AS resource_key,
           (s.resource_key IS NOT NULL AND ss.first_ts <= s.last_ts AND ss.last_ts >= s.first_ts) AS has_overlap
@@ -236,7 +258,10 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         WHERE NOT k.has_overlap`)
       // Overlapping series: compare with what is stored, keep the stored rows, count conflicts.
       const overlapping = Number((await this.all('SELECT count(*) AS n FROM stage_keys WHERE has_overlap'))[0]?.n ?? 0)
-      const dupRows = overlapping === 0 ? [{ dup: 0, conflicting: 0 }] : await this.all(`
+      const dupRows =
+        overlapping === 0
+          ? [{ dup: 0, conflicting: 0 }]
+          : await this.all(`
         WITH incoming AS (
           SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
           FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap),
@@ -248,7 +273,8 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         SELECT count(*) FILTER (WHERE old_value IS NOT NULL) AS dup,
                count(*) FILTER (WHERE old_value IS NOT NULL AND old_value <> new_value) AS conflicting
         FROM matched`)
-      if (overlapping > 0) await this.run(`INSERT INTO samples
+      if (overlapping > 0)
+        await this.run(`INSERT INTO samples
         SELECT i.* FROM (
           SELECT k.resource_key, st.metric_id, st.stat_id, st.period_s, st.ts, st.value
           FROM ${stage} st JOIN stage_keys k USING (resource_id, metric_id, stat_id, period_s) WHERE k.has_overlap) i
@@ -263,16 +289,24 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
           CASE WHEN k.has_overlap THEN c.total ELSE coalesce(s.samples, 0) + k.n END AS samples
         FROM stage_keys k
         LEFT JOIN series s USING (resource_key, metric_id, stat_id, period_s)
-        LEFT JOIN (${overlapping === 0 ? 'SELECT NULL::INTEGER AS resource_key, NULL::SMALLINT AS metric_id, NULL::UTINYINT AS stat_id, NULL::INTEGER AS period_s, 0 AS total WHERE false' : `SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, count(*) AS total FROM samples x
+        LEFT JOIN (${
+          overlapping === 0
+            ? 'SELECT NULL::INTEGER AS resource_key, NULL::SMALLINT AS metric_id, NULL::UTINYINT AS stat_id, NULL::INTEGER AS period_s, 0 AS total WHERE false'
+            : `SELECT x.resource_key, x.metric_id, x.stat_id, x.period_s, count(*) AS total FROM samples x
                    SEMI JOIN (SELECT * FROM stage_keys WHERE has_overlap) o ON x.resource_key = o.resource_key AND x.metric_id = o.metric_id AND x.stat_id = o.stat_id AND x.period_s = o.period_s
-                   GROUP BY ALL`}) c USING (resource_key, metric_id, stat_id, period_s)`)
+                   GROUP BY ALL`
+        }) c USING (resource_key, metric_id, stat_id, period_s)`)
       await this.run(`INSERT OR REPLACE INTO series SELECT resource_key, metric_id, stat_id, period_s, first_ts, last_ts, samples FROM series_new`)
       // Daily aggregates of every touched series, recomputed from the stored samples (exact after dedupe).
       await this.run(`CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT resource_key, metric_id, stat_id FROM stage_keys`)
       await this.run(`DELETE FROM daily USING touched t
         WHERE daily.resource_key = t.resource_key AND daily.metric_id = t.metric_id AND daily.stat_id = t.stat_id`)
       // When the import touched every stored series (a first import), aggregate all samples without the semi join.
-      const all = Number((await this.all(`SELECT (SELECT count(*) FROM touched) = (SELECT count(*) FROM (SELECT DISTINCT resource_key, metric_id, stat_id FROM series)) AS a`))[0]?.a ?? 0)
+      const all = Number(
+        (
+          await this.all(`SELECT (SELECT count(*) FROM touched) = (SELECT count(*) FROM (SELECT DISTINCT resource_key, metric_id, stat_id FROM series)) AS a`)
+        )[0]?.a ?? 0,
+      )
       await this.run(`INSERT INTO daily
         SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER, count(*), sum(x.value), max(x.value), sum(x.value * x.period_s)
         FROM samples x ${all ? '' : 'SEMI JOIN touched t ON x.resource_key = t.resource_key AND x.metric_id = t.metric_id AND x.stat_id = t.stat_id'}
@@ -281,10 +315,12 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       const rowsRead = Number(totals[0]?.read ?? 0)
       const alreadyStored = Number(dupRows[0]?.dup ?? 0)
       const rowsAdded = rowsRead - alreadyStored
-      await this.run(
-        'INSERT INTO imports (source, detail, rows_read, rows_added, imported_at) VALUES ($s, $d, $r, $a, now()::TIMESTAMP)',
-        { s: source, d: detail, r: rowsRead, a: rowsAdded },
-      )
+      await this.run('INSERT INTO imports (source, detail, rows_read, rows_added, imported_at) VALUES ($s, $d, $r, $a, now()::TIMESTAMP)', {
+        s: source,
+        d: detail,
+        r: rowsRead,
+        a: rowsAdded,
+      })
       return {
         rowsRead,
         rowsAdded,
@@ -304,21 +340,35 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
   groupLoad(q: { group: string; metric: MetricName; lookbackDays: number; asOf?: number }): Promise<GroupLoad | undefined> {
     return this.exclusive(async () => {
       const m = metricId(q.metric)
-      const members = await this.all(`SELECT r.key, r.id, r.provider, r.kind, r.region, r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags,
+      const members = await this.all(
+        `SELECT r.key, r.id, r.provider, r.kind, r.region, r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags,
           r.id = $g AS is_group
         FROM resources r
         WHERE (r.id = $g OR json_extract_string(r.tags, '$."aws:autoscaling:groupName"') = $g OR json_extract_string(r.attributes, '$.asg') = $g)
           AND EXISTS (SELECT 1 FROM series s WHERE s.resource_key = r.key AND s.metric_id = ${m})
-        ORDER BY r.id`, { g: q.group })
+        ORDER BY r.id`,
+        { g: q.group },
+      )
       if (members.length === 0) return undefined
       const own = members.find((r) => r.is_group === true)
       const chosen = own ? [own] : members.filter((r) => r.is_group !== true)
       const keys = chosen.map((r) => Number(r.key)).join(', ')
-      const stat = Number((await this.all(`SELECT CASE WHEN bool_or(stat_id = ${statId('avg')}) THEN ${statId('avg')} ELSE min(stat_id) END AS s
-        FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m}`))[0]?.s)
-      const end = q.asOf === undefined
-        ? Number((await this.all(`SELECT epoch_ms(max(last_ts))::DOUBLE AS e FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}`))[0]?.e)
-        : q.asOf
+      const stat = Number(
+        (
+          await this.all(`SELECT CASE WHEN bool_or(stat_id = ${statId('avg')}) THEN ${statId('avg')} ELSE min(stat_id) END AS s
+        FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m}`)
+        )[0]?.s,
+      )
+      const end =
+        q.asOf === undefined
+          ? Number(
+              (
+                await this.all(
+                  `SELECT epoch_ms(max(last_ts))::DOUBLE AS e FROM series WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}`,
+                )
+              )[0]?.e,
+            )
+          : q.asOf
       const start = end - q.lookbackDays * 86_400_000
       const rows = await this.all(`SELECT resource_key AS key, epoch_ms(ts)::DOUBLE AS t, value, period_s AS p FROM samples
         WHERE resource_key IN (${keys}) AND metric_id = ${m} AND stat_id = ${stat}
@@ -331,7 +381,12 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         window: { start, end },
         series: [...byKey.entries()].map(([key, resource]) => {
           const pts = rows.filter((r) => Number(r.key) === key)
-          return { resource, ts: Float64Array.from(pts, (r) => Number(r.t)), values: Float64Array.from(pts, (r) => Number(r.value)), periodSec: Number(pts[0]?.p ?? 300) }
+          return {
+            resource,
+            ts: Float64Array.from(pts, (r) => Number(r.t)),
+            values: Float64Array.from(pts, (r) => Number(r.value)),
+            periodSec: Number(pts[0]?.p ?? 300),
+          }
         }),
       }
     })
@@ -343,10 +398,14 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
    */
   appendSeries(
     series: readonly CollectedSeries[],
-    source: string, detail: string, defaultResource: { provider: string; kind: ResourceKind },
+    source: string,
+    detail: string,
+    defaultResource: { provider: string; kind: ResourceKind },
   ): Promise<MergeResult> {
     return this.exclusive(async () => {
-      await this.run('CREATE OR REPLACE TEMP TABLE append_stage (resource_id VARCHAR, metric_id SMALLINT, stat_id UTINYINT, period_s INTEGER, ts_ms DOUBLE, value DOUBLE)')
+      await this.run(
+        'CREATE OR REPLACE TEMP TABLE append_stage (resource_id VARCHAR, metric_id SMALLINT, stat_id UTINYINT, period_s INTEGER, ts_ms DOUBLE, value DOUBLE)',
+      )
       const app = await this.conn.createAppender('append_stage', 'main', 'temp')
       for (const s of series) {
         const m = metricId(s.metric)
@@ -376,26 +435,56 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
     return this.exclusive(async () => {
       await this.run(`DELETE FROM source_issues WHERE source = ${sqlString(source)}`)
       for (const i of issues)
-        await this.run('INSERT INTO source_issues VALUES ($s, $c, $v, $m, $r, $a)', { s: source, c: i.code, v: i.severity, m: i.message, r: i.resourceId ?? null, a: at })
+        await this.run('INSERT INTO source_issues VALUES ($s, $c, $v, $m, $r, $a)', {
+          s: source,
+          c: i.code,
+          v: i.severity,
+          m: i.message,
+          r: i.resourceId ?? null,
+          a: at,
+        })
     })
   }
 
   async sourceIssues(): Promise<Issue[]> {
     const rows = await this.all('SELECT code, severity, message, resource_id FROM source_issues ORDER BY source, code, message')
-    return rows.map((r) => ({ code: String(r.code), severity: String(r.severity) as Issue['severity'], message: String(r.message), ...(r.resource_id ? { resourceId: text(r.resource_id) } : {}) }))
+    return rows.map((r) => ({
+      code: String(r.code),
+      severity: String(r.severity) as Issue['severity'],
+      message: String(r.message),
+      ...(r.resource_id ? { resourceId: text(r.resource_id) } : {}),
+    }))
   }
 
   /** Compute Optimizer's recommendations, replaced resource by resource on each fetch. */
-  upsertCoRecommendations(recs: readonly { resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[], at: number): Promise<void> {
+  upsertCoRecommendations(
+    recs: readonly { resourceId: string; kind: string; finding: string; current: string; recommended: string | null; monthlySavings: number | null }[],
+    at: number,
+  ): Promise<void> {
     return this.exclusive(async () => {
       for (const r of recs)
-        await this.run('INSERT OR REPLACE INTO co_recommendations VALUES ($i, $k, $f, $c, $r, $s, $a)', { i: r.resourceId, k: r.kind, f: r.finding, c: r.current, r: r.recommended, s: r.monthlySavings, a: at })
+        await this.run('INSERT OR REPLACE INTO co_recommendations VALUES ($i, $k, $f, $c, $r, $s, $a)', {
+          i: r.resourceId,
+          k: r.kind,
+          f: r.finding,
+          c: r.current,
+          r: r.recommended,
+          s: r.monthlySavings,
+          a: at,
+        })
     })
   }
 
   async coRecommendations(): Promise<StoredCoRecommendation[]> {
     const rows = await this.all('SELECT * FROM co_recommendations ORDER BY resource_id')
-    return rows.map((r) => ({ resourceId: String(r.resource_id), kind: String(r.kind), finding: String(r.finding), current: String(r.current), recommended: r.recommended === null ? null : text(r.recommended), monthlySavings: r.monthly_savings === null ? null : Number(r.monthly_savings) }))
+    return rows.map((r) => ({
+      resourceId: String(r.resource_id),
+      kind: String(r.kind),
+      finding: String(r.finding),
+      current: String(r.current),
+      recommended: r.recommended === null ? null : text(r.recommended),
+      monthlySavings: r.monthly_savings === null ? null : Number(r.monthly_savings),
+    }))
   }
 
   /** Resources by kind and the time span of all stored series (for `headroom status`). */
@@ -404,18 +493,26 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
     const span = await this.all('SELECT epoch_ms(min(first_ts))::DOUBLE AS a, epoch_ms(max(last_ts))::DOUBLE AS b FROM series')
     const a = span[0]?.a
     const b = span[0]?.b
-    return { kinds: kinds.map((k) => ({ kind: text(k.kind), count: Number(k.n) })), firstTs: a === null || a === undefined ? null : Number(a), lastTs: b === null || b === undefined ? null : Number(b) }
+    return {
+      kinds: kinds.map((k) => ({ kind: text(k.kind), count: Number(k.n) })),
+      firstTs: a === null || a === undefined ? null : Number(a),
+      lastTs: b === null || b === undefined ? null : Number(b),
+    }
   }
 
   /** The newest unfinished `collect aws` run with these parameters, to resume its window. */
   async unfinishedAwsRun(params: string): Promise<{ runKey: string; windowEnd: number } | undefined> {
-    const r = await this.all(`SELECT run_key, window_end FROM aws_runs WHERE params = ${sqlString(params)} AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1`)
+    const r = await this.all(
+      `SELECT run_key, window_end FROM aws_runs WHERE params = ${sqlString(params)} AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1`,
+    )
     return r[0] ? { runKey: text(r[0].run_key), windowEnd: Number(r[0].window_end) } : undefined
   }
 
   /** Records a `collect aws` run (idempotent: a resumed run keeps its row). Call inside a transaction. */
   async startAwsRun(run: { runKey: string; params: string; start: number; end: number; startedAt: number }): Promise<void> {
-    await this.run(`INSERT INTO aws_runs VALUES (${sqlString(run.runKey)}, ${sqlString(run.params)}, ${run.start}, ${run.end}, ${run.startedAt}, NULL) ON CONFLICT DO NOTHING`)
+    await this.run(
+      `INSERT INTO aws_runs VALUES (${sqlString(run.runKey)}, ${sqlString(run.params)}, ${run.start}, ${run.end}, ${run.startedAt}, NULL) ON CONFLICT DO NOTHING`,
+    )
   }
 
   /** Resume checkpoints: the GetMetricData calls of a run already stored. */
@@ -512,7 +609,13 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       const summaries: UsageSummary[] = []
       for (const w of windows) {
         const late = stragglers.get(Number(w.key))
-        const s: UsageSummary = { resource: rowToResource(w), window: { start: Number(w.ws), end: Number(w.we) }, metrics: {}, daily: [], ...(late ? { stragglers: late } : {}) }
+        const s: UsageSummary = {
+          resource: rowToResource(w),
+          window: { start: Number(w.ws), end: Number(w.we) },
+          metrics: {},
+          daily: [],
+          ...(late ? { stragglers: late } : {}),
+        }
         byKey.set(Number(w.key), s)
         summaries.push(s)
       }
@@ -530,11 +633,22 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         const n = Number(row.n)
         const periodSec = Math.max(300, Number(row.period_s))
         const usage: MetricUsage = {
-          metric, stat, samples: n, periodSec,
+          metric,
+          stat,
+          samples: n,
+          periodSec,
           coverage: Math.min(1, (n * periodSec * 1000) / (s.window.end - s.window.start)),
           hours: (n * periodSec) / 3600,
-          avg: Number(row.avg), p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), p995: at(0.995), max: Number(row.max),
-          quantiles: q, first: Number(row.first), last: Number(row.last),
+          avg: Number(row.avg),
+          p50: at(0.5),
+          p90: at(0.9),
+          p95: at(0.95),
+          p99: at(0.99),
+          p995: at(0.995),
+          max: Number(row.max),
+          quantiles: q,
+          first: Number(row.first),
+          last: Number(row.last),
         }
         s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
       }
@@ -543,7 +657,15 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         const metric = METRIC_NAMES[Number(row.metric_id) - 1]
         const stat = STATISTICS[Number(row.stat_id) - 1]
         if (!s || !metric || !stat) continue
-        ;(s.daily as DailyUsage[]).push({ day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10), metric, stat, samples: Number(row.n), avg: Number(row.avg), max: Number(row.max), total: Number(row.total) })
+        ;(s.daily as DailyUsage[]).push({
+          day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10),
+          metric,
+          stat,
+          samples: Number(row.n),
+          avg: Number(row.avg),
+          max: Number(row.max),
+          total: Number(row.total),
+        })
       }
       const seriesKeys = windows.filter((w) => SERIES_KINDS.includes(String(w.kind))).map((w) => Number(w.key))
       if (seriesKeys.length > 0) await this.attachSeries(seriesKeys, byKey)
@@ -571,7 +693,15 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       const stat = STATISTICS[Number(rows[i]!.stat_id) - 1]
       if (s && metric && stat) {
         const part = rows.slice(i, j)
-        s.series = { ...(s.series ?? {}), [metric]: { stat, periodSec: Number(part[0]!.p), ts: Float64Array.from(part, (r) => Number(r.t)), values: Float64Array.from(part, (r) => Number(r.value)) } }
+        s.series = {
+          ...(s.series ?? {}),
+          [metric]: {
+            stat,
+            periodSec: Number(part[0]!.p),
+            ts: Float64Array.from(part, (r) => Number(r.t)),
+            values: Float64Array.from(part, (r) => Number(r.value)),
+          },
+        }
       }
       i = j
     }
