@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { csv, tmpProject } from '../utils/tmp.js'
-import { runCli, type CliResult } from '../utils/run-cli.js'
+import { BIN, runCli, type CliResult } from '../utils/run-cli.js'
 
 const tmp = tmpProject('headroom-e2e-')
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -30,6 +30,21 @@ describe('headroom demo, then analyze', () => {
     expect(demo.stdout).not.toMatch(/\u001b\[/) // no colour when not a TTY
     expect(demo.stderr).toMatch(/headroom analyze --format md/)
     expect(existsSync(join(tmp.dir, '.headroom', 'headroom.duckdb'))).toBe(true)
+  })
+
+  it('a reader that stops early (| head) ends the output quietly: no EPIPE crash, exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'analyze', '--format', 'md'], {
+      cwd: tmp.dir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    // Read the first chunk, then close the pipe as `head` does.
+    child.stdout.once('data', () => child.stdout.destroy())
+    const code = await new Promise<number | null>((r) => child.on('close', r))
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
   })
 
   it('a second demo adds nothing', async () => {
