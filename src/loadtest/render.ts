@@ -179,7 +179,7 @@ export function loadTestFullView(r: LoadTestResult): View {
   return {
     title: `Load test: ${r.target}`,
     lead: [
-      `${n(r.counters['http.requests'] ?? 0)} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.model} model, ${r.settings.workers} workers, started ${new Date(r.startedAt).toISOString()}.${r.script ? ` Script \`${r.script}\`${r.environment ? `, environment \`${r.environment}\`` : ''}.` : ''}`,
+      `${n(r.counters['http.requests'] ?? 0)} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.model} model, ${r.settings.workers} worker${r.settings.workers === 1 ? '' : 's'}, started ${new Date(r.startedAt).toISOString()}.${r.script ? ` Script \`${r.script}\`${r.environment ? `, environment \`${r.environment}\`` : ''}.` : ''}`,
     ],
     sections,
   }
