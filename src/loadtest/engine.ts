@@ -80,7 +80,7 @@ export async function runLoadTest(o: LoadTestOptions): Promise<LoadTestResult> {
   const totalConnections = o.connections ?? o.plan?.connections ?? (closed ? 10 : 64 * workers)
   const perWorker = (n: number, w: number) => Math.floor(n / workers) + (w < n % workers ? 1 : 0)
   const maxInFlight = o.maxInFlight ?? 20_000
-  // The start leaves time to spawn workers and open connections (run-share warm()).
+  // The start leaves time to spawn workers and open connections (schedules.ts warm()).
   const startEpochMs = now() + 300 + (workers > 1 ? 200 : 0)
   const stop = o.stop ?? { requested: false }
   const phases: Phase[] = o.plan?.phases ?? (o.quick?.rate !== undefined ? [{ kind: 'rate', durationMs: o.quick.durationMs, arrivalRate: o.quick.rate }] : [])
