@@ -10,13 +10,13 @@ const tmp = tmpProject('headroom-lib-')
 const load = async () => (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as typeof Headroom
 
 it('the README library example runs against the built package entry', async () => {
-  const { DuckDbStore, analyzeWorkspace, importFiles, loadWorkspaceCatalog, renderMarkdown, resolveConfig, ReportSchema } = await load()
+  const { DuckDbStore, analyzeWorkspace, importFiles, loadWorkspaceCatalog, renderDocument, resolveConfig, ReportSchema } = await load()
   const config = resolveConfig({ cwd: tmp.dir })
   const store = await DuckDbStore.open(config.workspace)
   await importFiles(store, [join(ROOT, 'data/demo/samples.parquet'), join(ROOT, 'data/demo/resources.json')])
   const report = await analyzeWorkspace({ reader: store, catalog: loadWorkspaceCatalog(config.workspace), config, now: Date.now() })
   store.close()
-  expect(renderMarkdown(report)).toMatch(/^# headroom report/)
+  expect(await renderDocument(report, 'md')).toMatch(/^# headroom report/)
   expect(report.summary.analyzed).toBe(108)
   expect(ReportSchema.safeParse(report).success).toBe(true)
 })
