@@ -77,6 +77,28 @@ describe('DuckDbStore', () => {
     store.close()
   })
 
+  it('no quantile exceeds the largest value, even where interpolating two equal values rounds up (fast-check counterexample)', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-capped'))
+    // Found in CI by the property test above (seed -686909306): DuckDB gave 99.99999999999974 for a level between the
+    // two equal largest values, one last bit above them.
+    const x = 99.99999999999973
+    const values = [0, x, x, 0, 0]
+    await importFiles(store, [
+      tmp.file(
+        'capped.csv',
+        csv(
+          HEADER,
+          values.map((v, i) => `i-c,cpu.utilization,${at(i * 5)},${v},max,300`),
+        ),
+      ),
+    ])
+    const m = (await store.usage({ lookbackDays: 14 }))[0]!.metrics['cpu.utilization']!.max!
+    expect(m.max).toBe(x)
+    for (const q of m.quantiles) expect(q).toBeLessThanOrEqual(x)
+    expect([m.p995, m.quantiles.at(-1)]).toEqual([x, x])
+    store.close()
+  })
+
   it('rolls 1-minute data up to 5-minute maxima (max stat) and means (avg stat)', async () => {
     const store = await DuckDbStore.open(tmp.path('ws-rollup'))
     // Values 1..10 at minutes 0..9: buckets [0,5) and [5,10). Maxima 5 and 10; means 3 and 8.

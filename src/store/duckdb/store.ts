@@ -626,9 +626,13 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         if (!s || !metric || !stat) continue
         // quantile_cont interpolates as lo + (hi - lo) x frac in floating point, which can come out a last-bit
         // lower at a higher level (found by the property test: p99 = 100, p99.5 = 99.99999999999999). A quantile
-        // function never decreases, so take the running maximum.
+        // function never decreases, so take the running maximum. The same rounding can also land a last bit above
+        // the largest value when two equal values are interpolated (another counterexample: p99.5 =
+        // 99.99999999999974 over values whose max is 99.99999999999973); no quantile exceeds the max, so cap there.
+        const max = Number(row.max)
         const q = (row.q as number[]).map(Number)
         for (let i = 1; i < q.length; i++) q[i] = Math.max(q[i]!, q[i - 1]!)
+        for (let i = 0; i < q.length; i++) q[i] = Math.min(q[i]!, max)
         const at = (level: number) => q[QUANTILE_LEVELS.indexOf(level)] ?? NaN
         const n = Number(row.n)
         const periodSec = Math.max(300, Number(row.period_s))
@@ -645,7 +649,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
           p95: at(0.95),
           p99: at(0.99),
           p995: at(0.995),
-          max: Number(row.max),
+          max,
           quantiles: q,
           first: Number(row.first),
           last: Number(row.last),
