@@ -33,6 +33,10 @@ function partsOf(report: Report): Part[] {
   })
 }
 
+/** The line each analyzer with a presenter adds under the title, naming the settings it ran with. */
+const settingsOf = (report: Report, parts: readonly Part[]): string[] =>
+  parts.flatMap((p) => (p.present.settings ? [p.present.settings(p.options, report.meta.options.lookbackDays)] : []))
+
 /** The terminal summary: fleet cost now vs recommended, counts, each analyzer's section, the shared lists. */
 export function analysisSummaryView(report: Report, top: number): View {
   const s = report.summary
@@ -41,7 +45,7 @@ export function analysisSummaryView(report: Report, top: number): View {
   const counts = parts.flatMap((p) => (p.present.count ? [{ text: p.present.count(p.recs, s), headline: p.present.headline !== undefined }] : []))
   const headline = parts.map((p) => p.present.headline?.(s)).find((h) => h !== undefined)
   const title = `headroom ${report.meta.version}: ${headline ?? `${s.resources} resource${s.resources === 1 ? '' : 's'}`}${counts.length > 1 || (counts.length === 1 && !counts[0]!.headline) ? ` (${counts.map((c) => c.text).join(', ')})` : ''}`
-  const settings = parts.flatMap((p) => (p.present.settings ? [p.present.settings(p.options, report.meta.options.lookbackDays)] : []))
+  const settings = settingsOf(report, parts)
   const sections: Section[] = []
   if (s.currentMonthlyCost > 0 || s.monthlySavings > 0 || s.unpricedResources > 0) {
     sections.push({
@@ -155,7 +159,7 @@ function dimCell(d: DimensionAssessment): string {
 /** The full report (Markdown, HTML): summary, every recommendation with its options and evidence, notes. */
 export function analysisFullView(report: Report): View {
   const s = report.summary
-  const settings = partsOf(report).flatMap((p) => (p.present.settings ? [p.present.settings(p.options, report.meta.options.lookbackDays)] : []))
+  const settings = settingsOf(report, partsOf(report))
   const sections: Section[] = []
   sections.push({
     title: 'Summary',

@@ -81,13 +81,7 @@ export function renderMarkdownView(v: View): string {
     for (const b of s.blocks) {
       if (b.type === 'text') out.push(b.tone === 'strong' ? `**${mdInline(b.text)}**` : mdInline(b.text))
       else if (b.type === 'list') out.push(...b.items.map((i) => `- ${mdInline(i)}`))
-      else if (b.type === 'pairs')
-        out.push(
-          mdTable(
-            b.head ?? ['', ''],
-            b.rows.map(([k, x]) => [k, x]),
-          ),
-        )
+      else if (b.type === 'pairs') out.push(mdTable(b.head ?? ['', ''], b.rows))
       else out.push(mdTable(b.head, b.rows))
       out.push('')
     }
