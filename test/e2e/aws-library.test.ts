@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { afterEach, expect, it } from 'vitest'
 import { collectAws, sdkApis, type CollectAwsEvent } from '../../src/index.js'
 import { DuckDbStore } from '../../src/store/duckdb/store.js'
-import { fakeAwsEnv, storeFingerprint } from '../utils/aws-cli.js'
+import { fakeAwsEnv, setProcessEnv, storeFingerprint } from '../utils/aws-cli.js'
 import { fleetOf, startFakeAws, type FakeAws } from '../utils/fake-aws.js'
 import { freePort } from '../utils/prometheus.js'
 import { runCli } from '../utils/run-cli.js'
@@ -13,21 +13,11 @@ import { tmpProject } from '../utils/tmp.js'
  */
 const tmp = tmpProject('headroom-aws-lib-')
 let fake: FakeAws | undefined
-let saved: Record<string, string | undefined> = {}
-const setEnv = (vars: Record<string, string>) => {
-  for (const [k, v] of Object.entries(vars)) {
-    if (!(k in saved)) saved[k] = process.env[k]
-    process.env[k] = v
-  }
-}
-beforeEach(() => {
-  saved = {}
-})
+const restores: (() => void)[] = []
+const setEnv = (vars: Record<string, string>) => restores.push(setProcessEnv(vars))
 afterEach(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k]
-    else process.env[k] = v
-  }
+  // Last set, first restored: each restore puts back what was there before its own set.
+  while (restores.length) restores.pop()!()
   await fake?.close()
   fake = undefined
 })

@@ -7,7 +7,7 @@ import { EXIT_CODE_TABLE } from '../../src/core/exit-codes.js'
 import { sdkApis } from '../../src/sources/aws/clients.js'
 import { importFiles } from '../../src/store/duckdb/import-files.js'
 import { DuckDbStore } from '../../src/store/duckdb/store.js'
-import { fakeAwsEnv, storeFingerprint } from '../utils/aws-cli.js'
+import { fakeAwsEnv, setProcessEnv, storeFingerprint } from '../utils/aws-cli.js'
 import { fleetOf, startFakeAws, type FakeAws } from '../utils/fake-aws.js'
 import { freePort } from '../utils/prometheus.js'
 import { tmpProject } from '../utils/tmp.js'
@@ -25,7 +25,7 @@ const END = Date.parse('2026-11-20T00:00:00Z')
 let aws: FakeAws
 let prom: Server
 let promUrl = ''
-const saved: Record<string, string | undefined> = {}
+let restoreEnv = () => {}
 
 /** Prometheus's query API for one node_exporter host with 2 cores and 8 GiB: enough for the host queries. */
 function promServer(): Server {
@@ -56,20 +56,14 @@ function promServer(): Server {
 
 beforeAll(async () => {
   aws = await startFakeAws(fleetOf(4))
-  for (const [k, v] of Object.entries(fakeAwsEnv(aws.url, tmp.path))) {
-    saved[k] = process.env[k]
-    process.env[k] = v
-  }
+  restoreEnv = setProcessEnv(fakeAwsEnv(aws.url, tmp.path))
   prom = promServer()
   const port = await freePort()
   await new Promise<void>((r) => prom.listen(port, '127.0.0.1', r))
   promUrl = `http://127.0.0.1:${port}`
 }, 30_000)
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k]
-    else process.env[k] = v
-  }
+  restoreEnv()
   await aws.close()
   prom.closeAllConnections()
   await new Promise((r) => prom.close(r))

@@ -27,3 +27,21 @@ export async function storeFingerprint(workspaceDir: string): Promise<string> {
     s.close()
   }
 }
+
+/**
+ * Sets environment variables in this process (the AWS SDK reads AWS_ENDPOINT_URL and friends from process.env when a
+ * test calls the library in-process) and returns the function that puts every one back as it was.
+ */
+export function setProcessEnv(vars: Record<string, string>): () => void {
+  const saved = new Map<string, string | undefined>()
+  for (const [k, v] of Object.entries(vars)) {
+    if (!saved.has(k)) saved.set(k, process.env[k])
+    process.env[k] = v
+  }
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  }
+}
