@@ -18,6 +18,13 @@ const n = (x: number) => x.toLocaleString('en-US')
 export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promise<ExitCode> {
   const out = (s: string) => effects.stderr.write(s)
   const tty = effects.stderr.isTTY === true
+  // The progress line (a terminal only) is cleared before any other line, and at the end, so the two never mix.
+  let drawn = false
+  const line = (s: string) => {
+    if (drawn) out('\r\u001b[2K')
+    drawn = false
+    out(s)
+  }
   const t0 = Date.now()
   let firstCall: number | undefined
   const store = o.dryRun ? undefined : await DuckDbStore.open(o.workspace)
@@ -28,27 +35,27 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
       ...(store ? { store } : {}),
       now: () => effects.now(),
       onEvent(e) {
-        if (e.type === 'region') out(`${e.region}: ${e.resources} resources, ${e.series} series (${e.discoveryCalls} discovery calls)\n`)
-        else if (e.type === 'region-failed') out(`${e.region}: discovery failed (${e.error}); other regions continue\n`)
+        if (e.type === 'region') line(`${e.region}: ${e.resources} resources, ${e.series} series (${e.discoveryCalls} discovery calls)\n`)
+        else if (e.type === 'region-failed') line(`${e.region}: discovery failed (${e.error}); other regions continue\n`)
         else if (e.type === 'plan')
-          out(
+          line(
             `plan: ${n(e.plan.series)} series x ${e.plan.days} days at ${e.plan.periodSec} s = ${n(e.plan.points)} data points at most, in ${n(e.plan.calls)} GetMetricData calls (minimum possible ${n(e.plan.minimumCalls)}); ` +
               `estimated CloudWatch cost $${e.plan.costUsd.toFixed(2)} ($${GET_METRIC_DATA_USD_PER_1000_METRICS} per 1,000 metrics requested, CloudWatch pricing page)\n`,
           )
-        else if (e.type === 'resume') out(`resuming an interrupted run: ${e.skipped} calls already stored are skipped\n`)
+        else if (e.type === 'resume') line(`resuming an interrupted run: ${e.skipped} calls already stored are skipped\n`)
         else if (e.type === 'calls' && tty) {
           // The progress line on a terminal only; quiet in CI logs and pipes.
           firstCall ??= e.done - 1
           const el = (Date.now() - t0) / 1000
           const eta = e.done > firstCall ? (el / (e.done - firstCall)) * (e.total - e.done) : 0
+          drawn = true
           out(`\r\u001b[2Kcalls ${e.done}/${e.total}  datapoints ${n(e.datapoints)}  ${el.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s`)
         } else if (e.type === 'compute-optimizer') {
-          if (tty) out('\r\u001b[2K')
-          out(`${e.region}: ${e.recommendations} Compute Optimizer recommendations (${e.calls} calls); \`headroom analyze\` shows them beside headroom's\n`)
+          line(`${e.region}: ${e.recommendations} Compute Optimizer recommendations (${e.calls} calls); \`headroom analyze\` shows them beside headroom's\n`)
         }
       },
     })
-    if (tty && r.stats.calls + r.stats.skipped > 0) out('\r\u001b[2K')
+    line('')
     if (r.dryRun) {
       for (const x of r.plan.regions)
         effects.stdout.write(
