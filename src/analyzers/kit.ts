@@ -20,3 +20,13 @@ export function recommendationId(analyzer: string, resourceId: string, window: {
 
 /** Rounds to `digits` decimals for display and JSON (money to cents, shares to basis points). */
 export const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits
+
+/**
+ * Rounds for display to `digits` significant digits under 1 (0.26569 -> 0.2657, 0.0012345 -> 0.001235) and to
+ * `decimals` decimals from 1 up (61.23456 -> 61.235): a small share or a fraction of a vCPU keeps its digits where a
+ * fixed number of decimals would round it away.
+ */
+export function sig(x: number, digits = 4, decimals = 3): number {
+  if (!Number.isFinite(x) || x === 0) return x
+  return Math.abs(x) < 1 ? Number(x.toPrecision(digits)) : round(x, decimals)
+}

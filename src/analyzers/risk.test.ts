@@ -1,23 +1,51 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { maxRisk, riskFromShares, shareAbove } from './risk.js'
-import { quantileLinear } from './test-utils.js'
-import { QUANTILE_LEVELS } from '../store/types.js'
+import { maxRisk, percentShares, riskFromShares, shareAbove } from './risk.js'
+import { seriesUsage } from './test-utils.js'
 
-const qOf = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b)
-  return QUANTILE_LEVELS.map((l) => quantileLinear(s, l))
-}
+const of = (values: number[]) => seriesUsage('cpu.utilization', 'max', values)
+/** The reference: count the intervals above the threshold, one by one. */
+const bruteShare = (values: readonly number[], t: number) => values.filter((v) => v > t).length / values.length
 
-describe('shareAbove', () => {
-  it('is exact at the quantile grid points and 0 at or above the max', () => {
-    // 1001 evenly spaced values 0..1000: Q(level) = 1000 x level exactly.
-    const q = qOf(Array.from({ length: 1001 }, (_, i) => i))
-    expect(shareAbove(q, 900)).toBeCloseTo(0.1, 12)
-    expect(shareAbove(q, 995)).toBeCloseTo(0.005, 12)
-    expect(shareAbove(q, 1000)).toBe(0)
-    expect(shareAbove(q, 5000)).toBe(0)
-    expect(shareAbove(q, -1)).toBe(1)
+describe('shareAbove (exact exceedance count)', () => {
+  it('counts the intervals above the threshold over the intervals present: 4 of 3,760 is 0.106%, Medium, not Low', () => {
+    // The case the 217-VM recomputation found: 3,760 five-minute intervals (93% coverage of 14 days), 4 of them above
+    // the option's capacity (60%). A 9-level quantile grid put the share at 0.093% (Low); the count says 0.106%.
+    const values = Array.from({ length: 3760 }, (_, i) => (i < 4 ? 61 + i : 20 + (i % 30)))
+    const s100 = shareAbove(of(values), 60)
+    expect(s100).toBe(4 / 3760)
+    expect(riskFromShares(0, s100)).toBe('Medium')
+    // and with 3 above, 0.0798%: Low
+    expect(riskFromShares(0, shareAbove(of(values.map((v) => (v === 64 ? 50 : v))), 60))).toBe('Low')
+  })
+
+  it('is 0 at or above the max and 1 below the min; "above" is strict', () => {
+    const u = of(Array.from({ length: 1001 }, (_, i) => i))
+    expect(shareAbove(u, 1000)).toBe(0)
+    expect(shareAbove(u, 5000)).toBe(0)
+    expect(shareAbove(u, 999)).toBe(1 / 1001)
+    expect(shareAbove(u, -1)).toBe(1)
+  })
+
+  it('equals a brute-force count wherever it is at most 10%, and the risk band always equals the brute-force band', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constantFrom(0, 50, 100)), { minLength: 1, maxLength: 600 }),
+        fc.double({ min: -10, max: 110, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, t, h) => {
+          const u = of(values)
+          const exact = bruteShare(values, t)
+          const share = shareAbove(u, t)
+          if (exact <= 0.1) expect(share).toBe(exact)
+          else expect(share).toBeGreaterThan(0.1)
+          // the band of a candidate with capacity t x (1 + h) against the series (current = 100)
+          const c = Math.max(0.001, t) * (1 + h)
+          const { s, s100 } = percentShares(u, 100, c, h)
+          expect(riskFromShares(s, s100)).toBe(riskFromShares(bruteShare(values, c / (1 + h)), bruteShare(values, c)))
+        },
+      ),
+    )
   })
 
   it('never increases as the threshold rises, and stays within [0, 1]', () => {
@@ -27,9 +55,9 @@ describe('shareAbove', () => {
         fc.double({ min: -10, max: 110, noNaN: true }),
         fc.double({ min: 0, max: 50, noNaN: true }),
         (values, t, dt) => {
-          const q = qOf(values)
-          const a = shareAbove(q, t)
-          const b = shareAbove(q, t + dt)
+          const u = of(values)
+          const a = shareAbove(u, t)
+          const b = shareAbove(u, t + dt)
           expect(a).toBeGreaterThanOrEqual(0)
           expect(a).toBeLessThanOrEqual(1)
           expect(b).toBeLessThanOrEqual(a + 1e-12)

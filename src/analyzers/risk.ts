@@ -1,12 +1,48 @@
 import type { PerformanceRisk } from '../core/report.js'
-import { QUANTILE_LEVELS } from '../store/types.js'
+import { QUANTILE_LEVELS, type MetricUsage } from '../store/types.js'
+
+/** What exceedance counting reads off a series' summary. */
+export type ExceedanceSeries = Pick<MetricUsage, 'samples' | 'top' | 'quantiles'>
 
 /**
- * Share of intervals whose value is above `threshold`, read off a series' quantile function
- * (values at QUANTILE_LEVELS) by linear interpolation. Exact at the grid points; between them it assumes
- * values are spread evenly, which is what the interpolated quantiles themselves assume.
+ * Share of a series' intervals whose value is above `threshold`: the count of such intervals over the intervals
+ * present (`samples`, not the window's length: a series with 93% coverage has 93% of the intervals).
+ *
+ * The count is exact whenever the share is at most TOP_SHARE (10%), which covers every edge of the risk bands: it is
+ * read off the series' largest values (`top`, descending), and a threshold at or above the smallest of them is
+ * exceeded only by the values kept. Below that the count is only known to exceed what was kept, and the share shown is
+ * the quantile grid's interpolated estimate, never less than the kept count proves.
  */
-export function shareAbove(quantiles: readonly number[], threshold: number, levels: readonly number[] = QUANTILE_LEVELS): number {
+export function shareAbove(u: ExceedanceSeries, threshold: number): number {
+  const { count, exact } = exceedances(u, threshold)
+  const n = u.samples
+  if (n <= 0) return 0
+  return exact ? count / n : Math.max(count / n, gridShareAbove(u.quantiles, threshold))
+}
+
+/**
+ * How many intervals are above `threshold` (or at it too, with `inclusive`): `exact` when the series' kept largest
+ * values decide it (always up to TOP_SHARE of the intervals); otherwise `count` is what was kept, a lower bound.
+ */
+export function exceedances(u: ExceedanceSeries, threshold: number, inclusive = false): { count: number; exact: boolean } {
+  const top = u.top
+  const counts = inclusive ? (v: number) => v >= threshold : (v: number) => v > threshold
+  // first index whose value does not count (top is descending)
+  let lo = 0
+  let hi = top.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (counts(top[mid]!)) lo = mid + 1
+    else hi = mid
+  }
+  return { count: lo, exact: lo < top.length || top.length >= u.samples }
+}
+
+/**
+ * Share above `threshold` read off a quantile function (values at QUANTILE_LEVELS) by linear interpolation: exact only
+ * at the grid points, so it serves shares beyond what shareAbove counts, for display.
+ */
+function gridShareAbove(quantiles: readonly number[], threshold: number, levels: readonly number[] = QUANTILE_LEVELS): number {
   const n = Math.min(quantiles.length, levels.length)
   if (n === 0) return 0
   const last = quantiles[n - 1]!
@@ -33,8 +69,8 @@ export function shareAbove(quantiles: readonly number[], threshold: number, leve
  * (same units as `current`): s counts intervals whose demand exceeds c / (1 + headroom), s100 those exceeding c.
  * Interval i exceeds x when pct_i x current / 100 > x, i.e. pct_i > x / current x 100.
  */
-export function percentShares(quantiles: readonly number[], current: number, c: number, headroom: number): { s: number; s100: number } {
-  return { s: shareAbove(quantiles, (c / (1 + headroom) / current) * 100), s100: shareAbove(quantiles, (c / current) * 100) }
+export function percentShares(u: ExceedanceSeries, current: number, c: number, headroom: number): { s: number; s100: number } {
+  return { s: shareAbove(u, (c / (1 + headroom) / current) * 100), s100: shareAbove(u, (c / current) * 100) }
 }
 
 /**
@@ -43,11 +79,14 @@ export function percentShares(quantiles: readonly number[], current: number, c: 
  *   headroom (capacity / (1 + headroom)): the intervals that would break the sizing rule;
  * - `s100` = share whose projected demand exceeds the whole capacity: the intervals that would saturate.
  *
+ * Both are counted exactly over the intervals present (shareAbove), so an option is in its band by the count:
+ * 4 of 3,760 intervals above capacity is 0.106%, over the Low limit.
+ *
  * VeryLow: s100 = 0 and s <= 0.5%   (what P99.5 sizing tolerates by construction)
  * Low:     s100 <= 0.1% and s <= 2%
  * Medium:  s100 <= 1% and s <= 10%
  * High:    otherwise
- * (0.1% of 14 days of 5-minute intervals is 4 intervals, about 20 minutes.)
+ * (0.1% of 14 full days of 5-minute intervals, 4,032, is 4.03: 4 intervals, about 20 minutes, are allowed.)
  */
 export function riskFromShares(s: number, s100: number): PerformanceRisk {
   if (s100 <= 0 && s <= 0.005) return 'VeryLow'

@@ -49,6 +49,22 @@ export const SHARED_OPTIONS = {
       ['host.ec2-sizing', 'allowArchitectureChange'],
     ],
   },
+  preferArchitecture: {
+    flag: '--prefer-architecture',
+    description: 'current: options on the current CPU architecture rank first, the other shown beside with its extra saving; any: ranked together',
+    targets: [
+      ['ec2.rightsize', 'preferArchitecture'],
+      ['host.ec2-sizing', 'preferArchitecture'],
+    ],
+  },
+  rankBy: {
+    flag: '--rank-by',
+    description: 'risk: no higher-risk option ranks above a lower-risk one; price: cheapest first',
+    targets: [
+      ['ec2.rightsize', 'rankBy'],
+      ['host.ec2-sizing', 'rankBy'],
+    ],
+  },
   memoryBlind: {
     flag: '--memory-blind',
     description: 'without memory data: keep at least the current memory, or allow less',

@@ -29,6 +29,8 @@ interface AnalyzeFlags {
   asOf?: string
   top: string
   graviton: boolean
+  preferArchitecture?: string
+  rankBy?: string
   memoryBlind?: string
   region?: string
   color?: boolean
@@ -71,6 +73,8 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       .option('--as-of <date>', "window end for every resource (default: each resource's latest sample)")
       .option('--top <n>', 'rows per table in the terminal summary', '10')
       .option('--no-graviton', 'do not suggest a change of CPU architecture (x86_64 <-> arm64)')
+      .addOption(new Option('--prefer-architecture <pref>', `${SHARED_OPTIONS.preferArchitecture.description} (default current)`).choices(['current', 'any']))
+      .addOption(new Option('--rank-by <order>', `${SHARED_OPTIONS.rankBy.description} (default risk)`).choices(['risk', 'price']))
       .addOption(new Option('--memory-blind <policy>', `${SHARED_OPTIONS.memoryBlind.description} (default keep)`).choices(['keep', 'allow-shrink']))
       .option('--region <region>', `${SHARED_OPTIONS.defaultRegion.description} (default us-east-1)`)
       .option('--no-color', 'no ANSI colours')
@@ -473,6 +477,8 @@ async function analyzeConfig(flags: AnalyzeFlags, cmd: Command, effects: Effects
     ...(given('headroom') ? { headroomPct: parsePercent('--headroom', flags.headroom!) } : {}),
     ...(given('memoryHeadroom') ? { memoryHeadroomPct: parsePercent('--memory-headroom', flags.memoryHeadroom!) } : {}),
     ...(given('graviton') ? { allowArchitectureChange: flags.graviton } : {}),
+    ...(given('preferArchitecture') ? { preferArchitecture: flags.preferArchitecture } : {}),
+    ...(given('rankBy') ? { rankBy: flags.rankBy } : {}),
     ...(given('memoryBlind') ? { memoryBlind: flags.memoryBlind } : {}),
     ...(given('region') ? { defaultRegion: flags.region } : {}),
   }

@@ -68,6 +68,10 @@ const DimensionAssessmentSchema = z.object({
   projectedUtilization: z.number().nullable(),
   /** Share of recorded 5-minute intervals whose demand would exceed the capacity left after headroom. */
   exceedanceShare: z.number().nullable(),
+  /** The highest 5-minute demand seen, in the dimension's unit (absent where the analyzer does not track it). */
+  peak: z.number().optional(),
+  /** peak / capacity x 100: over 100 the peak would saturate the option. */
+  peakUtilization: z.number().optional(),
   risk: z.union([RiskSchema, z.literal('Unknown')]),
   note: z.string().optional(),
 })

@@ -2,13 +2,22 @@ import type { MetricName, Statistic } from '../core/metrics.js'
 import type { Issue, ResourceKind, ResourceRef, TimeWindow } from '../core/report.js'
 
 /**
- * Quantile levels the store computes for every series. Sizing reads p90..p99.5 and max; the risk formula
- * (analyzers/risk.ts) compares exceedance shares with 0.1%, 0.5%, 1%, 2% and 10%, and "share above T <= x"
- * holds exactly when T >= Q(1 - x), so Q(0.9), Q(0.98), Q(0.99), Q(0.995), Q(0.999) and the max decide
- * every risk class exactly. Shares between levels are interpolated for display only. Each extra level costs
- * a full selection per series in DuckDB (103 levels measured 8x slower than these 9), so keep the list short.
+ * Quantile levels the store computes for every series, by linear interpolation between order statistics (position
+ * (n - 1) x level, as DuckDB's quantile_cont and numpy's default). Sizing reads p90..p99.5 and max from them; the
+ * risk bands do not: they count exceedances exactly on MetricUsage.top. Each extra level costs a full selection per
+ * series in DuckDB (103 levels measured 8x slower than these 9), so keep the list short.
  */
 export const QUANTILE_LEVELS: readonly number[] = [0, 0.5, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1]
+
+/**
+ * The largest share of a series whose values the store keeps (MetricUsage.top). The risk bands compare exceedance
+ * shares with 0.1%, 0.5%, 1%, 2% and 10% (analyzers/risk.ts); with the largest floor(TOP_SHARE x n) + 1 values of n
+ * kept, the count of values above any threshold is exact whenever the share is at most TOP_SHARE, and otherwise known
+ * to exceed it. 404 values for 14 days of 5-minute intervals.
+ */
+export const TOP_SHARE = 0.1
+/** How many of the largest values to keep so that shares up to TOP_SHARE of `n` samples are counted exactly. */
+export const topCount = (n: number): number => Math.floor(TOP_SHARE * n) + 1
 
 /** Summary of one series (resource, metric, statistic) over the analysis window, at 5-minute resolution. */
 export interface MetricUsage {
@@ -30,6 +39,8 @@ export interface MetricUsage {
   max: number
   /** Values at QUANTILE_LEVELS, same length and order. */
   quantiles: readonly number[]
+  /** The largest values, descending: at least topCount(samples) of them (all when fewer), for exact exceedance counts. */
+  top: readonly number[]
   first: number
   last: number
 }

@@ -3,7 +3,7 @@ import { breakEvenUtilization, type DynamoDbPrices } from '../../catalog/dynamod
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { SeriesData, UsageSummary } from '../../store/types.js'
-import { recommendationId, round } from '../kit.js'
+import { recommendationId, round, sig } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { DEFAULT_POLICY, perMinute, simulateCapacity, type AutoScalingPolicy, type SimOutcome } from '../../simulators/dynamodb/capacity.js'
 import { dynamoDbPresent } from './present.js'
@@ -322,12 +322,12 @@ export const dynamoDbCapacity = defineAnalyzer({
       {
         metric: METRIC[x.dim],
         stat: 'mean of per-minute consumption',
-        value: round(x.avg, 3),
+        value: sig(x.avg),
         unit: 'units/s',
         samples: x.covered,
         note: `${x.covered} of ${x.minutes} minutes have data`,
       },
-      { metric: METRIC[x.dim], stat: 'highest minute', value: round(x.peak, 3), unit: 'units/s', samples: x.covered },
+      { metric: METRIC[x.dim], stat: 'highest minute', value: sig(x.peak), unit: 'units/s', samples: x.covered },
       {
         metric: METRIC[x.dim],
         stat: 'break-even utilization (provisioned cheaper above it)',

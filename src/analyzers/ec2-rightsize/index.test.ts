@@ -24,17 +24,34 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
     expect(catalog.priceUsd('m5a.large', 'us-east-1')).toBe(0.086)
   })
 
-  it('Overprovisioned: m5.2xlarge at 20% CPU and 25% memory -> r6g.large', () => {
+  const over = usage('i-over', 'm5.2xlarge')
+    .series('cpu.utilization', 'max', repeat([20]))
+    .series('mem.utilization', 'max', repeat([25]))
+    .build()
+
+  it('Overprovisioned: m5.2xlarge at 20% CPU and 25% memory -> r5a.large, with r6g.large (Graviton) beside it', () => {
     // CPU p99.5 = 20% of 8 vCPU = 1.6 vCPU; need = 1.6 x 1.2 = 1.92 vCPU -> at least 2 vCPU.
     // Memory peak = 25% of 32 GiB = 8 GiB; need = 8 x 1.2 = 9.6 GiB -> at least 16 GiB.
-    // Cheapest offered type with >= 2 vCPU and >= 16 GiB: r6g.large at $0.1008/h (t4g.xlarge, 4 vCPU/16 GiB,
-    // is $0.1344). Monthly: 0.1008 x 730 = $73.58; now 0.384 x 730 = $280.32; savings $206.74.
-    const rec = analyze(
-      usage('i-over', 'm5.2xlarge')
-        .series('cpu.utilization', 'max', repeat([20]))
-        .series('mem.utilization', 'max', repeat([25]))
-        .build(),
+    // Same architecture (x86_64) first: the cheapest x86 type with >= 2 vCPU and >= 16 GiB is r5a.large at $0.113/h:
+    // 0.113 x 730 = $82.49 a month, saving 280.32 - 82.49 = $197.83. The cheapest overall, r6g.large (arm64, $0.1008/h,
+    // $73.58), is shown beside it with what it adds: 206.74 - 197.83 = $8.91/month, at Medium migration effort.
+    const rec = analyze(over)
+    expect(rec.options.map((o) => [o.rank, o.change.instanceType, o.migrationEffort])).toEqual([
+      [1, 'r5a.large', 'VeryLow'],
+      [2, 'r6a.large', 'VeryLow'],
+      [3, 'r6g.large', 'Medium'],
+    ])
+    expect([rec.options[0]!.monthlyCost, rec.options[0]!.monthlySavings, rec.estimatedMonthlySavings]).toEqual([82.49, 197.83, 197.83])
+    expect(rec.options[2]!.notes).toContain('Saves $8.91/month more than r5a.large (rank 1), at Medium migration effort.')
+    expect(rec.summary).toMatch(
+      /^m5\.2xlarge -> r5a\.large saves \$198\/month \(VeryLow risk\).*; r6g\.large \(arm64\) would save \$8\.91\/month more, after a migration\.$/,
     )
+  })
+
+  it('Overprovisioned, preferring no architecture: m5.2xlarge at 20% CPU and 25% memory -> r6g.large', () => {
+    // As above, ranked together: r6g.large at $0.1008/h is the cheapest type with >= 2 vCPU and >= 16 GiB (t4g.xlarge,
+    // 4 vCPU/16 GiB, is $0.1344). Monthly: 0.1008 x 730 = $73.58; now 0.384 x 730 = $280.32; savings $206.74.
+    const rec = analyze(over, { preferArchitecture: 'any' })
     expect(rec.finding).toBe('Overprovisioned')
     expect(rec.reasons).toEqual(['CPUOverprovisioned', 'MemoryOverprovisioned'])
     expect(rec.current.monthlyCost).toBe(280.32)
@@ -60,17 +77,22 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
     expect(rec.memoryBlind).toBe(false)
   })
 
-  it('Underprovisioned, memory-blind: m5.large at 90% CPU -> c6g.xlarge for $29.20 more', () => {
+  it('Underprovisioned, memory-blind: m5.large at 90% CPU -> c6a.xlarge for $41.61 more (c6g.xlarge for $29.20 after a migration)', () => {
     // need = 0.9 x 2 x 1.2 = 2.16 vCPU > 2 -> CPUUnderprovisioned. Memory is not measured, so options keep
     // >= 8 GiB. Cheapest with >= 4 vCPU and >= 8 GiB: t4g.xlarge ($0.1344) is burstable with baseline
-    // 40% x 4 = 1.6 vCPU < the 1.8 vCPU daily average, so it is excluded; c6g.xlarge ($0.136) fits.
-    // Extra: (0.136 - 0.096) x 730 = $29.20.
-    const rec = analyze(
-      usage('i-under', 'm5.large')
-        .series('cpu.utilization', 'max', repeat([90]))
-        .series('cpu.utilization', 'avg', repeat([90]))
-        .build(),
-    )
+    // 40% x 4 = 1.6 vCPU < the 1.8 vCPU daily average, so it is excluded; c6g.xlarge ($0.136, arm64) fits:
+    // (0.136 - 0.096) x 730 = $29.20 more. On x86_64, ranked first, c6a.xlarge ($0.153): (0.153 - 0.096) x 730 = $41.61.
+    const u = usage('i-under', 'm5.large')
+      .series('cpu.utilization', 'max', repeat([90]))
+      .series('cpu.utilization', 'avg', repeat([90]))
+      .build()
+    expect(analyze(u).options.map((o) => [o.change.instanceType, o.monthlySavings])).toEqual([
+      ['c6a.xlarge', -41.61],
+      ['c5a.xlarge', -42.34],
+      ['c6g.xlarge', -29.2],
+    ])
+    expect(analyze(u).summary).toMatch(/c6a\.xlarge fits for \$41\.61\/month more; c6g\.xlarge \(arm64\) would save \$12\.41\/month more, after a migration\.$/)
+    const rec = analyze(u, { preferArchitecture: 'any' })
     expect(rec.finding).toBe('Underprovisioned')
     expect(rec.reasons).toEqual(['CPUUnderprovisioned'])
     expect(rec.options[0]!.change.instanceType).toBe('c6g.xlarge')
@@ -112,7 +134,7 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
         .series('cpu.utilization', 'max', repeat([5]))
         .series('cpu.utilization', 'avg', repeat([5]))
         .build(),
-      { maxOptions: 10 },
+      { maxOptions: 10, preferArchitecture: 'any' },
     )
     const t4g = low.options.find((o) => o.change.instanceType === 't4g.large')
     expect(t4g).toBeDefined()
@@ -123,7 +145,7 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
         .series('cpu.utilization', 'max', repeat([35]))
         .series('cpu.utilization', 'avg', repeat([35]))
         .build(),
-      { maxOptions: 10 },
+      { maxOptions: 10, preferArchitecture: 'any' },
     )
     expect(mid.options.map((o) => o.change.instanceType)).not.toContain('t4g.large')
     for (const o of mid.options) {
@@ -132,16 +154,18 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
     }
   })
 
-  it('allow-shrink without memory data keeps risk at least Medium on options with less memory', () => {
-    const rec = analyze(
-      usage('i-blind', 'm5.2xlarge')
-        .series('cpu.utilization', 'max', repeat([10]))
-        .build(),
-      { memoryBlind: 'allow-shrink' },
-    )
-    const shrunk = rec.options.filter((o) => catalog.get(String(o.change.instanceType))!.memoryGiB < 32)
+  it('allow-shrink without memory data keeps risk at least Medium on options with less memory, so they rank after those that keep it', () => {
+    const u = usage('i-blind', 'm5.2xlarge')
+      .series('cpu.utilization', 'max', repeat([10]))
+      .build()
+    const byPrice = analyze(u, { memoryBlind: 'allow-shrink', rankBy: 'price' })
+    const shrunk = byPrice.options.filter((o) => catalog.get(String(o.change.instanceType))!.memoryGiB < 32)
     expect(shrunk.length).toBeGreaterThan(0)
     for (const o of shrunk) expect(['Medium', 'High']).toContain(o.performanceRisk)
+    // By risk (the default), the VeryLow options that keep 32 GiB come first.
+    const byRisk = analyze(u, { memoryBlind: 'allow-shrink', maxOptions: 10 })
+    expect(byRisk.options[0]!.performanceRisk).toBe('VeryLow')
+    expect(catalog.get(String(byRisk.options[0]!.change.instanceType))!.memoryGiB).toBeGreaterThanOrEqual(32)
   })
 
   it('InsufficientData below 30 hours, and for unknown instance types', () => {
@@ -195,6 +219,7 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
         .series('cpu.utilization', 'max', repeat([20]))
         .series('mem.utilization', 'max', repeat([25]))
         .build(),
+      { preferArchitecture: 'any' },
     )
     expect(rec.finding).toBe('Overprovisioned')
     expect(rec.reasons).toEqual(['CPUOverprovisioned', 'MemoryOverprovisioned'])
@@ -213,6 +238,7 @@ describe('ec2.rightsize worked examples (us-east-1 prices from the bundled catal
         .series('cpu.utilization', 'max', repeat([80]))
         .series('mem.utilization', 'max', repeat([80]))
         .build(),
+      { preferArchitecture: 'any' },
     )
     expect(busy.finding).toBe('Optimized')
     expect(busy.options[0]!.change.instanceType).toBe('m6g.large')
@@ -270,11 +296,13 @@ describe('ec2.rightsize properties', () => {
   const chosenCost = (rec: ReturnType<typeof analyze>) =>
     rec.options[0]?.monthlyCost ?? (rec.finding === 'Underprovisioned' ? Infinity : (rec.current.monthlyCost as number))
 
-  it('more headroom never picks a cheaper option', () => {
+  it('more headroom never picks a cheaper option (price first)', () => {
+    // Price first only: ranked by risk, more headroom can raise a pricier option's risk to its cheaper rival's level,
+    // and the tie then goes to the cheaper one.
     fc.assert(
       fc.property(cpuSeries, fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 40 }), (values, h, dh) => {
-        const a = analyze(build(values), { cpuHeadroomPct: h, memoryHeadroomPct: h })
-        const b = analyze(build(values), { cpuHeadroomPct: h + dh, memoryHeadroomPct: h + dh })
+        const a = analyze(build(values), { cpuHeadroomPct: h, memoryHeadroomPct: h, rankBy: 'price' })
+        const b = analyze(build(values), { cpuHeadroomPct: h + dh, memoryHeadroomPct: h + dh, rankBy: 'price' })
         expect(chosenCost(b)).toBeGreaterThanOrEqual(chosenCost(a))
       }),
       { numRuns: 40 },
@@ -293,5 +321,106 @@ describe('ec2.rightsize properties', () => {
       }),
       { numRuns: 40 },
     )
+  })
+})
+
+describe('ec2.rightsize ranking, demand capped at the ceiling, peaks and wording (issue 12)', () => {
+  const riskRankOf = (r: string) => ['VeryLow', 'Low', 'Medium', 'High'].indexOf(r)
+  const archChange = (o: { platformDifferences: readonly string[] }) => (o.platformDifferences.includes('Architecture') ? 1 : 0)
+  const pattern = fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 48 })
+
+  it('risk before price: no higher-risk option ranks above a lower-risk one (within an architecture by default, across with any)', () => {
+    fc.assert(
+      fc.property(pattern, fc.constantFrom('m5.large', 'm5.2xlarge', 'c5.xlarge', 'r5.xlarge', 'm6g.xlarge'), (p, type) => {
+        const u = usage('i-p', type)
+          .series('cpu.utilization', 'max', repeat(p))
+          .series('mem.utilization', 'max', repeat(p.map((v) => v / 2)))
+          .build()
+        const byDefault = analyze(u, { maxOptions: 5 }).options
+        for (let i = 1; i < byDefault.length; i++) {
+          const [a, b] = [byDefault[i - 1]!, byDefault[i]!]
+          expect(archChange(a)).toBeLessThanOrEqual(archChange(b)) // the current architecture first
+          if (archChange(a) === archChange(b)) expect(riskRankOf(a.performanceRisk)).toBeLessThanOrEqual(riskRankOf(b.performanceRisk))
+        }
+        const together = analyze(u, { maxOptions: 5, preferArchitecture: 'any' }).options
+        // the last place may hold the same-architecture answer chooseOptions keeps; every other pair is in risk order
+        for (let i = 1; i < together.length - 1; i++)
+          expect(riskRankOf(together[i - 1]!.performanceRisk)).toBeLessThanOrEqual(riskRankOf(together[i]!.performanceRisk))
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it('price first on request: the cheapest option ranks first whatever its risk, and its peaks are flagged', () => {
+    // m5.xlarge (4 vCPU) at 5% CPU with ten 5-minute peaks at 100% (0.25% of 4,032 intervals, under the 0.5% that P99.5
+    // ignores): need 0.05 x 4 x 1.2 = 0.24 vCPU. Price first picks a 2-vCPU t3a.small ($0.0188/h, $13.72/month): the
+    // 4-vCPU peaks are 200% of its capacity, so 10 intervals exceed it (s100 = 0.248%, over 0.1%): Medium risk, flagged.
+    // Risk first (the default) picks the cheapest type those peaks fit: t3a.xlarge (4 vCPU), VeryLow.
+    const u = usage('i-spiky', 'm5.xlarge')
+      .series('cpu.utilization', 'max', [...repeat([5], 4032 - 10), ...repeat([100], 10)])
+      .series('mem.utilization', 'max', repeat([10]))
+      .build()
+    const cheap = analyze(u, { rankBy: 'price' }).options[0]!
+    expect([cheap.change.instanceType, cheap.performanceRisk, cheap.monthlyCost]).toEqual(['t3a.small', 'Medium', 13.72])
+    const cpu = cheap.dimensions.find((d) => d.dimension === 'cpu')!
+    expect([cpu.peak, cpu.peakUtilization]).toEqual([4, 200])
+    expect(cheap.notes).toContain("Peaks would saturate: the highest 5-minute cpu demand (4 vCPU) is 200% of t3a.small's 2 vCPU.")
+    const safe = analyze(u).options[0]!
+    expect([safe.change.instanceType, safe.performanceRisk]).toEqual(['t3a.xlarge', 'VeryLow'])
+    expect(safe.notes.some((n) => n.startsWith('Peaks would saturate'))).toBe(false)
+  })
+
+  it('CPU at its ceiling: the need is a lower bound, said in the summary and evidence, and every option’s CPU risk is at least Medium', () => {
+    // m5.xlarge with 30 of 4,032 five-minute maxima at 100% (0.744%, more than the 0.5% P99.5 ignores): p99.5 = 100%,
+    // need >= 4 x 1.2 = 4.8 vCPU. Without the cap an 8-vCPU option would be VeryLow (no recorded value above 4 vCPU).
+    const u = usage('i-capped', 'm5.xlarge')
+      .series('cpu.utilization', 'max', [...repeat([60], 4032 - 30), ...repeat([100], 30)])
+      .series('mem.utilization', 'max', repeat([40]))
+      .build()
+    const rec = analyze(u)
+    expect(rec.finding).toBe('Underprovisioned')
+    expect(rec.summary).toContain('need at least 4.8 vCPU')
+    expect(rec.summary).toContain('CPU was at its ceiling (99.5% or more) in 30 of 4032 intervals (0.744%)')
+    expect(rec.evidence.find((e) => e.stat.startsWith('intervals at 99.5% CPU or more'))?.value).toBe(30)
+    expect(rec.options.length).toBeGreaterThan(0)
+    for (const o of rec.options) {
+      const cpu = o.dimensions.find((d) => d.dimension === 'cpu')!
+      expect(cpu.risk).toBe('Medium')
+      expect(cpu.note).toMatch(/the need is a lower bound/)
+    }
+    // Below the ceiling at p99.5 (29 of the 30 peaks at 99%): the need is measured, not censored.
+    const fine = analyze(
+      usage('i-fine', 'm5.xlarge')
+        .series('cpu.utilization', 'max', [...repeat([60], 4032 - 30), ...repeat([99], 29), 100])
+        .series('mem.utilization', 'max', repeat([40]))
+        .build(),
+    )
+    expect(fine.summary).not.toContain('at least')
+    expect(fine.evidence.some((e) => e.stat.startsWith('intervals at'))).toBe(false)
+  })
+
+  it('an under-provisioned resource whose fix is cheaper "fits and saves"', () => {
+    // x1e.xlarge (4 vCPU, 122 GiB, $0.834/h: $608.82/month) at 95% CPU and 5% memory: need 4.56 vCPU, 7.32 GiB, and
+    // its 120 GB of instance storage kept. c5ad.2xlarge ($0.344/h: $251.12) fits and saves 608.82 - 251.12 = $357.70.
+    const rec = analyze(
+      usage('i-x1e', 'x1e.xlarge')
+        .series('cpu.utilization', 'max', repeat([95]))
+        .series('cpu.utilization', 'avg', repeat([80]))
+        .series('mem.utilization', 'max', repeat([5]))
+        .build(),
+    )
+    expect(rec.finding).toBe('Underprovisioned')
+    expect(rec.options[0]!.monthlySavings).toBe(357.7)
+    expect(rec.summary).toContain('c5ad.2xlarge fits and saves $358/month')
+    expect(rec.summary).not.toMatch(/\$-|more;/)
+  })
+
+  it('values under 1 keep significant digits: a 0.26569% CPU peak is 0.2657, not 0.266', () => {
+    const rec = analyze(
+      usage('i-idle', 'm5.large')
+        .series('cpu.utilization', 'max', repeat([0.1, 0.26569]))
+        .build(),
+    )
+    expect(rec.evidence.find((e) => e.stat === 'max of 5-minute maxima')?.value).toBe(0.2657)
   })
 })

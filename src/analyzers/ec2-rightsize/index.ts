@@ -3,9 +3,9 @@ import { HOURS_PER_MONTH, type Catalog } from '../../catalog/catalog.js'
 import type { InstanceType } from '../../catalog/types.js'
 import type { MetricName } from '../../core/metrics.js'
 import type { Dimension, DimensionAssessment, Evidence, Finding, Issue, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
-import type { MetricUsage, UsageSummary } from '../../store/types.js'
-import { maxRisk, percentShares, riskFromRatio, riskFromShares, riskRank, shareAbove } from '../risk.js'
-import { atPercentile, PERCENTILES, recommendationId, round, type Percentile } from '../kit.js'
+import { TOP_SHARE, type MetricUsage, type UsageSummary } from '../../store/types.js'
+import { maxRisk, percentShares, riskFromRatio, riskFromShares, riskRank, shareAbove, exceedances } from '../risk.js'
+import { atPercentile, PERCENTILES, recommendationId, round, sig, type Percentile } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { ec2Present } from './present.js'
 
@@ -16,6 +16,16 @@ export const Ec2RightsizeOptionsSchema = z.object({
   minHours: z.number().min(0).default(30).describe('Hours of data below which the finding is InsufficientData (Compute Optimizer: 30)'),
   maxOptions: z.number().int().min(1).max(10).default(3),
   allowArchitectureChange: z.boolean().default(true).describe('Consider Graviton (arm64) for x86_64 and vice versa, marked Medium migration effort'),
+  preferArchitecture: z
+    .enum(['current', 'any'])
+    .default('current')
+    .describe(
+      'current: options on the current CPU architecture rank first and the best one on the other is shown beside them with its extra saving; any: both ranked together',
+    ),
+  rankBy: z
+    .enum(['risk', 'price'])
+    .default('risk')
+    .describe('risk: no higher-risk option ranks above a lower-risk one, cheapest first within a risk level; price: cheapest first'),
   allowBurstable: z.boolean().default(true),
   memoryBlind: z
     .enum(['keep', 'allow-shrink'])
@@ -51,7 +61,23 @@ export interface Demand {
   shares?: (capacity: number) => { s: number; s100: number }
   capacityOf: (t: InstanceType) => number | null
   evidence: Evidence[]
+  /** The highest 5-minute value seen, in absolute units: what a cut deeper than the peak saturates at. */
+  peak: number
+  /**
+   * Set when the demand was capped by the current capacity (CPU at its ceiling at the sizing percentile): what was
+   * recorded there is a lower bound of the demand, and so is the need.
+   */
+  censored?: { samples: number; exact: boolean; ceilingPct: number }
 }
+
+/**
+ * CPU at the ceiling: a 5-minute maximum of 99.5% or more (as the scaling simulator counts saturated samples), or an
+ * average within 2 points of 100% (an average that high means the interval sat at the ceiling almost throughout).
+ */
+const CPU_CEILING = { maxima: 99.5, averages: 98 } as const
+
+/** Options whose peak exceeds their capacity by more than this share are flagged: "peaks would saturate". */
+const PEAK_SATURATES = 1.5
 
 function pick(u: UsageSummary, metric: MetricName): { series: MetricUsage; ofMaxima: boolean } | undefined {
   const m = u.metrics[metric]
@@ -71,6 +97,18 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
   if (cpu) {
     const pct = atPercentile(cpu.series, o.percentile)
     const demand = (pct / 100) * current.vcpus
+    const ceilingPct = cpu.ofMaxima ? CPU_CEILING.maxima : CPU_CEILING.averages
+    const atCeiling = exceedances(cpu.series, ceilingPct, true)
+    const censored = pct >= ceilingPct ? { samples: atCeiling.count, exact: atCeiling.exact, ceilingPct } : undefined
+    if (censored) {
+      const n = cpu.series.samples
+      const howOften = censored.exact
+        ? `${censored.samples} of ${n} intervals (${sig((censored.samples / n) * 100)}%)`
+        : `at least ${censored.samples} of ${n} intervals (over ${Math.round(TOP_SHARE * 100)}%)`
+      notes.push(
+        `CPU was at its ceiling (${ceilingPct}% or more) in ${howOften}, so the demand above ${current.name}'s ${current.vcpus} vCPU was never recorded: the need is a lower bound, and every option's CPU risk is at least Medium.`,
+      )
+    }
     if (!cpu.ofMaxima)
       notes.push(
         'Only 5-minute averages of CPU are available: peaks inside an interval are invisible, so the CPU need may be understated (Compute Optimizer uses maxima).',
@@ -81,17 +119,31 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
       demand,
       need: demand * (1 + h),
       headroom: h,
-      shares: (c) => percentShares(cpu.series.quantiles, current.vcpus, c, h),
+      shares: (c) => percentShares(cpu.series, current.vcpus, c, h),
       capacityOf: (t) => t.vcpus,
+      peak: (cpu.series.max / 100) * current.vcpus,
+      ...(censored ? { censored } : {}),
       evidence: [
-        { metric: 'cpu.utilization', stat: statLabel(o.percentile, cpu.ofMaxima), value: round(pct, 3), unit: 'percent', samples: cpu.series.samples },
+        { metric: 'cpu.utilization', stat: statLabel(o.percentile, cpu.ofMaxima), value: sig(pct), unit: 'percent', samples: cpu.series.samples },
         {
           metric: 'cpu.utilization',
           stat: `max of 5-minute ${cpu.ofMaxima ? 'maxima' : 'averages'}`,
-          value: round(cpu.series.max, 3),
+          value: sig(cpu.series.max),
           unit: 'percent',
           samples: cpu.series.samples,
         },
+        ...(censored
+          ? [
+              {
+                metric: 'cpu.utilization' as const,
+                stat: `intervals at ${ceilingPct}% CPU or more${censored.exact ? '' : ' (at least)'} (demand capped: the need is a lower bound)`,
+                value: censored.samples,
+                unit: 'intervals',
+                samples: cpu.series.samples,
+                threshold: ceilingPct,
+              },
+            ]
+          : []),
       ],
     })
   }
@@ -106,13 +158,14 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
       demand,
       need: demand * (1 + hm),
       headroom: hm,
-      shares: (c) => percentShares(mem.series.quantiles, current.memoryGiB, c, hm),
+      shares: (c) => percentShares(mem.series, current.memoryGiB, c, hm),
       capacityOf: (t) => t.memoryGiB,
+      peak: demand,
       evidence: [
         {
           metric: 'mem.utilization',
           stat: `max of 5-minute ${mem.ofMaxima ? 'maxima' : 'averages'} (peak)`,
-          value: round(mem.series.max, 3),
+          value: sig(mem.series.max),
           unit: 'percent',
           samples: mem.series.samples,
         },
@@ -132,9 +185,10 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
       demand,
       need: demand * (1 + h),
       headroom: h,
-      shares: (c) => ({ s: shareAbove(net.series.quantiles, c / (1 + h)), s100: shareAbove(net.series.quantiles, c) }),
+      shares: (c) => ({ s: shareAbove(net.series, c / (1 + h)), s100: shareAbove(net.series, c) }),
       // EC2 baseline bandwidth, compared per direction (an assumption stated in the analyzer docs).
       capacityOf: (t) => (t.networkBaselineGbps === null ? null : (t.networkBaselineGbps * 1e9) / 8),
+      peak: net.series.max,
       evidence: [{ metric, stat: statLabel(o.percentile, net.ofMaxima), value: round(demand, 1), unit: 'bytes/s', samples: net.series.samples }],
     })
   }
@@ -160,6 +214,7 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
       need: demand * (1 + h),
       headroom: h,
       capacityOf: cap,
+      peak: (r?.series.max ?? 0) + (w?.series.max ?? 0),
       evidence: [
         {
           metric: `${read} + ${write}`,
@@ -198,6 +253,9 @@ export function assess(demands: readonly Demand[], t: InstanceType, current: Ins
       share = s
       risk = riskFromShares(s, s100)
     } else risk = riskFromRatio(d.demand, d.need, capacity)
+    // A capped demand says nothing about how far above the current capacity it would have gone.
+    const raised = d.censored !== undefined && riskRank(risk) < riskRank('Medium')
+    if (raised) risk = 'Medium'
     return {
       dimension: d.dimension,
       measured: true,
@@ -207,7 +265,10 @@ export function assess(demands: readonly Demand[], t: InstanceType, current: Ins
       unit: d.unit,
       projectedUtilization: (d.demand / capacity) * 100,
       exceedanceShare: share,
+      peak: d.peak,
+      peakUtilization: (d.peak / capacity) * 100,
       risk,
+      ...(raised ? { note: `demand capped at ${current.name}'s capacity: the need is a lower bound, so the risk is at least Medium` } : {}),
     }
   })
   if (memoryBlind)
@@ -487,17 +548,24 @@ export const ec2Rightsize = defineAnalyzer({
     const chosen = chooseOptions(eligible, current, o.maxOptions)
     chosen.forEach((x, i) => (x.rank = i + 1))
     const top = chosen[0]
+    // The other architecture's best option, where it saves more than the same-architecture pick ranked first.
+    const other = top && primaryArch(top._type) === primaryArch(current) ? chosen.find((x) => primaryArch(x._type) !== primaryArch(current)) : undefined
+    const extra = other && other.monthlySavings !== null && top?.monthlySavings != null ? round(other.monthlySavings - top.monthlySavings) : null
+    if (other && extra !== null && extra > 0) other.notes.push(`Saves ${money(extra)}/month more than ${top!._type.name} (rank 1), at Medium migration effort.`)
     const cpuDim = currentDims.find((d) => d.dimension === 'cpu')
+    const censored = demands.some((d) => d.censored)
     const cpuText = cpuDim
-      ? `CPU ${statLabel(o.percentile, cpu.ofMaxima)} ${round((cpu && atPercentile(cpu.series, o.percentile)) ?? 0, 1)}% of ${current.vcpus} vCPU (need ${round(cpuDim.need ?? 0, 2)} vCPU with ${o.cpuHeadroomPct}% headroom)`
+      ? `CPU ${statLabel(o.percentile, cpu.ofMaxima)} ${round((cpu && atPercentile(cpu.series, o.percentile)) ?? 0, 1)}% of ${current.vcpus} vCPU (need ${censored ? 'at least ' : ''}${round(cpuDim.need ?? 0, 2)} vCPU with ${o.cpuHeadroomPct}% headroom)`
       : ''
+    const otherText =
+      other && extra !== null && extra > 0 ? `; ${other._type.name} (${primaryArch(other._type)}) would save ${money(extra)}/month more, after a migration` : ''
     let summary: string
     if (finding === 'Underprovisioned')
       summary = top
-        ? `${current.name} is too small (${reasons.join(', ')}): ${cpuText}; ${top._type.name} fits${top.monthlySavings === null ? ` (price unknown in ${region})` : top.monthlySavings >= 0 ? ` and saves ${money(top.monthlySavings)}/month` : ` for ${money(-top.monthlySavings)}/month more`}.`
+        ? `${current.name} is too small (${reasons.join(', ')}): ${cpuText}; ${top._type.name} fits${top.monthlySavings === null ? ` (price unknown in ${region})` : top.monthlySavings >= 0 ? ` and saves ${money(top.monthlySavings)}/month` : ` for ${money(-top.monthlySavings)}/month more`}${otherText}.`
         : `${current.name} is too small (${reasons.join(', ')}) and no offered type in ${region} fits the need: ${cpuText}.`
     else if (top && top.monthlySavings !== null)
-      summary = `${current.name} -> ${top._type.name} saves ${money(top.monthlySavings)}/month (${top.performanceRisk} risk): ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
+      summary = `${current.name} -> ${top._type.name} saves ${money(top.monthlySavings)}/month (${top.performanceRisk} risk): ${cpuText}${memoryBlind ? '; memory not measured' : ''}${otherText}.`
     else if (top)
       summary = `${current.name} -> ${top._type.name} covers the need (${top.performanceRisk} risk); savings unknown: the catalog has no price in ${region}: ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
     else
@@ -545,14 +613,18 @@ export function findOptions(a: {
   // What the current type ranks at: its regional price, or (none in the region) its reference-region price; null for
   // a host (host.ec2-sizing), which has no price.
   const currentRank = rankPrice(catalog, current, region)
-  const families = new Set<string>()
-  let sameArchSeen = false
-  // Walk priced types cheapest first and stop once the option list cannot change: enough families and a
-  // same-architecture fallback (chooseOptions), and past the current price (nothing cheaper left to find).
   const currentSeries = series(current)
   const currentArch = primaryArch(current)
+  // Walk priced types cheapest first and stop once the option list cannot change (see optionOrder): past the current
+  // price (every cheaper option found), with enough families among the options nothing pricier can outrank (first
+  // in the preferred architecture group, and at VeryLow risk when ranking by risk) and such an option in the other
+  // group too (the one chooseOptions shows beside them).
+  const settled = (x: CandidateOption) => o.rankBy === 'price' || x.performanceRisk === 'VeryLow'
+  const leading = (arch: string) => o.preferArchitecture === 'any' || arch === currentArch
+  const leadFamilies = new Set<string>()
+  let otherSettled = !o.allowArchitectureChange && o.preferArchitecture === 'current'
   for (const { type: t, hourly, rank, series: tSeries, arch: tArch } of candidatesIn(catalog, region).types) {
-    if (families.size >= o.maxOptions && sameArchSeen && (currentRank === null || rank > currentRank)) break
+    if (leadFamilies.size >= o.maxOptions && otherSettled && (currentRank === null || rank > currentRank)) break
     if (t.name === current.name) continue
     if (
       (tArch !== currentArch && !o.allowArchitectureChange) ||
@@ -589,9 +661,12 @@ export function findOptions(a: {
       optNotes.push(
         `Price unknown: the catalog has no on-demand price for ${t.name} in ${region}; ranked by its ${REFERENCE_PRICE_REGION} price ($${rank}/h). Run \`headroom catalog update --regions ${region}\` for this region's prices.`,
       )
-    families.add(t.family)
-    if (tArch === currentArch) sameArchSeen = true
-    const arch = primaryArch(t) !== primaryArch(current)
+    const arch = tArch !== currentArch
+    for (const d of dims)
+      if (d.peak !== undefined && d.capacity !== null && d.peakUtilization !== undefined && d.peakUtilization > PEAK_SATURATES * 100)
+        optNotes.push(
+          `Peaks would saturate: the highest 5-minute ${d.dimension} demand (${sig(d.peak)} ${d.unit}) is ${Math.round(d.peakUtilization)}% of ${t.name}'s ${sig(d.capacity)} ${d.unit}.`,
+        )
     if (arch) optNotes.push(`${primaryArch(t) === 'arm64' ? 'Graviton (arm64)' : 'x86_64'}: needs ${primaryArch(t)} builds of the AMI and software.`)
     if (t.processorManufacturer !== current.processorManufacturer || t.generation !== current.generation)
       optNotes.push(
@@ -611,15 +686,41 @@ export function findOptions(a: {
       platformDifferences: platformDifferences(t, current),
       notes: optNotes,
     })
+    const added = options[options.length - 1]!
+    if (settled(added)) {
+      if (leading(tArch)) leadFamilies.add(t.family)
+      // the group chooseOptions keeps one option of: the other architecture (current-first), or the current one (any)
+      if (o.preferArchitecture === 'current' ? arch : !arch) otherSettled = true
+    }
   }
-  options.sort((a, b) => a._rank - b._rank || riskRank(a.performanceRisk) - riskRank(b.performanceRisk) || a._type.name.localeCompare(b._type.name))
+  options.sort(optionOrder(current, o))
   return options
 }
 
 /**
- * Up to `max` options, cheapest first, one per family so the list offers real alternatives; when every
- * pick changes architecture, the cheapest same-architecture option replaces the last one so a team that
- * cannot move to Graviton still gets an answer.
+ * The order options rank in (docs/analyzers/ec2-rightsize.md, "Ranking"):
+ * 1. with preferArchitecture 'current', options on the current CPU architecture before the other's: software whose
+ *    arm64 (or x86) build nobody has checked is a migration, not a resize;
+ * 2. with rankBy 'risk', lower performance risk first: no higher-risk option ranks above a lower-risk one;
+ * 3. cheaper first (the regional price, or the reference region's where the region is unpriced), then lower risk,
+ *    then the type name, so the order is total and stable.
+ */
+export function optionOrder(current: InstanceType, o: Pick<Ec2RightsizeOptions, 'preferArchitecture' | 'rankBy'>) {
+  const archChange = (x: CandidateOption) => (primaryArch(x._type) === primaryArch(current) ? 0 : 1)
+  return (a: CandidateOption, b: CandidateOption): number =>
+    (o.preferArchitecture === 'current' ? archChange(a) - archChange(b) : 0) ||
+    (o.rankBy === 'risk' ? riskRank(a.performanceRisk) - riskRank(b.performanceRisk) : 0) ||
+    a._rank - b._rank ||
+    riskRank(a.performanceRisk) - riskRank(b.performanceRisk) ||
+    a._type.name.localeCompare(b._type.name)
+}
+
+/**
+ * Up to `max` options in `sorted`'s order (optionOrder), one per family so the list offers real alternatives, with
+ * both architectures shown when both have options: with preferArchitecture 'current' the best option on the other
+ * architecture takes the last place if the current one filled the list (a team that can move to Graviton sees what it
+ * would add); with 'any', the best same-architecture option does when every pick changes architecture (a team that
+ * cannot move still gets an answer).
  */
 export function chooseOptions<T extends CandidateOption>(sorted: readonly T[], current: InstanceType, max: number): T[] {
   const out: T[] = []
@@ -631,12 +732,13 @@ export function chooseOptions<T extends CandidateOption>(sorted: readonly T[], c
     out.push(x)
   }
   const sameArch = (x: T) => primaryArch(x._type) === primaryArch(current)
-  if (out.length > 0 && !out.some(sameArch)) {
-    const alt = sorted.find((x) => sameArch(x) && !out.includes(x))
-    if (alt) {
-      if (out.length >= max) out.pop()
-      out.push(alt)
-    }
+  for (const wanted of [sameArch, (x: T) => !sameArch(x)]) {
+    if (out.length === 0 || out.some(wanted)) continue
+    const alt = sorted.find((x) => wanted(x) && !out.includes(x))
+    if (!alt) continue
+    // the same architecture's answer may take the only place; the other architecture's never does
+    if (out.length >= max && (wanted === sameArch || max >= 2)) out.pop()
+    if (out.length < max) out.push(alt)
   }
   return out
 }

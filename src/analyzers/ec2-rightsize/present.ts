@@ -1,8 +1,25 @@
 import type { Recommendation } from '../../core/report.js'
-import { currentType, savingsOf, topType, usd } from '../../reporters/format.js'
+import { currentType, pct, savingsOf, topType, usd } from '../../reporters/format.js'
 import { shownOf } from '../../reporters/sections.js'
 import type { Section } from '../../reporters/view.js'
 import type { Presenter } from '../types.js'
+
+/**
+ * What the best option on the other CPU architecture saves beyond the option ranked first, where the first keeps the
+ * architecture (preferArchitecture 'current') and the other saves more; null otherwise.
+ */
+export function otherArchitectureExtra(r: Recommendation): number | null {
+  const [top, ...rest] = r.options
+  if (!top || top.monthlySavings === null || top.platformDifferences.includes('Architecture')) return null
+  const other = rest.find((o) => o.platformDifferences.includes('Architecture'))
+  return other?.monthlySavings != null && other.monthlySavings > top.monthlySavings ? other.monthlySavings - top.monthlySavings : null
+}
+
+/** The highest peak over capacity among the option's measured dimensions, in percent ('' when none is known). */
+const peakOf = (r: Recommendation): string => {
+  const peaks = (r.options[0]?.dimensions ?? []).flatMap((d) => (d.peakUtilization === undefined ? [] : [d.peakUtilization]))
+  return peaks.length ? pct(Math.max(...peaks), 0) : ''
+}
 
 /** EC2 right-sizing in the summary: the biggest savings, then the under-provisioned (the ones at risk now). */
 export const ec2Present: Presenter = {
@@ -20,8 +37,8 @@ export const ec2Present: Presenter = {
         blocks: [
           {
             type: 'table',
-            head: ['RESOURCE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'BINDS', 'SAVES/MO'],
-            align: ['l', 'l', 'l', 'l', 'l', 'l', 'r'],
+            head: ['RESOURCE', 'FINDING', 'NOW', 'RECOMMENDED', 'RISK', 'BINDS', 'PEAK', 'SAVES/MO'],
+            align: ['l', 'l', 'l', 'l', 'l', 'l', 'r', 'r'],
             rows: saving
               .slice(0, top)
               .map((r) => [
@@ -31,8 +48,28 @@ export const ec2Present: Presenter = {
                 topType(r),
                 r.options[0]?.performanceRisk ?? '',
                 r.options[0]?.bindingDimension ?? '',
+                peakOf(r),
                 usd(savingsOf(r)),
               ]),
+          },
+          {
+            type: 'text',
+            tone: 'dim',
+            text: 'PEAK: the highest 5-minute demand seen, as a share of the recommended type’s capacity (over 150%, its notes say: peaks would saturate).',
+          },
+        ],
+      })
+    const others = recs.flatMap((r) => {
+      const x = otherArchitectureExtra(r)
+      return x === null ? [] : [x]
+    })
+    if (others.length > 0)
+      out.push({
+        title: 'Other architecture',
+        blocks: [
+          {
+            type: 'text',
+            text: `Moving CPU architecture (Graviton for x86 instances) would save ${usd(others.reduce((a, b) => a + b, 0))}/month more on ${others.length} instance${others.length === 1 ? '' : 's'} than the same-architecture options ranked first, at Medium migration effort (the AMI and software rebuilt for the other architecture); --prefer-architecture any ranks them together.`,
           },
         ],
       })

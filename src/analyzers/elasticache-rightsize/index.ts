@@ -4,7 +4,7 @@ import { cacheFamily, type CacheNodeType } from '../../catalog/elasticache.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { UsageSummary } from '../../store/types.js'
 import { maxRisk, riskFromRatio, riskRank } from '../risk.js'
-import { atPercentile, PERCENTILES, recommendationId, round } from '../kit.js'
+import { atPercentile, PERCENTILES, recommendationId, round, sig } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { elastiCachePresent } from './present.js'
 
@@ -134,8 +134,8 @@ export const elastiCacheRightsize = defineAnalyzer({
         {
           dimension: 'cpu',
           measured: true,
-          demand: round(cpuDemand, 3),
-          need: round(cpuDemand * h, 3),
+          demand: sig(cpuDemand),
+          need: sig(cpuDemand * h),
           capacity: c.vcpus,
           unit: 'vCPU',
           projectedUtilization: round((cpuDemand / c.vcpus) * 100, 1),
@@ -174,8 +174,8 @@ export const elastiCacheRightsize = defineAnalyzer({
         out.push({
           dimension: 'engine-cpu',
           measured: true,
-          demand: round(enginePct / 100, 3),
-          need: round((enginePct / 100) * h, 3),
+          demand: sig(enginePct / 100),
+          need: sig((enginePct / 100) * h),
           capacity: 1,
           unit: 'engine cores',
           projectedUtilization: round(enginePct, 1),

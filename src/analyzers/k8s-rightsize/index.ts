@@ -97,7 +97,7 @@ export const k8sRightsize = defineAnalyzer({
     const recMem = Math.ceil(memLimit / 2 ** 20) * 2 ** 20
     // Risk: CPU above its request only competes for spare node CPU (no limit, no throttling): Low at the percentile.
     // Memory above the limit is an OOM kill: share of intervals whose peak would exceed the new limit.
-    const memShare = shareAbove(memSeries.quantiles, recMem)
+    const memShare = shareAbove(memSeries, recMem)
     const dims: DimensionAssessment[] = [
       {
         dimension: 'cpu',
@@ -107,9 +107,9 @@ export const k8sRightsize = defineAnalyzer({
         capacity: recCpu,
         unit: 'cores',
         projectedUtilization: recCpu > 0 ? (cpuSeries.p50 / recCpu) * 100 : null,
-        exceedanceShare: shareAbove(cpuSeries.quantiles, recCpu),
+        exceedanceShare: shareAbove(cpuSeries, recCpu),
         risk: 'Low',
-        note: `usage above the request ${(shareAbove(cpuSeries.quantiles, recCpu) * 100).toFixed(1)}% of the time, as ${o.cpuPercentile} sizing intends; no CPU limit, so no throttling`,
+        note: `usage above the request ${(shareAbove(cpuSeries, recCpu) * 100).toFixed(1)}% of the time, as ${o.cpuPercentile} sizing intends; no CPU limit, so no throttling`,
       },
       {
         dimension: 'memory',

@@ -91,7 +91,7 @@ export const rdsRightsize = defineAnalyzer({
     const memNeed = memUsed === undefined ? undefined : memUsed * (1 + o.memoryHeadroomPct / 100)
     const sustained = sustainedVcpus(u, hostAsType(r.id, cur.vcpus, cur.memoryGiB))
     const dims = (c: RdsClass): DimensionAssessment[] => {
-      const { s, s100 } = percentShares(cpu.quantiles, cur.vcpus, c.vcpus, h - 1)
+      const { s, s100 } = percentShares(cpu, cur.vcpus, c.vcpus, h - 1)
       const out: DimensionAssessment[] = [
         {
           dimension: 'cpu',

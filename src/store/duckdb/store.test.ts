@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { csv, tmpProject } from '../../../test/utils/tmp.js'
+import { shareAbove } from '../../analyzers/risk.js'
 import { quantileLinear } from '../../analyzers/test-utils.js'
 import { ToolError } from '../../core/errors.js'
 import { importFiles } from './import-files.js'
-import { QUANTILE_LEVELS } from '../types.js'
+import { QUANTILE_LEVELS, topCount } from '../types.js'
 import { LATEST_SCHEMA_VERSION } from './migrations.js'
 import { DuckDbStore } from './store.js'
 
@@ -53,9 +54,37 @@ describe('DuckDbStore', () => {
         expect(m.p99).toBeLessThanOrEqual(m.p995)
         expect(m.p995).toBeLessThanOrEqual(m.max)
         expect(m.max).toBe(sorted.at(-1))
+        // the largest values, descending, enough to count every share up to 10% exactly
+        expect(m.top).toEqual([...sorted].reverse().slice(0, m.top.length))
+        expect(m.top.length).toBeGreaterThanOrEqual(Math.min(values.length, topCount(values.length)))
+        for (const t of [sorted[0]! - 1, m.p90, m.p995, (m.p99 + m.max) / 2]) expect(shareAbove(m, t)).toBe(values.filter((v) => v > t).length / values.length)
       }),
       { numRuns: 15, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) },
     )
+    store.close()
+  })
+
+  it('keeps the largest 10% of a 14-day series (404 of 4,032 intervals), so exceedance counts are exact where the risk bands look', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-top'))
+    // 14 days of 5-minute values 0, 0.025, ..., 100.775 / ... in a shuffled order (i x 1009 mod 4032 visits each rank once)
+    const values = Array.from({ length: 4032 }, (_, i) => ((i * 1009) % 4032) / 40.32)
+    await importFiles(store, [
+      tmp.file(
+        'top.csv',
+        csv(
+          HEADER,
+          values.map((v, i) => `i-t,cpu.utilization,${at(i * 5)},${v},max,300`),
+        ),
+      ),
+    ])
+    const m = (await store.usage({ lookbackDays: 14 }))[0]!.metrics['cpu.utilization']!.max!
+    expect(m.samples).toBe(4032)
+    expect(m.top.length).toBe(404)
+    expect([m.top[0], m.top.at(-1)]).toEqual([4031 / 40.32, 3628 / 40.32])
+    expect(shareAbove(m, 4027.5 / 40.32)).toBe(4 / 4032) // ranks 4028..4031
+    expect(shareAbove(m, 3628 / 40.32)).toBe(403 / 4032)
+    expect(shareAbove(m, 3627.5 / 40.32)).toBe(404 / 4032)
+    expect(shareAbove(m, 50)).toBeGreaterThan(0.1) // beyond the kept values: only known to exceed 10%
     store.close()
   })
 

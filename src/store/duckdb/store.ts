@@ -8,6 +8,7 @@ import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
 import {
   QUANTILE_LEVELS,
   SERIES_KINDS,
+  topCount,
   type AwsRunStore,
   type CollectedSeries,
   type MergeResult,
@@ -590,10 +591,12 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         GROUP BY s.resource_key, s.metric_id, s.stat_id, time_bucket(INTERVAL 5 MINUTE, s.ts)`
       await this.run(`CREATE OR REPLACE TEMP VIEW usage_buckets AS ${buckets}`)
       const levels = `[${QUANTILE_LEVELS.join(', ')}]`
+      // Enough of the largest values for every series the window can hold (5-minute intervals at most).
+      const keep = topCount(Math.ceil(lookbackMs / 300_000))
       const stats = await this.all(`
         SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
           avg(b.value) AS avg, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
-          quantile_cont(b.value, ${levels}) AS q
+          quantile_cont(b.value, ${levels}) AS q, max(b.value, ${keep}) AS top
         FROM usage_buckets b GROUP BY ALL ORDER BY ALL`)
       // Whole UTC days that overlap each resource's window, from the daily table kept at import.
       const daily = await this.all(`
@@ -651,6 +654,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
           p995: at(0.995),
           max,
           quantiles: q,
+          top: (row.top as number[]).map(Number),
           first: Number(row.first),
           last: Number(row.last),
         }
