@@ -17,17 +17,21 @@ const host = (vcpus: number, memoryGiB: number, cpuPct: number, memPct?: number)
 const analyze = (u: UsageSummary, o = {}) => hostSizing.analyze({ usage: u, catalog, services }, Ec2RightsizeOptionsSchema.parse(o)).recommendations[0]!
 
 describe('host.ec2-sizing worked examples (us-east-1 prices from the bundled catalog)', () => {
-  it('an 8-core, 32 GiB host at 25% CPU and 25% memory fits m6g.xlarge', () => {
+  it('an 8-core, 32 GiB host at 25% CPU and 25% memory fits m5a.xlarge (x86_64, as the host), m6g.xlarge after a migration', () => {
     // CPU demand = 25% x 8 cores = 2 vCPU; need = 2 x 1.2 = 2.4 vCPU -> 4 vCPU. Memory peak = 25% x 32 GiB = 8 GiB;
-    // need = 8 x 1.2 = 9.6 GiB -> 16 GiB. Cheapest 4 vCPU / 16 GiB candidate: t4g.xlarge ($0.1344/h) is burstable and
-    // its 40% baseline (1.6 vCPU) is below the sustained 2 vCPU, so m6g.xlarge at $0.154/h: 0.154 x 730 = $112.42.
+    // need = 8 x 1.2 = 9.6 GiB -> 16 GiB. The host is taken as x86_64, so x86 options rank first: m5a.xlarge at
+    // $0.172/h: 0.172 x 730 = $125.56. The cheapest overall is Graviton: t4g.xlarge ($0.1344/h) is burstable and its
+    // 40% baseline (1.6 vCPU) is below the sustained 2 vCPU, so m6g.xlarge at $0.154/h ($112.42), shown third.
     const rec = analyze(host(8, 32, 25, 25))
     expect(rec.analyzer).toBe('host.ec2-sizing')
     expect(rec.finding).toBe('Sized')
-    expect(rec.options.map((o) => o.change.instanceType)).toEqual(['m6g.xlarge', 'm7g.xlarge', 'm5a.xlarge'])
-    expect(rec.options[0]!.monthlyCost).toBe(112.42)
+    expect(rec.options.map((o) => o.change.instanceType)).toEqual(['m5a.xlarge', 'm6a.xlarge', 'm6g.xlarge'])
+    expect(rec.options.map((o) => o.monthlyCost)).toEqual([125.56, 126.14, 112.42])
+    expect(rec.summary).toBe('8 cores, 32 GiB: fits m5a.xlarge for $125.56/month (VeryLow risk): needs 2.4 vCPU and 9.6 GiB.')
+    const any = analyze(host(8, 32, 25, 25), { preferArchitecture: 'any' })
+    expect(any.options.map((o) => o.change.instanceType)).toEqual(['m6g.xlarge', 'm7g.xlarge', 'm5a.xlarge'])
+    expect(any.options[0]!.monthlyCost).toBe(112.42)
     expect(rec.options[0]!.monthlySavings).toBeNull() // a host has no EC2 price to save against
-    expect(rec.summary).toBe('8 cores, 32 GiB: fits m6g.xlarge for $112.42/month (VeryLow risk): needs 2.4 vCPU and 9.6 GiB.')
   })
 
   it("without memory data the host's memory is kept; with too little data, InsufficientData", () => {
