@@ -102,9 +102,11 @@ describe('NAB ec2_cpu_utilization_fe7f93 (real CloudWatch, 2014-02-14..28)', () 
     const p995 = percentile(raw, 0.995)
     expect(p995).toBeCloseTo(68.1, 1) // 68.1% of r5.large's 2 vCPU
     // demand = 0.681 x 2 = 1.362 vCPU; need = 1.362 x 1.2 = 1.634 vCPU -> 2 vCPU. Memory is not measured, so
-    // options keep r5.large's 16 GiB. Cheapest offered type with >= 2 vCPU, >= 16 GiB: r6g.large, $0.1008/h,
-    // vs r5.large $0.126/h: (0.126 - 0.1008) x 730 = $18.40/month. Neither vCPUs nor (unmeasured) memory
-    // shrink, so the finding is Optimized, with a cheaper equal-size option (as Compute Optimizer does).
+    // options keep r5.large's 16 GiB. The instance is x86_64, so x86 options rank first: the cheapest x86 type with
+    // >= 2 vCPU, >= 16 GiB is r5a.large, $0.113/h, vs r5.large $0.126/h: (0.126 - 0.113) x 730 = $9.49/month. The
+    // cheapest overall, r6g.large (Graviton, $0.1008/h): (0.126 - 0.1008) x 730 = $18.40/month, is shown beside it,
+    // $8.91 more. Neither vCPUs nor (unmeasured) memory shrink, so the finding is Optimized, with cheaper equal-size
+    // options (as Compute Optimizer does).
     const report = runAnalysis(await store.usage({ lookbackDays: 14 }), loadCatalog(), {
       services: loadServiceCatalogs(),
       lookbackDays: 14,
@@ -113,8 +115,11 @@ describe('NAB ec2_cpu_utilization_fe7f93 (real CloudWatch, 2014-02-14..28)', () 
     })
     const rec = report.recommendations.find((r) => r.analyzer === 'ec2.rightsize')!
     expect(rec.finding).toBe('Optimized')
-    expect(rec.options[0]!.change.instanceType).toBe('r6g.large')
-    expect(rec.options[0]!.monthlySavings).toBe(18.4)
+    expect(rec.options[0]!.change.instanceType).toBe('r5a.large')
+    expect(rec.options[0]!.monthlySavings).toBe(9.49)
+    const graviton = rec.options.find((o) => o.change.instanceType === 'r6g.large')!
+    expect([graviton.monthlySavings, graviton.migrationEffort]).toEqual([18.4, 'Medium'])
+    expect(graviton.notes).toContain('Saves $8.91/month more than r5a.large (rank 1), at Medium migration effort.')
     const cpu = rec.options[0]!.dimensions.find((d) => d.dimension === 'cpu')!
     expect(cpu.demand!).toBeCloseTo((p995 / 100) * 2, 9)
     expect(cpu.projectedUtilization!).toBeCloseTo(p995, 9) // same vCPU count: projected = today's
