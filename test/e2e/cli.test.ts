@@ -397,3 +397,61 @@ describe('headroom catalog', () => {
     expect((await runCli(['catalog', '--vcpus', 'many'], { cwd: tmp.dir })).code).toBe(2)
   })
 })
+
+describe('--percentile reaches every analyzer that sizes by one (issue 12, item 7)', () => {
+  it('each analyzer’s evidence names the percentile asked for, and none the default', async () => {
+    const dir = tmp.path('pct')
+    mkdirSync(dir, { recursive: true })
+    // Two days of 5-minute samples per resource: a daily wave, so every percentile differs from the next.
+    const HEADER = 'resource_id,metric,timestamp,value,stat,period'
+    const t0 = Date.UTC(2026, 0, 1)
+    const wave = (i: number, lo: number, hi: number) => lo + ((hi - lo) * (1 + Math.sin((i / 288) * 2 * Math.PI))) / 2
+    const series = (id: string, metric: string, lo: number, hi: number, stat = 'max') =>
+      Array.from({ length: 576 }, (_, i) => `${id},${metric},${new Date(t0 + i * 300_000).toISOString()},${wave(i, lo, hi).toFixed(4)},${stat},300`)
+    tmp.file(
+      'pct/samples.csv',
+      csv(HEADER, [
+        ...series('i-1', 'cpu.utilization', 5, 60),
+        ...series('host-1', 'cpu.utilization', 5, 60),
+        ...series('host-1', 'mem.utilization', 20, 40),
+        ...series('db-1', 'cpu.utilization', 5, 60),
+        ...series('cache-1', 'cpu.utilization', 5, 60),
+        ...series('vol-1', 'ebs.read.ops_per_s', 10, 300, 'avg'),
+        ...series('vol-1', 'ebs.write.ops_per_s', 10, 300, 'avg'),
+        ...series('vol-1', 'ebs.read.bytes_per_s', 1e5, 3e6, 'avg'),
+        ...series('vol-1', 'ebs.write.bytes_per_s', 1e5, 3e6, 'avg'),
+        ...series('web-1', 'cpu.cores', 0.1, 0.9, 'avg'),
+        ...series('web-1', 'mem.used.bytes', 2e8, 4e8),
+      ]),
+    )
+    tmp.file(
+      'pct/resources.json',
+      JSON.stringify([
+        { id: 'i-1', kind: 'ec2-instance', region: 'us-east-1', instanceType: 'm5.xlarge' },
+        { id: 'host-1', kind: 'host', attributes: { vcpus: 8, memoryGiB: 32 } },
+        { id: 'db-1', kind: 'rds-instance', region: 'us-east-1', attributes: { instanceClass: 'db.m5.xlarge', engine: 'mysql' } },
+        { id: 'cache-1', kind: 'elasticache-node', region: 'us-east-1', attributes: { nodeType: 'cache.r6g.large', engine: 'redis' } },
+        { id: 'vol-1', kind: 'ebs-volume', region: 'us-east-1', attributes: { volumeType: 'io1', sizeGiB: 500, iops: 10000, attachedTo: 'i-1' } },
+        { id: 'web-1', kind: 'k8s-workload' },
+      ]),
+    )
+    const imp = await runCli(['collect', 'file', 'samples.csv', 'resources.json'], { cwd: dir })
+    expect(imp.code, imp.stderr).toBe(0)
+    const r = await runCli(['analyze', '--format', 'json', '--percentile', 'p95'], { cwd: dir })
+    expect(r.code, r.stderr).toBe(0)
+    const rep = JSON.parse(r.stdout) as { recommendations: { analyzer: string; finding: string; evidence: { metric: string; stat: string }[] }[] }
+    for (const id of ['ec2.rightsize', 'host.ec2-sizing', 'rds.rightsize', 'elasticache.rightsize', 'ebs.rightsize', 'k8s.rightsize']) {
+      const recs = rep.recommendations.filter((x) => x.analyzer === id)
+      expect(recs.length, id).toBeGreaterThan(0)
+      const stats = recs.flatMap((x) => x.evidence.map((e) => e.stat))
+      expect(
+        stats.some((s) => /^p95\b/.test(s)),
+        `${id}: ${JSON.stringify(recs.map((x) => [x.finding, x.evidence]))}`,
+      ).toBe(true)
+      expect(
+        stats.filter((s) => /p99\.5/.test(s)),
+        id,
+      ).toEqual([])
+    }
+  })
+})
