@@ -1,63 +1,71 @@
 import type { PerformanceRisk } from '../core/report.js'
-import { QUANTILE_LEVELS, type MetricUsage } from '../store/types.js'
+import { EXCEEDANCE_LIMITS, QUANTILE_LEVELS, type MetricUsage } from '../store/types.js'
 
-/** What exceedance counting reads off a series' summary. */
-export type ExceedanceSeries = Pick<MetricUsage, 'samples' | 'top' | 'quantiles'>
+/** What exceedance shares read off a series' summary. */
+export type ExceedanceSeries = Pick<MetricUsage, 'samples' | 'max' | 'edges' | 'quantiles'>
+
+/** Intervals allowed above the edge of share x among n: floor(x n), in integers (x has at most 4 decimals). */
+export const allowedAbove = (x: number, n: number): number => Math.floor((Math.round(x * 10_000) * n) / 10_000)
 
 /**
- * Share of a series' intervals whose value is above `threshold`: the count of such intervals over the intervals
- * present (`samples`, not the window's length: a series with 93% coverage has 93% of the intervals).
+ * Share of a series' intervals whose value is above `threshold`, over the intervals present (`samples`, not the
+ * window's length: a series with 93% coverage has 93% of the intervals).
  *
- * The count is exact whenever the share is at most TOP_SHARE (10%), which covers every edge of the risk bands: it is
- * read off the series' largest values (`top`, descending), and a threshold at or above the smallest of them is
- * exceeded only by the values kept. Below that the count is only known to exceed what was kept, and the share shown is
- * the quantile grid's interpolated estimate, never less than the kept count proves.
+ * Exact on which side of every band limit it lies: for each limit x in EXCEEDANCE_LIMITS the store keeps the edge
+ * value v_x (the (floor(x n) + 1)-th largest), and more than floor(x n) intervals are above the threshold exactly when
+ * it is below v_x; none are when it is at or above the max. Between those bounds the share shown is the quantile grid's
+ * interpolation, clamped into them: 4 of 3,760 intervals above a capacity is at least 4/3,760 = 0.106%, over the 0.1%
+ * Low limit, whatever the grid says.
  */
 export function shareAbove(u: ExceedanceSeries, threshold: number): number {
-  const { count, exact } = exceedances(u, threshold)
   const n = u.samples
-  if (n <= 0) return 0
-  return exact ? count / n : Math.max(count / n, gridShareAbove(u.quantiles, threshold))
+  if (n <= 0 || threshold >= u.max) return 0
+  let lo = 1 / n
+  let hi = 1
+  EXCEEDANCE_LIMITS.forEach((x, i) => {
+    const m = allowedAbove(x, n)
+    if (threshold >= u.edges[i]!) hi = Math.min(hi, m / n)
+    else lo = Math.max(lo, (m + 1) / n)
+  })
+  return Math.min(hi, Math.max(lo, gridShareAbove(u, threshold)))
 }
 
 /**
- * How many intervals are above `threshold` (or at it too, with `inclusive`): `exact` when the series' kept largest
- * values decide it (always up to TOP_SHARE of the intervals); otherwise `count` is what was kept, a lower bound.
+ * A series' quantile function as points (level, value), ascending: the quantile grid (QUANTILE_LEVELS) and the exact
+ * edges, each at its own level (v_x is the order statistic at position n - 1 - floor(x n), level that over n - 1).
+ * Cached per summary: shareAbove is called for every dimension of every candidate type.
  */
-export function exceedances(u: ExceedanceSeries, threshold: number, inclusive = false): { count: number; exact: boolean } {
-  const top = u.top
-  const counts = inclusive ? (v: number) => v >= threshold : (v: number) => v > threshold
-  // first index whose value does not count (top is descending)
-  let lo = 0
-  let hi = top.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (counts(top[mid]!)) lo = mid + 1
-    else hi = mid
+const pointsCache = new WeakMap<ExceedanceSeries, { levels: number[]; values: number[] }>()
+function quantilePoints(u: ExceedanceSeries): { levels: number[]; values: number[] } {
+  let p = pointsCache.get(u)
+  if (!p) {
+    const n = u.samples
+    const pts: [number, number][] = QUANTILE_LEVELS.map((l, i) => [l, u.quantiles[i]!])
+    if (n > 1) EXCEEDANCE_LIMITS.forEach((x, i) => pts.push([(n - 1 - allowedAbove(x, n)) / (n - 1), u.edges[i]!]))
+    pts.sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    const values = pts.map((x) => x[1])
+    for (let i = 1; i < values.length; i++) values[i] = Math.max(values[i]!, values[i - 1]!)
+    pointsCache.set(u, (p = { levels: pts.map((x) => x[0]), values }))
   }
-  return { count: lo, exact: lo < top.length || top.length >= u.samples }
+  return p
 }
 
-/**
- * Share above `threshold` read off a quantile function (values at QUANTILE_LEVELS) by linear interpolation: exact only
- * at the grid points, so it serves shares beyond what shareAbove counts, for display.
- */
-function gridShareAbove(quantiles: readonly number[], threshold: number, levels: readonly number[] = QUANTILE_LEVELS): number {
-  const n = Math.min(quantiles.length, levels.length)
-  if (n === 0) return 0
-  const last = quantiles[n - 1]!
-  if (threshold >= last) return 0
-  if (threshold < quantiles[0]!) return 1
-  // last index i with quantiles[i] <= threshold
+/** Share above `threshold` read off the quantile points by linear interpolation: exact only at the points. */
+function gridShareAbove(u: ExceedanceSeries, threshold: number): number {
+  const { levels, values } = quantilePoints(u)
+  const n = values.length
+  if (n === 0 || threshold >= values[n - 1]!) return 0
+  if (threshold < values[0]!) return 1
+  // last index i with values[i] <= threshold
   let lo = 0
   let hi = n - 1
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1
-    if (quantiles[mid]! <= threshold) lo = mid
+    if (values[mid]! <= threshold) lo = mid
     else hi = mid - 1
   }
-  const v0 = quantiles[lo]!
-  const v1 = quantiles[lo + 1]!
+  const v0 = values[lo]!
+  const v1 = values[lo + 1]!
   const l0 = levels[lo]!
   const l1 = levels[lo + 1]!
   const f = v1 > v0 ? l0 + ((l1 - l0) * (threshold - v0)) / (v1 - v0) : l1
@@ -79,8 +87,8 @@ export function percentShares(u: ExceedanceSeries, current: number, c: number, h
  *   headroom (capacity / (1 + headroom)): the intervals that would break the sizing rule;
  * - `s100` = share whose projected demand exceeds the whole capacity: the intervals that would saturate.
  *
- * Both are counted exactly over the intervals present (shareAbove), so an option is in its band by the count:
- * 4 of 3,760 intervals above capacity is 0.106%, over the Low limit.
+ * Both are over the intervals present and exact at every limit below (shareAbove), so an option is in its band by
+ * the count: 4 of 3,760 intervals above capacity is 0.106%, over the Low limit.
  *
  * VeryLow: s100 = 0 and s <= 0.5%   (what P99.5 sizing tolerates by construction)
  * Low:     s100 <= 0.1% and s <= 2%

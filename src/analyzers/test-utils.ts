@@ -1,6 +1,7 @@
 import type { MetricName, Statistic } from '../core/metrics.js'
 import type { ResourceRef } from '../core/report.js'
-import { QUANTILE_LEVELS, topCount, type DailyUsage, type MetricUsage, type UsageSummary } from '../store/types.js'
+import { allowedAbove } from './risk.js'
+import { CEILING_LEVELS, EXCEEDANCE_LIMITS, QUANTILE_LEVELS, type DailyUsage, type MetricUsage, type UsageSummary } from '../store/types.js'
 
 /**
  * In-memory builder for analyzer tests: `usage('i-1', 'm5.2xlarge').series('cpu.utilization', 'max', values).build()`.
@@ -38,7 +39,9 @@ export function seriesUsage(metric: MetricName, stat: Statistic, values: readonl
     p995: at(0.995),
     max: sorted[sorted.length - 1] ?? NaN,
     quantiles: q,
-    top: sorted.slice(-topCount(sorted.length)).reverse(),
+    // the (floor(x n) + 1)-th largest value, by the definition in store/types.ts
+    edges: EXCEEDANCE_LIMITS.map((x) => sorted[sorted.length - 1 - allowedAbove(x, sorted.length)] ?? NaN),
+    atOrAbove: CEILING_LEVELS.map((l) => values.filter((v) => v >= l).length),
     first: T0,
     last: T0 + (values.length - 1) * periodSec * 1000,
   }

@@ -3,21 +3,24 @@ import type { Issue, ResourceKind, ResourceRef, TimeWindow } from '../core/repor
 
 /**
  * Quantile levels the store computes for every series, by linear interpolation between order statistics (position
- * (n - 1) x level, as DuckDB's quantile_cont and numpy's default). Sizing reads p90..p99.5 and max from them; the
- * risk bands do not: they count exceedances exactly on MetricUsage.top. Each extra level costs a full selection per
- * series in DuckDB (103 levels measured 8x slower than these 9), so keep the list short.
+ * (n - 1) x level, as DuckDB's quantile_cont and numpy's default); level 0 is the min and 1 the max. Sizing reads
+ * p90..p99.5 and max from them; the risk bands do not (EXCEEDANCE_LIMITS). Each interior level costs a selection per
+ * series in DuckDB (103 levels measured 8x slower than 9; 0.98 and 0.999 were dropped when the exact band edges came
+ * in, which kept the usage query at its old cost), so keep the list short.
  */
-export const QUANTILE_LEVELS: readonly number[] = [0, 0.5, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1]
+export const QUANTILE_LEVELS: readonly number[] = [0, 0.5, 0.9, 0.95, 0.99, 0.995, 1]
 
 /**
- * The largest share of a series whose values the store keeps (MetricUsage.top). The risk bands compare exceedance
- * shares with 0.1%, 0.5%, 1%, 2% and 10% (analyzers/risk.ts); with the largest floor(TOP_SHARE x n) + 1 values of n
- * kept, the count of values above any threshold is exact whenever the share is at most TOP_SHARE, and otherwise known
- * to exceed it. 404 values for 14 days of 5-minute intervals.
+ * The exceedance shares the risk bands compare with (analyzers/risk.ts): 0.1%, 0.5%, 1%, 2% and 10%. For each share x
+ * the store keeps the series' edge value v_x, the (floor(x n) + 1)-th largest of its n values, so that exactly
+ *   (intervals above T) <= floor(x n)   <=>   T >= v_x,
+ * i.e. "share above T <= x" is decided by one comparison, with no interpolation. DuckDB's quantile_disc at level
+ * 1 - x, given as a DECIMAL (integer arithmetic), returns exactly that order statistic (store.test.ts checks it).
  */
-export const TOP_SHARE = 0.1
-/** How many of the largest values to keep so that shares up to TOP_SHARE of `n` samples are counted exactly. */
-export const topCount = (n: number): number => Math.floor(TOP_SHARE * n) + 1
+export const EXCEEDANCE_LIMITS: readonly number[] = [0.001, 0.005, 0.01, 0.02, 0.1]
+
+/** Percent levels a series is counted at or above (CPU at its ceiling: 5-minute maxima >= 99.5, averages >= 98). */
+export const CEILING_LEVELS: readonly number[] = [98, 99.5]
 
 /** Summary of one series (resource, metric, statistic) over the analysis window, at 5-minute resolution. */
 export interface MetricUsage {
@@ -39,8 +42,10 @@ export interface MetricUsage {
   max: number
   /** Values at QUANTILE_LEVELS, same length and order. */
   quantiles: readonly number[]
-  /** The largest values, descending: at least topCount(samples) of them (all when fewer), for exact exceedance counts. */
-  top: readonly number[]
+  /** Edge values at EXCEEDANCE_LIMITS, same length and order: share above T <= x exactly when T >= the edge. */
+  edges: readonly number[]
+  /** Intervals with a value at or above each of CEILING_LEVELS, same length and order. */
+  atOrAbove: readonly number[]
   first: number
   last: number
 }

@@ -1,18 +1,20 @@
-import type { Recommendation } from '../../core/report.js'
+import type { Recommendation, RecommendationOption } from '../../core/report.js'
 import { currentType, pct, savingsOf, topType, usd } from '../../reporters/format.js'
 import { shownOf } from '../../reporters/sections.js'
 import type { Section } from '../../reporters/view.js'
 import type { Presenter } from '../types.js'
 
 /**
- * What the best option on the other CPU architecture saves beyond the option ranked first, where the first keeps the
- * architecture (preferArchitecture 'current') and the other saves more; null otherwise.
+ * The best option on the other CPU architecture and what it saves beyond the option ranked first, where the first
+ * keeps the architecture (preferArchitecture 'current') and the other saves more; undefined otherwise. The analyzer
+ * writes it into the option's note and summary; the terminal totals it.
  */
-export function otherArchitectureExtra(r: Recommendation): number | null {
-  const [top, ...rest] = r.options
-  if (!top || top.monthlySavings === null || top.platformDifferences.includes('Architecture')) return null
-  const other = rest.find((o) => o.platformDifferences.includes('Architecture'))
-  return other?.monthlySavings != null && other.monthlySavings > top.monthlySavings ? other.monthlySavings - top.monthlySavings : null
+export function otherArchitectureExtra<O extends RecommendationOption>(options: readonly O[]): { option: O; extra: number } | undefined {
+  const [top, ...rest] = options
+  if (!top || top.monthlySavings === null || top.platformDifferences.includes('Architecture')) return undefined
+  const option = rest.find((o) => o.platformDifferences.includes('Architecture'))
+  if (option?.monthlySavings == null || option.monthlySavings <= top.monthlySavings) return undefined
+  return { option, extra: Math.round((option.monthlySavings - top.monthlySavings) * 100) / 100 }
 }
 
 /** The highest peak over capacity among the option's measured dimensions, in percent ('' when none is known). */
@@ -60,8 +62,8 @@ export const ec2Present: Presenter = {
         ],
       })
     const others = recs.flatMap((r) => {
-      const x = otherArchitectureExtra(r)
-      return x === null ? [] : [x]
+      const x = otherArchitectureExtra(r.options)
+      return x ? [x.extra] : []
     })
     if (others.length > 0)
       out.push({

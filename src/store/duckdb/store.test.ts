@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { csv, tmpProject } from '../../../test/utils/tmp.js'
-import { shareAbove } from '../../analyzers/risk.js'
+import { allowedAbove } from '../../analyzers/risk.js'
 import { quantileLinear } from '../../analyzers/test-utils.js'
 import { ToolError } from '../../core/errors.js'
 import { importFiles } from './import-files.js'
-import { QUANTILE_LEVELS, topCount } from '../types.js'
+import { CEILING_LEVELS, EXCEEDANCE_LIMITS, QUANTILE_LEVELS } from '../types.js'
 import { LATEST_SCHEMA_VERSION } from './migrations.js'
 import { DuckDbStore } from './store.js'
 
@@ -54,37 +54,39 @@ describe('DuckDbStore', () => {
         expect(m.p99).toBeLessThanOrEqual(m.p995)
         expect(m.p995).toBeLessThanOrEqual(m.max)
         expect(m.max).toBe(sorted.at(-1))
-        // the largest values, descending, enough to count every share up to 10% exactly
-        expect(m.top).toEqual([...sorted].reverse().slice(0, m.top.length))
-        expect(m.top.length).toBeGreaterThanOrEqual(Math.min(values.length, topCount(values.length)))
-        for (const t of [sorted[0]! - 1, m.p90, m.p995, (m.p99 + m.max) / 2]) expect(shareAbove(m, t)).toBe(values.filter((v) => v > t).length / values.length)
+        // band edges: the (floor(x n) + 1)-th largest value, and intervals at the ceiling levels, by brute force
+        expect(m.edges).toEqual(EXCEEDANCE_LIMITS.map((x) => sorted[values.length - 1 - allowedAbove(x, values.length)]))
+        expect(m.atOrAbove).toEqual(CEILING_LEVELS.map((l) => values.filter((v) => v >= l).length))
       }),
       { numRuns: 15, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) },
     )
     store.close()
   })
 
-  it('keeps the largest 10% of a 14-day series (404 of 4,032 intervals), so exceedance counts are exact where the risk bands look', async () => {
-    const store = await DuckDbStore.open(tmp.path('ws-top'))
-    // 14 days of 5-minute values 0, 0.025, ..., 100.775 / ... in a shuffled order (i x 1009 mod 4032 visits each rank once)
-    const values = Array.from({ length: 4032 }, (_, i) => ((i * 1009) % 4032) / 40.32)
-    await importFiles(store, [
-      tmp.file(
-        'top.csv',
-        csv(
-          HEADER,
-          values.map((v, i) => `i-t,cpu.utilization,${at(i * 5)},${v},max,300`),
+  it('band edges are exact order statistics at any coverage (4,032 and 3,760 intervals), where interpolated quantiles are not', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-edges'))
+    for (const n of [4032, 3760]) {
+      // n five-minute values 0 .. n-1 (scaled into percent) in a shuffled order (i x 1009 mod n visits each rank once)
+      const id = `i-e${n}`
+      const values = Array.from({ length: n }, (_, i) => ((i * 1009) % n) / 50)
+      await importFiles(store, [
+        tmp.file(
+          `${id}.csv`,
+          csv(
+            HEADER,
+            values.map((v, i) => `${id},cpu.utilization,${at(i * 5)},${v},max,300`),
+          ),
         ),
-      ),
-    ])
-    const m = (await store.usage({ lookbackDays: 14 }))[0]!.metrics['cpu.utilization']!.max!
-    expect(m.samples).toBe(4032)
-    expect(m.top.length).toBe(404)
-    expect([m.top[0], m.top.at(-1)]).toEqual([4031 / 40.32, 3628 / 40.32])
-    expect(shareAbove(m, 4027.5 / 40.32)).toBe(4 / 4032) // ranks 4028..4031
-    expect(shareAbove(m, 3628 / 40.32)).toBe(403 / 4032)
-    expect(shareAbove(m, 3627.5 / 40.32)).toBe(404 / 4032)
-    expect(shareAbove(m, 50)).toBeGreaterThan(0.1) // beyond the kept values: only known to exceed 10%
+      ])
+      const m = (await store.usage({ lookbackDays: 14, resourceIds: [id] }))[0]!.metrics['cpu.utilization']!.max!
+      expect(m.samples).toBe(n)
+      // The 0.1% edge is the (floor(0.001 n) + 1)-th largest value: the 5th of 4,032 (4 may lie above it), the 4th of
+      // 3,760 (3 may). Q(0.999) interpolates between ranks and is neither.
+      const k = Math.floor(n / 1000) + 1
+      expect(m.edges[0]).toBe((n - k) / 50)
+      expect(m.edges).toEqual(EXCEEDANCE_LIMITS.map((x) => (n - 1 - allowedAbove(x, n)) / 50))
+      expect(m.quantiles[QUANTILE_LEVELS.indexOf(0.999)]).not.toBe(m.edges[0])
+    }
     store.close()
   })
 

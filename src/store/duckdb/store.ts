@@ -8,7 +8,8 @@ import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
 import {
   QUANTILE_LEVELS,
   SERIES_KINDS,
-  topCount,
+  CEILING_LEVELS,
+  EXCEEDANCE_LIMITS,
   type AwsRunStore,
   type CollectedSeries,
   type MergeResult,
@@ -590,13 +591,15 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s < 300
         GROUP BY s.resource_key, s.metric_id, s.stat_id, time_bucket(INTERVAL 5 MINUTE, s.ts)`
       await this.run(`CREATE OR REPLACE TEMP VIEW usage_buckets AS ${buckets}`)
-      const levels = `[${QUANTILE_LEVELS.join(', ')}]`
-      // Enough of the largest values for every series the window can hold (5-minute intervals at most).
-      const keep = topCount(Math.ceil(lookbackMs / 300_000))
+      // The interior levels by quantile_cont; levels 0 and 1 are min() and max(), which need no selection.
+      const levels = `[${QUANTILE_LEVELS.filter((l) => l > 0 && l < 1).join(', ')}]`
+      // Order statistics at exact ranks: DECIMAL levels make quantile_disc compute its index in integers.
+      const edgeLevels = `[${EXCEEDANCE_LIMITS.map((x) => `${(1 - x).toFixed(4)}::DECIMAL(5, 4)`).join(', ')}]`
+      const ceilings = CEILING_LEVELS.map((l, i) => `count(*) FILTER (WHERE b.value >= ${l}) AS c${i}`).join(', ')
       const stats = await this.all(`
         SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
-          avg(b.value) AS avg, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
-          quantile_cont(b.value, ${levels}) AS q, max(b.value, ${keep}) AS top
+          avg(b.value) AS avg, min(b.value) AS min, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
+          quantile_cont(b.value, ${levels}) AS q, quantile_disc(b.value, ${edgeLevels}) AS e, ${ceilings}
         FROM usage_buckets b GROUP BY ALL ORDER BY ALL`)
       // Whole UTC days that overlap each resource's window, from the daily table kept at import.
       const daily = await this.all(`
@@ -633,7 +636,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         // the largest value when two equal values are interpolated (another counterexample: p99.5 =
         // 99.99999999999974 over values whose max is 99.99999999999973); no quantile exceeds the max, so cap there.
         const max = Number(row.max)
-        const q = (row.q as number[]).map(Number)
+        const q = [Number(row.min), ...(row.q as number[]).map(Number), max]
         for (let i = 1; i < q.length; i++) q[i] = Math.max(q[i]!, q[i - 1]!)
         for (let i = 0; i < q.length; i++) q[i] = Math.min(q[i]!, max)
         const at = (level: number) => q[QUANTILE_LEVELS.indexOf(level)] ?? NaN
@@ -654,7 +657,8 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
           p995: at(0.995),
           max,
           quantiles: q,
-          top: (row.top as number[]).map(Number),
+          edges: (row.e as number[]).map(Number),
+          atOrAbove: CEILING_LEVELS.map((_, i) => Number(row[`c${i}`])),
           first: Number(row.first),
           last: Number(row.last),
         }
