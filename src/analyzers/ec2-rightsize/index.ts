@@ -715,7 +715,8 @@ function lowestReachableRisk(demands: readonly Demand[], catalog: Catalog, regio
       byKey.set(key, largest)
     }
     if (largest === null || largest <= 0) return 'High'
-    const r = d.shares ? riskFromShares(d.shares(largest).s, d.shares(largest).s100) : riskFromRatio(d.demand, d.need, largest)
+    const sh = d.shares?.(largest)
+    const r = sh ? riskFromShares(sh.s, sh.s100) : riskFromRatio(d.demand, d.need, largest)
     return d.censored && riskRank(r) < riskRank('Medium') ? 'Medium' : r
   })
   return maxRisk(risks)

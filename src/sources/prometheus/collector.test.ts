@@ -200,11 +200,13 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
     store.close()
     // h1: CPU p99.5 of 5-minute maxima x 2 cores x 1.2 -> at most (0.75 x 90 + 5)% x 2 x 1.2 = 1.74 vCPU -> 2 vCPU;
     // memory peak 75% of 16 GiB = 12 GiB x 1.2 = 14.4 GiB -> 16 GiB. Cheapest offered in us-east-1 with 2 vCPU and
-    // 16 GiB: r6g.large ($0.1008/h = $73.58/month); t4g.xlarge ($0.1344) is dearer.
+    // 16 GiB on the host's architecture (taken as x86_64): r5a.large ($0.113/h = $82.49/month). The cheapest of all,
+    // r6g.large (Graviton, $0.1008/h = $73.58/month), is shown beside it; t4g.xlarge ($0.1344) is dearer.
     const h1 = report.recommendations.find((r) => r.analyzer === 'host.ec2-sizing' && r.resource.id === 'h1:9100')!
     expect(h1.finding).toBe('Sized')
-    expect(h1.options[0]!.change.instanceType).toBe('r6g.large')
-    expect(h1.options[0]!.monthlyCost).toBe(73.58)
+    expect(h1.options[0]!.change.instanceType).toBe('r5a.large')
+    expect(h1.options[0]!.monthlyCost).toBe(82.49)
+    expect(h1.options.find((o) => o.change.instanceType === 'r6g.large')?.monthlyCost).toBe(73.58)
     const cpuNeed = h1.options[0]!.dimensions.find((d) => d.dimension === 'cpu')!.need!
     expect(cpuNeed).toBeCloseTo(
       (quantileLinear(
