@@ -109,3 +109,30 @@ describe('duration model', () => {
     )
   })
 })
+
+describe('lambda.memory timeout risk from the longest invocations (issue 21, item 3)', () => {
+  it('a function peaking at 2,990 ms under a 3 s timeout is at risk, whatever its 5-minute averages say, and never gets less memory', () => {
+    // 1024 MB x86, averages 300 ms, but Duration Maximum reaches 2,990 ms once a day: 2,990 > 0.9 x 3,000 = 2,700.
+    const u = fn({ memorySizeMB: 1024, architecture: 'x86_64', timeoutSec: 3 }, { ms: 300 })
+    const maxima = repeat([...repeat([600], 287), 2990], N)
+    const withMax: UsageSummary = {
+      ...u,
+      metrics: {
+        ...u.metrics,
+        'lambda.duration_ms': {
+          ...u.metrics['lambda.duration_ms'],
+          max: usage('x', undefined).series('lambda.duration_ms', 'max', maxima).build().metrics['lambda.duration_ms']!.max!,
+        },
+      },
+    }
+    const [rec] = run(withMax)
+    expect(rec!.finding).toBe('Underprovisioned')
+    expect(rec!.reasons).toContain('DurationNearTimeout')
+    expect(rec!.currentPerformanceRisk).toBe('High')
+    expect(rec!.evidence.find((e) => e.stat === 'longest invocation (max of 5-minute maxima)')?.value).toBe(2990)
+    for (const o of rec!.options) expect(Number(o.change.memorySizeMB)).toBeGreaterThan(1024)
+    // The same averages without the maxima: the old reading (Overprovisioned, less memory) is what the averages allow.
+    const [blind] = run(u)
+    expect(blind!.finding).not.toBe('Underprovisioned')
+  })
+})

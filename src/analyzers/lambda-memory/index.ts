@@ -93,6 +93,10 @@ export const lambdaMemory = defineAnalyzer({
       currentDimensions: [],
     }
     const duration = u.metrics['lambda.duration_ms']?.avg ?? u.metrics['lambda.duration_ms']?.max
+    // Timeout exposure is a tail, not an average: the longest invocation seen (Duration Maximum per interval) and the
+    // p99 where collected. A function peaking at 2,990 ms under a 3 s timeout looks safe on 5-minute averages.
+    const durMax = u.metrics['lambda.duration_ms']?.max
+    const durP99 = u.metrics['lambda.duration_ms']?.p99
     const inv = u.metrics['lambda.invocations_per_s']?.avg ?? u.metrics['lambda.invocations_per_s']?.sum
     const windowDays = (u.window.end - u.window.start) / 86_400_000
     const invocations = inv ? inv.avg * inv.samples * inv.periodSec : 0
@@ -177,6 +181,21 @@ export const lambdaMemory = defineAnalyzer({
     const evidence: Evidence[] = [
       { metric: 'lambda.duration_ms', stat: 'average', value: round(duration.avg, 1), unit: 'ms', samples: duration.samples },
       { metric: 'lambda.duration_ms', stat: 'p99 of 5-minute values', value: round(duration.p99, 1), unit: 'ms', samples: duration.samples },
+      ...(durMax && durMax !== duration
+        ? [
+            {
+              metric: 'lambda.duration_ms',
+              stat: 'longest invocation (max of 5-minute maxima)',
+              value: round(durMax.max, 1),
+              unit: 'ms',
+              samples: durMax.samples,
+            },
+          ]
+        : []),
+      ...(durP99 ? [{ metric: 'lambda.duration_ms', stat: 'highest 5-minute p99', value: round(durP99.max, 1), unit: 'ms', samples: durP99.samples }] : []),
+      ...(timeoutMs !== undefined
+        ? [{ metric: 'lambda.duration_ms', stat: 'timeout (configured)', value: timeoutMs, unit: 'ms', samples: 0, threshold: 0.9 * timeoutMs }]
+        : []),
       { metric: 'lambda.invocations_per_s', stat: 'invocations in the window', value: Math.round(invocations), unit: 'count', samples: inv.samples },
       { metric: 'lambda.duration_ms', stat: 'classification', value: 0, unit: '', samples: measured.length, note: `${kind}: ${kindEvidence}` },
       ...(memUsed ? [{ metric: 'lambda.memory_used_mb', stat: 'peak', value: round(memUsed.max, 1), unit: 'MB', samples: memUsed.samples }] : []),
@@ -208,10 +227,14 @@ export const lambdaMemory = defineAnalyzer({
     )
     if (memFloor) sizes.add(memFloor)
     const scale = duration.avg / durationAt(points, memoryMB) // measured curve vs today's observed average
+    const tailMs = Math.max(duration.p99, durMax?.max ?? 0, durP99?.max ?? 0)
+    const nearTimeout = timeoutMs !== undefined && tailMs > 0.9 * timeoutMs
     const candidates: (RecommendationOption & { _cost: number; _ms: number })[] = []
     for (const mb of sizes) {
       for (const a of ['x86_64', 'arm64'] as const) {
         if (mb === memoryMB && a === arch) continue
+        // Never less memory (so less CPU) for a function already within 10% of its timeout.
+        if (nearTimeout && mb < memoryMB) continue
         const expectedMs = hasCurve ? durationAt(points, mb) * scale : duration.avg // without a curve: the I/O-bound case, unchanged
         const worstMs = hasCurve
           ? expectedMs
@@ -220,7 +243,7 @@ export const lambdaMemory = defineAnalyzer({
             : duration.avg * (Math.min(memoryMB, LAMBDA.oneVcpuMB) / Math.min(mb, LAMBDA.oneVcpuMB)) // CPU-bound case
         const low = monthly(mb, expectedMs, a)
         const high = monthly(mb, worstMs, a)
-        const p99Worst = duration.p99 * (worstMs / duration.avg)
+        const p99Worst = tailMs * (worstMs / duration.avg)
         const risk: PerformanceRisk =
           timeoutMs !== undefined && p99Worst > 0.9 * timeoutMs ? 'High' : !hasCurve && mb < memoryMB ? 'Medium' : a !== arch ? 'Low' : 'VeryLow'
         candidates.push({
@@ -244,7 +267,7 @@ export const lambdaMemory = defineAnalyzer({
               ? ['arm64 (Graviton) is about 20% cheaper per GB-s; native dependencies need arm64 builds, and duration can differ: benchmark.']
               : []),
             ...(timeoutMs !== undefined && p99Worst > 0.9 * timeoutMs
-              ? [`p99 duration would reach ${Math.round(p99Worst)} ms, within 10% of the ${timeoutMs / 1000} s timeout.`]
+              ? [`The longest invocations would reach ${Math.round(p99Worst)} ms, within 10% of the ${timeoutMs / 1000} s timeout.`]
               : []),
           ],
           _cost: high,
@@ -256,7 +279,6 @@ export const lambdaMemory = defineAnalyzer({
     candidates.sort((a, b) => round(a._cost) - round(b._cost) || a._ms - b._ms || Number(a.change.memorySizeMB) - Number(b.change.memorySizeMB))
     const reasons: string[] = []
     let finding: Finding = 'Optimized'
-    const nearTimeout = timeoutMs !== undefined && duration.p99 > 0.9 * timeoutMs
     const oomRisk = memUsed && memUsed.max > 0.9 * memoryMB
     if (oomRisk || nearTimeout) {
       finding = 'Underprovisioned'
