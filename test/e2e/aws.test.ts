@@ -58,6 +58,19 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     )
   })
 
+  it('ListMetrics entries repeated by the endpoint do not inflate the plan: one memory series per instance (issue 21, item 5)', async () => {
+    const planLine = (r: { stderr: string }) => /\d[\d,]* series x .*GetMetricData calls \(minimum possible [\d,]+\)/.exec(r.stderr)?.[0]
+    fake = await startFakeAws(fleetOf(200))
+    const once = await collect(fake.url, 'lm-once', ['--kinds', 'ec2', '--dry-run'])
+    await fake.close()
+    fake = await startFakeAws(fleetOf(200), { repeatListMetrics: 7 })
+    const repeated = await collect(fake.url, 'lm-repeated', ['--kinds', 'ec2', '--dry-run'])
+    expect([once.code, repeated.code]).toEqual([0, 0])
+    // 200 x 8 EC2 series + the 20 instances with agent memory, each listed 7 times: still 1,620 series.
+    expect(planLine(once)).toMatch(/^1,620 series x/)
+    expect(planLine(repeated)).toBe(planLine(once))
+  })
+
   it('throttling, 5xx, resets and paginated answers are retried and lose nothing; per-query errors are reported', async () => {
     const fleet = fleetOf(60, mixed)
     fake = await startFakeAws(fleet)

@@ -31,6 +31,8 @@ export interface Faults {
   internalErrorMetrics?: string[]
   /** Actions answered 403 AccessDenied / UnauthorizedOperation. */
   deny?: string[]
+  /** ListMetrics lists every metric this many times (as a misbehaving endpoint did). */
+  repeatListMetrics?: number
   /** Called on each GetMetricData request (after counting), e.g. to kill the client mid-run. */
   onGetMetricData?: (n: number) => void
 }
@@ -215,7 +217,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       count(`cloudwatch:${op}`)
       if (faults.deny?.includes(`cloudwatch:${op}`)) return jsonErr(res, 403, 'AccessDenied', `not authorized to perform: cloudwatch:${op}`)
       if (op === 'ListMetrics') {
-        const mem = fleet.instances.filter((i) => i.memory)
+        const mem = fleet.instances.filter((i) => i.memory).flatMap((i) => Array.from({ length: faults.repeatListMetrics ?? 1 }, () => i))
         const p = page(mem, input.NextToken as string | undefined)
         return json(res, {
           Metrics: p.items.map((i) => ({

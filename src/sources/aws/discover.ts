@@ -90,22 +90,25 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
           )
         }
     }
-    // Memory exists only where the CloudWatch agent publishes it, with the agent's own dimension set.
+    // Memory exists only where the CloudWatch agent publishes it, with the agent's own dimension set. One series per
+    // instance: ListMetrics may list a metric more than once (an endpoint that repeated every entry turned a 12-call
+    // plan into 334), or under several dimension sets (the agent's append_dimensions changed); the fewest dimensions,
+    // then the first in name order, is kept, so the choice does not depend on the answer's order.
     state.command = 'ListMetricsCommand'
+    const memory = new Map<string, { Name: string; Value: string }[]>()
+    const dimsKey = (d: readonly { Name: string; Value: string }[]) => d.map((x) => `${x.Name}=${x.Value}`).join(',')
     if (running.size > 0)
       for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'CWAgent', MetricName: 'mem_used_percent' })) {
         calls++
         for (const m of page.Metrics ?? []) {
           const id = m.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value
-          if (id && running.has(id))
-            series.push(
-              memorySeries(
-                id,
-                (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! })),
-              ),
-            )
+          if (!id || !running.has(id)) continue
+          const dims = (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! })).sort((a, b) => a.Name.localeCompare(b.Name))
+          const kept = memory.get(id)
+          if (!kept || dims.length < kept.length || (dims.length === kept.length && dimsKey(dims) < dimsKey(kept))) memory.set(id, dims)
         }
       }
+    for (const [id, dims] of memory) series.push(memorySeries(id, dims))
   }
   state.command = 'DescribeVolumesCommand'
   if (kinds.includes('ebs'))
