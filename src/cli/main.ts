@@ -12,7 +12,7 @@ import type { ConfigFlags, ResolvedConfig } from '../app/config.js'
 import { workspaceCatalogPath } from '../catalog/load.js'
 import { CONFIG_FILE_NAMES } from '../config/find.js'
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
-import { parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
+import { parseAsOf, parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
 
 const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .headroom, or $HEADROOM_WORKSPACE)'
 
@@ -189,7 +189,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           dryRun: f.dryRun === true,
           rate: parseNumber('--rate', s('rate') ?? '40', { min: 0.1, max: 1000 }),
           concurrency: parseNumber('--concurrency', s('concurrency') ?? '8', { min: 1, max: 64, integer: true }),
-          ...(s('asOf') ? { end: parseDate('--as-of', s('asOf')!) } : {}),
+          ...(s('asOf') ? { end: parseAsOf(s('asOf')!, effects.now()) } : {}),
           computeOptimizer: f.computeOptimizer === true,
         },
         effects,
@@ -236,7 +236,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           containers: f.containers !== false,
           resolutionSec: parseNumber('--resolution', s('resolution') ?? '300', { min: 1, integer: true }),
           rateWindow: s('rateWindow') ?? '2m',
-          end: s('asOf') ? parseDate('--as-of', s('asOf')!) : effects.now(),
+          end: s('asOf') ? parseAsOf(s('asOf')!, effects.now()) : effects.now(),
           shardSize: 100,
         },
         effects,
@@ -427,7 +427,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           ...(s('perInstanceCapacity') ? { perInstanceCapacity: parseNumber('--per-instance-capacity', s('perInstanceCapacity')!, { min: 0 }) } : {}),
           limitPct: parseNumber('--limit', (s('limit') ?? '100').replace(/%$/, ''), { min: 1, max: 100 }),
           days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 400 }),
-          ...(s('asOf') ? { asOf: parseDate('--as-of', s('asOf')!) } : {}),
+          ...(s('asOf') ? { asOf: parseAsOf(s('asOf')!, effects.now()) } : {}),
           timeline: f.timeline === true,
           format: (s('format') ?? 'terminal') as ReportFormat,
           ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}),
@@ -486,7 +486,7 @@ async function analyzeConfig(flags: AnalyzeFlags, cmd: Command, effects: Effects
     ...(flags.workspace === undefined ? {} : { workspace: flags.workspace }),
     shared,
     ...(flags.lookbackDays === undefined ? {} : { lookbackDays: parseNumber('--lookback-days', flags.lookbackDays, { min: 1, max: 400, integer: true }) }),
-    ...(flags.asOf ? { asOf: parseDate('--as-of', flags.asOf) } : {}),
+    ...(flags.asOf ? { asOf: parseAsOf(flags.asOf, effects.now()) } : {}),
   })
 }
 

@@ -46,6 +46,20 @@ export function parseDate(flag: string, v: string): number {
   return t
 }
 
+/**
+ * `--as-of` as a window end: a date up to now (5 minutes of clock skew allowed). A future end would ask the sources for
+ * data that cannot exist yet and size windows that hold none of it.
+ */
+export function parseAsOf(v: string, now: number): number {
+  const t = parseDate('--as-of', v)
+  if (t > now + 5 * 60_000)
+    throw new UsageError(
+      `--as-of '${v}' is in the future (now ${new Date(now).toISOString().slice(0, 16)}Z)`,
+      'Give a time up to now, or leave --as-of out to end at the latest data.',
+    )
+  return t
+}
+
 /** `--regions us-east-1,eu-west-1`: each an AWS region name (checked by shape; AWS answers for the rest). */
 export function parseRegions(raw: string, allowAll: boolean): string[] | 'all' {
   const v = raw.trim()

@@ -71,6 +71,16 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(planLine(repeated)).toBe(planLine(once))
   })
 
+  it('a future --as-of is refused before anything is asked or stored (issue 21, item 7)', async () => {
+    fake = await startFakeAws(fleetOf(3))
+    const r = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'future', '--as-of', '2999-01-01'], { cwd: tmp.dir, env: env(fake.url) })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--as-of '2999-01-01' is in the future \(now \d{4}-\d\d-\d\dT\d\d:\d\dZ\)/)
+    expect(r.stderr).toMatch(/leave --as-of out to end at the latest data/)
+    expect(fake.calls.size).toBe(0)
+    expect(existsSync(tmp.path('future'))).toBe(false)
+  })
+
   it('throttling, 5xx, resets and paginated answers are retried and lose nothing; per-query errors are reported', async () => {
     const fleet = fleetOf(60, mixed)
     fake = await startFakeAws(fleet)
