@@ -40,7 +40,7 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
         else if (e.type === 'plan')
           line(
             `plan: ${n(e.plan.series)} series x ${e.plan.days} days at ${e.plan.periodSec} s = ${n(e.plan.points)} data points at most, in ${n(e.plan.calls)} GetMetricData calls (minimum possible ${n(e.plan.minimumCalls)}); ` +
-              `estimated CloudWatch cost $${e.plan.costUsd.toFixed(2)} ($${GET_METRIC_DATA_USD_PER_1000_METRICS} per 1,000 metrics requested, CloudWatch pricing page)\n`,
+              `estimated CloudWatch cost $${centsToFirstDigit(e.plan.costUsd)} ($${GET_METRIC_DATA_USD_PER_1000_METRICS} per 1,000 metrics requested, CloudWatch pricing page)\n`,
           )
         else if (e.type === 'resume') line(`resuming an interrupted run: ${e.skipped} calls already stored are skipped\n`)
         else if (e.type === 'calls' && tty) {
@@ -92,4 +92,9 @@ export async function runCatalogUpdate(o: { workspace: string; regions: string[]
     `catalog updated: ${r.types} instance types offered in ${o.regions.join(', ')}, ${r.priced} with on-demand prices, written to ${r.path} (it overrides the bundled catalog for this workspace)\n`,
   )
   return EXIT.OK
+}
+
+/** Dollars with cents, or to the first significant digit below a cent ($0.0002, not $0.00): a small plan costs something. */
+export function centsToFirstDigit(x: number): string {
+  return x === 0 || x >= 0.01 ? x.toFixed(2) : x.toFixed(Math.min(8, Math.ceil(-Math.log10(x))))
 }
