@@ -65,6 +65,9 @@ const paramsKey = (o: CollectAwsOptions, regions: string[]) =>
  * without fetching anything twice. Without a store it is a dry run: discovery and the plan, nothing fetched.
  * A region that cannot be read becomes an issue and the others go on; when none can be read nothing is stored.
  */
+/** More than this share of GetMetricData calls failing after their retries fails the run (exit 3). */
+export const MAX_FAILED_SHARE = 0.5
+
 export async function collectAws(i: {
   options: CollectAwsOptions
   apis: AwsApis
@@ -136,10 +139,15 @@ export async function collectAws(i: {
       { hint: 'Check the region names, the network and AWS_ENDPOINT_URL if you set it.' },
     )
 
-  await store.transaction(async () => {
+  // The discovered resources and the run record are stored with the first call that answers, so a run in which every
+  // GetMetricData call fails leaves the store as it was.
+  let started = resumed
+  const startRun = async () => {
+    if (started) return
+    started = true
     await store.upsertResources(perRegion.flatMap((r) => r.resources))
     await store.startAwsRun({ runKey, params: pkey, start, end, startedAt: now() })
-  })
+  }
   const done = await store.awsCallsDone(runKey)
   if (resumed) emit({ type: 'resume', skipped: done.size })
   let pending: CallOutcome[] = []
@@ -151,15 +159,19 @@ export async function collectAws(i: {
     if (pending.length === 0) return
     const batch = pending
     pending = []
+    const answered = batch.filter((b) => !b.failed)
+    if (answered.length === 0) return
     await store.transaction(async () => {
-      const series = batch.flatMap((b) => b.points).filter((p) => p.ts.length > 0)
+      await startRun()
+      const series = answered.flatMap((b) => b.points).filter((p) => p.ts.length > 0)
       if (series.length) await store.appendSeries(series, 'aws', `GetMetricData ${runKey}`, { provider: 'aws', kind: 'ec2-instance' })
       await store.markAwsCallsDone(
         runKey,
-        batch.map((b) => b.key),
+        answered.map((b) => b.key),
       )
     })
   }
+  const failures: { region: string; error: string }[] = []
   for (const r of perRegion) {
     const s = await fetchRegion(r.clients.cloudwatch, r.region, r.plan, r.series, {
       ...DEFAULT_FETCH,
@@ -167,6 +179,7 @@ export async function collectAws(i: {
       concurrency: o.concurrency,
       done,
       onCall: async (c) => {
+        if (c.failed) failures.push({ region: r.region, error: c.failed.error })
         pending.push(c)
         issues.push(...c.issues)
         callsDone++
@@ -181,6 +194,17 @@ export async function collectAws(i: {
     })
     await flush()
     for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += s[k]
+  }
+  // Mostly failed is failed: a run that fetched under half of its calls must not pass for a collection.
+  const attempted = plan.calls - stats.skipped
+  if (attempted > 0 && failures.length / attempted > MAX_FAILED_SHARE) {
+    const first = failures[0]!
+    const kept = started && failures.length < attempted
+    throw new ToolError(
+      'SOURCE_UNAVAILABLE',
+      `GetMetricData failed in ${failures.length} of ${attempted} calls (${first.region}: ${first.error})${kept ? '; the calls that answered are stored, and a rerun with the same options fetches only the rest' : '; nothing was stored'}`,
+      { hint: 'Check AWS_ENDPOINT_URL (if set), the network and the CloudWatch service health, then run the same command again.' },
+    )
   }
   if (o.computeOptimizer)
     for (const r of perRegion) {
@@ -199,6 +223,7 @@ export async function collectAws(i: {
       }
     }
   await store.transaction(async () => {
+    await startRun() // a run with no calls to make (nothing has metrics) still records what it discovered
     await store.finishAwsRun(runKey, now())
     await store.replaceSourceIssues('aws', issues, now())
   })

@@ -71,6 +71,25 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(planLine(repeated)).toBe(planLine(once))
   })
 
+  it('a run in which every GetMetricData call fails exits 3 naming the API and the error, and stores nothing (issue 21, item 4)', async () => {
+    fake = await startFakeAws(fleetOf(30, mixed), { rejectGetMetricData: true })
+    const r = await collect(fake.url, 'all-failed')
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.stderr).toMatch(
+      /GetMetricData failed in (\d+) of \1 calls \(us-east-1: InvalidParameterCombination(Exception)?: The request was rejected by the fake\); nothing was stored/,
+    )
+    expect(r.stdout).not.toMatch(/collected/)
+    const s = await DuckDbStore.open(tmp.path('all-failed'), { readOnly: true })
+    expect((await s.all('SELECT count(*)::INT AS n FROM resources'))[0]!.n).toBe(0)
+    s.close()
+    // The same fleet answering: the run that failed left nothing behind to resume, and everything is collected.
+    await fake.close()
+    fake = await startFakeAws(fleetOf(30, mixed))
+    const ok = await collect(fake.url, 'all-failed')
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.stdout).toMatch(/collected 3\d resources/)
+  })
+
   it('a future --as-of is refused before anything is asked or stored (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(3))
     const r = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'future', '--as-of', '2999-01-01'], { cwd: tmp.dir, env: env(fake.url) })

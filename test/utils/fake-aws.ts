@@ -31,6 +31,8 @@ export interface Faults {
   internalErrorMetrics?: string[]
   /** Actions answered 403 AccessDenied / UnauthorizedOperation. */
   deny?: string[]
+  /** Every GetMetricData call is answered 400 InvalidParameterCombination, which no retry fixes. */
+  rejectGetMetricData?: boolean
   /** ListMetrics lists every metric this many times (as a misbehaving endpoint did). */
   repeatListMetrics?: number
   /** Called on each GetMetricData request (after counting), e.g. to kill the client mid-run. */
@@ -257,6 +259,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     if (fault === 'reset') return void req.socket.destroy()
     if (fault === 'throttle') return jsonErr(res, 400, 'Throttling', 'Rate exceeded')
     if (fault === '500') return jsonErr(res, 500, 'InternalServiceError', 'internal error')
+    if (faults.rejectGetMetricData) return jsonErr(res, 400, 'InvalidParameterCombination', 'The request was rejected by the fake')
     const queries = input.MetricDataQueries as {
       Id: string
       MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Period: number; Stat: string }

@@ -13,6 +13,8 @@ export interface CallOutcome {
   points: Points[]
   datapoints: number
   issues: Issue[]
+  /** The call still failed after its retries (its series are in `issues`); it is not checkpointed, so a rerun retries it. */
+  failed?: { error: string }
 }
 
 export interface FetchOptions {
@@ -128,6 +130,7 @@ export async function fetchRegion(
     let token: string | undefined
     let page = 0
     let datapoints = 0
+    let failed: CallOutcome['failed']
     for (;;) {
       let res
       try {
@@ -157,6 +160,7 @@ export async function fetchRegion(
         const err = (e instanceof RetriesExhausted ? e.last : e) as Error
         const attempts = e instanceof RetriesExhausted ? e.attempts : 1
         stats.failed++
+        failed = { error: `${err.name}: ${err.message}` }
         for (const i of call.series)
           issues.push({
             code: 'AWS_SERIES_FAILED',
@@ -187,7 +191,7 @@ export async function fetchRegion(
         values: Float64Array.from(order, (j) => (s.perPeriod ? g.values[j]! / call.periodSec : g.values[j]!)),
       })
     }
-    await o.onCall({ key, points, datapoints, issues })
+    await o.onCall({ key, points, datapoints, issues, ...(failed ? { failed } : {}) })
   }
   await runPool(
     queue.map((x) => () => runCall(x)),
