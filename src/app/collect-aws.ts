@@ -66,7 +66,7 @@ const paramsKey = (o: CollectAwsOptions, regions: string[]) =>
  * A region that cannot be read becomes an issue and the others go on; when none can be read nothing is stored.
  */
 /** More than this share of GetMetricData calls failing after their retries fails the run (exit 3). */
-export const MAX_FAILED_SHARE = 0.5
+const MAX_FAILED_SHARE = 0.5
 
 export async function collectAws(i: {
   options: CollectAwsOptions
