@@ -90,6 +90,37 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(ok.stdout).toMatch(/collected 3\d resources/)
   })
 
+  it('a Windows instance is never priced as Linux nor offered Graviton (issue 21, item 2)', async () => {
+    const fleet = fleetOf(4)
+    fleet.instances[1] = { ...fleet.instances[1]!, type: 'm5.2xlarge', platform: 'Windows' }
+    fake = await startFakeAws(fleet)
+    const c = await collect(fake.url, 'windows', ['--kinds', 'ec2'])
+    expect(c.code, c.stderr).toBe(0)
+    const a = await runCli(['analyze', '--workspace', 'windows', '--format', 'json', '--as-of', AS_OF], { cwd: tmp.dir })
+    expect(a.code, a.stderr).toBe(0)
+    const report = JSON.parse(a.stdout) as {
+      recommendations: {
+        analyzer: string
+        resource: { id: string }
+        current: Record<string, unknown>
+        options: { monthlyCost: number | null; platformDifferences: string[] }[]
+      }[]
+      issues: { code: string; message: string }[]
+    }
+    const win = report.recommendations.find((r) => r.analyzer === 'ec2.rightsize' && r.resource.id === fleet.instances[1]!.id)!
+    expect(win.current).toMatchObject({ platform: 'Windows', monthlyCost: null })
+    // The fake answers three data points per series, too few to size (InsufficientData): the options' rules are the
+    // analyzer's worked examples (ec2-rightsize/index.test.ts); here, the platform reaches it from discovery.
+    for (const o of win.options) {
+      expect(o.monthlyCost).toBeNull()
+      expect(o.platformDifferences).not.toContain('Architecture')
+    }
+    expect(report.issues.some((i) => i.code === 'PRICE_UNKNOWN' && /runs Windows/.test(i.message))).toBe(true)
+    // a Linux neighbour is priced as before
+    const linux = report.recommendations.find((r) => r.analyzer === 'ec2.rightsize' && r.resource.id === fleet.instances[0]!.id)!
+    expect(typeof linux.current.monthlyCost).toBe('number')
+  })
+
   it('a future --as-of is refused before anything is asked or stored (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(3))
     const r = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'future', '--as-of', '2999-01-01'], { cwd: tmp.dir, env: env(fake.url) })

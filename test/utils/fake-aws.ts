@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
  * does not re-implement CloudWatch: each series has a few deterministic data points.
  */
 export interface FakeFleet {
-  instances: { id: string; type: string; state?: string; asg?: string; memory?: boolean }[]
+  instances: { id: string; type: string; state?: string; asg?: string; memory?: boolean; platform?: string }[]
   volumes: { id: string; type: string; size: number; iops?: number; attachedTo?: string }[]
   functions: { name: string; memory: number; arch?: string }[]
   databases: { id: string; cls: string; engine: string }[]
@@ -317,7 +317,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const items = p.items
         .map(
           (i) =>
-            `<item><instanceId>${i.id}</instanceId><instanceType>${i.type}</instanceType><instanceState><code>16</code><name>${i.state ?? 'running'}</name></instanceState><architecture>x86_64</architecture><platformDetails>Linux/UNIX</platformDetails><tagSet>${i.asg ? `<item><key>aws:autoscaling:groupName</key><value>${xmlEscape(i.asg)}</value></item>` : ''}<item><key>team</key><value>web</value></item></tagSet></item>`,
+            `<item><instanceId>${i.id}</instanceId><instanceType>${i.type}</instanceType><instanceState><code>16</code><name>${i.state ?? 'running'}</name></instanceState><architecture>x86_64</architecture><platformDetails>${xmlEscape(i.platform ?? 'Linux/UNIX')}</platformDetails><tagSet>${i.asg ? `<item><key>aws:autoscaling:groupName</key><value>${xmlEscape(i.asg)}</value></item>` : ''}<item><key>team</key><value>web</value></item></tagSet></item>`,
         )
         .join('')
       return xml(

@@ -424,3 +424,42 @@ describe('ec2.rightsize ranking, demand capped at the ceiling, peaks and wording
     expect(rec.evidence.find((e) => e.stat === 'max of 5-minute maxima')?.value).toBe(0.2657)
   })
 })
+
+describe('ec2.rightsize and the instance platform (issue 21, item 2)', () => {
+  const busy = (platform?: string) => {
+    const u = usage('i-plat', 'm5.2xlarge')
+      .series('cpu.utilization', 'max', repeat([20]))
+      .series('mem.utilization', 'max', repeat([25]))
+      .build()
+    return platform ? { ...u, resource: { ...u.resource, attributes: { ...u.resource.attributes, platform } } } : u
+  }
+
+  it('Windows: never Linux prices, never Graviton; options still ranked (by their Linux price) and the finding still made', () => {
+    const out = ec2Rightsize.analyze({ usage: busy('Windows'), catalog, services }, opts({ preferArchitecture: 'any' }))
+    const rec = out.recommendations[0]!
+    expect(rec.current).toMatchObject({ platform: 'Windows', monthlyCost: null })
+    expect(rec.estimatedMonthlySavings).toBeNull()
+    expect(rec.finding).toBe('Overprovisioned')
+    expect(rec.options.length).toBeGreaterThan(0)
+    for (const o of rec.options) {
+      expect([o.monthlyCost, o.monthlySavings]).toEqual([null, null])
+      expect(catalog.get(String(o.change.instanceType))!.architectures).toContain('x86_64')
+      expect(o.platformDifferences).not.toContain('Architecture')
+      expect(o.notes[0]).toBe('Price unknown: the catalog has no Windows price; ranked by its Linux/UNIX price.')
+    }
+    expect(out.issues.find((i) => i.code === 'PRICE_UNKNOWN')?.message).toMatch(/runs Windows: the catalog has Linux\/UNIX prices only.*no Graviton options/)
+    expect(rec.summary).toMatch(/savings unknown: the catalog has no Windows prices/)
+  })
+
+  it('RHEL runs on arm64: Graviton stays an option, but nothing is priced as Linux', () => {
+    const rec = analyze(busy('Red Hat Enterprise Linux'))
+    expect(rec.current.monthlyCost).toBeNull()
+    expect(rec.options.some((o) => o.platformDifferences.includes('Architecture'))).toBe(true)
+    expect(rec.options.every((o) => o.monthlyCost === null)).toBe(true)
+  })
+
+  it('Linux/UNIX (as discovery writes it, or no platform) is priced as before', () => {
+    expect(analyze(busy('Linux/UNIX')).current.monthlyCost).toBe(280.32)
+    expect(analyze(busy()).current.monthlyCost).toBe(280.32)
+  })
+})

@@ -76,6 +76,9 @@ export interface Demand {
  */
 const CPU_CEILING = { maxima: 99.5, averages: 98 } as const satisfies Record<string, (typeof CEILING_LEVELS)[number]>
 
+/** The platform the catalog's prices are for (EC2's PlatformDetails value). */
+const LINUX = 'Linux/UNIX'
+
 /** Options whose peak exceeds their capacity by more than this share are flagged: "peaks would saturate". */
 const PEAK_SATURATES = 1.5
 
@@ -445,16 +448,29 @@ export const ec2Rightsize = defineAnalyzer({
       }
     if (!r.region)
       issues.push({ code: 'REGION_ASSUMED', severity: 'info', resourceId: r.id, message: `${r.id} has no region; priced and matched as ${region}.` })
-    const currentPrice = price(catalog, current, region)
+    // The catalog's prices are Linux/UNIX on-demand: another platform (Windows, RHEL, SUSE, BYOL) is never priced as
+    // Linux, and Windows never gets an arm64 type (it does not run on Graviton).
+    const platform = typeof r.attributes.platform === 'string' && r.attributes.platform ? r.attributes.platform : LINUX
+    const linux = platform.toLowerCase() === LINUX.toLowerCase()
+    const x86Only = /windows/i.test(platform)
+    const currentPrice = linux ? price(catalog, current, region) : null
     const currentMonthly = currentPrice === null ? null : currentPrice * HOURS_PER_MONTH
     const currentRec: Recommendation['current'] = {
       instanceType: current.name,
       vcpus: current.vcpus,
       memoryGiB: current.memoryGiB,
       region,
+      ...(linux ? {} : { platform }),
       monthlyCost: currentMonthly === null ? null : round(currentMonthly),
     }
-    if (currentMonthly === null)
+    if (!linux)
+      issues.push({
+        code: 'PRICE_UNKNOWN',
+        severity: 'warning',
+        resourceId: r.id,
+        message: `${r.id} runs ${platform}: the catalog has Linux/UNIX prices only, so its cost and savings are unknown (never Linux prices); options are ranked by their Linux price.${x86Only ? ' Windows runs on x86_64 only: no Graviton options.' : ''}`,
+      })
+    else if (currentMonthly === null)
       issues.push({
         code: 'PRICE_UNKNOWN',
         severity: 'warning',
@@ -509,7 +525,22 @@ export const ec2Rightsize = defineAnalyzer({
     const under = currentDims.filter((d) => d.measured && d.need !== null && d.capacity !== null && d.need > d.capacity)
     const sustained = sustainedVcpus(u, current)
 
-    const options = findOptions({ demands, current, memoryBlind, catalog, region, o, sustained, currentMonthly })
+    const options = findOptions({
+      demands,
+      current,
+      memoryBlind,
+      catalog,
+      region,
+      o: x86Only ? { ...o, allowArchitectureChange: false } : o,
+      sustained,
+      currentMonthly,
+    })
+    if (!linux)
+      for (const x of options) {
+        x.monthlyCost = null
+        x.monthlySavings = null
+        x.notes.unshift(`Price unknown: the catalog has no ${platform} price; ranked by its Linux/UNIX price.`)
+      }
 
     let finding: Finding
     const reasons: string[] = []
@@ -555,17 +586,18 @@ export const ec2Rightsize = defineAnalyzer({
     const otherText = other
       ? `; ${other.option._type.name} (${primaryArch(other.option._type)}) would save ${money(other.extra)}/month more, after a migration`
       : ''
+    const unpriced = linux ? `price unknown in ${region}` : `no ${platform} price in the catalog`
     let summary: string
     if (finding === 'Underprovisioned')
       summary = top
-        ? `${current.name} is too small (${reasons.join(', ')}): ${cpuText}; ${top._type.name} fits${top.monthlySavings === null ? ` (price unknown in ${region})` : top.monthlySavings >= 0 ? ` and saves ${money(top.monthlySavings)}/month` : ` for ${money(-top.monthlySavings)}/month more`}${otherText}.`
+        ? `${current.name} is too small (${reasons.join(', ')}): ${cpuText}; ${top._type.name} fits${top.monthlySavings === null ? ` (${unpriced})` : top.monthlySavings >= 0 ? ` and saves ${money(top.monthlySavings)}/month` : ` for ${money(-top.monthlySavings)}/month more`}${otherText}.`
         : `${current.name} is too small (${reasons.join(', ')}) and no offered type in ${region} fits the need: ${cpuText}.`
     else if (top && top.monthlySavings !== null)
       summary = `${current.name} -> ${top._type.name} saves ${money(top.monthlySavings)}/month (${top.performanceRisk} risk): ${cpuText}${memoryBlind ? '; memory not measured' : ''}${otherText}.`
     else if (top)
-      summary = `${current.name} -> ${top._type.name} covers the need (${top.performanceRisk} risk); savings unknown: the catalog has no price in ${region}: ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
+      summary = `${current.name} -> ${top._type.name} covers the need (${top.performanceRisk} risk); savings unknown: ${linux ? `the catalog has no price in ${region}` : `the catalog has no ${platform} prices`}: ${cpuText}${memoryBlind ? '; memory not measured' : ''}.`
     else
-      summary = `${current.name} fits: ${cpuText}${memoryBlind ? '; memory not measured' : ''}${currentMonthly === null ? `; no smaller type covers the need (price unknown in ${region})` : ''}.`
+      summary = `${current.name} fits: ${cpuText}${memoryBlind ? '; memory not measured' : ''}${currentMonthly === null ? `; no smaller type covers the need (${unpriced})` : ''}.`
     const rec: Recommendation = {
       ...base,
       finding,
