@@ -121,6 +121,27 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(typeof linux.current.monthlyCost).toBe('number')
   })
 
+  it('Auto Scaling groups are stored region-qualified, and simulate finds them by that id or by name (issue 21, item 7)', async () => {
+    fake = await startFakeAws(fleetOf(4, mixed))
+    const c = await collect(fake.url, 'asg', ['--kinds', 'asg'])
+    expect(c.code, c.stderr).toBe(0)
+    const s = await DuckDbStore.open(tmp.path('asg'), { readOnly: true })
+    expect(await s.all(`SELECT id, json_extract_string(attributes, '$.name') AS name FROM resources WHERE kind = 'asg'`)).toEqual([
+      { id: 'us-east-1:web', name: 'web' },
+    ])
+    s.close()
+    for (const group of ['us-east-1:web', 'web']) {
+      const r = await runCli(
+        ['simulate', 'scaling', '--workspace', 'asg', '--group', group, '--search', '--instance-type', 'm5.large', '--format', 'json', '--as-of', AS_OF],
+        {
+          cwd: tmp.dir,
+        },
+      )
+      expect(r.code, `${group}: ${r.stderr}`).toBe(0)
+      expect((JSON.parse(r.stdout) as { kind: string }).kind).toBe('scaling')
+    }
+  })
+
   it('a future --as-of is refused before anything is asked or stored (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(3))
     const r = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'future', '--as-of', '2999-01-01'], { cwd: tmp.dir, env: env(fake.url) })

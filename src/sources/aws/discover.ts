@@ -211,9 +211,11 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         if (!g.AutoScalingGroupName) continue
         add(
           'asg',
-          g.AutoScalingGroupName,
+          // Group names are unique per region only (docs/aws.md): the id is region-qualified, the name kept to look it up.
+          regional(c.region, g.AutoScalingGroupName),
           g.AutoScalingGroupName,
           {
+            name: g.AutoScalingGroupName,
             minSize: g.MinSize ?? 0,
             maxSize: g.MaxSize ?? 0,
             desiredCapacity: g.DesiredCapacity ?? 0,

@@ -337,8 +337,10 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
 
   /**
    * The stored load of an Auto Scaling group over a window: the group's own series when it has one (e.g. the
-   * ASG's average CPUUtilization on a resource whose id is the group name), otherwise each member's series
-   * (resources tagged aws:autoscaling:groupName = group, or with attribute asg = group). Averages are preferred
+   * ASG's average CPUUtilization on a resource whose id is the group name, or whose id is region-qualified as
+   * `collect aws` stores it, us-east-1:web, and whose name is the group), otherwise each member's series (resources
+   * tagged aws:autoscaling:groupName = group, in its region when the group is given region-qualified, or with
+   * attribute asg = group). Averages are preferred
    * over maxima: load is what the group serves on average within each period.
    */
   groupLoad(q: { group: string; metric: MetricName; lookbackDays: number; asOf?: number }): Promise<GroupLoad | undefined> {
@@ -346,9 +348,12 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       const m = metricId(q.metric)
       const members = await this.all(
         `SELECT r.key, r.id, r.provider, r.kind, r.region, r.attributes::VARCHAR AS attributes, r.tags::VARCHAR AS tags,
-          r.id = $g AS is_group
+          (r.id = $g OR (r.kind = 'asg' AND json_extract_string(r.attributes, '$.name') = $g)) AS is_group
         FROM resources r
-        WHERE (r.id = $g OR json_extract_string(r.tags, '$."aws:autoscaling:groupName"') = $g OR json_extract_string(r.attributes, '$.asg') = $g)
+        WHERE (r.id = $g OR (r.kind = 'asg' AND json_extract_string(r.attributes, '$.name') = $g)
+          OR (json_extract_string(r.tags, '$."aws:autoscaling:groupName"') = $g
+            OR r.region || ':' || json_extract_string(r.tags, '$."aws:autoscaling:groupName"') = $g)
+          OR json_extract_string(r.attributes, '$.asg') = $g)
           AND EXISTS (SELECT 1 FROM series s WHERE s.resource_key = r.key AND s.metric_id = ${m})
         ORDER BY r.id`,
         { g: q.group },
