@@ -64,7 +64,8 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
         message: `${usage.resource.id}: ${st.samples} isolated sample${st.samples === 1 ? '' : 's'} (${isoMinute(st.first)}${st.last !== st.first ? ` to ${isoMinute(st.last)}` : ''} UTC) ${st.samples === 1 ? 'lies' : 'lie'} after its latest dense data; the window ends at ${isoMinute(usage.window.end)} UTC without them. Check the export, or pass --as-of to choose the window.`,
       })
     }
-    if (runs.length === 0) unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
+    if (runs.length === 0 && Object.keys(usage.metrics).length > 0)
+      unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
   }
   for (const [kind, n] of unanalyzedKinds)
     if (kind === 'asg')

@@ -142,6 +142,29 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     }
   })
 
+  it('every discovered resource reaches the report: a stopped instance and an unattached volume with no datapoints (issue 21, item 1)', async () => {
+    const fleet = fleetOf(4, { volumes: [{ id: 'vol-free', type: 'gp2', size: 200 }] })
+    fleet.instances[2] = { ...fleet.instances[2]!, state: 'stopped' }
+    fake = await startFakeAws(fleet, { emptySeriesFor: ['vol-free'] })
+    const c = await collect(fake.url, 'every', ['--kinds', 'ec2,ebs'])
+    expect(c.code, c.stderr).toBe(0)
+    const a = await runCli(['analyze', '--workspace', 'every', '--format', 'json', '--as-of', AS_OF], { cwd: tmp.dir })
+    expect(a.code, a.stderr).toBe(0)
+    const report = JSON.parse(a.stdout) as {
+      summary: { resources: number }
+      recommendations: { analyzer: string; check?: string; finding: string; reasons: string[]; resource: { id: string }; current: Record<string, unknown> }[]
+    }
+    expect(report.summary.resources).toBe(5) // 4 instances and the volume, as discovered
+    // Trusted Advisor's unattached-volume check needs no datapoint: flagged, and its cost ($0.10 x 200 GiB) counted.
+    const free = report.recommendations.find((r) => r.resource.id === 'vol-free' && r.check === 'underutilized')
+    expect(free?.finding).toBe('Flagged')
+    expect(free?.reasons).toEqual(['TrustedAdvisor:Unattached'])
+    expect(free?.current.monthlyCost).toBe(20)
+    // The stopped instance is listed with why it is not sized.
+    const stopped = report.recommendations.find((r) => r.analyzer === 'ec2.rightsize' && r.resource.id === fleet.instances[2]!.id)
+    expect([stopped?.finding, stopped?.reasons]).toEqual(['InsufficientData', ['InstanceNotRunning']])
+  })
+
   it('a future --as-of is refused before anything is asked or stored (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(3))
     const r = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'future', '--as-of', '2999-01-01'], { cwd: tmp.dir, env: env(fake.url) })
@@ -241,7 +264,7 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(co.rows.find((x) => x.resourceId === 'us-east-1:checkout')).toMatchObject({ coFinding: 'NotOptimized', coOption: '512 MB' })
     // Discovery kept the Auto Scaling group's policies in the describe-policies shape.
     const st = await DuckDbStore.open(tmp.path('co'), { readOnly: true })
-    const web = (await st.resources()).find((x) => x.id === 'web')!
+    const web = (await st.resources()).find((x) => x.id === 'us-east-1:web')!
     st.close()
     expect(web.attributes.policyCount).toBe(1)
     expect(JSON.parse(String(web.attributes.scalingPolicies))).toMatchObject({

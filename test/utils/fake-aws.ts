@@ -31,6 +31,8 @@ export interface Faults {
   internalErrorMetrics?: string[]
   /** Actions answered 403 AccessDenied / UnauthorizedOperation. */
   deny?: string[]
+  /** Series whose dimension value (instance, volume, function ...) is listed here have no data points. */
+  emptySeriesFor?: string[]
   /** Every GetMetricData call is answered 400 InvalidParameterCombination, which no retry fixes. */
   rejectGetMetricData?: boolean
   /** ListMetrics lists every metric this many times (as a misbehaving endpoint did). */
@@ -276,6 +278,8 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const key = `${q.MetricStat.Metric.Namespace}|${q.MetricStat.Metric.MetricName}|${q.MetricStat.Stat}|${q.MetricStat.Metric.Dimensions.map((d) => `${d.Name}=${d.Value}`).join(',')}`
       const p = q.MetricStat.Period
       const ts = [...new Set([start, start + Math.floor((end - start) / 2 / p) * p, end - p])].filter((t) => t >= start && t < end)
+      if (q.MetricStat.Metric.Dimensions.some((d) => faults.emptySeriesFor?.includes(d.Value)))
+        return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: 'Complete' }
       if (faults.internalErrorMetrics?.includes(q.MetricStat.Metric.MetricName))
         return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: 'InternalError' }
       return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: ts, Values: ts.map((t) => fakeValue(key, t)), StatusCode: 'Complete' }

@@ -546,7 +546,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
     return { resources: Number(row.resources), samples: Number(row.samples), series: Number(row.series), imports: Number(row.imports) }
   }
 
-  /** Usage summaries for every resource with samples (see UsageQuery for the window rule). */
+  /** Usage summaries for every resource, with samples or not (see UsageQuery for the window rule). */
   usage(q: UsageQuery): Promise<UsageSummary[]> {
     return this.exclusive(async () => {
       const lookbackMs = q.lookbackDays * 86_400_000
@@ -554,9 +554,14 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       if (q.kinds?.length) filters.push(`r.kind IN (${q.kinds.map(sqlString).join(', ')})`)
       if (q.resourceIds?.length) filters.push(`r.id IN (${q.resourceIds.map(sqlString).join(', ')})`)
       const where = filters.length ? `WHERE ${filters.join(' AND ')}` : ''
+      // Every resource, with samples or not: one without (an unattached volume, a stopped instance, a function never
+      // invoked) still reaches its analyzer, which lists it with why it is not sized, or flags it (Trusted Advisor's
+      // unattached-volume check needs no metric). Its window ends at the workspace's latest sample.
       await this.run(`CREATE OR REPLACE TEMP TABLE usage_window AS
         SELECT r.key, ${q.asOf === undefined ? 'max(s.last_ts)' : `make_timestamp(${Math.round(q.asOf)}::BIGINT * 1000)`} AS we
-        FROM resources r JOIN series s ON s.resource_key = r.key ${where} GROUP BY r.key`)
+        FROM resources r LEFT JOIN series s ON s.resource_key = r.key ${where} GROUP BY r.key`)
+      if (q.asOf === undefined) await this.run('UPDATE usage_window SET we = (SELECT max(last_ts) FROM series) WHERE we IS NULL')
+      await this.run('DELETE FROM usage_window WHERE we IS NULL')
       // Without --as-of the window ends at the resource's latest dense data, not its latest sample: one stray row a
       // week (or a century) after the rest must not move a 14-day window off the data. A UTC day is dense when one
       // series holds an hour of data on it (12 five-minute samples, one hourly one); samples later than the day after
