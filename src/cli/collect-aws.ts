@@ -26,6 +26,7 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
     out(s)
   }
   const t0 = Date.now()
+  let lastPrinted = t0
   let firstCall: number | undefined
   const store = o.dryRun ? undefined : await DuckDbStore.open(o.workspace)
   try {
@@ -43,13 +44,19 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
               `estimated CloudWatch cost $${centsToFirstDigit(e.plan.costUsd)} ($${GET_METRIC_DATA_USD_PER_1000_METRICS} per 1,000 metrics requested, CloudWatch pricing page)\n`,
           )
         else if (e.type === 'resume') line(`resuming an interrupted run: ${e.skipped} calls already stored are skipped\n`)
-        else if (e.type === 'calls' && tty) {
-          // The progress line on a terminal only; quiet in CI logs and pipes.
+        else if (e.type === 'calls') {
           firstCall ??= e.done - 1
           const el = (Date.now() - t0) / 1000
           const eta = e.done > firstCall ? (el / (e.done - firstCall)) * (e.total - e.done) : 0
-          drawn = true
-          out(`\r\u001b[2Kcalls ${e.done}/${e.total}  datapoints ${n(e.datapoints)}  ${el.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s`)
+          const progress = `calls ${e.done}/${e.total}  datapoints ${n(e.datapoints)}  ${el.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s`
+          if (tty) {
+            drawn = true
+            out(`\r\u001b[2K${progress}`)
+          } else if (Date.now() - lastPrinted >= PROGRESS_EVERY_MS || e.done === e.total) {
+            // Without a terminal (CI logs, pipes): a plain line every few seconds, so a long run is seen to move.
+            lastPrinted = Date.now()
+            out(`${progress}\n`)
+          }
         } else if (e.type === 'compute-optimizer') {
           line(`${e.region}: ${e.recommendations} Compute Optimizer recommendations (${e.calls} calls); \`headroom analyze\` shows them beside headroom's\n`)
         }
@@ -98,3 +105,6 @@ export async function runCatalogUpdate(o: { workspace: string; regions: string[]
 export function centsToFirstDigit(x: number): string {
   return x === 0 || x >= 0.01 ? x.toFixed(2) : x.toFixed(Math.min(8, Math.ceil(-Math.log10(x))))
 }
+
+/** Progress lines without a terminal: one every this many milliseconds, and the last call's. */
+const PROGRESS_EVERY_MS = 5_000

@@ -51,6 +51,9 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const r = await collect(fake.url, 'fleet', ['--kinds', 'ec2', '--days', '1'])
     expect(r.code, r.stderr).toBe(0)
     expect(fake.calls.get('cloudwatch:GetMetricData')).toBe(47)
+    // No terminal here: progress comes as plain lines (every 5 s and at the end), not a redrawn line (issue 21, item 7).
+    expect(r.stderr).toMatch(/^calls 47\/47  datapoints 48,600  \d+ s elapsed, ETA 0 s$/m)
+    expect(r.stderr).not.toMatch(/\r/)
     expect(fake.calls.get('ec2:DescribeInstances')).toBe(40) // the dry run's 20 pages and this run's 20
     expect(fake.limitViolations).toBe(0)
     expect(r.stdout).toMatch(
