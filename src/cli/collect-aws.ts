@@ -98,6 +98,12 @@ export async function runCatalogUpdate(o: { workspace: string; regions: string[]
   effects.stdout.write(
     `catalog updated: ${r.types} instance types offered in ${o.regions.join(', ')}, ${r.priced} with on-demand prices, written to ${r.path} (it overrides the bundled catalog for this workspace)\n`,
   )
+  // Under half priced means the Pricing API answered little (a partial answer, a stub endpoint): say so, since
+  // unpriced types are ranked but their costs and savings are unknown.
+  if (r.types > 0 && r.priced < r.types / 2)
+    effects.stderr.write(
+      `warning: only ${r.priced} of ${r.types} instance types got an on-demand price from the Pricing API; the others have no cost or savings in this workspace. Check that the Pricing API (pricing.us-east-1.amazonaws.com) answers for your credentials, then run \`headroom catalog update\` again.\n`,
+    )
   return EXIT.OK
 }
 
