@@ -59,15 +59,15 @@ export interface CollectAwsResult {
 const paramsKey = (o: CollectAwsOptions, regions: string[]) =>
   JSON.stringify({ regions: [...regions].sort(), kinds: [...o.kinds].sort(), days: o.days, profile: o.profile ?? null })
 
+/** More than this share of GetMetricData calls failing after their retries fails the run (exit 3). */
+const MAX_FAILED_SHARE = 0.5
+
 /**
  * `headroom collect aws` as a library call: discover resources per region, plan GetMetricData calls, fetch them at the
  * given rate and store them in batches with checkpoints, so an interrupted run resumes (same parameters: same window)
  * without fetching anything twice. Without a store it is a dry run: discovery and the plan, nothing fetched.
  * A region that cannot be read becomes an issue and the others go on; when none can be read nothing is stored.
  */
-/** More than this share of GetMetricData calls failing after their retries fails the run (exit 3). */
-const MAX_FAILED_SHARE = 0.5
-
 export async function collectAws(i: {
   options: CollectAwsOptions
   apis: AwsApis
@@ -199,10 +199,15 @@ export async function collectAws(i: {
   const attempted = plan.calls - stats.skipped
   if (attempted > 0 && failures.length / attempted > MAX_FAILED_SHARE) {
     const first = failures[0]!
-    const kept = started && failures.length < attempted
+    const outcome =
+      failures.length < attempted
+        ? 'the calls that answered are stored, and a rerun with the same options fetches only the rest'
+        : resumed
+          ? 'nothing new was stored'
+          : 'nothing was stored'
     throw new ToolError(
       'SOURCE_UNAVAILABLE',
-      `GetMetricData failed in ${failures.length} of ${attempted} calls (${first.region}: ${first.error})${kept ? '; the calls that answered are stored, and a rerun with the same options fetches only the rest' : '; nothing was stored'}`,
+      `GetMetricData failed in ${failures.length} of ${attempted} calls (${first.region}: ${first.error}); ${outcome}`,
       { hint: 'Check AWS_ENDPOINT_URL (if set), the network and the CloudWatch service health, then run the same command again.' },
     )
   }
