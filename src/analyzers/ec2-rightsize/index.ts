@@ -228,6 +228,18 @@ export function measureDemands(u: UsageSummary, current: InstanceType, o: Ec2Rig
   return { demands, memoryBlind, notes }
 }
 
+/**
+ * One dimension's risk at a capacity: from the exceedance shares where the demand has a distribution, else from the
+ * demand/need ratio; raised to Medium when the demand was capped at the current capacity, which says nothing about
+ * how far above it the demand would have gone.
+ */
+function dimensionRisk(d: Demand, capacity: number): { risk: PerformanceRisk; share: number | null; raised: boolean } {
+  const sh = d.shares?.(capacity)
+  const risk = sh ? riskFromShares(sh.s, sh.s100) : riskFromRatio(d.demand, d.need, capacity)
+  const raised = d.censored !== undefined && riskRank(risk) < riskRank('Medium')
+  return { risk: raised ? 'Medium' : risk, share: sh ? sh.s : null, raised }
+}
+
 /** Assesses one candidate (or the current type) against the demands. Pure arithmetic, see docs. */
 export function assess(demands: readonly Demand[], t: InstanceType, current: InstanceType, memoryBlind: boolean): DimensionAssessment[] {
   const out: DimensionAssessment[] = demands.map((d) => {
@@ -245,16 +257,7 @@ export function assess(demands: readonly Demand[], t: InstanceType, current: Ins
         risk: 'Unknown',
         note: `${t.name} publishes no ${d.dimension} baseline`,
       }
-    let risk: PerformanceRisk
-    let share: number | null = null
-    if (d.shares) {
-      const { s, s100 } = d.shares(capacity)
-      share = s
-      risk = riskFromShares(s, s100)
-    } else risk = riskFromRatio(d.demand, d.need, capacity)
-    // A capped demand says nothing about how far above the current capacity it would have gone.
-    const raised = d.censored !== undefined && riskRank(risk) < riskRank('Medium')
-    if (raised) risk = 'Medium'
+    const { risk, share, raised } = dimensionRisk(d, capacity)
     return {
       dimension: d.dimension,
       measured: true,
@@ -340,6 +343,8 @@ interface RegionCandidates {
   types: PricedType[]
   /** The catalog prices no type offered in the region: types are ranked by REFERENCE_PRICE_REGION's prices. */
   unpriced: boolean
+  /** The largest capacity any of `types` offers, per dimension (lowestReachableRisk), filled on first use. */
+  largest: Map<Dimension, number | null>
 }
 const pricedCache = new WeakMap<Catalog, Map<string, RegionCandidates>>()
 /**
@@ -363,7 +368,7 @@ function candidatesIn(catalog: Catalog, region: string): RegionCandidates {
       })
       .filter((x): x is PricedType => x !== undefined)
       .sort((a, b) => a.rank - b.rank || a.type.name.localeCompare(b.type.name))
-    byRegion.set(region, (found = { types, unpriced: !regional && types.length > 0 }))
+    byRegion.set(region, (found = { types, unpriced: !regional && types.length > 0, largest: new Map() }))
   }
   return found
 }
@@ -750,29 +755,23 @@ export function findOptions(a: {
   return options
 }
 
-const largestCache = new WeakMap<Catalog, Map<string, number | null>>()
 /**
  * The lowest risk any type offered in the region could reach on these demands: that of a type with the largest
- * capacity offered in every dimension at once (cached per catalog, region and dimension). A bound, not an option.
+ * capacity offered in every dimension at once (cached with the region's candidates). A bound, not an option.
  */
 function lowestReachableRisk(demands: readonly Demand[], catalog: Catalog, region: string): PerformanceRisk {
-  let byKey = largestCache.get(catalog)
-  if (!byKey) largestCache.set(catalog, (byKey = new Map<string, number | null>()))
+  const { types, largest } = candidatesIn(catalog, region)
   const risks = demands.map((d) => {
-    const key = `${region}\0${d.dimension}`
-    let largest = byKey.get(key)
-    if (largest === undefined) {
-      largest = null
-      for (const { type } of candidatesIn(catalog, region).types) {
+    let cap = largest.get(d.dimension)
+    if (cap === undefined) {
+      cap = null
+      for (const { type } of types) {
         const c = d.capacityOf(type)
-        if (c !== null && (largest === null || c > largest)) largest = c
+        if (c !== null && (cap === null || c > cap)) cap = c
       }
-      byKey.set(key, largest)
+      largest.set(d.dimension, cap)
     }
-    if (largest === null || largest <= 0) return 'High'
-    const sh = d.shares?.(largest)
-    const r = sh ? riskFromShares(sh.s, sh.s100) : riskFromRatio(d.demand, d.need, largest)
-    return d.censored && riskRank(r) < riskRank('Medium') ? 'Medium' : r
+    return cap === null || cap <= 0 ? 'High' : dimensionRisk(d, cap).risk
   })
   return maxRisk(risks)
 }
