@@ -468,6 +468,19 @@ export const ec2Rightsize = defineAnalyzer({
       ...(linux ? {} : { platform }),
       monthlyCost: currentMonthly === null ? null : round(currentMonthly),
     }
+    // A stopped instance has no load to size and bills no compute (its EBS volumes bill, listed apart): decided
+    // before the price notes, which would not apply to it.
+    const state = typeof r.attributes.state === 'string' ? r.attributes.state : 'running'
+    if (state !== 'running' && state !== '')
+      return {
+        recommendations: [
+          insufficient('InstanceNotRunning', `${current.name} is ${state}: not sized, and no compute cost counted (its EBS volumes still bill).`, [], {
+            ...currentRec,
+            monthlyCost: 0,
+          }),
+        ],
+        issues,
+      }
     if (!linux)
       issues.push({
         code: 'PRICE_UNKNOWN',
@@ -482,18 +495,6 @@ export const ec2Rightsize = defineAnalyzer({
         resourceId: r.id,
         message: `No on-demand price for ${current.name} in ${region} in the catalog; savings for ${r.id} are not counted. The bundled catalog prices us-east-1 and GovCloud only.`,
       })
-    // A stopped instance has no load to size and bills no compute (its EBS volumes are billed, and listed apart).
-    const state = typeof r.attributes.state === 'string' ? r.attributes.state : 'running'
-    if (state !== 'running' && state !== '')
-      return {
-        recommendations: [
-          insufficient('InstanceNotRunning', `${current.name} is ${state}: not sized, and no compute cost counted (its EBS volumes still bill).`, [], {
-            ...currentRec,
-            monthlyCost: 0,
-          }),
-        ],
-        issues: issues.filter((i) => i.code !== 'PRICE_UNKNOWN'),
-      }
     const cpu = pick(u, 'cpu.utilization')
     if (!cpu)
       return {
