@@ -2,6 +2,7 @@ import type { Recommendation, RecommendationOption } from '../../core/report.js'
 import { currentType, pct, savingsOf, topType, usd } from '../../reporters/format.js'
 import { shownOf } from '../../reporters/sections.js'
 import type { Section } from '../../reporters/view.js'
+import { round } from '../kit.js'
 import type { Presenter } from '../types.js'
 
 /**
@@ -14,7 +15,7 @@ export function otherArchitectureExtra<O extends RecommendationOption>(options: 
   if (!top || top.monthlySavings === null || top.platformDifferences.includes('Architecture')) return undefined
   const option = rest.find((o) => o.platformDifferences.includes('Architecture'))
   if (option?.monthlySavings == null || option.monthlySavings <= top.monthlySavings) return undefined
-  return { option, extra: Math.round((option.monthlySavings - top.monthlySavings) * 100) / 100 }
+  return { option, extra: round(option.monthlySavings - top.monthlySavings) }
 }
 
 /** The highest peak over capacity among the option's measured dimensions, in percent ('' when none is known). */
