@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js'
 import type { ServiceCatalogs } from '../catalog/services.js'
 import { isoMinute } from '../core/time.js'
-import { REPORT_SCHEMA_VERSION, type Issue, type PerformanceRisk, type Recommendation, type Report } from '../core/report.js'
+import { REPORT_SCHEMA_VERSION, type Coverage, type Issue, type PerformanceRisk, type Recommendation, type Report, type ResourceRef } from '../core/report.js'
 import type { UsageSummary } from '../store/types.js'
 import { ANALYZER_IDS, resolveAnalyzerOptions, type AnalyzerOptionsInput, type AnalyzerOptionsMap, type SharedOptions } from './options.js'
 import { ANALYZERS } from './registry.js'
@@ -47,7 +47,7 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
   }
   const recommendations: Recommendation[] = []
   const issues: Issue[] = [...(opts.notes ?? []), ...(own?.notes ?? [])].map((message) => ({ code: 'OPTION_NOT_APPLIED', severity: 'info' as const, message }))
-  const unanalyzedKinds = new Map<string, number>()
+  const unanalyzedKinds = new Map<string, string[]>()
   for (const usage of usages) {
     const runs = byKind.get(usage.resource.kind) ?? []
     for (const { analyzer, options } of runs) {
@@ -64,22 +64,24 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
         message: `${usage.resource.id}: ${st.samples} isolated sample${st.samples === 1 ? '' : 's'} (${isoMinute(st.first)}${st.last !== st.first ? ` to ${isoMinute(st.last)}` : ''} UTC) ${st.samples === 1 ? 'lies' : 'lie'} after its latest dense data; the window ends at ${isoMinute(usage.window.end)} UTC without them. Check the export, or pass --as-of to choose the window.`,
       })
     }
-    if (runs.length === 0 && Object.keys(usage.metrics).length > 0)
-      unanalyzedKinds.set(usage.resource.kind, (unanalyzedKinds.get(usage.resource.kind) ?? 0) + 1)
+    if (runs.length === 0) unanalyzedKinds.set(usage.resource.kind, [...(unanalyzedKinds.get(usage.resource.kind) ?? []), usage.resource.id])
   }
-  for (const [kind, n] of unanalyzedKinds)
+  for (const [kind, ids] of unanalyzedKinds) {
+    const n = ids.length
+    const eg = `${n > 1 ? 'e.g. ' : ''}${ids.slice(0, 3).join(', ')}${n > 3 ? ', ...' : ''}`
     if (kind === 'asg')
       issues.push({
         code: 'ASG_SIMULATE',
         severity: 'info',
-        message: `${n} Auto Scaling group${n > 1 ? 's have' : ' has'} stored load: replay it against scaling policies with \`headroom simulate scaling --group <id> --search\`.`,
+        message: `${n} Auto Scaling group${n > 1 ? 's' : ''} (${eg}): no analyzer sizes a group; replay its load against scaling policies with \`headroom simulate scaling --group ${n === 1 ? ids[0] : '<id>'} --search\`.`,
       })
     else
       issues.push({
         code: 'KIND_NOT_ANALYZED',
         severity: 'info',
-        message: `${n} ${kind} resource${n > 1 ? 's have' : ' has'} samples but no analyzer yet; they are stored and left out of this report.`,
+        message: `${n} ${kind} resource${n > 1 ? 's' : ''} (${eg}): no analyzer for this kind yet; stored, and left out of this report.`,
       })
+  }
   recommendations.sort(compareRecommendations)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -91,7 +93,11 @@ export function runAnalysis(usages: readonly UsageSummary[], catalog: Catalog, o
       options: { lookbackDays: opts.lookbackDays, asOf: opts.asOf ?? null, analyzers: resolved },
       catalogSources: catalog.sources.map((s) => `${s.name} (${s.origin}, ${s.date})`),
     },
-    summary: summarize(usages.length, recommendations),
+    summary: summarize(
+      usages.map((u) => u.resource),
+      recommendations,
+      new Set(byKind.keys()),
+    ),
     recommendations,
     issues,
   }
@@ -113,9 +119,14 @@ const findingOrder = (r: Recommendation) => FINDING_ORDER.indexOf(r.finding)
  * Fleet totals over every priced resource, whatever its kind. Savings count one action per resource: the largest
  * estimated saving among that resource's recommendations, so a resource is never counted twice; current cost is one
  * figure per resource; upsizing is the extra cost of the top option of Underprovisioned resources. `analyzed` and
- * `byRisk` describe EC2 right-sizing.
+ * `byRisk` describe EC2 right-sizing; `coverage` puts every resource of the workspace in one bucket (analyzedKinds:
+ * the kinds some analyzer takes).
  */
-export function summarize(resources: number, recs: readonly Recommendation[]): Report['summary'] {
+export function summarize(
+  resources: readonly Pick<ResourceRef, 'id' | 'kind'>[],
+  recs: readonly Recommendation[],
+  analyzedKinds: ReadonlySet<string>,
+): Report['summary'] {
   const byFinding: Record<string, number> = {}
   const byRisk: Record<string, number> = {}
   const bestByResource = new Map<string, number>()
@@ -161,8 +172,9 @@ export function summarize(resources: number, recs: readonly Recommendation[]): R
   const ordered = <T extends string>(counts: Record<string, number>, order: readonly T[]) =>
     Object.fromEntries(order.filter((k) => counts[k] !== undefined).map((k) => [k, counts[k]!]))
   return {
-    resources,
+    resources: resources.length,
     analyzed,
+    coverage: coverageOf(resources, recs, analyzedKinds),
     currentMonthlyCost: r2(current),
     recommendedMonthlyCost: r2(current - savings + upsizing),
     monthlySavings: r2(savings),
@@ -172,6 +184,26 @@ export function summarize(resources: number, recs: readonly Recommendation[]): R
     byRisk: ordered(byRisk, ['High', 'Medium', 'Low', 'VeryLow', 'Unknown']),
     byAnalyzer: Object.fromEntries(Object.entries(byAnalyzer).sort(([a], [b]) => a.localeCompare(b))),
   }
+}
+
+/**
+ * Why each resource is in the report: analyzed (some analyzer gave a finding other than InsufficientData, or checked it
+ * and found nothing to flag), stopped (an instance not running: not sized), too little data (every analyzer of its kind
+ * said InsufficientData), or no analyzer for its kind. The four add up to the resources of the workspace.
+ */
+function coverageOf(resources: readonly Pick<ResourceRef, 'id' | 'kind'>[], recs: readonly Recommendation[], analyzedKinds: ReadonlySet<string>): Coverage {
+  const byResource = new Map<string, Recommendation[]>()
+  const key = (r: Pick<ResourceRef, 'id' | 'kind'>) => `${r.kind} ${r.id}`
+  for (const r of recs) byResource.set(key(r.resource), [...(byResource.get(key(r.resource)) ?? []), r])
+  const c: Coverage = { analyzed: 0, stopped: 0, insufficientData: 0, noAnalyzer: 0 }
+  for (const res of resources) {
+    const mine = byResource.get(key(res)) ?? []
+    if (!analyzedKinds.has(res.kind) && mine.length === 0) c.noAnalyzer++
+    else if (mine.length === 0 || mine.some((r) => r.finding !== 'InsufficientData')) c.analyzed++
+    else if (mine.some((r) => r.reasons.includes('InstanceNotRunning'))) c.stopped++
+    else c.insufficientData++
+  }
+  return c
 }
 
 /** `--fail-on`: a finding name, or a risk level that any resource's current risk reaches. */

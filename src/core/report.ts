@@ -22,6 +22,16 @@ export const ResourceKindSchema = z.enum([
 ])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
 
+const CoverageSchema = z
+  .object({
+    analyzed: z.number().int().describe('Resources some analyzer judged (a finding other than InsufficientData), or checked and found nothing to flag'),
+    stopped: z.number().int().describe('Instances not running: not sized, no compute cost counted'),
+    insufficientData: z.number().int().describe('Resources whose every analyzer lacked data (no samples, or too few hours)'),
+    noAnalyzer: z.number().int().describe('Resources of a kind no analyzer takes (e.g. Auto Scaling groups: simulate scaling)'),
+  })
+  .describe('Every resource of the workspace in one bucket; the four add up to `resources`')
+export type Coverage = z.infer<typeof CoverageSchema>
+
 const ResourceRefSchema = z.object({
   provider: z.string().describe("Where the resource lives: 'aws', 'prometheus', 'file'"),
   kind: ResourceKindSchema,
@@ -191,7 +201,8 @@ export const ReportSchema = z.object({
   }),
   summary: z.object({
     resources: z.number().int(),
-    analyzed: z.number().int(),
+    analyzed: z.number().int().describe('EC2 instances sized (ec2.rightsize findings other than InsufficientData)'),
+    coverage: CoverageSchema,
     currentMonthlyCost: z.number().describe('USD/month of priced analyzed resources'),
     recommendedMonthlyCost: z.number(),
     monthlySavings: z.number().describe('Sum over resources of the single best action per resource; never double counted'),

@@ -1,7 +1,7 @@
 import type { Presenter } from '../analyzers/types.js'
 import { ANALYZERS } from '../analyzers/registry.js'
 import type { DimensionAssessment, Recommendation, Report } from '../core/report.js'
-import { currentType, describeChange, groupIssues, isoDay, pct, savingsOf, topType, usd } from './format.js'
+import { coverageText, currentType, describeChange, groupIssues, isoDay, pct, savingsOf, topType, usd } from './format.js'
 import { genericSection, genericShows } from './sections.js'
 import { renderCsv } from './csv.js'
 import type { KindRenderer, RenderOptions } from './registry.js'
@@ -41,12 +41,18 @@ const settingsOf = (report: Report, parts: readonly Part[]): string[] =>
 export function analysisSummaryView(report: Report, top: number): View {
   const s = report.summary
   const parts = partsOf(report)
-  // The title: the first analyzer's headline phrase (EC2 right-sizing), and the counts when more kinds ran.
-  const counts = parts.flatMap((p) => (p.present.count ? [{ text: p.present.count(p.recs, s), headline: p.present.headline !== undefined }] : []))
-  const headline = parts.map((p) => p.present.headline?.(s)).find((h) => h !== undefined)
-  const title = `headroom ${report.meta.version}: ${headline ?? `${s.resources} resource${s.resources === 1 ? '' : 's'}`}${counts.length > 1 || (counts.length === 1 && !counts[0]!.headline) ? ` (${counts.map((c) => c.text).join(', ')})` : ''}`
+  // The title: the first analyzer's headline phrase (EC2 right-sizing), and the other analyzers' counts.
+  const lead0 = parts.find((p) => p.present.headline !== undefined)
+  const counts = parts.flatMap((p) => (p !== lead0 && p.present.count ? [p.present.count(p.recs, s)] : []))
+  const headline = lead0?.present.headline?.(s) ?? `${s.resources} resource${s.resources === 1 ? '' : 's'}`
+  const title = `headroom ${report.meta.version}: ${headline}${counts.length ? ` (${counts.join(', ')})` : ''}`
   const settings = settingsOf(report, parts)
   const sections: Section[] = []
+  // Every resource of the workspace is accounted for: the ones not analyzed are listed below (Insufficient data, Notes).
+  if (s.coverage.analyzed < s.resources)
+    sections.push({
+      blocks: [{ type: 'text', tone: 'warn', text: `${coverageText(s.resources, s.coverage)} (each one not analyzed is listed below, with why).` }],
+    })
   if (s.currentMonthlyCost > 0 || s.monthlySavings > 0 || s.unpricedResources > 0) {
     sections.push({
       blocks: [
@@ -174,7 +180,7 @@ export function analysisFullView(report: Report): View {
           ['Cost recommended', usd(s.recommendedMonthlyCost)],
         ],
       },
-      { type: 'text', text: `Resources: ${s.resources}, analyzed: ${s.analyzed}, unpriced: ${s.unpricedResources}.` },
+      { type: 'text', text: `${coverageText(s.resources, s.coverage)}; EC2 instances sized: ${s.analyzed}; unpriced: ${s.unpricedResources}.` },
       { type: 'table', head: ['Finding', 'Count'], rows: Object.entries(s.byFinding).map(([k, v]) => [k, String(v)]) },
       { type: 'table', head: ['Risk of recommended option', 'Count'], rows: Object.entries(s.byRisk).map(([k, v]) => [k, String(v)]) },
     ],

@@ -1,4 +1,4 @@
-import type { Issue, Recommendation } from '../core/report.js'
+import type { Coverage, Issue, Recommendation } from '../core/report.js'
 
 /** USD with cents and thousands separators; negative amounts lead with '-' ('-$19.05'); unknown is 'n/a'. */
 export const usd = (x: number | null | undefined): string =>
@@ -87,3 +87,14 @@ export function table(rows: readonly (readonly string[])[], align: readonly ('l'
 }
 
 export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+/** '13 resources: 3 analyzed, 8 with too little data, 1 stopped, 1 of a kind no analyzer takes' (empty buckets left out). */
+export function coverageText(resources: number, c: Coverage): string {
+  const parts = [
+    `${c.analyzed} analyzed`,
+    c.insufficientData ? `${c.insufficientData} with too little data` : '',
+    c.stopped ? `${c.stopped} stopped` : '',
+    c.noAnalyzer ? `${c.noAnalyzer} of a kind no analyzer takes` : '',
+  ].filter(Boolean)
+  return `${resources} resource${resources === 1 ? '' : 's'}: ${parts.join(', ')}`
+}

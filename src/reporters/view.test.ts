@@ -106,7 +106,11 @@ describe('analyzers the reporters were never told about', () => {
       options: { lookbackDays: 14, asOf: null, analyzers: { 'acme.queues': { depth: 3 } } },
       catalogSources: [],
     },
-    summary: summarize(3, recs),
+    summary: summarize(
+      recs.map((r) => r.resource),
+      recs,
+      new Set(['host']),
+    ),
     recommendations: recs,
     issues: [],
   }

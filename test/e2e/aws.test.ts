@@ -146,18 +146,20 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
   })
 
   it('every discovered resource reaches the report: a stopped instance and an unattached volume with no datapoints (issue 21, item 1)', async () => {
-    const fleet = fleetOf(4, { volumes: [{ id: 'vol-free', type: 'gp2', size: 200 }] })
+    const fleet = fleetOf(4, { volumes: [{ id: 'vol-free', type: 'gp2', size: 200 }], groups: [{ name: 'web', min: 1, max: 4, desired: 2 }] })
     fleet.instances[2] = { ...fleet.instances[2]!, state: 'stopped' }
     fake = await startFakeAws(fleet, { emptySeriesFor: ['vol-free'] })
-    const c = await collect(fake.url, 'every', ['--kinds', 'ec2,ebs'])
+    const c = await collect(fake.url, 'every', ['--kinds', 'ec2,ebs,asg'])
     expect(c.code, c.stderr).toBe(0)
     const a = await runCli(['analyze', '--workspace', 'every', '--format', 'json', '--as-of', AS_OF], { cwd: tmp.dir })
     expect(a.code, a.stderr).toBe(0)
     const report = JSON.parse(a.stdout) as {
-      summary: { resources: number }
+      summary: { resources: number; coverage: Record<string, number> }
       recommendations: { analyzer: string; check?: string; finding: string; reasons: string[]; resource: { id: string }; current: Record<string, unknown> }[]
     }
-    expect(report.summary.resources).toBe(5) // 4 instances and the volume, as discovered
+    expect(report.summary.resources).toBe(6) // 4 instances, the volume and the group, as discovered
+    // Each in one bucket: the fake's three data points per series are too few to size the 3 running instances.
+    expect(report.summary.coverage).toEqual({ analyzed: 1, stopped: 1, insufficientData: 3, noAnalyzer: 1 })
     // Trusted Advisor's unattached-volume check needs no datapoint: flagged, and its cost ($0.10 x 200 GiB) counted.
     const free = report.recommendations.find((r) => r.resource.id === 'vol-free' && r.check === 'underutilized')
     expect(free?.finding).toBe('Flagged')
@@ -166,6 +168,11 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     // The stopped instance is listed with why it is not sized.
     const stopped = report.recommendations.find((r) => r.analyzer === 'ec2.rightsize' && r.resource.id === fleet.instances[2]!.id)
     expect([stopped?.finding, stopped?.reasons]).toEqual(['InsufficientData', ['InstanceNotRunning']])
+    // The terminal accounts for all six, and lists each one not analyzed with why.
+    const t = await runCli(['analyze', '--workspace', 'every', '--as-of', AS_OF], { cwd: tmp.dir })
+    expect(t.stdout).toMatch(/^6 resources: 1 analyzed, 3 with too little data, 1 stopped, 1 of a kind no analyzer takes/m)
+    expect(t.stdout).toContain(`${fleet.instances[2].id}: c5.xlarge is stopped: not sized`)
+    expect(t.stdout).toMatch(/ASG_SIMULATE: 1 Auto Scaling group \(us-east-1:web\): .*--group us-east-1:web --search/)
   })
 
   it('a future --as-of is refused before anything is asked or stored (issue 21, item 7)', async () => {
