@@ -124,6 +124,34 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(typeof linux.current.monthlyCost).toBe('number')
   })
 
+  it('RDS engine and licence model reach the analyzer: SQL Server is never offered Graviton nor priced as MySQL (issue 21, items 2 and 7)', async () => {
+    const fleet = fleetOf(0, {
+      databases: [
+        { id: 'erp', cls: 'db.t3.large', engine: 'sqlserver-se', license: 'license-included' },
+        { id: 'shop', cls: 'db.t3.large', engine: 'mysql', license: 'general-public-license' },
+      ],
+    })
+    fake = await startFakeAws(fleet)
+    const c = await collect(fake.url, 'rds', ['--kinds', 'rds'])
+    expect(c.code, c.stderr).toBe(0)
+    const s = await DuckDbStore.open(tmp.path('rds'), { readOnly: true })
+    // Stored by discovery, as the analyzer reads it.
+    expect(await s.all(`SELECT id, json_extract_string(attributes, '$.licenseModel') AS licence FROM resources ORDER BY id`)).toEqual([
+      { id: 'us-east-1:erp', licence: 'license-included' },
+      { id: 'us-east-1:shop', licence: 'general-public-license' },
+    ])
+    s.close()
+    const a = await runCli(['analyze', '--workspace', 'rds', '--format', 'json', '--as-of', AS_OF], { cwd: tmp.dir })
+    expect(a.code, a.stderr).toBe(0)
+    const recs = (JSON.parse(a.stdout) as { recommendations: { analyzer: string; resource: { id: string }; current: Record<string, unknown> }[] })
+      .recommendations
+    const rds = (id: string) => recs.find((r) => r.analyzer === 'rds.rightsize' && r.resource.id === id)!.current
+    // The one bundled RDS price is MySQL's db.t3.large ($0.136/h x 730): SQL Server's license-included class is unknown.
+    expect(rds('us-east-1:shop')).toMatchObject({ engine: 'mysql', monthlyCost: 99.28 })
+    expect(rds('us-east-1:erp')).toMatchObject({ engine: 'sqlserver-se', licenseModel: 'license-included', monthlyCost: null })
+    // Options need 30 h of data (the fake answers three points); their engine rules are the analyzer's worked examples.
+  })
+
   it('Auto Scaling groups are stored region-qualified, and simulate finds them by that id or by name (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(4, mixed))
     const c = await collect(fake.url, 'asg', ['--kinds', 'asg'])

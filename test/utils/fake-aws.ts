@@ -13,7 +13,7 @@ export interface FakeFleet {
   instances: { id: string; type: string; state?: string; asg?: string; memory?: boolean; platform?: string }[]
   volumes: { id: string; type: string; size: number; iops?: number; attachedTo?: string }[]
   functions: { name: string; memory: number; arch?: string }[]
-  databases: { id: string; cls: string; engine: string }[]
+  databases: { id: string; cls: string; engine: string; license?: string }[]
   tables: { name: string; mode: 'PROVISIONED' | 'PAY_PER_REQUEST'; rcu?: number; wcu?: number }[]
   groups: { name: string; min: number; max: number; desired: number }[]
 }
@@ -366,7 +366,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const items = p.items
         .map(
           (d) =>
-            `<DBInstance><DBInstanceIdentifier>${d.id}</DBInstanceIdentifier><DBInstanceClass>${d.cls}</DBInstanceClass><Engine>${d.engine}</Engine><MultiAZ>false</MultiAZ><StorageType>gp2</StorageType><AllocatedStorage>100</AllocatedStorage></DBInstance>`,
+            `<DBInstance><DBInstanceIdentifier>${d.id}</DBInstanceIdentifier><DBInstanceClass>${d.cls}</DBInstanceClass><Engine>${d.engine}</Engine>${d.license ? `<LicenseModel>${d.license}</LicenseModel>` : ''}<MultiAZ>false</MultiAZ><StorageType>gp2</StorageType><AllocatedStorage>100</AllocatedStorage></DBInstance>`,
         )
         .join('')
       return xml(

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
-import { rdsFamily, type RdsClass } from '../../catalog/rds.js'
+import { rdsClassUnsupported, rdsFamily, type RdsClass } from '../../catalog/rds.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import { sustainedVcpus } from '../ec2-rightsize/index.js'
 import { hostAsType } from '../host-sizing/index.js'
@@ -22,11 +22,20 @@ const pick = atPercentile
 /**
  * RDS instance classes, by the same method as ec2.rightsize: CPU need = P99.5 of 5-minute maxima x vCPUs x 1.2;
  * memory need = (class memory - lowest FreeableMemory) x 1.2 when FreeableMemory is stored, else memory-blind (options
- * keep the current memory). Candidates: current (not deprecated) classes, never an older generation of the same
- * series, burstable db.t* classes only when their baseline covers the highest daily average. The catalog has almost no
- * RDS prices (only MySQL db.t3.large), so options are ranked smallest first and savings are reported only when both
- * prices are known: never invented. Reads dominating a busy writer suggest a read replica.
+ * keep the current memory). Candidates: current (not deprecated) classes the engine runs on (rdsClassUnsupported: no
+ * Graviton for Oracle or SQL Server), never an older generation of the same series, burstable db.t* classes only when
+ * their baseline covers the highest daily average. The catalog has almost no RDS prices (only MySQL db.t3.large), so
+ * options are ranked smallest first, then by the relative cost of the same EC2 type (RANK_PRICE_REGION), and savings are
+ * reported only when both RDS prices are known: never invented. Reads dominating a busy writer suggest a read replica.
  */
+/**
+ * RDS classes are ordered by the on-demand Linux price of the EC2 type of the same name in this region (db.m5.large ->
+ * m5.large), a relative cost only: the bundled data has one RDS price. RDS's price tracks the instance's (the one
+ * bundled, MySQL db.t3.large at $0.136/h, is 1.63x EC2 t3.large's $0.0832), so what is cheaper carries over; without
+ * it, equal sizes fell back to name order and db.t3/db.t4g always lost to db.m5 (issue 21). Never shown as a price.
+ */
+const RANK_PRICE_REGION = 'us-east-1'
+
 export const rdsRightsize = defineAnalyzer({
   meta: {
     id: 'rds.rightsize',
@@ -46,15 +55,26 @@ export const rdsRightsize = defineAnalyzer({
     const bp = ['PERF03-BP02', 'PERF02-BP04', 'PERF03-BP01']
     const className = String(r.attributes.instanceClass ?? r.attributes.instanceType ?? '')
     const engine = String(r.attributes.engine ?? '')
+    const licenseModel = r.attributes.licenseModel === undefined ? undefined : String(r.attributes.licenseModel)
     const multiAz = r.attributes.multiAz === 'true' || r.attributes.multiAz === 1
     const base = { id: recommendationId(analyzer, r.id, u.window), analyzer, resource: r, window: u.window, bestPractices: bp }
     const classes = services.rds.classes
     const cur = classes.find((c) => c.name === className)
+    const hourly = (c: RdsClass) => services.rds.hourlyUsd(engine, c.name, multiAz, licenseModel)
+    const curHourly = cur && hourly(cur)
+    // What runs now, priced where the catalog can: counted in "cost now" even when the class cannot be sized.
+    const current = {
+      instanceClass: cur?.name ?? (className || null),
+      ...(cur ? { vcpus: cur.vcpus, memoryGiB: cur.memoryGiB } : {}),
+      engine: engine || null,
+      ...(licenseModel ? { licenseModel } : {}),
+      monthlyCost: curHourly === undefined ? null : round(curHourly * HOURS_PER_MONTH),
+    }
     const insufficient = (reason: string, summary: string): Recommendation => ({
       ...base,
       finding: 'InsufficientData',
       reasons: [reason],
-      current: { instanceClass: className || null },
+      current,
       currentPerformanceRisk: 'Unknown',
       currentDimensions: [],
       options: [],
@@ -138,10 +158,8 @@ export const rdsRightsize = defineAnalyzer({
         .map((x) => x.risk as PerformanceRisk)
         .reduce((a, b) => (riskRank(b) > riskRank(a) ? b : a), 'VeryLow')
     const fam = rdsFamily(cur.name)
-    const hourly = (c: RdsClass) => services.rds.hourlyUsd(engine, c.name, multiAz)
-    const curHourly = hourly(cur)
     const fits = classes.filter((c) => {
-      if (c.deprecated || c.name === cur.name) return false
+      if (c.deprecated || c.name === cur.name || rdsClassUnsupported(engine, c.name)) return false
       const f = rdsFamily(c.name)
       if (f.series === fam.series && f.generation < fam.generation) return false
       if (c.vcpus < cpuDemand * h) return false
@@ -152,22 +170,38 @@ export const rdsRightsize = defineAnalyzer({
       }
       return true
     })
-    // Smallest first: fewest vCPUs, then least memory; price (when both are known) breaks ties.
-    fits.sort((a, b) => a.vcpus - b.vcpus || a.memoryGiB - b.memoryGiB || (hourly(a) ?? Infinity) - (hourly(b) ?? Infinity) || a.name.localeCompare(b.name))
+    // Smallest first: fewest vCPUs, then least memory, then the relative cost of the same EC2 type (rankPrice); name last.
+    const rank = (c: RdsClass) => catalog.priceUsd(c.name.replace(/^db\./, ''), RANK_PRICE_REGION) ?? Infinity
+    fits.sort((a, b) => a.vcpus - b.vcpus || a.memoryGiB - b.memoryGiB || rank(a) - rank(b) || a.name.localeCompare(b.name))
+    // One class per family generation; the best one on the current architecture always among them (like ec2.rightsize).
     const seen = new Set<string>()
-    const options: RecommendationOption[] = []
+    const chosen: RdsClass[] = []
     for (const c of fits) {
       const f = rdsFamily(c.name)
       const key = `${f.series}${f.generation}${f.graviton ? 'g' : ''}`
-      if (seen.has(key) || options.length >= o.maxOptions) continue
+      if (seen.has(key)) continue
       seen.add(key)
+      chosen.push(c)
+    }
+    const picked = chosen.slice(0, o.maxOptions)
+    const sameArch = chosen.find((c) => rdsFamily(c.name).graviton === fam.graviton)
+    if (sameArch && !picked.includes(sameArch)) picked[picked.length - 1] = sameArch
+    const options: RecommendationOption[] = []
+    for (const c of picked) {
+      const f = rdsFamily(c.name)
       const d = dims(c)
       const price = hourly(c)
       const notes: string[] = [
-        price === undefined || curHourly === undefined ? 'No RDS price for this engine and class in the bundled catalog: savings unknown.' : '',
+        price === undefined
+          ? `No RDS price for ${engine || 'this engine'}${licenseModel ? ` (${licenseModel})` : ''} on this class in the bundled catalog: savings unknown.`
+          : curHourly === undefined
+            ? `No RDS price for the current class ${cur.name}: savings unknown.`
+            : '',
       ]
       if (f.graviton !== fam.graviton)
-        notes.push(`${f.graviton ? 'Graviton' : 'x86'} class: supported by MySQL, MariaDB and PostgreSQL (check your engine version).`)
+        notes.push(
+          `${f.graviton ? 'Graviton' : 'x86'} class: ${engine ? `${engine} runs on it` : 'MySQL, MariaDB and PostgreSQL run on it (the engine is unknown)'}; check your engine version supports it.`,
+        )
       if (f.burstable) notes.push('Burstable class: its baseline covers the highest daily average CPU.')
       options.push({
         rank: options.length + 1,
@@ -266,13 +300,7 @@ export const rdsRightsize = defineAnalyzer({
           ...base,
           finding,
           reasons,
-          current: {
-            instanceClass: cur.name,
-            vcpus: cur.vcpus,
-            memoryGiB: cur.memoryGiB,
-            engine: engine || null,
-            monthlyCost: curHourly === undefined ? null : round(curHourly * HOURS_PER_MONTH),
-          },
+          current,
           currentPerformanceRisk: riskOf(currentDims),
           currentDimensions: currentDims,
           options: shown,

@@ -8,7 +8,7 @@ export const rdsPresent: Presenter = {
       ? []
       : [
           {
-            title: `RDS instances (${shownOf(recs.length, top)}; the catalog has almost no RDS prices, so classes are ranked smallest first)`,
+            title: `RDS instances (${shownOf(recs.length, top)}; the catalog has almost no RDS prices, so classes are ranked smallest first, then by their EC2 type's price)`,
             blocks: [
               {
                 type: 'table',

@@ -166,6 +166,7 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
           {
             instanceClass: d.DBInstanceClass ?? '',
             engine: d.Engine ?? '',
+            ...(d.LicenseModel ? { licenseModel: d.LicenseModel } : {}),
             multiAz: d.MultiAZ ? 'true' : 'false',
             storageType: d.StorageType ?? '',
             allocatedStorageGiB: d.AllocatedStorage ?? 0,
