@@ -3,6 +3,7 @@ import { ToolError } from '../core/errors.js'
 import { authError, type AwsApis } from '../sources/aws/clients.js'
 import { fetchCatalog } from '../sources/aws/catalog-update.js'
 import { authProblem } from '../sources/aws/collect.js'
+import { describeAwsError, FOREIGN_ANSWER_HINT, isForeignAnswer } from '../sources/aws/errors.js'
 
 /**
  * `headroom catalog update` as a library call: instance specs, regional offerings and on-demand prices from the live
@@ -31,8 +32,8 @@ export async function updateCatalog(i: {
             : 'DescribeInstanceTypesCommand',
       )
     }
-    throw new ToolError('SOURCE_UNAVAILABLE', `catalog update failed: ${(err as Error).name}: ${(err as Error).message}`, {
-      hint: 'Nothing was changed; the bundled catalog stays in use. Check the network and the region names.',
+    throw new ToolError('SOURCE_UNAVAILABLE', `catalog update failed: ${describeAwsError(err)}`, {
+      hint: `Nothing was changed; the bundled catalog stays in use. ${isForeignAnswer(err) ? FOREIGN_ANSWER_HINT : 'Check the network and the region names.'}`,
     })
   }
   const path = writeWorkspaceCatalog(i.workspace, file)

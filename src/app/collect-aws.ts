@@ -5,6 +5,7 @@ import { authError, type AwsApis } from '../sources/aws/clients.js'
 import { authProblem, DEFAULT_FETCH, fetchRegion, type CallOutcome } from '../sources/aws/collect.js'
 import { fetchComputeOptimizer } from '../sources/aws/compute-optimizer.js'
 import { discoverRegion, type AwsKind, type RegionClients } from '../sources/aws/discover.js'
+import { describeAwsError, FOREIGN_ANSWER_HINT, isForeignAnswer } from '../sources/aws/errors.js'
 import { estimateCostUsd, planCalls, type Plan, type SeriesSpec } from '../sources/aws/plan.js'
 import type { AwsRunStore } from '../store/types.js'
 
@@ -94,6 +95,7 @@ export async function collectAws(i: {
   const runKey = createHash('sha256').update(`${pkey}|${end}`).digest('hex').slice(0, 24)
   const issues: Issue[] = []
   const perRegion: { region: string; clients: RegionClients; resources: ResourceRef[]; series: SeriesSpec[]; plan: Plan }[] = []
+  let foreign = false // some region's discovery was answered by something that is not AWS
   for (const region of regions) {
     const clients = apis.region(region)
     try {
@@ -103,15 +105,16 @@ export async function collectAws(i: {
     } catch (err) {
       if (authProblem(err)) throw authError(err, (err as { headroomCommand?: string }).headroomCommand || 'the request')
       const msg = (err as Error).message
-      if (/getaddrinfo|ENOTFOUND|Invalid region|region/i.test(msg) && !/ECONNREFUSED/.test(msg))
+      if (/getaddrinfo|ENOTFOUND|Invalid region|region/i.test(msg) && !/ECONNREFUSED/.test(msg) && !isForeignAnswer(err))
         issues.push({ code: 'AWS_REGION_FAILED', severity: 'error', message: `${region}: ${msg} (is '${region}' a region this account can use?)` })
       else
         issues.push({
           code: 'AWS_REGION_FAILED',
           severity: 'error',
-          message: `${region}: discovery failed: ${(err as Error).name}: ${msg}; other regions continue`,
+          message: `${region}: discovery failed: ${describeAwsError(err)}; other regions continue`,
         })
-      emit({ type: 'region-failed', region, error: (err as Error).name })
+      if (isForeignAnswer(err)) foreign = true
+      emit({ type: 'region-failed', region, error: describeAwsError(err) })
     }
   }
   const plan: CollectAwsPlan = {
@@ -136,7 +139,7 @@ export async function collectAws(i: {
     throw new ToolError(
       'SOURCE_UNAVAILABLE',
       `no region could be read (${issues.map((x) => x.message).join('; ') || regions.join(', ')}); nothing was stored`,
-      { hint: 'Check the region names, the network and AWS_ENDPOINT_URL if you set it.' },
+      { hint: foreign ? FOREIGN_ANSWER_HINT : 'Check the region names, the network and AWS_ENDPOINT_URL if you set it.' },
     )
 
   // The discovered resources and the run record are stored with the first call that answers, so a run in which every
@@ -171,7 +174,7 @@ export async function collectAws(i: {
       )
     })
   }
-  const failures: { region: string; error: string }[] = []
+  const failures: { region: string; error: string; foreign: boolean }[] = []
   for (const r of perRegion) {
     const s = await fetchRegion(r.clients.cloudwatch, r.region, r.plan, r.series, {
       ...DEFAULT_FETCH,
@@ -179,7 +182,7 @@ export async function collectAws(i: {
       concurrency: o.concurrency,
       done,
       onCall: async (c) => {
-        if (c.failed) failures.push({ region: r.region, error: c.failed.error })
+        if (c.failed) failures.push({ region: r.region, ...c.failed })
         pending.push(c)
         issues.push(...c.issues)
         callsDone++
@@ -208,7 +211,11 @@ export async function collectAws(i: {
     throw new ToolError(
       'SOURCE_UNAVAILABLE',
       `GetMetricData failed in ${failures.length} of ${attempted} calls (${first.region}: ${first.error}); ${outcome}`,
-      { hint: 'Check AWS_ENDPOINT_URL (if set), the network and the CloudWatch service health, then run the same command again.' },
+      {
+        hint: first.foreign
+          ? FOREIGN_ANSWER_HINT
+          : 'Check AWS_ENDPOINT_URL (if set), the network and the CloudWatch service health, then run the same command again.',
+      },
     )
   }
   if (o.computeOptimizer)
@@ -223,7 +230,7 @@ export async function collectAws(i: {
           ? `${r.region}: Compute Optimizer is not enabled for this account (opt in on the Compute Optimizer console); headroom's own analysis is unaffected`
           : authProblem(err)
             ? `${r.region}: Compute Optimizer: ${authProblem(err)!} (allow compute-optimizer:GetEC2InstanceRecommendations, GetEBSVolumeRecommendations, GetLambdaFunctionRecommendations; docs/iam-policy.json)`
-            : `${r.region}: Compute Optimizer recommendations could not be read: ${name}: ${(err as Error).message}`
+            : `${r.region}: Compute Optimizer recommendations could not be read: ${describeAwsError(err)}`
         issues.push({ code: 'AWS_COMPUTE_OPTIMIZER', severity: 'warning', message: msg })
       }
     }

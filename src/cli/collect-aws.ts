@@ -28,16 +28,17 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
   const t0 = Date.now()
   let lastPrinted = t0
   let firstCall: number | undefined
+  const apis = sdkApis(o.profile) // before the workspace is opened: a bad endpoint setting creates nothing
   const store = o.dryRun ? undefined : await DuckDbStore.open(o.workspace)
   try {
     const r = await collectAws({
       options: { ...o, homeRegion: effects.env.AWS_REGION ?? effects.env.AWS_DEFAULT_REGION ?? 'us-east-1' },
-      apis: sdkApis(o.profile),
+      apis,
       ...(store ? { store } : {}),
       now: () => effects.now(),
       onEvent(e) {
         if (e.type === 'region') line(`${e.region}: ${e.resources} resources, ${e.series} series (${e.discoveryCalls} discovery calls)\n`)
-        else if (e.type === 'region-failed') line(`${e.region}: discovery failed (${e.error}); other regions continue\n`)
+        else if (e.type === 'region-failed') line(`${e.region}: discovery failed: ${e.error}; other regions continue\n`)
         else if (e.type === 'plan')
           line(
             `plan: ${n(e.plan.series)} series x ${e.plan.days} days at ${e.plan.periodSec} s = ${n(e.plan.points)} data points at most, in ${n(e.plan.calls)} GetMetricData calls (minimum possible ${n(e.plan.minimumCalls)}); ` +

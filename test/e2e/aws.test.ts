@@ -79,7 +79,7 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const r = await collect(fake.url, 'all-failed')
     expect(r.code, r.stderr).toBe(3)
     expect(r.stderr).toMatch(
-      /GetMetricData failed in (\d+) of \1 calls \(us-east-1: InvalidParameterCombination(Exception)?: The request was rejected by the fake\); nothing was stored/,
+      /GetMetricData failed in (\d+) of \1 calls \(us-east-1: GetMetricData at http:\/\/127\.0\.0\.1:\d+: InvalidParameterCombination(Exception)?: The request was rejected by the fake\); nothing was stored/,
     )
     expect(r.stdout).not.toMatch(/collected/)
     const s = await DuckDbStore.open(tmp.path('all-failed'), { readOnly: true })
@@ -347,5 +347,44 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const s = await DuckDbStore.open(tmp.path('denied'), { readOnly: true })
     expect((await s.all('SELECT count(*)::INT AS n FROM resources'))[0]!.n).toBe(0)
     s.close()
+  })
+
+  it('answers that are not AWS (a proxy error page, an emulator without the API) name the API, endpoint and answer, not the parser (issue 21, item 6)', async () => {
+    const raw = /SyntaxError|Unexpected token|\$response|Deserialization error/
+    const hint = /The endpoint did not answer as AWS does: check AWS_ENDPOINT_URL/
+    fake = await startFakeAws(fleetOf(3), { foreign: { 'ec2:DescribeInstances': 'html', 'pricing:GetProducts': 'not-found' } })
+    const d = await collect(fake.url, 'foreign-ec2', ['--kinds', 'ec2'])
+    expect(d.code).toBe(3)
+    expect(d.stderr).toContain(`DescribeInstances at ${fake.url} answered HTTP 502 (text/html): "502 Bad Gateway", which is not an AWS API response`)
+    expect(d.stderr).toMatch(hint)
+    expect(d.stderr).not.toMatch(raw)
+    // The catalog's Pricing API missing: nothing written, the bundled catalog stays.
+    const c = await runCli(['catalog', 'update', '--regions', 'us-east-1', '--workspace', 'foreign-cat'], { cwd: tmp.dir, env: env(fake.url) })
+    expect(c.code).toBe(3)
+    expect(c.stderr).toContain(`catalog update failed: GetProducts at ${fake.url} answered HTTP 404 (text/plain): "404 page not found"`)
+    expect(c.stderr).toMatch(hint)
+    expect(c.stderr).not.toMatch(raw)
+    expect(existsSync(tmp.path('foreign-cat/catalog/ec2.json'))).toBe(false)
+    await fake.close()
+    // GetMetricData behind a proxy that fails: every call fails, exit 3, nothing stored (item 4), said plainly.
+    fake = await startFakeAws(fleetOf(3), { foreign: { 'cloudwatch:GetMetricData': 'html' } })
+    const m = await collect(fake.url, 'foreign-cw', ['--kinds', 'ec2'])
+    expect(m.code).toBe(3)
+    expect(m.stderr).toMatch(/GetMetricData failed in 1 of 1 calls \(us-east-1: GetMetricData at http:\/\/127\.0\.0\.1:\d+ answered HTTP 502 \(text\/html\)/)
+    expect(m.stderr).not.toMatch(raw)
+    expect(await fingerprint('foreign-cw')).toBe('0 samples, sum null, 0 series owners, 0 resources')
+  })
+
+  it('an AWS_ENDPOINT_URL that is not a URL is refused by name before anything is created (issue 21, item 6)', async () => {
+    fake = await startFakeAws(fleetOf(1))
+    const r = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'bad-endpoint'], {
+      cwd: tmp.dir,
+      env: { ...env(fake.url), AWS_ENDPOINT_URL: '' },
+    })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/AWS_ENDPOINT_URL='' is not an http\(s\) URL, so no AWS call can be made/)
+    expect(r.stderr).not.toMatch(/Invalid URL/)
+    expect(fake.calls.size).toBe(0)
+    expect(existsSync(tmp.path('bad-endpoint'))).toBe(false)
   })
 })

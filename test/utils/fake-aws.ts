@@ -37,6 +37,11 @@ export interface Faults {
   rejectGetMetricData?: boolean
   /** ListMetrics lists every metric this many times (as a misbehaving endpoint did). */
   repeatListMetrics?: number
+  /**
+   * Actions ('pricing:GetProducts') answered as no AWS API would: 'html', a proxy's 502 error page; 'not-found', a
+   * 404 in plain text (an emulator without that service).
+   */
+  foreign?: Record<string, 'html' | 'not-found'>
   /** Called on each GetMetricData request (after counting), e.g. to kill the client mid-run. */
   onGetMetricData?: (n: number) => void
 }
@@ -108,6 +113,18 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     res.writeHead(status, { 'content-type': 'text/xml' })
     res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`)
   }
+  /** Answers `action` as faults.foreign says, if it says anything; true when it answered. */
+  const foreign = (action: string, res: ServerResponse): boolean => {
+    const how = faults.foreign?.[action]
+    if (how === 'html') {
+      res.writeHead(502, { 'content-type': 'text/html' })
+      res.end('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n')
+    } else if (how === 'not-found') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('404 page not found\n')
+    }
+    return how !== undefined
+  }
   const page = <T>(items: T[], token: string | undefined) => {
     const from = token ? Number(token) : 0
     return { items: items.slice(from, from + PAGE), next: from + PAGE < items.length ? String(from + PAGE) : undefined }
@@ -121,6 +138,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       if (target) return jsonApi(target, JSON.parse(body || '{}') as Record<string, unknown>, req, res)
       if (req.method === 'GET' && req.url?.startsWith('/2015-03-31/functions')) {
         count('lambda:ListFunctions')
+        if (foreign('lambda:ListFunctions', res)) return
         if (faults.deny?.includes('lambda:ListFunctions')) return jsonErr(res, 403, 'AccessDeniedException', 'not authorized to perform: lambda:ListFunctions')
         const marker = new URL(req.url, 'http://x').searchParams.get('Marker') ?? undefined
         const p = page(fleet.functions, marker)
@@ -146,6 +164,8 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
 
   function jsonApi(target: string, input: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
     const op = target.split('.')[1] ?? ''
+    const svc = { DynamoDB_20120810: 'dynamodb', AWSPriceListService: 'pricing', ComputeOptimizerService: 'compute-optimizer' }[target.split('.')[0] ?? '']
+    if (foreign(`${svc ?? 'cloudwatch'}:${op}`, res)) return
     if (target.startsWith('DynamoDB_20120810.')) {
       count(`dynamodb:${op}`)
       if (faults.deny?.includes(`dynamodb:${op}`)) return jsonErr(res, 400, 'AccessDeniedException', `not authorized to perform: dynamodb:${op}`)
@@ -302,6 +322,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     const version = form.get('Version')
     const service = version === '2016-11-15' ? 'ec2' : version === '2014-10-31' ? 'rds' : version === '2011-01-01' ? 'autoscaling' : 'unknown'
     count(`${service}:${action}`)
+    if (foreign(`${service}:${action}`, res)) return
     if (faults.deny?.includes(`${service}:${action}`)) {
       if (service === 'ec2')
         return xml(

@@ -8,6 +8,7 @@ import { PricingClient } from '@aws-sdk/client-pricing'
 import { RDSClient } from '@aws-sdk/client-rds'
 import { ToolError } from '../../core/errors.js'
 import { authProblem } from './collect.js'
+import { describeAwsError, FOREIGN_ANSWER_HINT, isForeignAnswer, tagCalls } from './errors.js'
 import type { RegionClients } from './discover.js'
 
 /** The SDK warns on Node 20 about releases after January 2027; the versions headroom pins run on Node 20. */
@@ -28,9 +29,10 @@ export interface AwsApis {
 }
 
 export function sdkApis(profile?: string): AwsApis {
+  checkEndpointEnv(process.env)
   const base = profile ? { profile } : {}
   const ec2 = new Map<string, EC2Client>()
-  const ec2For = (region: string) => ec2.get(region) ?? ec2.set(region, new EC2Client({ ...base, region })).get(region)!
+  const ec2For = (region: string) => ec2.get(region) ?? ec2.set(region, tagCalls(new EC2Client({ ...base, region }))).get(region)!
   return {
     async listRegions(from) {
       try {
@@ -41,8 +43,8 @@ export function sdkApis(profile?: string): AwsApis {
           .sort()
       } catch (err) {
         if (authProblem(err)) throw authError(err, 'DescribeRegionsCommand')
-        throw new ToolError('SOURCE_UNAVAILABLE', `cannot list AWS regions from ${from}: ${(err as Error).message}`, {
-          hint: 'Pass --regions us-east-1,eu-west-1 instead of all.',
+        throw new ToolError('SOURCE_UNAVAILABLE', `cannot list AWS regions from ${from}: ${describeAwsError(err)}`, {
+          hint: isForeignAnswer(err) ? FOREIGN_ANSWER_HINT : 'Pass --regions us-east-1,eu-west-1 instead of all.',
         })
       }
     },
@@ -51,17 +53,37 @@ export function sdkApis(profile?: string): AwsApis {
       return {
         region,
         ec2: ec2For(region),
-        lambda: new LambdaClient(b),
-        rds: new RDSClient(b),
-        dynamodb: new DynamoDBClient(b),
-        autoscaling: new AutoScalingClient(b),
+        lambda: tagCalls(new LambdaClient(b)),
+        rds: tagCalls(new RDSClient(b)),
+        dynamodb: tagCalls(new DynamoDBClient(b)),
+        autoscaling: tagCalls(new AutoScalingClient(b)),
         // GetMetricData retries are headroom's own (counted, with backoff and jitter), not the SDK's.
-        cloudwatch: new CloudWatchClient({ ...b, maxAttempts: 1 }),
+        cloudwatch: tagCalls(new CloudWatchClient({ ...b, maxAttempts: 1 })),
       }
     },
-    computeOptimizer: (region) => new ComputeOptimizerClient({ ...base, region }),
+    computeOptimizer: (region) => tagCalls(new ComputeOptimizerClient({ ...base, region })),
     ec2: ec2For,
-    pricing: () => new PricingClient({ ...base, region: 'us-east-1' }),
+    pricing: () => tagCalls(new PricingClient({ ...base, region: 'us-east-1' })),
+  }
+}
+
+/**
+ * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> as the SDK would read them: a value that is not a URL (an empty
+ * `export AWS_ENDPOINT_URL=` too) fails every call with a bare "TypeError: Invalid URL", so it is refused here by name.
+ */
+export function checkEndpointEnv(env: NodeJS.ProcessEnv): void {
+  for (const [k, v] of Object.entries(env)) {
+    if (!/^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/.test(k) || v === undefined) continue
+    let ok = false
+    try {
+      ok = /^https?:$/.test(new URL(v).protocol)
+    } catch {
+      ok = false
+    }
+    if (!ok)
+      throw new ToolError('USAGE', `${k}='${v}' is not an http(s) URL, so no AWS call can be made`, {
+        hint: `Set it to the endpoint to use (e.g. http://localhost:4566 for an emulator), or unset it (unset ${k}) to talk to AWS.`,
+      })
   }
 }
 

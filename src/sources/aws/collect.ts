@@ -4,6 +4,7 @@ import type { Issue } from '../../core/report.js'
 import type { CollectedSeries } from '../../store/types.js'
 import type { Call, Plan, SeriesSpec } from './plan.js'
 import { RetriesExhausted, runPool, sleepMs, withRetry, type RetryPolicy } from '../retry.js'
+import { describeAwsError, isForeignAnswer } from './errors.js'
 
 /** One collected series' points (canonical units: per-period totals already divided by the period). */
 type Points = CollectedSeries
@@ -14,7 +15,8 @@ export interface CallOutcome {
   datapoints: number
   issues: Issue[]
   /** The call still failed after its retries (its series are in `issues`); it is not checkpointed, so a rerun retries it. */
-  failed?: { error: string }
+  /** Why the call failed (describeAwsError), and whether what answered was not an AWS API at all. */
+  failed?: { error: string; foreign: boolean }
 }
 
 export interface FetchOptions {
@@ -160,13 +162,13 @@ export async function fetchRegion(
         const err = (e instanceof RetriesExhausted ? e.last : e) as Error
         const attempts = e instanceof RetriesExhausted ? e.attempts : 1
         stats.failed++
-        failed = { error: `${err.name}: ${err.message}` }
+        failed = { error: describeAwsError(err), foreign: isForeignAnswer(err) }
         for (const i of call.series)
           issues.push({
             code: 'AWS_SERIES_FAILED',
             severity: 'warning',
             resourceId: series[i]!.resourceId,
-            message: `${region} ${series[i]!.namespace} ${series[i]!.metricName} (${series[i]!.stat}) for ${series[i]!.resourceId}: GetMetricData failed after ${attempts} attempt(s): ${err.name}: ${err.message}`,
+            message: `${region} ${series[i]!.namespace} ${series[i]!.metricName} (${series[i]!.stat}) for ${series[i]!.resourceId}: failed after ${attempts} attempt(s): ${failed.error}`,
           })
         break
       }
