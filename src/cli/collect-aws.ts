@@ -2,7 +2,7 @@ import { collectAws, type CollectAwsOptions } from '../app/collect-aws.js'
 import { updateCatalog } from '../app/catalog-update.js'
 import type { Effects } from '../core/effects.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
-import { sdkApis } from '../sources/aws/clients.js'
+import { sdkApis, sdkRegion } from '../sources/aws/clients.js'
 import { GET_METRIC_DATA_USD_PER_1000_METRICS } from '../sources/aws/plan.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
 import { groupIssues } from '../reporters/format.js'
@@ -32,7 +32,7 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
   const store = o.dryRun ? undefined : await DuckDbStore.open(o.workspace)
   try {
     const r = await collectAws({
-      options: { ...o, homeRegion: effects.env.AWS_REGION ?? effects.env.AWS_DEFAULT_REGION ?? 'us-east-1' },
+      options: { ...o, homeRegion: effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || (await sdkRegion(o.profile)) || 'us-east-1' },
       apis,
       ...(store ? { store } : {}),
       now: () => effects.now(),

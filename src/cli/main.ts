@@ -170,8 +170,12 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const { runCollectAws } = await import('./collect-aws.js')
       const { AWS_KINDS } = await import('../sources/aws/discover.js')
       const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
-      const regionsRaw = (s('regions') || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || '').trim()
-      if (!regionsRaw) throw new UsageError('no region: pass --regions us-east-1 (comma list, or all), or set AWS_REGION')
+      const { sdkRegion } = await import('../sources/aws/clients.js')
+      const regionsRaw = (s('regions') || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || (await sdkRegion(s('profile'))) || '').trim()
+      if (!regionsRaw)
+        throw new UsageError(
+          `no region: pass --regions us-east-1 (comma list, or all), set AWS_REGION, or set region in the ${s('profile') ? `'${s('profile')!}'` : 'default'} profile`,
+        )
       const kinds = (s('kinds') ?? '')
         .split(',')
         .map((k) => k.trim())
@@ -368,7 +372,11 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .action(async (f: Record<string, string | undefined>) => {
       const { runCatalogUpdate } = await import('./collect-aws.js')
-      const regions = parseRegions(f.regions || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || 'us-east-1', false) as string[]
+      const { sdkRegion } = await import('../sources/aws/clients.js')
+      const regions = parseRegions(
+        f.regions || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || (await sdkRegion(f.profile)) || 'us-east-1',
+        false,
+      ) as string[]
       // `catalog` has its own --workspace, so commander may hand the flag to the parent command.
       const ws = f.workspace ?? catalogCmd.opts<{ workspace?: string }>().workspace
       code = await runCatalogUpdate({ workspace: await workspaceOf(ws), regions, ...(f.profile ? { profile: f.profile } : {}) }, effects)

@@ -203,6 +203,24 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(t.stdout).toMatch(/ASG_SIMULATE: 1 Auto Scaling group \(us-east-1:web\): .*--group us-east-1:web --search/)
   })
 
+  it("--profile takes the profile's region and endpoint_url, as AWS_PROFILE does (issue 21, item 7)", async () => {
+    fake = await startFakeAws(fleetOf(2))
+    const config = tmp.file(
+      'aws-config',
+      `[profile emu]\nregion = eu-west-1\nendpoint_url = ${fake.url}\naws_access_key_id = AKIDTEST\naws_secret_access_key = test-secret\n`,
+    )
+    // No AWS_ENDPOINT_URL, AWS_REGION or keys in the environment: all of it comes from the profile.
+    const rest = Object.fromEntries(Object.entries(env(fake.url)).filter(([k]) => !/^AWS_(ENDPOINT_URL|ACCESS_KEY_ID|SECRET_ACCESS_KEY|REGION)$/.test(k)))
+    const r = await runCli(['collect', 'aws', '--profile', 'emu', '--kinds', 'ec2', '--workspace', 'profile', '--as-of', AS_OF], {
+      cwd: tmp.dir,
+      env: { ...rest, AWS_CONFIG_FILE: config },
+    })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/^eu-west-1: 2 resources/m)
+    expect(fake.calls.get('ec2:DescribeInstances')).toBe(1)
+    expect(await fingerprint('profile')).toMatch(/, 2 resources$/)
+  })
+
   it('a future --as-of is refused before anything is asked or stored (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(3))
     const r = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'future', '--as-of', '2999-01-01'], { cwd: tmp.dir, env: env(fake.url) })

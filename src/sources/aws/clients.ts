@@ -28,7 +28,14 @@ export interface AwsApis {
   pricing(): PricingClient
 }
 
+/**
+ * The SDK clients. `profile` selects a shared-config profile for everything the SDK reads from it, as the AWS CLI's
+ * --profile does: it is set as AWS_PROFILE for this process, because the SDK reads a profile's `endpoint_url` (and its
+ * `services` section) only from AWS_PROFILE's profile; the clients' own `profile` option reaches region and credentials
+ * but not the endpoint (@smithy/core's getEndpointFromConfig takes no profile; checked with client-ec2 3.1169).
+ */
 export function sdkApis(profile?: string): AwsApis {
+  if (profile) process.env.AWS_PROFILE = profile
   checkEndpointEnv(process.env)
   const base = profile ? { profile } : {}
   const ec2 = new Map<string, EC2Client>()
@@ -84,6 +91,15 @@ export function checkEndpointEnv(env: NodeJS.ProcessEnv): void {
       throw new ToolError('USAGE', `${k}='${v}' is not an http(s) URL, so no AWS call can be made`, {
         hint: `Set it to the endpoint to use (e.g. http://localhost:4566 for an emulator), or unset it (unset ${k}) to talk to AWS.`,
       })
+  }
+}
+
+/** The region the SDK would use: AWS_REGION, else `profile`'s (or AWS_PROFILE's, or the default profile's) `region`. */
+export async function sdkRegion(profile?: string): Promise<string | undefined> {
+  try {
+    return await new EC2Client(profile ? { profile } : {}).config.region()
+  } catch {
+    return undefined // "Region is missing": the caller says what to pass
   }
 }
 
