@@ -152,6 +152,37 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     // Options need 30 h of data (the fake answers three points); their engine rules are the analyzer's worked examples.
   })
 
+  it('a Lambda function peaking near its timeout is never offered less memory, and says why (issue 21, item 3)', async () => {
+    // 14 days of 5-minute data: 600 invocations per period averaging 1.2 s, the longest 2,990 ms against a 3 s timeout.
+    const fleet = fleetOf(0, {
+      functions: [{ name: 'near', memory: 1024, timeoutSec: 3, load: { invocations: 600, avgMs: 1200, maxMs: 2990, p99Ms: 2600 } }],
+    })
+    fake = await startFakeAws(fleet)
+    const c = await collect(fake.url, 'lambda', ['--kinds', 'lambda'])
+    expect(c.code, c.stderr).toBe(0)
+    const a = await runCli(['analyze', '--workspace', 'lambda', '--format', 'json', '--as-of', AS_OF], { cwd: tmp.dir })
+    expect(a.code, a.stderr).toBe(0)
+    const rec = (
+      JSON.parse(a.stdout) as {
+        recommendations: {
+          analyzer: string
+          finding: string
+          summary: string
+          options: { change: { memorySizeMB: number }; performanceRisk: string; notes: string[] }[]
+        }[]
+      }
+    ).recommendations.find((r) => r.analyzer === 'lambda.memory')!
+    expect(rec.finding).not.toBe('InsufficientData')
+    // The Duration maximum (2,990 ms > 90% of 3,000) decides, not the 1.2 s average: nothing below 1024 MB.
+    expect(rec.options.length).toBeGreaterThan(0)
+    for (const o of rec.options) expect(o.change.memorySizeMB).toBeGreaterThanOrEqual(1024)
+    expect(rec.finding).toBe('Underprovisioned')
+    expect(rec.summary).toMatch(/The longest invocation took 2990 ms of the 3 s timeout: raise the timeout/)
+    // One vCPU (1,769 MB) on its own architecture first: 2,990 x 1024 / 1769 = 1,731 ms if it is CPU-bound.
+    expect(rec.options[0]!.change).toEqual({ memorySizeMB: 1769, architecture: 'x86_64' })
+    expect(rec.options[0]!.notes.join(' ')).toMatch(/fall to about 1731 ms here/)
+  })
+
   it('Auto Scaling groups are stored region-qualified, and simulate finds them by that id or by name (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(4, mixed))
     const c = await collect(fake.url, 'asg', ['--kinds', 'asg'])

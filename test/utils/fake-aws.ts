@@ -12,7 +12,14 @@ import type { AddressInfo } from 'node:net'
 export interface FakeFleet {
   instances: { id: string; type: string; state?: string; asg?: string; memory?: boolean; platform?: string }[]
   volumes: { id: string; type: string; size: number; iops?: number; attachedTo?: string }[]
-  functions: { name: string; memory: number; arch?: string }[]
+  /** `load`: every period of the window answered with these values (others: three made-up points per series). */
+  functions: {
+    name: string
+    memory: number
+    arch?: string
+    timeoutSec?: number
+    load?: { invocations: number; avgMs: number; maxMs: number; p99Ms?: number }
+  }[]
   databases: { id: string; cls: string; engine: string; license?: string }[]
   tables: { name: string; mode: 'PROVISIONED' | 'PAY_PER_REQUEST'; rcu?: number; wcu?: number }[]
   groups: { name: string; min: number; max: number; desired: number }[]
@@ -150,7 +157,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
               MemorySize: f.memory,
               Architectures: [f.arch ?? 'x86_64'],
               Runtime: 'nodejs20.x',
-              Timeout: 30,
+              Timeout: f.timeoutSec ?? 30,
             })),
             ...(p.next ? { NextMarker: p.next } : {}),
           },
@@ -298,6 +305,23 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const key = `${q.MetricStat.Metric.Namespace}|${q.MetricStat.Metric.MetricName}|${q.MetricStat.Stat}|${q.MetricStat.Metric.Dimensions.map((d) => `${d.Name}=${d.Value}`).join(',')}`
       const p = q.MetricStat.Period
       const ts = [...new Set([start, start + Math.floor((end - start) / 2 / p) * p, end - p])].filter((t) => t >= start && t < end)
+      const fn = fleet.functions.find((f) => f.load && q.MetricStat.Metric.Dimensions.some((d) => d.Name === 'FunctionName' && d.Value === f.name))
+      if (fn?.load) {
+        const l = fn.load
+        const m = q.MetricStat.Metric.MetricName
+        const v =
+          m === 'Invocations'
+            ? l.invocations
+            : m !== 'Duration'
+              ? 0
+              : q.MetricStat.Stat === 'Average'
+                ? l.avgMs
+                : q.MetricStat.Stat === 'p99'
+                  ? (l.p99Ms ?? l.maxMs)
+                  : l.maxMs
+        const all = Array.from({ length: Math.floor((end - start) / p) }, (_, i) => start + i * p)
+        return { Id: q.Id, Label: m, Timestamps: all, Values: all.map(() => v), StatusCode: 'Complete' }
+      }
       if (q.MetricStat.Metric.Dimensions.some((d) => faults.emptySeriesFor?.includes(d.Value)))
         return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: [], Values: [], StatusCode: 'Complete' }
       if (faults.internalErrorMetrics?.includes(q.MetricStat.Metric.MetricName))

@@ -131,6 +131,13 @@ describe('lambda.memory timeout risk from the longest invocations (issue 21, ite
     expect(rec!.currentPerformanceRisk).toBe('High')
     expect(rec!.evidence.find((e) => e.stat === 'longest invocation (max of 5-minute maxima)')?.value).toBe(2990)
     for (const o of rec!.options) expect(Number(o.change.memorySizeMB)).toBeGreaterThan(1024)
+    // More memory helps only if it is CPU-bound: at 1,769 MB (one vCPU) 2,990 x 1024 / 1769 = 1,731 ms. Same architecture
+    // first (no migration on top of a risk); sizes past one vCPU give a single thread no more relief, so cost decides.
+    expect(rec!.options.map((o) => `${String(o.change.memorySizeMB)} ${String(o.change.architecture)}`)).toEqual(['1769 x86_64', '2048 x86_64', '3008 x86_64'])
+    expect(rec!.options[0]!.notes).toContain(
+      'If it is CPU-bound, its longest invocations fall to about 1731 ms here; if it waits on I/O, more memory does not help: raise the timeout instead.',
+    )
+    expect(rec!.summary).toMatch(/The longest invocation took 2990 ms of the 3 s timeout: raise the timeout, or give it more CPU/)
     // The same averages without the maxima: the old reading (Overprovisioned, less memory) is what the averages allow.
     const [blind] = run(u)
     expect(blind!.finding).not.toBe('Underprovisioned')

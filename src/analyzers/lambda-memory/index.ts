@@ -229,7 +229,7 @@ export const lambdaMemory = defineAnalyzer({
     const scale = duration.avg / durationAt(points, memoryMB) // measured curve vs today's observed average
     const tailMs = Math.max(duration.p99, durMax?.max ?? 0, durP99?.max ?? 0)
     const nearTimeout = timeoutMs !== undefined && tailMs > 0.9 * timeoutMs
-    const candidates: (RecommendationOption & { _cost: number; _ms: number })[] = []
+    const candidates: (RecommendationOption & { _cost: number; _ms: number; _tailMs: number })[] = []
     for (const mb of sizes) {
       for (const a of ['x86_64', 'arm64'] as const) {
         if (mb === memoryMB && a === arch) continue
@@ -244,6 +244,8 @@ export const lambdaMemory = defineAnalyzer({
         const low = monthly(mb, expectedMs, a)
         const high = monthly(mb, worstMs, a)
         const p99Worst = tailMs * (worstMs / duration.avg)
+        // More memory is more CPU: the longest invocation if the function is CPU-bound (the measured curve when there is one).
+        const tailIfCpuBound = hasCurve ? p99Worst : tailMs * (Math.min(memoryMB, LAMBDA.oneVcpuMB) / Math.min(mb, LAMBDA.oneVcpuMB))
         const risk: PerformanceRisk =
           timeoutMs !== undefined && p99Worst > 0.9 * timeoutMs ? 'High' : !hasCurve && mb < memoryMB ? 'Medium' : a !== arch ? 'Low' : 'VeryLow'
         candidates.push({
@@ -269,8 +271,14 @@ export const lambdaMemory = defineAnalyzer({
             ...(timeoutMs !== undefined && p99Worst > 0.9 * timeoutMs
               ? [`The longest invocations would reach ${Math.round(p99Worst)} ms, within 10% of the ${timeoutMs / 1000} s timeout.`]
               : []),
+            ...(nearTimeout && !hasCurve && mb > memoryMB
+              ? [
+                  `If it is CPU-bound, its longest invocations fall to about ${Math.round(tailIfCpuBound)} ms here; if it waits on I/O, more memory does not help: raise the timeout instead.`,
+                ]
+              : []),
           ],
           _cost: high,
+          _tailMs: tailIfCpuBound,
         })
       }
     }
@@ -286,17 +294,26 @@ export const lambdaMemory = defineAnalyzer({
       if (nearTimeout) reasons.push('DurationNearTimeout')
     }
     const cheaper = candidates.filter((c) => c._cost < currentMonthly - 0.005 && c.performanceRisk !== 'High')
-    const picked = finding === 'Underprovisioned' ? candidates.filter((c) => Number(c.change.memorySizeMB) > memoryMB).slice(0, 3) : cheaper.slice(0, 3)
+    // At risk: more memory, on the same architecture first (no migration on top of a risk), the most relief for the
+    // longest invocations, then the cheapest.
+    const sameArchFirst = (c: (typeof candidates)[number]) => (c.change.architecture === arch ? 0 : 1)
+    const picked =
+      finding === 'Underprovisioned'
+        ? candidates
+            .filter((c) => Number(c.change.memorySizeMB) > memoryMB)
+            .sort((a, b) => sameArchFirst(a) - sameArchFirst(b) || Math.round(a._tailMs) - Math.round(b._tailMs) || round(a._cost) - round(b._cost))
+            .slice(0, 3)
+        : cheaper.slice(0, 3)
     if (finding !== 'Underprovisioned' && picked.length > 0) {
       finding = 'Overprovisioned'
       if (Number(picked[0]!.change.memorySizeMB) < memoryMB) reasons.push('MemoryOverprovisioned')
       if (picked[0]!.change.architecture !== arch) reasons.push('ArchitectureChange')
     }
-    const options = picked.map(({ _cost, _ms, ...rest }, i) => ({ ...rest, rank: i + 1 }))
+    const options = picked.map(({ _cost, _ms, _tailMs, ...rest }, i) => ({ ...rest, rank: i + 1 }))
     const top = options[0]
     const summary =
       finding === 'Underprovisioned'
-        ? `${memoryMB} MB ${arch} is at risk (${reasons.join(', ')})${top ? `; ${top.change.memorySizeMB} MB ${top.change.architecture} costs $${top.monthlyCost}/month` : ''}. ${kind === 'unknown' ? '' : `It is ${kind}.`}`.trim()
+        ? `${memoryMB} MB ${arch} is at risk (${reasons.join(', ')})${top ? `; ${top.change.memorySizeMB} MB ${top.change.architecture} costs $${top.monthlyCost}/month` : ''}.${nearTimeout ? ` The longest invocation took ${Math.round(tailMs)} ms of the ${timeoutMs / 1000} s timeout: raise the timeout, or give it more CPU (more memory) if it is CPU-bound.` : ''} ${kind === 'unknown' ? '' : `It is ${kind}.`}`.trim()
         : top
           ? `${memoryMB} MB ${arch} -> ${top.change.memorySizeMB} MB ${top.change.architecture} saves up to $${top.monthlySavings}/month of $${round(currentMonthly)} (${top.performanceRisk} risk). ${kind === 'unknown' ? 'CPU sensitivity unknown: the saving is the worst case.' : `It is ${kind}: ${kindEvidence}.`}`
           : `${memoryMB} MB ${arch} fits ($${round(currentMonthly)}/month). ${kind === 'unknown' ? '' : `It is ${kind}.`}`.trim()

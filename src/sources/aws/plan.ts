@@ -16,7 +16,7 @@ export interface SeriesSpec {
   metricName: string
   dimensions: { Name: string; Value: string }[]
   /** CloudWatch statistic */
-  stat: 'Maximum' | 'Average' | 'Sum' | 'Minimum'
+  stat: 'Maximum' | 'Average' | 'Sum' | 'Minimum' | 'p99'
   /** headroom's metric and statistic it lands in */
   metric: MetricName
   ourStat: Statistic
@@ -26,7 +26,7 @@ export interface SeriesSpec {
 }
 
 type Def = [namespace: string, metricName: string, stat: SeriesSpec['stat'], metric: MetricName, perPeriod: boolean]
-const STAT: Record<SeriesSpec['stat'], Statistic> = { Maximum: 'max', Average: 'avg', Sum: 'sum', Minimum: 'min' }
+const STAT: Record<SeriesSpec['stat'], Statistic> = { Maximum: 'max', Average: 'avg', Sum: 'sum', Minimum: 'min', p99: 'p99' }
 
 /** The metrics Compute Optimizer and Trusted Advisor read per kind (aws-facts.md §1, §2, §4), in headroom's names. */
 const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: Def[] }>> = {
@@ -57,6 +57,8 @@ const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: De
     defs: [
       ['AWS/Lambda', 'Duration', 'Average', 'lambda.duration_ms', false],
       ['AWS/Lambda', 'Duration', 'Maximum', 'lambda.duration_ms', false],
+      // The tail the timeout risk is judged by (lambda.memory): p99 per period, beside the maximum.
+      ['AWS/Lambda', 'Duration', 'p99', 'lambda.duration_ms', false],
       ['AWS/Lambda', 'Invocations', 'Sum', 'lambda.invocations_per_s', true],
       ['AWS/Lambda', 'Errors', 'Sum', 'lambda.errors_per_s', true],
       ['AWS/Lambda', 'Throttles', 'Sum', 'lambda.throttles_per_s', true],
