@@ -23,12 +23,19 @@ export function pricedSection(
   },
 ): Section[] {
   if (recs.length === 0) return []
-  const now = recs.reduce((a, r) => a + (typeof r.current.monthlyCost === 'number' ? r.current.monthlyCost : 0), 0)
-  const save = recs.reduce((a, r) => a + (r.estimatedMonthlySavings ?? 0), 0)
+  // Per resource, as the fleet summary counts: an analyzer may add a check (e.g. Lambda's error-rate flag) beside its
+  // sizing, and neither the resource nor its cost counts twice.
+  const now = new Map<string, number>()
+  const save = new Map<string, number>()
+  for (const r of recs) {
+    if (typeof r.current.monthlyCost === 'number') now.set(r.resource.id, Math.max(now.get(r.resource.id) ?? 0, r.current.monthlyCost))
+    save.set(r.resource.id, Math.max(save.get(r.resource.id) ?? 0, r.estimatedMonthlySavings ?? 0))
+  }
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0)
   const shown = recs.filter(pricedShows).slice(0, o.top)
   return [
     {
-      title: `${o.title}: ${recs.length}, ${usd(now)}/month now, ${o.savePrefix}${usd(save)}/month to save (us-east-1 prices)`,
+      title: `${o.title}: ${save.size}, ${usd(sum(now))}/month now, ${o.savePrefix}${usd(sum(save))}/month to save (us-east-1 prices)`,
       blocks: shown.length
         ? [
             {

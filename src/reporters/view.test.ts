@@ -3,6 +3,7 @@ import { summarize } from '../analyzers/run.js'
 import { REPORT_SCHEMA_VERSION, type Recommendation, type Report } from '../core/report.js'
 import { analysisFullView, analysisSummaryView } from './analysis.js'
 import { renderDocument } from './registry.js'
+import { pricedSection } from './sections.js'
 import { renderMarkdownView, renderTerminalView, type View } from './view.js'
 
 const view: View = {
@@ -130,6 +131,15 @@ describe('analyzers the reporters were never told about', () => {
     expect(analysisFullView(report).sections.filter((s) => s.level === 3)).toHaveLength(3)
     const csv = await renderDocument(report, 'csv')
     expect(csv.split('\n').find((l) => l.includes('q-1'))).toMatch(/acme\.queues.*queueType=standard.*queueType=small/)
+  })
+})
+
+describe('pricedSection', () => {
+  it('counts a resource, its cost and its saving once when its analyzer adds a check beside the sizing', () => {
+    // q-1: sized ($40 now, saves $12.50) and flagged by a check of the same analyzer ($40 now again, no saving).
+    const recs = [rec('acme.queues', 'q-1', 'Overprovisioned', 12.5), rec('acme.queues', 'q-1', 'Flagged', 0), rec('acme.queues', 'q-2', 'Optimized', 0)]
+    const [section] = pricedSection(recs, { title: 'Queues', column: 'QUEUE', savePrefix: '', top: 10, now: () => '', option: () => '' })
+    expect(section!.title).toBe('Queues: 2, $80.00/month now, $12.50/month to save (us-east-1 prices)')
   })
 })
 
