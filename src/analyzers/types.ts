@@ -42,8 +42,8 @@ export interface Presenter {
   shows(r: Recommendation): boolean
   /** A count for the summary's title, e.g. '3 hosts'. */
   count?(recs: readonly Recommendation[], summary: Report['summary']): string
-  /** The summary's title phrase when this analyzer ran, e.g. 'EC2 right-sizing of 8 of 8 instances'. */
-  headline?(summary: Report['summary']): string
+  /** The summary's title phrase when this analyzer ran, e.g. 'EC2 right-sizing of 8 of 8 instances'; its count then goes unused. */
+  headline?(recs: readonly Recommendation[], summary: Report['summary']): string
   /** A line under the title naming the settings it ran with. */
   settings?(options: Readonly<Record<string, unknown>>, lookbackDays: number): string
 }

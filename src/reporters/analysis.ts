@@ -44,7 +44,7 @@ export function analysisSummaryView(report: Report, top: number): View {
   // The title: the first analyzer's headline phrase (EC2 right-sizing), and the other analyzers' counts.
   const lead0 = parts.find((p) => p.present.headline !== undefined)
   const counts = parts.flatMap((p) => (p !== lead0 && p.present.count ? [p.present.count(p.recs, s)] : []))
-  const headline = lead0?.present.headline?.(s) ?? `${s.resources} resource${s.resources === 1 ? '' : 's'}`
+  const headline = lead0?.present.headline?.(lead0.recs, s) ?? `${s.resources} resource${s.resources === 1 ? '' : 's'}`
   const title = `headroom ${report.meta.version}: ${headline}${counts.length ? ` (${counts.join(', ')})` : ''}`
   const settings = settingsOf(report, parts)
   const sections: Section[] = []

@@ -26,8 +26,7 @@ const peakOf = (r: Recommendation): string => {
 
 /** EC2 right-sizing in the summary: the biggest savings, then the under-provisioned (the ones at risk now). */
 export const ec2Present: Presenter = {
-  headline: (s) => `EC2 right-sizing of ${s.analyzed} of ${s.byAnalyzer?.['ec2.rightsize']?.recommendations ?? s.analyzed} instances`,
-  count: (recs, s) => `${s.analyzed} of ${recs.length} EC2 instances`,
+  headline: (recs, s) => `EC2 right-sizing of ${s.analyzed} of ${recs.length} instances`,
   settings: (e, days) =>
     `EC2 sizing: ${String(e.percentile)} of 5-minute maxima + ${String(e.cpuHeadroomPct)}% CPU headroom, memory peak + ${String(e.memoryHeadroomPct)}%, ${days}-day window, on-demand Linux prices`,
   shows: (r) => r.finding !== 'InsufficientData',

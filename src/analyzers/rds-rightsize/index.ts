@@ -20,6 +20,14 @@ export const RdsOptionsSchema = z.object({
 const pick = atPercentile
 
 /**
+ * RDS classes are ordered by the on-demand Linux price of the EC2 type of the same name in us-east-1 (db.m5.large ->
+ * m5.large), a relative cost only: the bundled data has one RDS price. RDS's price tracks the instance's (the one
+ * bundled, MySQL db.t3.large at $0.136/h, is 1.63x EC2 t3.large's $0.0832), so what is cheaper carries over; without
+ * it, equal sizes fell back to name order and db.t3/db.t4g always lost to db.m5 (issue 21). Never shown as a price.
+ */
+const RANK_PRICE_REGION = 'us-east-1'
+
+/**
  * RDS instance classes, by the same method as ec2.rightsize: CPU need = P99.5 of 5-minute maxima x vCPUs x 1.2;
  * memory need = (class memory - lowest FreeableMemory) x 1.2 when FreeableMemory is stored, else memory-blind (options
  * keep the current memory). Candidates: current (not deprecated) classes the engine runs on (rdsClassUnsupported: no
@@ -28,14 +36,6 @@ const pick = atPercentile
  * options are ranked smallest first, then by the relative cost of the same EC2 type (RANK_PRICE_REGION), and savings are
  * reported only when both RDS prices are known: never invented. Reads dominating a busy writer suggest a read replica.
  */
-/**
- * RDS classes are ordered by the on-demand Linux price of the EC2 type of the same name in this region (db.m5.large ->
- * m5.large), a relative cost only: the bundled data has one RDS price. RDS's price tracks the instance's (the one
- * bundled, MySQL db.t3.large at $0.136/h, is 1.63x EC2 t3.large's $0.0832), so what is cheaper carries over; without
- * it, equal sizes fell back to name order and db.t3/db.t4g always lost to db.m5 (issue 21). Never shown as a price.
- */
-const RANK_PRICE_REGION = 'us-east-1'
-
 export const rdsRightsize = defineAnalyzer({
   meta: {
     id: 'rds.rightsize',
@@ -170,7 +170,7 @@ export const rdsRightsize = defineAnalyzer({
       }
       return true
     })
-    // Smallest first: fewest vCPUs, then least memory, then the relative cost of the same EC2 type (rankPrice); name last.
+    // Smallest first: fewest vCPUs, then least memory, then the relative cost of the same EC2 type (RANK_PRICE_REGION); name last.
     const rank = (c: RdsClass) => catalog.priceUsd(c.name.replace(/^db\./, ''), RANK_PRICE_REGION) ?? Infinity
     fits.sort((a, b) => a.vcpus - b.vcpus || a.memoryGiB - b.memoryGiB || rank(a) - rank(b) || a.name.localeCompare(b.name))
     // One class per family generation; the best one on the current architecture always among them (like ec2.rightsize).
