@@ -11,6 +11,7 @@ export default tseslint.config(
       'scripts/bench-scaling.mjs',
       'scripts/bench-loadtest.mjs',
       'scripts/bench-target.mjs',
+      'scripts/bench-cache.mjs',
       'examples/**/*.mjs',
       'eslint.config.js',
     ],
