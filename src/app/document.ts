@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import { LoadTestResultSchema } from '../loadtest/result.js'
 import { ReportSchema, ScalingReportSchema } from '../core/report.js'
+import { CacheReportSchema } from '../simulators/cache/result.js'
 
 /**
  * Everything a command produces is one of these documents, tagged by `kind`: `analyze` writes an analysis, `simulate
- * scaling` a scaling report, `loadtest` a load-test result (and later `review` a review). Each kind versions its own
+ * scaling` a scaling report, `loadtest` a load-test result, `simulate cache` a cache report (and later `review` a review). Each kind versions its own
  * shape (`schemaVersion`); schema/document.schema.json is generated from this union.
  */
-export const DocumentSchema = z.discriminatedUnion('kind', [ReportSchema, ScalingReportSchema, LoadTestResultSchema])
+export const DocumentSchema = z.discriminatedUnion('kind', [ReportSchema, ScalingReportSchema, LoadTestResultSchema, CacheReportSchema])
 export type HeadroomDocument = z.infer<typeof DocumentSchema>
 export type DocumentKind = HeadroomDocument['kind']
 

@@ -12,6 +12,7 @@ import type { ConfigFlags, ResolvedConfig } from '../app/config.js'
 import { workspaceCatalogPath } from '../catalog/load.js'
 import { CONFIG_FILE_NAMES } from '../config/find.js'
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
+import { KEY_MODES, LOG_FORMATS } from '../simulators/cache/result.js'
 import { parseAsOf, parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
 
 const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .headroom, or $HEADROOM_WORKSPACE)'
@@ -440,6 +441,36 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           format: (s('format') ?? 'terminal') as ReportFormat,
           ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}),
           failOnBreach: f.failOnBreach === true,
+          color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
+        },
+        effects,
+      )
+    })
+
+  simulate
+    .command('cache')
+    .description('Hit ratio vs cache size from access logs (exact LRU, every size at once) and the cache a target hit ratio needs; see docs/cache.md')
+    .argument('<logs...>', 'access log files, plain or gzip')
+    .addOption(new Option('--format-log <format>', 'log format').choices(LOG_FORMATS).default('combined'))
+    .addOption(new Option('--key <key>', 'what identifies a cached object').choices(KEY_MODES).default('path+query'))
+    .option('--target-hit-ratio <ratio>', 'the hit ratio to size the cache for (0-1, or a percentage)', '0.9')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
+    .option('-o, --out <file>', 'write the report to a file')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (logs: string[], f: Record<string, string | boolean | undefined>) => {
+      const { runSimulateCache } = await import('./simulate.js')
+      const raw = String(f.targetHitRatio ?? '0.9').trim()
+      const target = raw.endsWith('%')
+        ? parseNumber('--target-hit-ratio', raw.slice(0, -1), { min: 0, max: 100 }) / 100
+        : parseNumber('--target-hit-ratio', raw, { min: 0, max: 1 })
+      code = await runSimulateCache(
+        {
+          files: logs.map((p) => resolve(effects.cwd, p)),
+          format: f.formatLog as (typeof LOG_FORMATS)[number],
+          key: f.key as (typeof KEY_MODES)[number],
+          targetHitRatio: target,
+          reportFormat: (f.format ?? 'terminal') as ReportFormat,
+          ...(typeof f.out === 'string' ? { out: resolve(effects.cwd, f.out) } : {}),
           color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
         },
         effects,

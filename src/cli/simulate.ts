@@ -3,6 +3,9 @@ import type { Effects } from '../core/effects.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { renderDocument, type ReportFormat } from '../reporters/registry.js'
 import { simulateScaling } from '../app/simulate.js'
+import { simulateCache } from '../app/simulate-cache.js'
+import { VERSION } from '../core/version.js'
+import type { KeyMode, LogFormat } from '../simulators/cache/result.js'
 import type { ScalingWhatIfOptions } from '../simulators/autoscaling/group.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
 import { writeOutput } from './output.js'
@@ -34,5 +37,19 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
     effects.stderr.write(`headroom: --fail-on-breach: the current policy breached ${cur.breachMinutes} minute(s)\n`)
     return EXIT.GATE
   }
+  return EXIT.OK
+}
+
+/** `headroom simulate cache`: the library's simulateCache over access logs, rendered. */
+export async function runSimulateCache(
+  o: { files: string[]; format: LogFormat; key: KeyMode; targetHitRatio: number; reportFormat: ReportFormat; out?: string; color: boolean },
+  effects: Effects,
+): Promise<ExitCode> {
+  const report = await simulateCache({ files: o.files, format: o.format, key: o.key, targetHitRatio: o.targetHitRatio, now: effects.now(), version: VERSION })
+  const text = await renderDocument(report, o.reportFormat, { color: o.color && !o.out })
+  if (o.out) {
+    writeOutput(o.out, text)
+    effects.stderr.write(`wrote ${o.reportFormat} cache report to ${o.out}\n`)
+  } else effects.stdout.write(text)
   return EXIT.OK
 }

@@ -32,6 +32,7 @@ const KINDS: { [K in Kind]: () => Promise<KindRenderer<DocOf<K>>> } = {
   analysis: async () => (await import('./analysis.js')).analysisRenderer,
   scaling: async () => (await import('./scaling.js')).scalingRenderer,
   loadtest: async () => (await import('../loadtest/render.js')).loadTestRenderer,
+  cache: async () => (await import('./cache.js')).cacheRenderer,
 }
 
 /** Renders any document in any format: JSON as it is, the others through the document kind's views. */

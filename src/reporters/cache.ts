@@ -1,0 +1,65 @@
+import type { CacheReport } from '../simulators/cache/result.js'
+import { cell } from './csv.js'
+import type { KindRenderer } from './registry.js'
+import type { Section, View } from './view.js'
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+const bytesText = (b: number) =>
+  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`
+const n = (x: number) => x.toLocaleString('en-US')
+
+function inputText(r: CacheReport): string {
+  const q = r.requests
+  const skipped = q.skippedMethod + q.skippedStatus
+  return `${n(q.cacheable)} cacheable requests for ${n(q.distinctObjects)} objects (${bytesText(q.distinctBytes)}), ${new Date(q.first).toISOString().slice(0, 16)}Z to ${new Date(q.last).toISOString().slice(0, 16)}Z, from ${n(q.lines)} ${r.input.format} lines (key: ${r.input.key}${skipped ? `; ${n(q.skippedMethod)} not GET/HEAD and ${n(q.skippedStatus)} with status >= 400 left out` : ''})`
+}
+
+function sections(r: CacheReport, rowsOf: (rows: { size: string; requests: string; bytes: string }[]) => Section): Section[] {
+  const out: Section[] = []
+  out.push({ blocks: [{ type: 'text', text: r.summary }] })
+  out.push(
+    rowsOf(
+      r.byBytes
+        .map((b) => ({ size: bytesText(b.bytes), requests: pct(b.requestHitRatio), bytes: pct(b.byteHitRatio) }))
+        .filter((x, i, a) => i === 0 || a[i - 1]!.requests !== x.requests || i === a.length - 1),
+    ),
+  )
+  out.push({
+    title: 'By objects held',
+    blocks: [{ type: 'table', head: ['OBJECTS', 'HIT RATIO'], align: ['r', 'r'], rows: r.byObjects.map((o) => [n(o.objects), pct(o.hitRatio)]) }],
+  })
+  const notes = [
+    `${pct(r.target.maxHitRatio)} of requests repeat an earlier one: the most any cache can hit (first requests always miss).`,
+    r.method,
+    ...(r.requests.malformed
+      ? [`${n(r.requests.malformed)} malformed line(s) skipped, e.g. ${r.requests.malformedExamples.map((m) => `${m.file}:${m.line}`).join(', ')}.`]
+      : []),
+  ]
+  out.push({ title: 'Notes', blocks: [{ type: 'list', items: notes }] })
+  return out
+}
+
+/** The terminal: the verdict, hit ratio by cache size in bytes (unchanged rows folded), by objects, and the notes. */
+function cacheSummaryView(r: CacheReport): View {
+  return {
+    title: `headroom ${r.version}: cache simulation, LRU, target ${pct(r.target.hitRatio)}`,
+    lead: [inputText(r)],
+    sections: sections(r, (rows) => ({
+      title: 'By cache size (bytes of objects)',
+      blocks: [
+        { type: 'table', head: ['CACHE SIZE', 'REQUEST HITS', 'BYTE HITS'], align: ['r', 'r', 'r'], rows: rows.map((x) => [x.size, x.requests, x.bytes]) },
+      ],
+    })),
+  }
+}
+
+export const cacheRenderer: KindRenderer<CacheReport> = {
+  summary: (r) => cacheSummaryView(r),
+  full: (r) => ({ ...cacheSummaryView(r), title: `Cache simulation (${r.input.files.join(', ')})` }),
+  csv: (r) =>
+    [
+      'unit,size,request_hit_ratio,byte_hit_ratio',
+      ...r.byObjects.map((o) => ['objects', o.objects, o.hitRatio, ''].map(cell).join(',')),
+      ...r.byBytes.map((b) => ['bytes', b.bytes, b.requestHitRatio, b.byteHitRatio].map(cell).join(',')),
+    ].join('\n') + '\n',
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod'
+
+/** Access log formats `simulate cache` reads (src/sources/file/access-logs.ts). */
+export const LOG_FORMATS = ['combined', 'alb', 'cloudfront', 'csv'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
+/** What identifies a cached object. */
+export const KEY_MODES = ['path', 'path+query'] as const
+export type KeyMode = (typeof KEY_MODES)[number]
+
+export const CACHE_SCHEMA_VERSION = 1
+
+/** `headroom simulate cache`: the exact LRU hit-ratio curves of an access log, and the cache size a target needs. */
+export const CacheReportSchema = z.object({
+  schemaVersion: z.literal(CACHE_SCHEMA_VERSION),
+  tool: z.literal('headroom'),
+  version: z.string(),
+  kind: z.literal('cache'),
+  generatedAt: z.number().describe('epoch ms'),
+  input: z.object({
+    files: z.array(z.string()),
+    format: z.enum(LOG_FORMATS),
+    key: z.enum(KEY_MODES).describe('What identifies a cached object'),
+  }),
+  requests: z.object({
+    lines: z.number().int().describe('Request lines read (headers and blank lines aside)'),
+    cacheable: z.number().int().describe('GET and HEAD requests below status 400: the requests replayed'),
+    malformed: z.number().int(),
+    malformedExamples: z.array(z.object({ file: z.string(), line: z.number().int(), text: z.string() })).describe('The first few, with line numbers'),
+    skippedMethod: z.number().int().describe('Not GET or HEAD'),
+    skippedStatus: z.number().int().describe('Status 400 or above'),
+    distinctObjects: z.number().int(),
+    distinctBytes: z.number().describe('Sum of the last size seen of each distinct object: the cache that holds everything'),
+    reuses: z.number().int().describe('Requests for an object seen before: the most any cache can hit'),
+    first: z.number().describe('epoch ms of the first cacheable request'),
+    last: z.number().describe('epoch ms of the last'),
+    peakPerSecond: z.number().describe('Cacheable requests per second in the busiest minute'),
+  }),
+  method: z.string().describe('How the curves were computed'),
+  byObjects: z.array(z.object({ objects: z.number().int(), hitRatio: z.number() })).describe('LRU cache holding N objects: share of requests that hit'),
+  byBytes: z
+    .array(z.object({ bytes: z.number(), requestHitRatio: z.number(), byteHitRatio: z.number() }))
+    .describe('LRU cache of N bytes of objects: shares of requests and of bytes served from the cache'),
+  target: z.object({
+    hitRatio: z.number(),
+    reachable: z.boolean().describe('False when even a cache holding every object misses more (first requests always miss)'),
+    maxHitRatio: z.number().describe('reuses / cacheable requests'),
+    objects: z.number().int().nullable().describe('Smallest LRU cache, in objects, that reaches the target'),
+    bytes: z.number().nullable().describe('Smallest LRU cache, in bytes of objects, that reaches the target'),
+    originPerSecondRemovedAtPeak: z.number().nullable().describe('peakPerSecond x the target hit ratio: an estimate (hits spread evenly)'),
+  }),
+  summary: z.string(),
+})
+export type CacheReport = z.infer<typeof CacheReportSchema>

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../utils/run-cli.js'
+import { tmpProject } from '../utils/tmp.js'
+
+/**
+ * `headroom simulate cache` on a real access log: 10,000 lines of an Apache combined log (elastic/examples, NOTICE),
+ * checked against an independent reading of the same log and a plain LRU replay written here.
+ */
+const LOG = new URL('../fixtures/weblogs/elastic-examples-apache_logs-2015-05.log.gz', import.meta.url).pathname
+const tmp = tmpProject('headroom-e2e-cache-')
+
+interface CacheJson {
+  kind: string
+  requests: { lines: number; cacheable: number; distinctObjects: number; skippedMethod: number; skippedStatus: number; malformed: number }
+  byObjects: { objects: number; hitRatio: number }[]
+  byBytes: { bytes: number; requestHitRatio: number; byteHitRatio: number }[]
+  target: { hitRatio: number; reachable: boolean; objects: number | null; bytes: number | null; maxHitRatio: number }
+}
+
+/** The log's cacheable requests read with a regex of this test's own (not the product's parser): GET/HEAD below 400. */
+function requestsOfLog(): string[] {
+  const out: string[] = []
+  for (const line of gunzipSync(readFileSync(LOG)).toString('utf8').split('\n')) {
+    const m = /"(GET|HEAD|[A-Z]+) (\S+)[^"]*" (\d{3}) /.exec(line)
+    if (m && (m[1] === 'GET' || m[1] === 'HEAD') && Number(m[3]) < 400) out.push(m[2]!)
+  }
+  return out
+}
+
+/** Hits of an LRU cache of `capacity` objects, request by request (a Map in insertion order). */
+function lruHits(keys: readonly string[], capacity: number): number {
+  const cache = new Map<string, true>()
+  let hits = 0
+  for (const k of keys) {
+    if (cache.delete(k)) hits++
+    cache.set(k, true)
+    if (cache.size > capacity) cache.delete(cache.keys().next().value!)
+  }
+  return hits
+}
+
+describe('headroom simulate cache', () => {
+  it('on a real Apache log: the smallest cache for the target, the same as a plain LRU replay finds', async () => {
+    const r = await runCli(['simulate', 'cache', LOG, '--target-hit-ratio', '80%', '--format', 'json'], { cwd: tmp.dir })
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout) as CacheJson
+    const keys = requestsOfLog()
+    expect(doc.kind).toBe('cache')
+    expect([doc.requests.lines, doc.requests.cacheable, doc.requests.malformed]).toEqual([10_000, keys.length, 0])
+    expect(doc.requests.distinctObjects).toBe(new Set(keys).size)
+    // The target's cache size is the smallest that reaches 80%: one object fewer does not.
+    const n = doc.target.objects!
+    expect(doc.target.reachable).toBe(true)
+    expect(lruHits(keys, n) / keys.length).toBeGreaterThanOrEqual(0.8)
+    expect(lruHits(keys, n - 1) / keys.length).toBeLessThan(0.8)
+    // Every printed point of the curve is a replay's hit ratio, exactly.
+    for (const p of doc.byObjects) expect(Math.round(p.hitRatio * keys.length)).toBe(lruHits(keys, p.objects))
+    // No cache hits more than the requests that repeat an earlier one.
+    expect(doc.target.maxHitRatio).toBe((keys.length - new Set(keys).size) / keys.length)
+    // By bytes: the hit ratios never fall as the cache grows, and the largest holds everything.
+    for (let i = 1; i < doc.byBytes.length; i++) expect(doc.byBytes[i]!.requestHitRatio).toBeGreaterThanOrEqual(doc.byBytes[i - 1]!.requestHitRatio)
+    expect(doc.byBytes.at(-1)!.requestHitRatio).toBe(doc.target.maxHitRatio)
+  })
+
+  it('the terminal says what to buy and what a target out of reach would need', async () => {
+    const ok = await runCli(['simulate', 'cache', LOG, '--target-hit-ratio', '0.8'], { cwd: tmp.dir })
+    expect(ok.stdout).toMatch(/^An LRU cache of [\d,]+ objects \([\d.]+ MiB of objects\) reaches the target hit ratio of 80\.0%/m)
+    expect(ok.stdout).toMatch(/^CACHE SIZE +REQUEST HITS +BYTE HITS$/m)
+    const far = await runCli(['simulate', 'cache', LOG, '--target-hit-ratio', '0.95'], { cwd: tmp.dir })
+    expect(far.code).toBe(0)
+    expect(far.stdout).toMatch(/No cache reaches a 95\.0% hit ratio: 85\.\d% of the [\d,]+ cacheable requests repeat an earlier one/)
+  })
+
+  it('bad input: an empty log, a log in another format, a missing file: exit 2 naming the file, the line and the formats', async () => {
+    const empty = tmp.file('empty.log', '')
+    const e = await runCli(['simulate', 'cache', empty], { cwd: tmp.dir })
+    expect(e.code).toBe(2)
+    expect(e.stderr).toMatch(/no request lines in .*empty\.log/)
+    const csv = tmp.file('wrong.csv', 'ts,key,size\n1700000000,/a,100\n1700000001,/b,200\n')
+    const w = await runCli(['simulate', 'cache', csv, '--format-log', 'combined'], { cwd: tmp.dir })
+    expect(w.code).toBe(2)
+    expect(w.stderr).toMatch(/3 of 3 lines are not combined log lines \(first: .*wrong\.csv line 1: ts,key,size\)/)
+    expect(w.stderr).toMatch(/one of: combined, alb, cloudfront, csv/)
+    // The same file read as what it is.
+    const asCsv = await runCli(['simulate', 'cache', csv, '--format-log', 'csv', '--format', 'json'], { cwd: tmp.dir })
+    expect(asCsv.code, asCsv.stderr).toBe(0)
+    expect((JSON.parse(asCsv.stdout) as CacheJson).requests.cacheable).toBe(2)
+    const missing = await runCli(['simulate', 'cache', tmp.path('nope.log')], { cwd: tmp.dir })
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/cannot read .*nope\.log: no such file/)
+  })
+})
