@@ -12,6 +12,7 @@ export default tseslint.config(
       'scripts/bench-loadtest.mjs',
       'scripts/bench-target.mjs',
       'scripts/bench-cache.mjs',
+      'scripts/bench-shards.mjs',
       'examples/**/*.mjs',
       'eslint.config.js',
     ],

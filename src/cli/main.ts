@@ -454,6 +454,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .addOption(new Option('--format-log <format>', 'log format').choices(LOG_FORMATS).default('combined'))
     .addOption(new Option('--key <key>', 'what identifies a cached object').choices(KEY_MODES).default('path+query'))
     .option('--target-hit-ratio <ratio>', 'the hit ratio to size the cache for (0-1, or a percentage)', '0.9')
+    .option('--sample <rate>', 'SHARDS spatial sampling rate for large logs, e.g. 0.01 (default: 1, exact)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
     .option('-o, --out <file>', 'write the report to a file')
     .option('--no-color', 'no ANSI colours')
@@ -469,6 +470,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           format: f.formatLog as (typeof LOG_FORMATS)[number],
           key: f.key as (typeof KEY_MODES)[number],
           targetHitRatio: target,
+          ...(typeof f.sample === 'string' ? { sample: parseNumber('--sample', f.sample, { min: 1e-6, max: 1 }) } : {}),
           reportFormat: (f.format ?? 'terminal') as ReportFormat,
           ...(typeof f.out === 'string' ? { out: resolve(effects.cwd, f.out) } : {}),
           color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,

@@ -42,10 +42,18 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
 
 /** `headroom simulate cache`: the library's simulateCache over access logs, rendered. */
 export async function runSimulateCache(
-  o: { files: string[]; format: LogFormat; key: KeyMode; targetHitRatio: number; reportFormat: ReportFormat; out?: string; color: boolean },
+  o: { files: string[]; format: LogFormat; key: KeyMode; targetHitRatio: number; sample?: number; reportFormat: ReportFormat; out?: string; color: boolean },
   effects: Effects,
 ): Promise<ExitCode> {
-  const report = await simulateCache({ files: o.files, format: o.format, key: o.key, targetHitRatio: o.targetHitRatio, now: effects.now(), version: VERSION })
+  const report = await simulateCache({
+    files: o.files,
+    format: o.format,
+    key: o.key,
+    targetHitRatio: o.targetHitRatio,
+    ...(o.sample === undefined ? {} : { sample: o.sample }),
+    now: effects.now(),
+    version: VERSION,
+  })
   const text = await renderDocument(report, o.reportFormat, { color: o.color && !o.out })
   if (o.out) {
     writeOutput(o.out, text)

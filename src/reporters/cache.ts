@@ -11,7 +11,8 @@ const n = (x: number) => x.toLocaleString('en-US')
 function inputText(r: CacheReport): string {
   const q = r.requests
   const skipped = q.skippedMethod + q.skippedStatus
-  return `${n(q.cacheable)} cacheable requests for ${n(q.distinctObjects)} objects (${bytesText(q.distinctBytes)}), ${new Date(q.first).toISOString().slice(0, 16)}Z to ${new Date(q.last).toISOString().slice(0, 16)}Z, from ${n(q.lines)} ${r.input.format} lines (key: ${r.input.key}${skipped ? `; ${n(q.skippedMethod)} not GET/HEAD and ${n(q.skippedStatus)} with status >= 400 left out` : ''})`
+  const sample = q.sampleRate < 1 ? `; SHARDS sample of ${pct(q.sampleRate)} of keys: ${n(q.sampled)} requests replayed, sizes estimated` : ''
+  return `${n(q.cacheable)} cacheable requests for ${q.sampleRate < 1 ? 'about ' : ''}${n(q.distinctObjects)} objects (${bytesText(q.distinctBytes)}), ${new Date(q.first).toISOString().slice(0, 16)}Z to ${new Date(q.last).toISOString().slice(0, 16)}Z, from ${n(q.lines)} ${r.input.format} lines (key: ${r.input.key}${skipped ? `; ${n(q.skippedMethod)} not GET/HEAD and ${n(q.skippedStatus)} with status >= 400 left out` : ''}${sample})`
 }
 
 function sections(r: CacheReport, rowsOf: (rows: { size: string; requests: string; bytes: string }[]) => Section): Section[] {

@@ -70,7 +70,26 @@ describe('headroom simulate cache', () => {
     expect(ok.stdout).toMatch(/^CACHE SIZE +REQUEST HITS +BYTE HITS$/m)
     const far = await runCli(['simulate', 'cache', LOG, '--target-hit-ratio', '0.95'], { cwd: tmp.dir })
     expect(far.code).toBe(0)
-    expect(far.stdout).toMatch(/No cache reaches a 95\.0% hit ratio: 85\.\d% of the [\d,]+ cacheable requests repeat an earlier one/)
+    expect(far.stdout).toMatch(/No cache reaches a 95\.0% hit ratio: 85\.\d% of the 9,778 cacheable requests for 1,427 objects repeat an earlier one/)
+  })
+
+  it('--sample: a SHARDS sample of the real log is within 0.02 of the exact curve at the sizes it shows', async () => {
+    const exact = JSON.parse((await runCli(['simulate', 'cache', LOG, '--format', 'json'], { cwd: tmp.dir })).stdout) as CacheJson
+    const r = await runCli(['simulate', 'cache', LOG, '--sample', '0.2', '--format', 'json'], { cwd: tmp.dir })
+    expect(r.code, r.stderr).toBe(0)
+    const est = JSON.parse(r.stdout) as CacheJson & { method: string; requests: { sampled: number; sampleRate: number } }
+    expect(est.requests.sampleRate).toBe(0.2)
+    expect(est.requests.cacheable).toBe(exact.requests.cacheable) // every line is read; only the sample is replayed
+    expect(est.requests.sampled).toBeLessThan(exact.requests.cacheable / 2)
+    // Sizes under 100 sampled objects (500 at 20%) are below the sample's resolution and not shown.
+    expect(Math.min(...est.byObjects.map((p) => p.objects))).toBe(500)
+    const truth = new Map(exact.byObjects.map((p) => [p.objects, p.hitRatio]))
+    const common = est.byObjects.filter((p) => truth.has(p.objects))
+    expect(common.length).toBeGreaterThanOrEqual(2)
+    for (const p of common) expect(Math.abs(p.hitRatio - truth.get(p.objects)!)).toBeLessThan(0.02)
+    expect(est.method).toMatch(/SHARDS spatial sample of 20\.0% of the keys/)
+    const t = await runCli(['simulate', 'cache', LOG, '--sample', '0.2'], { cwd: tmp.dir })
+    expect(t.stdout).toMatch(/SHARDS sample of 20\.0% of keys: [\d,]+ requests replayed, sizes estimated/)
   })
 
   it('bad input: an empty log, a log in another format, a missing file: exit 2 naming the file, the line and the formats', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { hitRatioAtObjects, hitRatiosAtBytes, stackDistances, type RequestTrace } from './mrc.js'
+import { fmix32, keyHash, sampled } from './shards.js'
 
 /**
  * The truth the stack-distance curve must equal: a plain LRU cache simulated request by request (a JS Map keeps
@@ -43,7 +44,7 @@ function bruteForce(trace: RequestTrace, capacity: number, by: 'objects' | 'byte
 const traceOf = (keys: number[], sizeOf: (k: number) => number): RequestTrace => ({
   keys: Int32Array.from(keys),
   sizes: Float64Array.from(keys.map(sizeOf)),
-  distinct: keys.length ? Math.max(...keys) + 1 : 0,
+  distinct: keys.reduce((a, b) => Math.max(a, b + 1), 0),
 })
 
 describe('exact LRU miss-ratio curve by stack distance', () => {
@@ -99,5 +100,53 @@ describe('exact LRU miss-ratio curve by stack distance', () => {
         expect(prev).toBe(d.reuses / keys.length)
       }),
     )
+  })
+})
+
+describe('SHARDS sampling (FAST 2015)', () => {
+  /** n requests over k keys, Zipf(0.9), from a fixed seed (inverse transform over the cumulative weights). */
+  function zipfKeys(n: number, k: number): number[] {
+    let seed = 11
+    const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32
+    const cum = new Float64Array(k)
+    let s = 0
+    for (let i = 0; i < k; i++) cum[i] = s += 1 / Math.pow(i + 1, 0.9)
+    return Array.from({ length: n }, () => {
+      const u = rnd() * s
+      let lo = 0
+      let hi = k - 1
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if (cum[mid]! < u) lo = mid + 1
+        else hi = mid
+      }
+      return lo
+    })
+  }
+
+  it('a 5% spatial sample estimates the exact curve within 0.01 at the sizes it resolves (100 sampled objects and up)', () => {
+    const keys = zipfKeys(1_000_000, 100_000)
+    const exact = stackDistances(traceOf(keys, () => 1))
+    const rate = 0.05
+    const kept = keys.filter((k) => sampled(fmix32(k ^ 0x5bd1e995), rate))
+    // Re-intern the sampled keys densely, as the log reader does.
+    const ids = new Map<number, number>()
+    const dense = kept.map((k) => ids.get(k) ?? (ids.set(k, ids.size), ids.size - 1))
+    const est = stackDistances(
+      traceOf(dense, () => 1),
+      { rate, fullRequests: keys.length },
+    )
+    const sizes = [2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+    const errs = sizes.map((c) => Math.abs(hitRatioAtObjects(est, c) - hitRatioAtObjects(exact, c)))
+    expect(Math.max(...errs)).toBeLessThan(0.01)
+    // The sample is about 5% of the requests, all of each sampled key's.
+    expect(kept.length / keys.length).toBeGreaterThan(0.02)
+    expect(kept.length / keys.length).toBeLessThan(0.1)
+  })
+
+  it('keyHash spreads keys evenly: a 10% sample of 100,000 path keys keeps 10% +- 0.5%', () => {
+    let n = 0
+    for (let i = 0; i < 100_000; i++) if (sampled(keyHash(`/img/${i}.png`), 0.1)) n++
+    expect(Math.abs(n / 100_000 - 0.1)).toBeLessThan(0.005)
   })
 })

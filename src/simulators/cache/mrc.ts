@@ -18,7 +18,12 @@ export interface RequestTrace {
 }
 
 export interface StackDistances {
+  /** Requests replayed (the sampled ones under SHARDS). */
   requests: number
+  /** SHARDS sampling rate the trace was drawn at (1: every request, the exact curve). */
+  rate: number
+  /** Requests of the full trace (equal to `requests` when rate is 1). */
+  fullRequests: number
   /** Requests whose key was seen before (the only ones an LRU cache of any size can hit). */
   reuses: number
   /** hitsAtMost[d] = requests with object stack distance <= d, for d = 0..distinct (hitsAtMost[0] = 0). */
@@ -47,8 +52,14 @@ class Fenwick {
   }
 }
 
-/** Object and byte stack distances of every request, in one pass: O(n log n) time, O(n) memory. */
-export function stackDistances(trace: RequestTrace): StackDistances {
+/**
+ * Object and byte stack distances of every request, in one pass: O(n log n) time, O(n) memory. For a SHARDS sample
+ * pass its `rate` and the full trace's request count: sizes are then scaled by the rate when read.
+ */
+export function stackDistances(
+  trace: RequestTrace,
+  sample: { rate: number; fullRequests: number } = { rate: 1, fullRequests: trace.keys.length },
+): StackDistances {
   const n = trace.keys.length
   const last = new Int32Array(trace.distinct).fill(-1) // position (1-based) of each key's latest request, or -1
   const lastSize = new Float64Array(trace.distinct)
@@ -89,14 +100,38 @@ export function stackDistances(trace: RequestTrace): StackDistances {
   }
   const hitsAtMost = new Float64Array(trace.distinct + 1)
   for (let d = 1; d <= trace.distinct; d++) hitsAtMost[d] = hitsAtMost[d - 1]! + counts[d]!
-  return { requests: n, reuses, hitsAtMost, byteDistances: byteDist.subarray(0, reuses), reuseBytes: reuseBytes.subarray(0, reuses), totalBytes }
+  return {
+    requests: n,
+    rate: sample.rate,
+    fullRequests: sample.fullRequests,
+    reuses,
+    hitsAtMost,
+    byteDistances: byteDist.subarray(0, reuses),
+    reuseBytes: reuseBytes.subarray(0, reuses),
+    totalBytes,
+  }
+}
+
+/**
+ * SHARDS's correction for a sample: the expected number of sampled requests (rate x full) is what hits are counted
+ * against, and the difference from the number drawn is added to the hits of the smallest size (FAST'15, section 4).
+ * Exact (rate 1): no change.
+ */
+const expected = (d: StackDistances) => (d.rate >= 1 ? d.requests : d.rate * d.fullRequests)
+const ratio = (d: StackDistances, hits: number) => {
+  const e = expected(d)
+  return e > 0 ? Math.min(1, Math.max(0, (hits + (e - d.requests)) / e)) : 0
 }
 
 /** Hit ratio (of requests) of an LRU cache holding `objects` objects. */
 export function hitRatioAtObjects(d: StackDistances, objects: number): number {
-  if (d.requests === 0) return 0
-  const c = Math.max(0, Math.min(Math.floor(objects), d.hitsAtMost.length - 1))
-  return d.hitsAtMost[c]! / d.requests
+  if (d.requests === 0 || objects < 1) return 0
+  const top = d.hitsAtMost.length - 1
+  const x = Math.min(objects * d.rate, top) // the size in the sample: fractional when sampled
+  const c = Math.floor(x)
+  // Sampled: interpolate between the sample's whole sizes (a cache of 150 objects at rate 0.01 is 1.5 sampled ones).
+  const hits = c >= top ? d.hitsAtMost[top]! : d.hitsAtMost[c]! + (x - c) * (d.hitsAtMost[c + 1]! - d.hitsAtMost[c]!)
+  return ratio(d, hits)
 }
 
 /**
@@ -105,7 +140,8 @@ export function hitRatioAtObjects(d: StackDistances, objects: number): number {
  * no sort of the n distances.
  */
 export function hitRatiosAtBytes(d: StackDistances, capacities: readonly number[]): { capacity: number; requests: number; bytes: number }[] {
-  const caps = [...capacities].sort((a, b) => a - b)
+  const asked = [...capacities].sort((a, b) => a - b)
+  const caps = asked.map((c) => c * d.rate) // a sample's distances are the full trace's x rate
   const hits = new Float64Array(caps.length + 1)
   const bytes = new Float64Array(caps.length + 1)
   for (let j = 0; j < d.reuses; j++) {
@@ -122,9 +158,25 @@ export function hitRatiosAtBytes(d: StackDistances, capacities: readonly number[
   }
   let h = 0
   let b = 0
-  return caps.map((capacity, k) => {
+  return asked.map((capacity, k) => {
     h += hits[k]!
     b += bytes[k]!
-    return { capacity, requests: d.requests ? h / d.requests : 0, bytes: d.totalBytes ? b / d.totalBytes : 0 }
+    return { capacity, requests: d.requests ? ratio(d, h) : 0, bytes: d.totalBytes ? b / d.totalBytes : 0 }
   })
+}
+
+/** The smallest LRU cache, in objects, whose request hit ratio reaches `target`; null when none does. */
+export function objectsForHitRatio(d: StackDistances, target: number): number | null {
+  for (let c = 1; c < d.hitsAtMost.length; c++) if (ratio(d, d.hitsAtMost[c]!) >= target - 1e-12) return Math.ceil(c / d.rate)
+  return null
+}
+
+/** The smallest LRU cache, in bytes of objects, whose request hit ratio reaches `target`; null when none does. */
+export function bytesForHitRatio(d: StackDistances, target: number): number | null {
+  // Hits needed among the replayed requests, after SHARDS's correction (none when exact).
+  const need = Math.ceil(target * expected(d) - (expected(d) - d.requests) - 1e-9)
+  if (need > d.reuses) return null
+  if (need <= 0) return 0
+  const sorted = Float64Array.from(d.byteDistances).sort()
+  return sorted[need - 1]! / d.rate
 }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import { createGunzip } from 'node:zlib'
 import { ToolError } from '../../core/errors.js'
 import type { RequestTrace } from '../../simulators/cache/mrc.js'
+import { keyHash, sampled } from '../../simulators/cache/shards.js'
 import { LOG_FORMATS, type KeyMode, type LogFormat } from '../../simulators/cache/result.js'
 
 /** Above this share of malformed lines the log is taken to be in another format: exit 2, nothing simulated. */
@@ -133,9 +134,14 @@ function parseCsv(line: string): Parsed | undefined | 'header' {
 }
 
 export interface ParsedLog {
+  /** The cacheable requests kept: all of them, or the SHARDS sample's. */
   trace: RequestTrace
-  /** Request times (epoch ms), in trace order. */
-  times: Float64Array
+  /** Cacheable requests read, sampled or not. */
+  cacheable: number
+  /** First and last cacheable request (epoch ms), and the busiest minute's cacheable requests per second. */
+  first: number
+  last: number
+  peakPerSecond: number
   lines: number
   malformed: { count: number; first: { file: string; line: number; text: string }[] }
   /** Requests a cache would not serve: not GET/HEAD, or status 400 and above. */
@@ -155,16 +161,20 @@ const isGzip = (path: string): boolean => {
 /**
  * Reads access logs (plain or gzip) into a request trace: cacheable requests only (GET and HEAD below status 400),
  * keyed by path or path+query, each with the response size (the key's last known size where the line has none).
+ * With `sampleRate` below 1, only the keys of a SHARDS sample are kept (shards.ts), so memory follows the sample.
  * Malformed lines are counted and the first few kept with their line numbers; above MAX_MALFORMED_SHARE, or with no
  * request at all, it is a usage error naming the first bad line and the formats known.
  */
-export async function readAccessLogs(paths: readonly string[], format: LogFormat, keyMode: KeyMode): Promise<ParsedLog> {
+export async function readAccessLogs(paths: readonly string[], format: LogFormat, keyMode: KeyMode, sampleRate = 1): Promise<ParsedLog> {
   const ids = new Map<string, number>()
   const lastSize: number[] = []
   let keys = new Int32Array(1 << 16)
   let sizes = new Float64Array(1 << 16)
-  let times = new Float64Array(1 << 16)
   let n = 0
+  let cacheable = 0
+  let first = Infinity
+  let last = -Infinity
+  const perMinute = new Map<number, number>()
   let lines = 0
   const malformed: ParsedLog['malformed'] = { count: 0, first: [] }
   const skipped = { method: 0, status: 0 }
@@ -194,7 +204,13 @@ export async function readAccessLogs(paths: readonly string[], format: LogFormat
           skipped.status++
           continue
         }
+        cacheable++
+        first = Math.min(first, p.ts)
+        last = Math.max(last, p.ts)
+        const minute = Math.floor(p.ts / 60_000)
+        perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1)
         const key = keyMode === 'path+query' && p.query ? `${p.path}?${p.query}` : p.path
+        if (sampleRate < 1 && !sampled(keyHash(key), sampleRate)) continue
         let id = ids.get(key)
         if (id === undefined) ids.set(key, (id = ids.size))
         const size = p.size ?? lastSize[id] ?? 0
@@ -207,11 +223,9 @@ export async function readAccessLogs(paths: readonly string[], format: LogFormat
           }
           keys = grow(keys, (l) => new Int32Array(l))
           sizes = grow(sizes, (l) => new Float64Array(l))
-          times = grow(times, (l) => new Float64Array(l))
         }
         keys[n] = id
         sizes[n] = size
-        times[n] = p.ts
         n++
       }
     } catch (err) {
@@ -226,13 +240,16 @@ export async function readAccessLogs(paths: readonly string[], format: LogFormat
     throw new ToolError('USAGE', `${malformed.count.toLocaleString('en-US')} of ${lines.toLocaleString('en-US')} lines are not ${format} log lines${where}`, {
       hint: `Pass --format-log with the log's format (one of: ${LOG_FORMATS.join(', ')}); csv is ts,key,size.`,
     })
-  if (n === 0)
+  if (cacheable === 0)
     throw new ToolError('USAGE', `none of the ${lines} requests is cacheable (${skipped.method} not GET/HEAD, ${skipped.status} with status 400 or above)`, {
       hint: 'A cache serves GET and HEAD responses below status 400: pass the log of the content to be cached.',
     })
   return {
     trace: { keys: keys.subarray(0, n), sizes: sizes.subarray(0, n), distinct: ids.size },
-    times: times.subarray(0, n),
+    cacheable,
+    first,
+    last,
+    peakPerSecond: [...perMinute.values()].reduce((a, b) => Math.max(a, b), 0) / 60,
     lines,
     malformed,
     skipped,
