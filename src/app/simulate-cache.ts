@@ -1,5 +1,6 @@
 import { bytesForHitRatio, hitRatioAtObjects, hitRatiosAtBytes, objectsForHitRatio, stackDistances } from '../simulators/cache/mrc.js'
 import { readAccessLogs } from '../sources/file/access-logs.js'
+import { simulatePolicy, type Policy } from '../simulators/cache/policies.js'
 import { CACHE_SCHEMA_VERSION, type CacheReport, type KeyMode, type LogFormat } from '../simulators/cache/result.js'
 
 /** 1, 2, 5, 10, 20, 50, ... up to `max` (and `max` itself): the object counts a curve is printed at. */
@@ -33,6 +34,9 @@ export async function simulateCache(i: {
   targetHitRatio: number
   /** SHARDS sampling rate (0 < rate <= 1; 1: exact). */
   sample?: number
+  /** Policies to replay request by request at the curve's sizes (with `ttlSec`, LRU alone by default). */
+  policies?: readonly Policy[]
+  ttlSec?: number
   now: number
   version: string
 }): Promise<CacheReport> {
@@ -61,6 +65,20 @@ export async function simulateCache(i: {
     byteSteps.filter((b, k) => b >= minBytes || k === byteSteps.length - 1),
   ).map((r) => ({ bytes: r.capacity, requestHitRatio: r.requests, byteHitRatio: r.bytes }))
   const maxHitRatio = hitRatioAtObjects(d, Number.MAX_SAFE_INTEGER)
+  // Policies and TTLs by simulation at the same sizes; a sample runs a miniature cache of size x rate (Waldspurger et
+  // al., ATC'17), which is what the resolution floor above keeps at 100 sampled objects or more.
+  const policies = i.policies ?? (i.ttlSec !== undefined ? (['lru'] as const) : [])
+  const totalBytes = t.sizes.reduce((a, b) => a + b, 0)
+  const policyRuns = policies.map((policy) => ({
+    policy,
+    ttlSec: i.ttlSec ?? null,
+    points: byObjects.map(({ objects }) => {
+      const r = simulatePolicy(t, policy, Math.max(1, Math.round(objects * rate)), {
+        ...(i.ttlSec !== undefined ? { ttlMs: i.ttlSec * 1000, times: log.times } : {}),
+      })
+      return { objects, hitRatio: t.keys.length ? r.hits / t.keys.length : 0, byteHitRatio: totalBytes ? r.hitBytes / totalBytes : 0 }
+    }),
+  }))
   const objects = objectsForHitRatio(d, i.targetHitRatio)
   const bytes = bytesForHitRatio(d, i.targetHitRatio)
   const reachable = objects !== null
@@ -93,10 +111,11 @@ export async function simulateCache(i: {
       peakPerSecond,
     },
     method: exact
-      ? 'Exact LRU by stack distance (Mattson; Fenwick tree, O(n log n)): every cache size at once, by objects and by bytes; equal to a request-by-request LRU replay at every size (tested). No TTL: objects stay until evicted.'
-      : `LRU by stack distance over a SHARDS spatial sample of ${pct(rate)} of the keys (${t.keys.length.toLocaleString('en-US')} of ${log.cacheable.toLocaleString('en-US')} requests), distances scaled by 1/${rate}, with SHARDS's count correction (Waldspurger et al., FAST'15: mean absolute error under 0.01 at rates below 1% on 100+ traces; docs/cache.md gives headroom's own measured error). Sizes and counts are estimates; sizes under ${Math.round(minObjects).toLocaleString('en-US')} objects (${MIN_SAMPLED_OBJECTS} sampled) are below the sample's resolution and left out. No TTL.`,
+      ? 'Exact LRU by stack distance (Mattson; Fenwick tree, O(n log n)): every cache size at once, by objects and by bytes; equal to a request-by-request LRU replay at every size (tested). The curves have no TTL (objects stay until evicted); --ttl applies to the policy replays.'
+      : `LRU by stack distance over a SHARDS spatial sample of ${pct(rate)} of the keys (${t.keys.length.toLocaleString('en-US')} of ${log.cacheable.toLocaleString('en-US')} requests), distances scaled by 1/${rate}, with SHARDS's count correction (Waldspurger et al., FAST'15: mean absolute error under 0.01 at rates below 1% on 100+ traces; docs/cache.md gives headroom's own measured error). Sizes and counts are estimates; sizes under ${Math.round(minObjects).toLocaleString('en-US')} objects (${MIN_SAMPLED_OBJECTS} sampled) are below the sample's resolution and left out. The curves have no TTL; --policy and --ttl replay a miniature cache of size x rate on the sample (Waldspurger et al., ATC'17).`,
     byObjects,
     byBytes,
+    policies: policyRuns,
     target: {
       hitRatio: i.targetHitRatio,
       reachable,

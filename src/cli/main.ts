@@ -455,11 +455,22 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .addOption(new Option('--key <key>', 'what identifies a cached object').choices(KEY_MODES).default('path+query'))
     .option('--target-hit-ratio <ratio>', 'the hit ratio to size the cache for (0-1, or a percentage)', '0.9')
     .option('--sample <rate>', 'SHARDS spatial sampling rate for large logs, e.g. 0.01 (default: 1, exact)')
+    .option('--policy <list>', 'also replay these eviction policies at the same sizes: comma list of lru, fifo, lfu, s3fifo')
+    .option('--ttl <duration>', 'objects expire this long after they are stored, e.g. 1h (replayed; LRU unless --policy)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
     .option('-o, --out <file>', 'write the report to a file')
     .option('--no-color', 'no ANSI colours')
     .action(async (logs: string[], f: Record<string, string | boolean | undefined>) => {
       const { runSimulateCache } = await import('./simulate.js')
+      const { POLICIES } = await import('../simulators/cache/policies.js')
+      const { parseDurationMs } = await import('../core/duration.js')
+      const policies = typeof f.policy === 'string' ? f.policy.split(',').map((p) => p.trim().toLowerCase()) : undefined
+      const badPolicy = policies?.find((p) => !(POLICIES as readonly string[]).includes(p))
+      if (badPolicy !== undefined || policies?.length === 0)
+        throw new UsageError(`--policy '${badPolicy ?? ''}' is not an eviction policy headroom replays`, `Use a comma list of: ${POLICIES.join(', ')}.`)
+      const ttlMs = typeof f.ttl === 'string' ? parseDurationMs(f.ttl) : undefined
+      if (typeof f.ttl === 'string' && (ttlMs === undefined || ttlMs <= 0))
+        throw new UsageError(`--ttl '${f.ttl}' is not a duration`, 'Write it like 1h, 30m or 3600.')
       const raw = String(f.targetHitRatio ?? '0.9').trim()
       const target = raw.endsWith('%')
         ? parseNumber('--target-hit-ratio', raw.slice(0, -1), { min: 0, max: 100 }) / 100
@@ -471,6 +482,8 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           key: f.key as (typeof KEY_MODES)[number],
           targetHitRatio: target,
           ...(typeof f.sample === 'string' ? { sample: parseNumber('--sample', f.sample, { min: 1e-6, max: 1 }) } : {}),
+          ...(policies ? { policies: policies as (typeof POLICIES)[number][] } : {}),
+          ...(ttlMs !== undefined ? { ttlSec: ttlMs / 1000 } : {}),
           reportFormat: (f.format ?? 'terminal') as ReportFormat,
           ...(typeof f.out === 'string' ? { out: resolve(effects.cwd, f.out) } : {}),
           color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,

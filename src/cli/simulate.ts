@@ -6,6 +6,7 @@ import { simulateScaling } from '../app/simulate.js'
 import { simulateCache } from '../app/simulate-cache.js'
 import { VERSION } from '../core/version.js'
 import type { KeyMode, LogFormat } from '../simulators/cache/result.js'
+import type { Policy } from '../simulators/cache/policies.js'
 import type { ScalingWhatIfOptions } from '../simulators/autoscaling/group.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
 import { writeOutput } from './output.js'
@@ -42,7 +43,18 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
 
 /** `headroom simulate cache`: the library's simulateCache over access logs, rendered. */
 export async function runSimulateCache(
-  o: { files: string[]; format: LogFormat; key: KeyMode; targetHitRatio: number; sample?: number; reportFormat: ReportFormat; out?: string; color: boolean },
+  o: {
+    files: string[]
+    format: LogFormat
+    key: KeyMode
+    targetHitRatio: number
+    sample?: number
+    policies?: Policy[]
+    ttlSec?: number
+    reportFormat: ReportFormat
+    out?: string
+    color: boolean
+  },
   effects: Effects,
 ): Promise<ExitCode> {
   const report = await simulateCache({
@@ -51,6 +63,8 @@ export async function runSimulateCache(
     key: o.key,
     targetHitRatio: o.targetHitRatio,
     ...(o.sample === undefined ? {} : { sample: o.sample }),
+    ...(o.policies ? { policies: o.policies } : {}),
+    ...(o.ttlSec === undefined ? {} : { ttlSec: o.ttlSec }),
     now: effects.now(),
     version: VERSION,
   })

@@ -7,6 +7,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 const bytesText = (b: number) =>
   b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`
 const n = (x: number) => x.toLocaleString('en-US')
+const POLICY_NAMES = { lru: 'LRU', fifo: 'FIFO', lfu: 'LFU', s3fifo: 'S3-FIFO' } as const
 
 function inputText(r: CacheReport): string {
   const q = r.requests
@@ -29,6 +30,20 @@ function sections(r: CacheReport, rowsOf: (rows: { size: string; requests: strin
     title: 'By objects held',
     blocks: [{ type: 'table', head: ['OBJECTS', 'HIT RATIO'], align: ['r', 'r'], rows: r.byObjects.map((o) => [n(o.objects), pct(o.hitRatio)]) }],
   })
+  if (r.policies.length) {
+    const ttl = r.policies[0]!.ttlSec
+    out.push({
+      title: `By policy, replayed request by request${ttl === null ? '' : ` with a TTL of ${ttl >= 3600 ? `${ttl / 3600} h` : ttl >= 60 ? `${ttl / 60} min` : `${ttl} s`}`} (request hit ratio)`,
+      blocks: [
+        {
+          type: 'table',
+          head: ['OBJECTS', ...r.policies.map((p) => POLICY_NAMES[p.policy])],
+          align: ['r', ...r.policies.map(() => 'r' as const)],
+          rows: r.byObjects.map((o, i) => [n(o.objects), ...r.policies.map((p) => pct(p.points[i]!.hitRatio))]),
+        },
+      ],
+    })
+  }
   const notes = [
     `${pct(r.target.maxHitRatio)} of requests repeat an earlier one: the most any cache can hit (first requests always miss).`,
     r.method,

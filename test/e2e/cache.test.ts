@@ -92,6 +92,37 @@ describe('headroom simulate cache', () => {
     expect(t.stdout).toMatch(/SHARDS sample of 20\.0% of keys: [\d,]+ requests replayed, sizes estimated/)
   })
 
+  it('--policy and --ttl: LRU replayed equals the curve; a one-hour TTL, with room for everything, hits what a per-key clock says', async () => {
+    const r = await runCli(['simulate', 'cache', LOG, '--policy', 'lru,fifo,lfu,s3fifo', '--format', 'json'], { cwd: tmp.dir })
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout) as CacheJson & { policies: { policy: string; ttlSec: number | null; points: { objects: number; hitRatio: number }[] }[] }
+    expect(doc.policies.map((p) => p.policy)).toEqual(['lru', 'fifo', 'lfu', 's3fifo'])
+    expect(doc.policies[0]!.points.map((p) => p.hitRatio)).toEqual(doc.byObjects.map((p) => p.hitRatio))
+    // With room for every object, every policy hits every repeat.
+    for (const p of doc.policies) expect(p.points.at(-1)!.hitRatio).toBe(doc.target.maxHitRatio)
+    const t = await runCli(['simulate', 'cache', LOG, '--ttl', '1h', '--format', 'json'], { cwd: tmp.dir })
+    const ttl = (JSON.parse(t.stdout) as typeof doc).policies[0]!
+    expect([ttl.policy, ttl.ttlSec]).toEqual(['lru', 3600])
+    // The test's own clock per key: stored on a miss, a repeat within the hour of storing is a hit.
+    const stored = new Map<string, number>()
+    let hits = 0
+    const lines = gunzipSync(readFileSync(LOG)).toString('utf8').split('\n')
+    let n = 0
+    for (const line of lines) {
+      const m = /\[(\d{2})\/May\/2015:(\d{2}):(\d{2}):(\d{2}) \+0000\] "(GET|HEAD|[A-Z]+) (\S+)[^"]*" (\d{3}) /.exec(line)
+      if (!m || (m[5] !== 'GET' && m[5] !== 'HEAD') || Number(m[7]) >= 400) continue
+      n++
+      const ts = Date.UTC(2015, 4, Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]))
+      const at = stored.get(m[6]!)
+      if (at !== undefined && ts - at < 3_600_000) hits++
+      else stored.set(m[6]!, ts)
+    }
+    expect(ttl.points.at(-1)!.hitRatio).toBe(hits / n)
+    for (const [i, p] of ttl.points.entries()) expect(p.hitRatio).toBeLessThanOrEqual(doc.byObjects[i]!.hitRatio)
+    const bad = await runCli(['simulate', 'cache', LOG, '--policy', 'lru,arc'], { cwd: tmp.dir })
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--policy 'arc' is not an eviction policy headroom replays[\s\S]*lru, fifo, lfu, s3fifo/)])
+  })
+
   it('bad input: an empty log, a log in another format, a missing file: exit 2 naming the file, the line and the formats', async () => {
     const empty = tmp.file('empty.log', '')
     const e = await runCli(['simulate', 'cache', empty], { cwd: tmp.dir })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { POLICIES } from './policies.js'
 
 /** Access log formats `simulate cache` reads (src/sources/file/access-logs.ts). */
 export const LOG_FORMATS = ['combined', 'alb', 'cloudfront', 'csv'] as const
@@ -42,6 +43,15 @@ export const CacheReportSchema = z.object({
   byBytes: z
     .array(z.object({ bytes: z.number(), requestHitRatio: z.number(), byteHitRatio: z.number() }))
     .describe('LRU cache of N bytes of objects: shares of requests and of bytes served from the cache'),
+  policies: z
+    .array(
+      z.object({
+        policy: z.enum(POLICIES),
+        ttlSec: z.number().nullable().describe('Objects expire this long after they are stored; null: no TTL'),
+        points: z.array(z.object({ objects: z.number().int(), hitRatio: z.number(), byteHitRatio: z.number() })),
+      }),
+    )
+    .describe('--policy / --ttl: each policy replayed request by request at the byObjects sizes (on the sample, scaled, when sampled)'),
   target: z.object({
     hitRatio: z.number(),
     reachable: z.boolean().describe('False when even a cache holding every object misses more (first requests always miss)'),

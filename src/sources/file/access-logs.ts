@@ -136,6 +136,8 @@ function parseCsv(line: string): Parsed | undefined | 'header' {
 export interface ParsedLog {
   /** The cacheable requests kept: all of them, or the SHARDS sample's. */
   trace: RequestTrace
+  /** Their times (epoch ms), in trace order: for TTLs. */
+  times: Float64Array
   /** Cacheable requests read, sampled or not. */
   cacheable: number
   /** First and last cacheable request (epoch ms), and the busiest minute's cacheable requests per second. */
@@ -170,6 +172,7 @@ export async function readAccessLogs(paths: readonly string[], format: LogFormat
   const lastSize: number[] = []
   let keys = new Int32Array(1 << 16)
   let sizes = new Float64Array(1 << 16)
+  let times = new Float64Array(1 << 16)
   let n = 0
   let cacheable = 0
   let first = Infinity
@@ -223,9 +226,11 @@ export async function readAccessLogs(paths: readonly string[], format: LogFormat
           }
           keys = grow(keys, (l) => new Int32Array(l))
           sizes = grow(sizes, (l) => new Float64Array(l))
+          times = grow(times, (l) => new Float64Array(l))
         }
         keys[n] = id
         sizes[n] = size
+        times[n] = p.ts
         n++
       }
     } catch (err) {
@@ -246,6 +251,7 @@ export async function readAccessLogs(paths: readonly string[], format: LogFormat
     })
   return {
     trace: { keys: keys.subarray(0, n), sizes: sizes.subarray(0, n), distinct: ids.size },
+    times: times.subarray(0, n),
     cacheable,
     first,
     last,
