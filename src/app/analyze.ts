@@ -39,6 +39,20 @@ export async function analyzeWorkspace(i: AnalyzeWorkspaceInput): Promise<Report
       'Import some with `headroom collect file ...`, or run `headroom demo`.',
     )
   const usage = await i.reader.usage({ lookbackDays: analysis.lookbackDays, ...(analysis.asOf === undefined ? {} : { asOf: analysis.asOf }) })
+  // Hit ratios measured by `simulate cache --for` travel with their resource (cache.opportunity reads them).
+  const measured = new Map((await i.reader.cacheMeasurements()).map((m) => [m.resourceId, m]))
+  for (const u of usage) {
+    const m = measured.get(u.resource.id)
+    if (m)
+      u.resource = {
+        ...u.resource,
+        attributes: {
+          ...u.resource.attributes,
+          cacheHitRatio: m.hitRatio,
+          cacheHitRatioSource: `simulate cache on ${m.source}, ${m.requests.toLocaleString('en-US')} requests${m.ttlSec === null ? '' : `, TTL ${m.ttlSec} s`}, ${new Date(m.measuredAt).toISOString().slice(0, 10)}`,
+        },
+      }
+  }
   const report = runAnalysis(usage, i.catalog, {
     services: i.services ?? loadServiceCatalogs(),
     resolved: i.config.analyzers,

@@ -1,6 +1,7 @@
 import { bytesForHitRatio, hitRatioAtObjects, hitRatiosAtBytes, objectsForHitRatio, stackDistances } from '../simulators/cache/mrc.js'
 import { readAccessLogs } from '../sources/file/access-logs.js'
 import { simulatePolicy, type Policy } from '../simulators/cache/policies.js'
+import type { CacheMeasurement } from '../store/types.js'
 import { CACHE_SCHEMA_VERSION, type CacheReport, type KeyMode, type LogFormat } from '../simulators/cache/result.js'
 
 /** 1, 2, 5, 10, 20, 50, ... up to `max` (and `max` itself): the object counts a curve is printed at. */
@@ -125,5 +126,21 @@ export async function simulateCache(i: {
       originPerSecondRemovedAtPeak: reachable ? peakPerSecond * i.targetHitRatio : null,
     },
     summary,
+  }
+}
+
+/**
+ * What `simulate cache --for RESOURCE` stores for cache.opportunity: the share of requests that repeat, which is what
+ * a cache holding everything answers; with --ttl, the share that repeats within the TTL (the LRU replay at full size).
+ */
+export function cacheMeasurementOf(report: CacheReport, resourceId: string): CacheMeasurement {
+  const ttlRun = report.policies.find((p) => p.policy === 'lru' && p.ttlSec !== null)
+  return {
+    resourceId,
+    hitRatio: ttlRun ? ttlRun.points.at(-1)!.hitRatio : report.target.maxHitRatio,
+    ttlSec: ttlRun ? ttlRun.ttlSec : null,
+    requests: report.requests.cacheable,
+    source: report.input.files.map((f) => f.split('/').at(-1)!).join(', '),
+    measuredAt: report.generatedAt,
   }
 }

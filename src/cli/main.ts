@@ -457,6 +457,8 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--sample <rate>', 'SHARDS spatial sampling rate for large logs, e.g. 0.01 (default: 1, exact)')
     .option('--policy <list>', 'also replay these eviction policies at the same sizes: comma list of lru, fifo, lfu, s3fifo')
     .option('--ttl <duration>', 'objects expire this long after they are stored, e.g. 1h (replayed; LRU unless --policy)')
+    .option('--for <resource-id>', "store the measured hit ratio for this RDS instance or DynamoDB table; analyze's caching estimate uses it")
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
     .option('-o, --out <file>', 'write the report to a file')
     .option('--no-color', 'no ANSI colours')
@@ -487,6 +489,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           reportFormat: (f.format ?? 'terminal') as ReportFormat,
           ...(typeof f.out === 'string' ? { out: resolve(effects.cwd, f.out) } : {}),
           color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
+          ...(typeof f.for === 'string' ? { for: f.for, workspace: await workspaceOf(typeof f.workspace === 'string' ? f.workspace : undefined) } : {}),
         },
         effects,
       )

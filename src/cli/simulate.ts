@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs'
 import { loadWorkspaceCatalog } from '../catalog/load.js'
+import { UsageError } from '../core/errors.js'
 import type { Effects } from '../core/effects.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { renderDocument, type ReportFormat } from '../reporters/registry.js'
 import { simulateScaling } from '../app/simulate.js'
-import { simulateCache } from '../app/simulate-cache.js'
+import { cacheMeasurementOf, simulateCache } from '../app/simulate-cache.js'
 import { VERSION } from '../core/version.js'
 import type { KeyMode, LogFormat } from '../simulators/cache/result.js'
 import type { Policy } from '../simulators/cache/policies.js'
@@ -54,9 +56,13 @@ export async function runSimulateCache(
     reportFormat: ReportFormat
     out?: string
     color: boolean
+    /** Store the measured hit ratio for this resource of `workspace`, for cache.opportunity. */
+    for?: string
+    workspace?: string
   },
   effects: Effects,
 ): Promise<ExitCode> {
+  if (o.for !== undefined && o.workspace !== undefined) await checkCacheTarget(o.workspace, o.for)
   const report = await simulateCache({
     files: o.files,
     format: o.format,
@@ -73,5 +79,39 @@ export async function runSimulateCache(
     writeOutput(o.out, text)
     effects.stderr.write(`wrote ${o.reportFormat} cache report to ${o.out}\n`)
   } else effects.stdout.write(text)
+  if (o.for !== undefined && o.workspace !== undefined) {
+    const m = cacheMeasurementOf(report, o.for)
+    const store = await DuckDbStore.open(o.workspace)
+    try {
+      await store.upsertCacheMeasurement(m)
+    } finally {
+      store.close()
+    }
+    effects.stderr.write(
+      `stored for ${o.for} in ${o.workspace}: ${(m.hitRatio * 100).toFixed(1)}% of requests repeat${m.ttlSec === null ? '' : ` within the ${m.ttlSec} s TTL`}; \`headroom analyze\` uses it for its caching estimate\n`,
+    )
+  }
   return EXIT.OK
+}
+
+/** `--for`: the database a cache would front must be a stored RDS instance or DynamoDB table, checked before any work. */
+async function checkCacheTarget(workspace: string, id: string): Promise<void> {
+  const kinds = ['rds-instance', 'dynamodb-table']
+  let candidates: string[] = []
+  if (existsSync(workspace)) {
+    const store = await DuckDbStore.open(workspace, { readOnly: true })
+    try {
+      const all = await store.resources()
+      if (all.some((r) => r.id === id && kinds.includes(r.kind))) return
+      candidates = all.filter((r) => kinds.includes(r.kind)).map((r) => r.id)
+    } finally {
+      store.close()
+    }
+  }
+  throw new UsageError(
+    `--for '${id}': no RDS instance or DynamoDB table with that id in ${workspace}`,
+    candidates.length
+      ? `Use one of: ${candidates.slice(0, 10).join(', ')}${candidates.length > 10 ? ', ...' : ''}.`
+      : 'Collect the database first (collect aws, or collect file with a manifest), or pass --workspace.',
+  )
 }

@@ -117,6 +117,18 @@ export interface MetricReader {
   resources(): Promise<ResourceRef[]>
 }
 
+/** A hit ratio measured from access logs for the database a cache would front (`simulate cache --for`). */
+export interface CacheMeasurement {
+  resourceId: string
+  /** Share of requests that repeat an earlier one (within the TTL, when one was given): what a cache could answer. */
+  hitRatio: number
+  ttlSec: number | null
+  requests: number
+  /** The log files it came from. */
+  source: string
+  measuredAt: number
+}
+
 /** Compute Optimizer's own recommendation for a resource, as `collect aws --compute-optimizer` stored it. */
 export interface StoredCoRecommendation {
   resourceId: string
@@ -145,6 +157,7 @@ export interface WorkspaceReader extends MetricReader {
   counts(): Promise<{ resources: number; samples: number; series: number; imports: number }>
   sourceIssues(): Promise<Issue[]>
   coRecommendations(): Promise<StoredCoRecommendation[]>
+  cacheMeasurements(): Promise<CacheMeasurement[]>
 }
 
 /** What merging samples into the store did: rows read, added, already there, in conflict; resources created from samples. */

@@ -93,3 +93,26 @@ describe('databases, caches and idle kinds through the CLI', () => {
     expect(terminal).not.toMatch(/KIND_NOT_ANALYZED/)
   })
 })
+
+describe('a measured hit ratio replaces the assumed one (simulate cache --for)', () => {
+  const LOG = fileURLToPath(new URL('../fixtures/weblogs/elastic-examples-apache_logs-2015-05.log.gz', import.meta.url))
+  it('the caching estimate for the read-heavy table uses what its access log repeats, and says where it came from', async () => {
+    // Before: 100 reads/s x the assumed 80%.
+    expect(rec('orders', 'cache.opportunity').summary).toMatch(/take an estimated 80 read units\/s off it .*assuming 80% of reads repeat/)
+    const bad = await runCli(['simulate', 'cache', LOG, '--for', 'ordrs', '--workspace', 'ws'], { cwd: tmp.dir })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--for 'ordrs': no RDS instance or DynamoDB table with that id[\s\S]*Use one of: audit, orders\./)
+    const sim = await runCli(['simulate', 'cache', LOG, '--for', 'orders', '--workspace', 'ws'], { cwd: tmp.dir })
+    expect(sim.code, sim.stderr).toBe(0)
+    expect(sim.stderr).toMatch(/stored for orders in .*ws: 85\.4% of requests repeat; `headroom analyze` uses it/)
+    const after = JSON.parse((await runCli(['analyze', '--workspace', 'ws', '--format', 'json'], { cwd: tmp.dir })).stdout) as Report
+    const c = after.recommendations.find((r) => r.resource.id === 'orders' && r.analyzer === 'cache.opportunity')!
+    // 100 reads/s x 0.8541: 8,351 of the log's 9,778 cacheable requests repeat an earlier one.
+    expect(c.summary).toMatch(
+      /take an estimated 85\.4 read units\/s off it .*with the 85\.4% of requests that repeat in its access logs \(simulate cache on elastic-examples-apache_logs-2015-05\.log\.gz, 9,778 requests/,
+    )
+    expect(c.evidence.find((e) => e.metric === 'cache.hit_ratio')?.value).toBe(0.8541) // 8,351 / 9,778, to 4 places
+    // The idle table has no measurement and no caching flag either way.
+    expect(after.recommendations.some((r) => r.resource.id === 'audit' && r.analyzer === 'cache.opportunity')).toBe(false)
+  })
+})

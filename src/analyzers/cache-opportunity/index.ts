@@ -18,6 +18,17 @@ export const CacheOpportunityOptionsSchema = z.object({
   minHours: z.number().min(0).default(24),
 })
 
+/**
+ * A hit ratio measured from access logs for this resource (`simulate cache --for`; analyze puts it in the resource's
+ * attributes cacheHitRatio and cacheHitRatioSource), used in place of assumedHitRatio.
+ */
+function measuredOf(a: Readonly<Record<string, string | number>>): { hitRatio: number; note: string } | undefined {
+  const h = Number(a.cacheHitRatio)
+  return a.cacheHitRatio !== undefined && Number.isFinite(h) && h >= 0 && h <= 1
+    ? { hitRatio: h, note: String(a.cacheHitRatioSource ?? 'measured') }
+    : undefined
+}
+
 const mean = (u: UsageSummary, m: keyof UsageSummary['metrics']): MetricUsage | undefined => u.metrics[m]?.avg ?? u.metrics[m]?.sum ?? u.metrics[m]?.max
 
 /**
@@ -51,7 +62,9 @@ export const cacheOpportunity = defineAnalyzer({
     if (share < o.readShare || reads.avg < minReads) return { recommendations: [], issues: [] }
     const cpu = rds ? (u.metrics['cpu.utilization']?.max ?? u.metrics['cpu.utilization']?.avg) : undefined
     if (rds && (!cpu || cpu.p95 < o.minRdsCpuPct)) return { recommendations: [], issues: [] }
-    const removed = reads.avg * o.assumedHitRatio
+    const measured = measuredOf(r.attributes)
+    const hitRatio = measured?.hitRatio ?? o.assumedHitRatio
+    const removed = reads.avg * hitRatio
     const unit = rds ? 'read IOPS' : 'read units/s'
     const evidence: Evidence[] = [
       { metric: reads.metric, stat: 'mean', value: round(reads.avg), unit: rds ? 'IOPS' : 'units/s', samples: reads.samples, threshold: minReads },
@@ -73,10 +86,12 @@ export const cacheOpportunity = defineAnalyzer({
           value: round(usd),
           unit: 'USD/month',
           samples: reads.samples,
-          note: `reads x ${o.assumedHitRatio} assumed hit ratio x $${(services.dynamodb.onDemandUnit.read * 1e6).toFixed(3)} per million`,
+          note: `reads x ${round(hitRatio, 3)} ${measured ? 'measured' : 'assumed'} hit ratio x $${(services.dynamodb.onDemandUnit.read * 1e6).toFixed(3)} per million`,
         })
       }
     }
+    if (measured)
+      evidence.push({ metric: 'cache.hit_ratio', stat: 'measured from access logs', value: round(hitRatio, 4), unit: 'ratio', samples: 0, note: measured.note })
     const rec: Recommendation = {
       id: recommendationId(analyzer, r.id, u.window),
       analyzer,
@@ -91,7 +106,7 @@ export const cacheOpportunity = defineAnalyzer({
       window: u.window,
       bestPractices: ['PERF03-BP05'],
       memoryBlind: false,
-      summary: `Read-heavy (${round(share * 100, 1)}% reads, ${round(reads.avg, 1)} ${unit} on average${cpu ? `, CPU p95 ${round(cpu.p95, 1)}%` : ''}): a cache in front (${rds ? 'ElastiCache' : 'DAX or ElastiCache'}) would take an estimated ${round(removed, 1)} ${unit} off it${costLine}, assuming ${Math.round(o.assumedHitRatio * 100)}% of reads repeat within the cache's TTL. CloudWatch cannot show repetition: check the query log before building it.`,
+      summary: `Read-heavy (${round(share * 100, 1)}% reads, ${round(reads.avg, 1)} ${unit} on average${cpu ? `, CPU p95 ${round(cpu.p95, 1)}%` : ''}): a cache in front (${rds ? 'ElastiCache' : 'DAX or ElastiCache'}) would take an estimated ${round(removed, 1)} ${unit} off it${costLine}, ${measured ? `with the ${round(hitRatio * 100, 1)}% of requests that repeat in its access logs (${measured.note}).` : `assuming ${Math.round(o.assumedHitRatio * 100)}% of reads repeat within the cache's TTL. CloudWatch cannot show repetition: check the query log before building it, or measure it with \`headroom simulate cache LOG --for ${r.id}\`.`}`,
       estimatedMonthlySavings: null,
     }
     return { recommendations: [rec], issues: [] }

@@ -135,6 +135,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'compute optimizer recommendations (side by side)',
     sql: `CREATE TABLE co_recommendations (resource_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, finding VARCHAR NOT NULL, current VARCHAR NOT NULL, recommended VARCHAR, monthly_savings DOUBLE, fetched_at BIGINT NOT NULL);`,
   },
+  {
+    version: 12,
+    name: 'measured cache hit ratios (simulate cache --for), read by cache.opportunity',
+    sql: `CREATE TABLE cache_measurements (resource_id VARCHAR PRIMARY KEY, hit_ratio DOUBLE NOT NULL, ttl_sec DOUBLE, requests BIGINT NOT NULL, source VARCHAR NOT NULL, measured_at BIGINT NOT NULL);`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -18,6 +18,7 @@ import {
   type DailyUsage,
   type MetricUsage,
   type StoredCoRecommendation,
+  type CacheMeasurement,
   type WorkspaceReader,
   type UsageQuery,
   type UsageSummary,
@@ -493,6 +494,32 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       current: String(r.current),
       recommended: r.recommended === null ? null : text(r.recommended),
       monthlySavings: r.monthly_savings === null ? null : Number(r.monthly_savings),
+    }))
+  }
+
+  /** A measured hit ratio for a resource, replacing the one before. */
+  upsertCacheMeasurement(m: CacheMeasurement): Promise<void> {
+    return this.exclusive(async () => {
+      await this.run('INSERT OR REPLACE INTO cache_measurements VALUES ($i, $h, $t, $n, $s, $a)', {
+        i: m.resourceId,
+        h: m.hitRatio,
+        t: m.ttlSec,
+        n: m.requests,
+        s: m.source,
+        a: m.measuredAt,
+      })
+    })
+  }
+
+  async cacheMeasurements(): Promise<CacheMeasurement[]> {
+    const rows = await this.all('SELECT * FROM cache_measurements ORDER BY resource_id')
+    return rows.map((r) => ({
+      resourceId: String(r.resource_id),
+      hitRatio: Number(r.hit_ratio),
+      ttlSec: r.ttl_sec === null ? null : Number(r.ttl_sec),
+      requests: Number(r.requests),
+      source: String(r.source),
+      measuredAt: Number(r.measured_at),
     }))
   }
 
