@@ -1,3 +1,4 @@
+import { bytesText, ratioPct } from '../simulators/cache/format.js'
 import { bytesForHitRatio, hitRatioAtObjects, hitRatiosAtBytes, objectsForHitRatio, stackDistances } from '../simulators/cache/mrc.js'
 import { readAccessLogs } from '../sources/file/access-logs.js'
 import { simulatePolicy, type Policy } from '../simulators/cache/policies.js'
@@ -18,10 +19,6 @@ function steps125(max: number): number[] {
  * (on 10 M Zipf requests at 1%, sizes under 10,000 objects were off by up to 0.13; from 10,000 on, by under 0.01).
  */
 const MIN_SAMPLED_OBJECTS = 100
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
-const bytesText = (b: number) =>
-  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`
 
 /**
  * `headroom simulate cache` as a library call: reads access logs into a trace of cacheable requests, computes the exact
@@ -86,8 +83,8 @@ export async function simulateCache(i: {
   const about = exact ? '' : 'about '
   const reqs = `${log.cacheable.toLocaleString('en-US')} cacheable requests for ${about}${distinctObjects.toLocaleString('en-US')} objects`
   const summary = reachable
-    ? `An LRU cache of ${about}${objects.toLocaleString('en-US')} objects (${bytesText(bytes!)} of objects) reaches the target hit ratio of ${pct(i.targetHitRatio)} on ${reqs}; at the busiest minute (${peakPerSecond.toFixed(1)} requests/s) that keeps about ${(peakPerSecond * i.targetHitRatio).toFixed(1)} requests/s from the origin.`
-    : `No cache reaches a ${pct(i.targetHitRatio)} hit ratio: ${pct(maxHitRatio)} of the ${reqs} repeat an earlier one, and first requests always miss (a cache holding all of them, ${about}${bytesText(distinctBytes)}, hits ${pct(maxHitRatio)}).`
+    ? `An LRU cache of ${about}${objects.toLocaleString('en-US')} objects (${bytesText(bytes!)} of objects) reaches the target hit ratio of ${ratioPct(i.targetHitRatio)} on ${reqs}; at the busiest minute (${peakPerSecond.toFixed(1)} requests/s) that keeps about ${(peakPerSecond * i.targetHitRatio).toFixed(1)} requests/s from the origin.`
+    : `No cache reaches a ${ratioPct(i.targetHitRatio)} hit ratio: ${ratioPct(maxHitRatio)} of the ${reqs} repeat an earlier one, and first requests always miss (a cache holding all of them, ${about}${bytesText(distinctBytes)}, hits ${ratioPct(maxHitRatio)}).`
   return {
     schemaVersion: CACHE_SCHEMA_VERSION,
     tool: 'headroom',
@@ -113,7 +110,7 @@ export async function simulateCache(i: {
     },
     method: exact
       ? 'Exact LRU by stack distance (Mattson; Fenwick tree, O(n log n)): every cache size at once, by objects and by bytes; equal to a request-by-request LRU replay at every size (tested). The curves have no TTL (objects stay until evicted); --ttl applies to the policy replays.'
-      : `LRU by stack distance over a SHARDS spatial sample of ${pct(rate)} of the keys (${t.keys.length.toLocaleString('en-US')} of ${log.cacheable.toLocaleString('en-US')} requests), distances scaled by 1/${rate}, with SHARDS's count correction (Waldspurger et al., FAST'15: mean absolute error under 0.01 at rates below 1% on 100+ traces; docs/cache.md gives headroom's own measured error). Sizes and counts are estimates; sizes under ${Math.round(minObjects).toLocaleString('en-US')} objects (${MIN_SAMPLED_OBJECTS} sampled) are below the sample's resolution and left out. The curves have no TTL; --policy and --ttl replay a miniature cache of size x rate on the sample (Waldspurger et al., ATC'17).`,
+      : `LRU by stack distance over a SHARDS spatial sample of ${ratioPct(rate)} of the keys (${t.keys.length.toLocaleString('en-US')} of ${log.cacheable.toLocaleString('en-US')} requests), distances scaled by 1/${rate}, with SHARDS's count correction (Waldspurger et al., FAST'15: mean absolute error under 0.01 at rates below 1% on 100+ traces; docs/cache.md gives headroom's own measured error). Sizes and counts are estimates; sizes under ${Math.round(minObjects).toLocaleString('en-US')} objects (${MIN_SAMPLED_OBJECTS} sampled) are below the sample's resolution and left out. The curves have no TTL; --policy and --ttl replay a miniature cache of size x rate on the sample (Waldspurger et al., ATC'17).`,
     byObjects,
     byBytes,
     policies: policyRuns,

@@ -1,18 +1,16 @@
+import { bytesText, ratioPct } from '../simulators/cache/format.js'
 import type { CacheReport } from '../simulators/cache/result.js'
 import { cell } from './csv.js'
 import type { KindRenderer } from './registry.js'
 import type { Section, View } from './view.js'
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
-const bytesText = (b: number) =>
-  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`
 const n = (x: number) => x.toLocaleString('en-US')
 const POLICY_NAMES = { lru: 'LRU', fifo: 'FIFO', lfu: 'LFU', s3fifo: 'S3-FIFO' } as const
 
 function inputText(r: CacheReport): string {
   const q = r.requests
   const skipped = q.skippedMethod + q.skippedStatus
-  const sample = q.sampleRate < 1 ? `; SHARDS sample of ${pct(q.sampleRate)} of keys: ${n(q.sampled)} requests replayed, sizes estimated` : ''
+  const sample = q.sampleRate < 1 ? `; SHARDS sample of ${ratioPct(q.sampleRate)} of keys: ${n(q.sampled)} requests replayed, sizes estimated` : ''
   return `${n(q.cacheable)} cacheable requests for ${q.sampleRate < 1 ? 'about ' : ''}${n(q.distinctObjects)} objects (${bytesText(q.distinctBytes)}), ${new Date(q.first).toISOString().slice(0, 16)}Z to ${new Date(q.last).toISOString().slice(0, 16)}Z, from ${n(q.lines)} ${r.input.format} lines (key: ${r.input.key}${skipped ? `; ${n(q.skippedMethod)} not GET/HEAD and ${n(q.skippedStatus)} with status >= 400 left out` : ''}${sample})`
 }
 
@@ -22,13 +20,13 @@ function sections(r: CacheReport, rowsOf: (rows: { size: string; requests: strin
   out.push(
     rowsOf(
       r.byBytes
-        .map((b) => ({ size: bytesText(b.bytes), requests: pct(b.requestHitRatio), bytes: pct(b.byteHitRatio) }))
+        .map((b) => ({ size: bytesText(b.bytes), requests: ratioPct(b.requestHitRatio), bytes: ratioPct(b.byteHitRatio) }))
         .filter((x, i, a) => i === 0 || a[i - 1]!.requests !== x.requests || i === a.length - 1),
     ),
   )
   out.push({
     title: 'By objects held',
-    blocks: [{ type: 'table', head: ['OBJECTS', 'HIT RATIO'], align: ['r', 'r'], rows: r.byObjects.map((o) => [n(o.objects), pct(o.hitRatio)]) }],
+    blocks: [{ type: 'table', head: ['OBJECTS', 'HIT RATIO'], align: ['r', 'r'], rows: r.byObjects.map((o) => [n(o.objects), ratioPct(o.hitRatio)]) }],
   })
   if (r.policies.length) {
     const ttl = r.policies[0]!.ttlSec
@@ -39,13 +37,13 @@ function sections(r: CacheReport, rowsOf: (rows: { size: string; requests: strin
           type: 'table',
           head: ['OBJECTS', ...r.policies.map((p) => POLICY_NAMES[p.policy])],
           align: ['r', ...r.policies.map(() => 'r' as const)],
-          rows: r.byObjects.map((o, i) => [n(o.objects), ...r.policies.map((p) => pct(p.points[i]!.hitRatio))]),
+          rows: r.byObjects.map((o, i) => [n(o.objects), ...r.policies.map((p) => ratioPct(p.points[i]!.hitRatio))]),
         },
       ],
     })
   }
   const notes = [
-    `${pct(r.target.maxHitRatio)} of requests repeat an earlier one: the most any cache can hit (first requests always miss).`,
+    `${ratioPct(r.target.maxHitRatio)} of requests repeat an earlier one: the most any cache can hit (first requests always miss).`,
     r.method,
     ...(r.requests.malformed
       ? [`${n(r.requests.malformed)} malformed line(s) skipped, e.g. ${r.requests.malformedExamples.map((m) => `${m.file}:${m.line}`).join(', ')}.`]
@@ -58,7 +56,7 @@ function sections(r: CacheReport, rowsOf: (rows: { size: string; requests: strin
 /** The terminal: the verdict, hit ratio by cache size in bytes (unchanged rows folded), by objects, and the notes. */
 function cacheSummaryView(r: CacheReport): View {
   return {
-    title: `headroom ${r.version}: cache simulation, LRU, target ${pct(r.target.hitRatio)}`,
+    title: `headroom ${r.version}: cache simulation, LRU, target ${ratioPct(r.target.hitRatio)}`,
     lead: [inputText(r)],
     sections: sections(r, (rows) => ({
       title: 'By cache size (bytes of objects)',
