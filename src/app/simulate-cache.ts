@@ -82,9 +82,12 @@ export async function simulateCache(i: {
   const reachable = objects !== null
   const about = exact ? '' : 'about '
   const reqs = `${log.cacheable.toLocaleString('en-US')} cacheable requests for ${about}${distinctObjects.toLocaleString('en-US')} objects`
-  const summary = reachable
-    ? `An LRU cache of ${about}${objects.toLocaleString('en-US')} objects (${bytesText(bytes!)} of objects) reaches the target hit ratio of ${ratioPct(i.targetHitRatio)} on ${reqs}; at the busiest minute (${peakPerSecond.toFixed(1)} requests/s) that keeps about ${(peakPerSecond * i.targetHitRatio).toFixed(1)} requests/s from the origin.`
-    : `No cache reaches a ${ratioPct(i.targetHitRatio)} hit ratio: ${ratioPct(maxHitRatio)} of the ${reqs} repeat an earlier one, and first requests always miss (a cache holding all of them, ${about}${bytesText(distinctBytes)}, hits ${ratioPct(maxHitRatio)}).`
+  const unresolved = reachable && objects < minObjects
+  const summary = unresolved
+    ? `An LRU cache under ${Math.round(minObjects).toLocaleString('en-US')} objects reaches the target hit ratio of ${ratioPct(i.targetHitRatio)} on ${reqs}: below what a ${ratioPct(rate)} sample resolves (${MIN_SAMPLED_OBJECTS} sampled objects); run without --sample, or with a higher rate, for its size.`
+    : reachable
+      ? `An LRU cache of ${about}${objects.toLocaleString('en-US')} objects (${bytesText(bytes!)} of objects) reaches the target hit ratio of ${ratioPct(i.targetHitRatio)} on ${reqs}; at the busiest minute (${peakPerSecond.toFixed(1)} requests/s) that keeps about ${(peakPerSecond * i.targetHitRatio).toFixed(1)} requests/s from the origin.`
+      : `No cache reaches a ${ratioPct(i.targetHitRatio)} hit ratio: ${ratioPct(maxHitRatio)} of the ${reqs} repeat an earlier one, and first requests always miss (a cache holding all of them, ${about}${bytesText(distinctBytes)}, hits ${ratioPct(maxHitRatio)}).`
   return {
     schemaVersion: CACHE_SCHEMA_VERSION,
     tool: 'headroom',

@@ -483,7 +483,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           format: f.formatLog as (typeof LOG_FORMATS)[number],
           key: f.key as (typeof KEY_MODES)[number],
           targetHitRatio: target,
-          ...(typeof f.sample === 'string' ? { sample: parseNumber('--sample', f.sample, { min: 1e-6, max: 1 }) } : {}),
+          ...(typeof f.sample === 'string' ? { sample: parseNumber('--sample', f.sample, { min: 0.0001, max: 1 }) } : {}),
           ...(policies ? { policies: policies as (typeof POLICIES)[number][] } : {}),
           ...(ttlMs !== undefined ? { ttlSec: ttlMs / 1000 } : {}),
           reportFormat: (f.format ?? 'terminal') as ReportFormat,

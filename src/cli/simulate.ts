@@ -88,7 +88,7 @@ export async function runSimulateCache(
       store.close()
     }
     effects.stderr.write(
-      `stored for ${o.for} in ${o.workspace}: ${(m.hitRatio * 100).toFixed(1)}% of requests repeat${m.ttlSec === null ? '' : ` within the ${m.ttlSec} s TTL`}; \`headroom analyze\` uses it for its caching estimate\n`,
+      `stored for ${o.for} in ${o.workspace}: ${(m.hitRatio * 100).toFixed(1)}% of requests repeat${m.ttlSec === null ? '' : ` within the ${m.ttlSec} s TTL`}; \`headroom analyze\` uses it in place of the assumed 80% where it flags a caching opportunity for that database\n`,
     )
   }
   return EXIT.OK

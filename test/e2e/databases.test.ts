@@ -104,7 +104,7 @@ describe('a measured hit ratio replaces the assumed one (simulate cache --for)',
     expect(bad.stderr).toMatch(/--for 'ordrs': no RDS instance or DynamoDB table with that id[\s\S]*Use one of: audit, orders\./)
     const sim = await runCli(['simulate', 'cache', LOG, '--for', 'orders', '--workspace', 'ws'], { cwd: tmp.dir })
     expect(sim.code, sim.stderr).toBe(0)
-    expect(sim.stderr).toMatch(/stored for orders in .*ws: 85\.4% of requests repeat; `headroom analyze` uses it/)
+    expect(sim.stderr).toMatch(/stored for orders in .*ws: 85\.4% of requests repeat; `headroom analyze` uses it in place of the assumed 80%/)
     const after = JSON.parse((await runCli(['analyze', '--workspace', 'ws', '--format', 'json'], { cwd: tmp.dir })).stdout) as Report
     const c = after.recommendations.find((r) => r.resource.id === 'orders' && r.analyzer === 'cache.opportunity')!
     // 100 reads/s x 0.8541: 8,351 of the log's 9,778 cacheable requests repeat an earlier one.
