@@ -7,7 +7,7 @@ import { UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { renderDocument, type ReportFormat } from '../reporters/registry.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
-import { writeOutput } from './output.js'
+import { emitRendered } from './output.js'
 
 export interface AnalyzeCommandOptions {
   config: ResolvedConfig
@@ -35,12 +35,12 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
     store.close()
   }
   const text = await renderDocument(report, o.format, { top: o.top, color: o.color && !o.out })
-  if (o.out) {
-    writeOutput(o.out, text)
-    effects.stderr.write(
-      `wrote ${o.format} report to ${o.out} (${report.recommendations.length} recommendations, savings $${report.summary.monthlySavings.toFixed(2)}/month)\n`,
-    )
-  } else effects.stdout.write(text)
+  emitRendered(
+    text,
+    o.out,
+    `wrote ${o.format} report to ${o.out} (${report.recommendations.length} recommendations, savings $${report.summary.monthlySavings.toFixed(2)}/month)`,
+    effects,
+  )
   if (failOn) {
     const hits = gateHits(report, failOn)
     if (hits.length > 0) {

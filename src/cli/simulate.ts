@@ -11,7 +11,7 @@ import type { KeyMode, LogFormat } from '../simulators/cache/result.js'
 import type { Policy } from '../simulators/cache/policies.js'
 import type { ScalingWhatIfOptions } from '../simulators/autoscaling/group.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
-import { writeOutput } from './output.js'
+import { emitRendered } from './output.js'
 
 export interface SimulateOptions extends ScalingWhatIfOptions {
   workspace: string
@@ -31,10 +31,7 @@ export async function runSimulateScaling(o: SimulateOptions, effects: Effects): 
     store.close()
   }
   const text = await renderDocument(report, o.format, { color: o.color && !o.out })
-  if (o.out) {
-    writeOutput(o.out, text)
-    effects.stderr.write(`wrote ${o.format} simulation report to ${o.out}\n`)
-  } else effects.stdout.write(text)
+  emitRendered(text, o.out, `wrote ${o.format} simulation report to ${o.out}`, effects)
   const cur = report.simulations[0]?.outcomes.find((x) => x.policySet === 'current')
   if (o.failOnBreach && cur && cur.breachMinutes > 0) {
     effects.stderr.write(`headroom: --fail-on-breach: the current policy breached ${cur.breachMinutes} minute(s)\n`)
@@ -75,10 +72,7 @@ export async function runSimulateCache(
     version: VERSION,
   })
   const text = await renderDocument(report, o.reportFormat, { color: o.color && !o.out })
-  if (o.out) {
-    writeOutput(o.out, text)
-    effects.stderr.write(`wrote ${o.reportFormat} cache report to ${o.out}\n`)
-  } else effects.stdout.write(text)
+  emitRendered(text, o.out, `wrote ${o.reportFormat} cache report to ${o.out}`, effects)
   if (o.for !== undefined && o.workspace !== undefined) {
     const m = cacheMeasurementOf(report, o.for)
     const store = await DuckDbStore.open(o.workspace)
