@@ -43,9 +43,7 @@ export async function simulateCache(i: {
   const t = log.trace
   const d = stackDistances(t, { rate, fullRequests: log.cacheable })
   // The cache holding everything: each object at the last size seen (a sample's, scaled up by the rate).
-  const lastSize = new Float64Array(t.distinct)
-  for (let j = 0; j < t.keys.length; j++) lastSize[t.keys[j]!] = t.sizes[j]!
-  const distinctBytes = lastSize.reduce((a, b) => a + b, 0) / rate
+  const distinctBytes = d.distinctBytes / rate
   const distinctObjects = Math.round(t.distinct / rate)
   const peakPerSecond = log.peakPerSecond
   const exact = rate >= 1
@@ -66,7 +64,6 @@ export async function simulateCache(i: {
   // Policies and TTLs by simulation at the same sizes; a sample runs a miniature cache of size x rate (Waldspurger et
   // al., ATC'17), which is what the resolution floor above keeps at 100 sampled objects or more.
   const policies = i.policies ?? (i.ttlSec !== undefined ? (['lru'] as const) : [])
-  const totalBytes = t.sizes.reduce((a, b) => a + b, 0)
   const policyRuns = policies.map((policy) => ({
     policy,
     ttlSec: i.ttlSec ?? null,
@@ -74,7 +71,7 @@ export async function simulateCache(i: {
       const r = simulatePolicy(t, policy, Math.max(1, Math.round(objects * rate)), {
         ...(i.ttlSec !== undefined ? { ttlMs: i.ttlSec * 1000, times: log.times } : {}),
       })
-      return { objects, hitRatio: t.keys.length ? r.hits / t.keys.length : 0, byteHitRatio: totalBytes ? r.hitBytes / totalBytes : 0 }
+      return { objects, hitRatio: t.keys.length ? r.hits / t.keys.length : 0, byteHitRatio: d.totalBytes ? r.hitBytes / d.totalBytes : 0 }
     }),
   }))
   const objects = objectsForHitRatio(d, i.targetHitRatio)

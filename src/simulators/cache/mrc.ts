@@ -33,6 +33,8 @@ export interface StackDistances {
   /** Bytes each reuse requested, in the same order. */
   reuseBytes: Float64Array
   totalBytes: number
+  /** Sum over distinct keys of each one's last size: the bytes of a cache that holds everything (of the replayed trace). */
+  distinctBytes: number
 }
 
 /** Fenwick (binary indexed) tree of float sums over positions 1..n. */
@@ -106,6 +108,7 @@ export function stackDistances(
     fullRequests: sample.fullRequests,
     reuses,
     hitsAtMost,
+    distinctBytes: lastSize.reduce((a, b) => a + b, 0),
     byteDistances: byteDist.subarray(0, reuses),
     reuseBytes: reuseBytes.subarray(0, reuses),
     totalBytes,
