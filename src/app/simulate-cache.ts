@@ -1,6 +1,10 @@
 import { bytesText, ratioPct } from '../simulators/cache/format.js'
 import { bytesForHitRatio, hitRatioAtObjects, hitRatiosAtBytes, objectsForHitRatio, stackDistances } from '../simulators/cache/mrc.js'
 import { readAccessLogs } from '../sources/file/access-logs.js'
+import { readElastiCacheOffers } from '../sources/file/price-list.js'
+import { nodesFor, type CacheNodeOffer } from '../catalog/elasticache.js'
+import { HOURS_PER_MONTH } from '../catalog/catalog.js'
+import { ToolError } from '../core/errors.js'
 import { simulatePolicy, type Policy } from '../simulators/cache/policies.js'
 import type { CacheMeasurement } from '../store/types.js'
 import { CACHE_SCHEMA_VERSION, type CacheReport, type KeyMode, type LogFormat } from '../simulators/cache/result.js'
@@ -21,6 +25,41 @@ function steps125(max: number): number[] {
 const MIN_SAMPLED_OBJECTS = 100
 
 /**
+ * ElastiCache's default reserved-memory-percent for Redis OSS and Valkey: 25% of maxmemory is kept for backups and
+ * failover (https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/redis-memory-management.html, "the default
+ * value and recommended for most cases"). Memcached has no such parameter, so nothing is reserved for it by default.
+ */
+function defaultReservedShare(engine: string): number {
+  return engine === 'memcached' ? 0 : 0.25
+}
+
+/** What --node-prices asks for: the Price List file, the engine and region to price, the engine's reserved share. */
+export interface NodePricing {
+  file: string
+  engine: string
+  region?: string
+  reservedShare?: number
+}
+
+/** The file's offers for the engine and region, checked: exit 2 naming what the file has when either is missing. */
+function nodeOffers(p: NodePricing): { offers: CacheNodeOffer[]; region: string } {
+  const all = readElastiCacheOffers(p.file)
+  const engines = [...new Set(all.map((o) => o.engine))].sort()
+  const ofEngine = all.filter((o) => o.engine === p.engine)
+  if (!ofEngine.length)
+    throw new ToolError('USAGE', `--engine '${p.engine}': ${p.file} prices no ${p.engine} nodes`, {
+      hint: `Use one of the engines it prices: ${engines.join(', ')}.`,
+    })
+  const regions = [...new Set(ofEngine.map((o) => o.region))].sort()
+  const region = p.region ?? (regions.length === 1 ? regions[0]! : undefined)
+  if (region === undefined)
+    throw new ToolError('USAGE', `${p.file} prices ${p.engine} nodes in ${regions.length} regions`, { hint: `Pick one with --region: ${regions.join(', ')}.` })
+  if (!regions.includes(region))
+    throw new ToolError('USAGE', `--region '${region}': ${p.file} prices no ${p.engine} nodes there`, { hint: `Regions it prices: ${regions.join(', ')}.` })
+  return { offers: ofEngine, region }
+}
+
+/**
  * `headroom simulate cache` as a library call: reads access logs into a trace of cacheable requests, computes the exact
  * LRU hit-ratio curves by stack distance (every size at once, by objects and by bytes) and the smallest cache that
  * reaches `targetHitRatio`.
@@ -35,9 +74,14 @@ export async function simulateCache(i: {
   /** Policies to replay request by request at the curve's sizes (with `ttlSec`, LRU alone by default). */
   policies?: readonly Policy[]
   ttlSec?: number
+  /** Price ElastiCache nodes for the target's bytes from an AWS Price List file. */
+  nodePricing?: NodePricing
   now: number
   version: string
 }): Promise<CacheReport> {
+  // The price file is read first: a wrong engine or region fails before a long log is read.
+  const priced = i.nodePricing && nodeOffers(i.nodePricing)
+  const reservedShare = i.nodePricing ? (i.nodePricing.reservedShare ?? defaultReservedShare(i.nodePricing.engine)) : 0
   const rate = i.sample ?? 1
   const log = await readAccessLogs(i.files, i.format, i.key, rate)
   const t = log.trace
@@ -80,10 +124,18 @@ export async function simulateCache(i: {
   const about = exact ? '' : 'about '
   const reqs = `${log.cacheable.toLocaleString('en-US')} cacheable requests for ${about}${distinctObjects.toLocaleString('en-US')} objects`
   const unresolved = reachable && objects < minObjects
+  const nodes =
+    priced && reachable && !unresolved
+      ? nodesFor(bytes!, priced.offers, { engine: i.nodePricing!.engine, region: priced.region, reservedShare, hoursPerMonth: HOURS_PER_MONTH }).slice(0, 3)
+      : []
+  const best = nodes[0]
+  const nodeText = best
+    ? ` The cheapest ${i.nodePricing!.engine} nodes in ${priced!.region} that hold it: ${best.nodes} x ${best.nodeType} (${best.usableGiB.toFixed(2)} GiB usable of ${best.memoryGiB} GiB after ${ratioPct(reservedShare)} reserved), $${best.monthlyUsd.toFixed(2)}/month on demand, replicas extra.`
+    : ''
   const summary = unresolved
     ? `An LRU cache under ${Math.round(minObjects).toLocaleString('en-US')} objects reaches the target hit ratio of ${ratioPct(i.targetHitRatio)} on ${reqs}: below what a ${ratioPct(rate)} sample resolves (${MIN_SAMPLED_OBJECTS} sampled objects); run without --sample, or with a higher rate, for its size.`
     : reachable
-      ? `An LRU cache of ${about}${objects.toLocaleString('en-US')} objects (${bytesText(bytes!)} of objects) reaches the target hit ratio of ${ratioPct(i.targetHitRatio)} on ${reqs}; at the busiest minute (${peakPerSecond.toFixed(1)} requests/s) that keeps about ${(peakPerSecond * i.targetHitRatio).toFixed(1)} requests/s from the origin.`
+      ? `An LRU cache of ${about}${objects.toLocaleString('en-US')} objects (${bytesText(bytes!)} of objects) reaches the target hit ratio of ${ratioPct(i.targetHitRatio)} on ${reqs}; at the busiest minute (${peakPerSecond.toFixed(1)} requests/s) that keeps about ${(peakPerSecond * i.targetHitRatio).toFixed(1)} requests/s from the origin.${nodeText}`
       : `No cache reaches a ${ratioPct(i.targetHitRatio)} hit ratio: ${ratioPct(maxHitRatio)} of the ${reqs} repeat an earlier one, and first requests always miss (a cache holding all of them, ${about}${bytesText(distinctBytes)}, hits ${ratioPct(maxHitRatio)}).`
   return {
     schemaVersion: CACHE_SCHEMA_VERSION,
@@ -91,7 +143,12 @@ export async function simulateCache(i: {
     version: i.version,
     kind: 'cache',
     generatedAt: i.now,
-    input: { files: [...i.files], format: i.format, key: i.key },
+    input: {
+      files: [...i.files],
+      format: i.format,
+      key: i.key,
+      nodePrices: priced ? { file: i.nodePricing!.file, engine: i.nodePricing!.engine, region: priced.region, reservedMemoryShare: reservedShare } : null,
+    },
     requests: {
       lines: log.lines,
       cacheable: log.cacheable,
@@ -121,6 +178,14 @@ export async function simulateCache(i: {
       objects,
       bytes,
       originPerSecondRemovedAtPeak: reachable ? peakPerSecond * i.targetHitRatio : null,
+      nodes: nodes.map(({ nodeType, nodes, memoryGiB, usableGiB, hourlyUsd, monthlyUsd }) => ({
+        nodeType,
+        nodes,
+        memoryGiB,
+        usableGiB,
+        hourlyUsd,
+        monthlyUsd,
+      })),
     },
     summary,
   }

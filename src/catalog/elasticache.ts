@@ -71,3 +71,41 @@ export function elastiCachePrices(csv: string): ElastiCachePrices {
   )
   return { hourlyUsd: (nodeType, region) => (region === 'us-east-1' ? prices.get(nodeType) : undefined) }
 }
+
+/** One ElastiCache node type as an AWS Price List file prices it (src/sources/file/price-list.ts). */
+export interface CacheNodeOffer {
+  nodeType: string
+  /** Lower-case cacheEngine attribute: redis, valkey, memcached. */
+  engine: string
+  region: string
+  /** The Price List's memory attribute: the node's memory before the engine's reserved share. */
+  memoryGiB: number
+  hourlyUsd: number
+}
+
+export interface CacheNodeChoice extends CacheNodeOffer {
+  /** Primary nodes (shards) whose usable memory together holds the bytes. */
+  nodes: number
+  usableGiB: number
+  monthlyUsd: number
+}
+
+/**
+ * The node types that hold `bytes` of cached objects, cheapest per month first: for each type of the engine and region,
+ * the primary nodes needed (usable memory = memory x (1 - reservedShare), shards adding up as cluster mode spreads
+ * keys over them) times its on-demand price. Ties go to fewer nodes, then the smaller type.
+ */
+export function nodesFor(
+  bytes: number,
+  offers: readonly CacheNodeOffer[],
+  o: { engine: string; region: string; reservedShare: number; hoursPerMonth: number },
+): CacheNodeChoice[] {
+  return offers
+    .filter((x) => x.engine === o.engine && x.region === o.region)
+    .map((x) => {
+      const usableGiB = x.memoryGiB * (1 - o.reservedShare)
+      const nodes = Math.max(1, Math.ceil(bytes / (usableGiB * 2 ** 30)))
+      return { ...x, nodes, usableGiB, monthlyUsd: nodes * x.hourlyUsd * o.hoursPerMonth }
+    })
+    .sort((a, b) => a.monthlyUsd - b.monthlyUsd || a.nodes - b.nodes || a.memoryGiB - b.memoryGiB || a.nodeType.localeCompare(b.nodeType))
+}

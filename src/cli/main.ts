@@ -457,6 +457,10 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--sample <rate>', 'SHARDS spatial sampling rate for large logs, e.g. 0.01 (default: 1, exact)')
     .option('--policy <list>', 'also replay these eviction policies at the same sizes: comma list of lru, fifo, lfu, s3fifo')
     .option('--ttl <duration>', 'objects expire this long after they are stored, e.g. 1h (replayed; LRU unless --policy)')
+    .option('--node-prices <file>', 'price ElastiCache nodes for the target from an AWS Price List file (aws pricing get-products; see docs/cache.md)')
+    .option('--engine <engine>', 'with --node-prices: the engine to price (redis, valkey, memcached)', 'redis')
+    .option('--region <region>', "with --node-prices: the region to price (default: the file's only region)")
+    .option('--reserved-memory <pct>', "with --node-prices: share of each node's memory the engine keeps (default: 25% for redis and valkey, 0 for memcached)")
     .option('--for <resource-id>', "store the measured hit ratio for this RDS instance or DynamoDB table; analyze's caching estimate uses it")
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
@@ -473,10 +477,18 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const ttlMs = typeof f.ttl === 'string' ? parseDurationMs(f.ttl) : undefined
       if (typeof f.ttl === 'string' && (ttlMs === undefined || ttlMs <= 0))
         throw new UsageError(`--ttl '${f.ttl}' is not a duration`, 'Write it like 1h, 30m or 3600.')
-      const raw = String(f.targetHitRatio ?? '0.9').trim()
-      const target = raw.endsWith('%')
-        ? parseNumber('--target-hit-ratio', raw.slice(0, -1), { min: 0, max: 100 }) / 100
-        : parseNumber('--target-hit-ratio', raw, { min: 0, max: 1 })
+      const share = (flag: string, value: string, max: number) => {
+        const raw = value.trim()
+        return raw.endsWith('%') ? parseNumber(flag, raw.slice(0, -1), { min: 0, max: max * 100 }) / 100 : parseNumber(flag, raw, { min: 0, max })
+      }
+      const target = share('--target-hit-ratio', String(f.targetHitRatio ?? '0.9'), 1)
+      const engine = String(f.engine ?? 'redis').toLowerCase()
+      for (const flag of ['region', 'reservedMemory'] as const)
+        if (typeof f[flag] === 'string' && typeof f.nodePrices !== 'string')
+          throw new UsageError(
+            `--${flag === 'region' ? 'region' : 'reserved-memory'} applies to --node-prices`,
+            'Pass --node-prices FILE as well, or drop the flag.',
+          )
       code = await runSimulateCache(
         {
           files: logs.map((p) => resolve(effects.cwd, p)),
@@ -486,6 +498,16 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           ...(typeof f.sample === 'string' ? { sample: parseNumber('--sample', f.sample, { min: 0.0001, max: 1 }) } : {}),
           ...(policies ? { policies: policies as (typeof POLICIES)[number][] } : {}),
           ...(ttlMs !== undefined ? { ttlSec: ttlMs / 1000 } : {}),
+          ...(typeof f.nodePrices === 'string'
+            ? {
+                nodePricing: {
+                  file: resolve(effects.cwd, f.nodePrices),
+                  engine,
+                  ...(typeof f.region === 'string' ? { region: f.region } : {}),
+                  ...(typeof f.reservedMemory === 'string' ? { reservedShare: share('--reserved-memory', f.reservedMemory, 0.99) } : {}),
+                },
+              }
+            : {}),
           reportFormat: (f.format ?? 'terminal') as ReportFormat,
           ...(typeof f.out === 'string' ? { out: resolve(effects.cwd, f.out) } : {}),
           color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,

@@ -5,7 +5,7 @@ import type { Effects } from '../core/effects.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { renderDocument, type ReportFormat } from '../reporters/registry.js'
 import { simulateScaling } from '../app/simulate.js'
-import { cacheMeasurementOf, simulateCache } from '../app/simulate-cache.js'
+import { cacheMeasurementOf, simulateCache, type NodePricing } from '../app/simulate-cache.js'
 import { VERSION } from '../core/version.js'
 import type { KeyMode, LogFormat } from '../simulators/cache/result.js'
 import type { Policy } from '../simulators/cache/policies.js'
@@ -50,6 +50,7 @@ export async function runSimulateCache(
     sample?: number
     policies?: Policy[]
     ttlSec?: number
+    nodePricing?: NodePricing
     reportFormat: ReportFormat
     out?: string
     color: boolean
@@ -68,6 +69,7 @@ export async function runSimulateCache(
     ...(o.sample === undefined ? {} : { sample: o.sample }),
     ...(o.policies ? { policies: o.policies } : {}),
     ...(o.ttlSec === undefined ? {} : { ttlSec: o.ttlSec }),
+    ...(o.nodePricing ? { nodePricing: o.nodePricing } : {}),
     now: effects.now(),
     version: VERSION,
   })

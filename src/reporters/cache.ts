@@ -42,9 +42,25 @@ function sections(r: CacheReport, rowsOf: (rows: { size: string; requests: strin
       ],
     })
   }
+  const np = r.input.nodePrices
+  if (np && r.target.nodes.length)
+    out.push({
+      title: `ElastiCache ${np.engine} nodes in ${np.region} that hold ${bytesText(r.target.bytes!)} (on demand, primaries only; ${ratioPct(np.reservedMemoryShare)} of memory reserved)`,
+      blocks: [
+        {
+          type: 'table',
+          head: ['NODES', 'NODE TYPE', 'USABLE GiB EACH', '$/HOUR EACH', '$/MONTH'],
+          align: ['r', 'l', 'r', 'r', 'r'],
+          rows: r.target.nodes.map((x) => [n(x.nodes), x.nodeType, x.usableGiB.toFixed(2), x.hourlyUsd.toFixed(4), x.monthlyUsd.toFixed(2)]),
+        },
+      ],
+    })
   const notes = [
     `${ratioPct(r.target.maxHitRatio)} of requests repeat an earlier one: the most any cache can hit (first requests always miss).`,
     r.method,
+    ...(np
+      ? [`Node prices and memory from ${np.file}. Cached bytes are the log's response sizes; the engine adds per-key overhead on top, so leave room.`]
+      : []),
     ...(r.requests.malformed
       ? [`${n(r.requests.malformed)} malformed line(s) skipped, e.g. ${r.requests.malformedExamples.map((m) => `${m.file}:${m.line}`).join(', ')}.`]
       : []),

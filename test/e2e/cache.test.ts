@@ -123,6 +123,38 @@ describe('headroom simulate cache', () => {
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--policy 'arc' is not an eviction policy headroom replays[\s\S]*lru, fifo, lfu, s3fifo/)])
   })
 
+  it('--node-prices: the cheapest ElastiCache nodes for the target, from a Price List file; a wrong engine or region exits 2 before the log is read', async () => {
+    const prices = new URL('../fixtures/pricing/elasticache-get-products.json', import.meta.url).pathname
+    const r = await runCli(['simulate', 'cache', LOG, '--target-hit-ratio', '60%', '--node-prices', prices, '--region', 'us-east-1', '--format', 'json'], {
+      cwd: tmp.dir,
+    })
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout) as CacheJson & {
+      input: { nodePrices: unknown }
+      target: { nodes: { nodeType: string; nodes: number; monthlyUsd: number }[] }
+    }
+    expect(doc.input.nodePrices).toEqual({ file: prices, engine: 'redis', region: 'us-east-1', reservedMemoryShare: 0.25 })
+    // The 60% target needs well under the 0.375 GiB a cache.t4g.micro keeps after 25% reserved: one node, 0.016 x 730.
+    expect(doc.target.bytes!).toBeLessThan(0.375 * 2 ** 30)
+    expect(doc.target.nodes.map((x) => [x.nodeType, x.nodes, Number(x.monthlyUsd.toFixed(2))])).toEqual([
+      ['cache.t4g.micro', 1, 11.68],
+      ['cache.t4g.small', 1, 23.36],
+      ['cache.m7g.large', 1, 115.34],
+    ])
+    const t = await runCli(['simulate', 'cache', LOG, '--target-hit-ratio', '60%', '--node-prices', prices, '--region', 'us-east-1'], { cwd: tmp.dir })
+    expect(t.stdout).toMatch(
+      /The cheapest redis nodes in us-east-1 that hold it: 1 x cache\.t4g\.micro \(0\.38 GiB usable of 0\.5 GiB after 25\.0% reserved\), \$11\.68\/month/,
+    )
+    expect(t.stdout).toMatch(/^NODES +NODE TYPE +USABLE GiB EACH +\$\/HOUR EACH +\$\/MONTH$/m)
+    // Two regions in the file and none chosen; an engine it does not price; --region without --node-prices.
+    const two = await runCli(['simulate', 'cache', LOG, '--node-prices', prices], { cwd: tmp.dir })
+    expect([two.code, two.stderr]).toEqual([2, expect.stringMatching(/prices redis nodes in 2 regions[\s\S]*--region: eu-west-1, us-east-1/)])
+    const mem = await runCli(['simulate', 'cache', LOG, '--node-prices', prices, '--engine', 'memcached'], { cwd: tmp.dir })
+    expect([mem.code, mem.stderr]).toEqual([2, expect.stringMatching(/--engine 'memcached': .* prices no memcached nodes[\s\S]*redis, valkey/)])
+    const lone = await runCli(['simulate', 'cache', LOG, '--region', 'us-east-1'], { cwd: tmp.dir })
+    expect([lone.code, lone.stderr]).toEqual([2, expect.stringMatching(/--region applies to --node-prices/)])
+  })
+
   it('bad input: an empty log, a log in another format, a missing file: exit 2 naming the file, the line and the formats', async () => {
     const empty = tmp.file('empty.log', '')
     const e = await runCli(['simulate', 'cache', empty], { cwd: tmp.dir })

@@ -21,6 +21,15 @@ export const CacheReportSchema = z.object({
     files: z.array(z.string()),
     format: z.enum(LOG_FORMATS),
     key: z.enum(KEY_MODES).describe('What identifies a cached object'),
+    nodePrices: z
+      .object({
+        file: z.string(),
+        engine: z.string(),
+        region: z.string(),
+        reservedMemoryShare: z.number().describe("Share of each node's memory the engine keeps for backups and failover"),
+      })
+      .nullable()
+      .describe('--node-prices: the AWS Price List file ElastiCache nodes were priced from; null without it'),
   }),
   requests: z.object({
     lines: z.number().int().describe('Request lines read (headers and blank lines aside)'),
@@ -59,6 +68,18 @@ export const CacheReportSchema = z.object({
     objects: z.number().int().nullable().describe('Smallest LRU cache, in objects, that reaches the target'),
     bytes: z.number().nullable().describe('Smallest LRU cache, in bytes of objects, that reaches the target'),
     originPerSecondRemovedAtPeak: z.number().nullable().describe('peakPerSecond x the target hit ratio: an estimate (hits spread evenly)'),
+    nodes: z
+      .array(
+        z.object({
+          nodeType: z.string(),
+          nodes: z.number().int().describe('Primary nodes (shards) that together hold `bytes`; replicas add their price each'),
+          memoryGiB: z.number().describe("The Price List's memory per node"),
+          usableGiB: z.number().describe('memoryGiB x (1 - reservedMemoryShare)'),
+          hourlyUsd: z.number().describe('On-demand, per node'),
+          monthlyUsd: z.number().describe('nodes x hourlyUsd x 730'),
+        }),
+      )
+      .describe('With --node-prices: the three cheapest ElastiCache node choices that hold `bytes`, cheapest first; empty otherwise'),
   }),
   summary: z.string(),
 })
