@@ -1,5 +1,5 @@
 /**
- * Writes schema/report.schema.json, schema/document.schema.json (every document kind), schema/loadtest-result.schema.json and schema/config.schema.json from their zod schemas.
+ * Writes schema/report.schema.json, schema/document.schema.json (every document kind), schema/loadtest-result.schema.json schema/config.schema.json and schema/review-answers.schema.json from their zod schemas.
  * Run: npx tsx scripts/generate-json-schema.ts
  */
 import { writeFileSync } from 'node:fs'
@@ -8,12 +8,14 @@ import { documentJsonSchema } from '../src/app/document.js'
 import { reportJsonSchema } from '../src/core/json-schema.js'
 import { loadTestJsonSchema } from '../src/loadtest/result.js'
 import { configJsonSchema } from '../src/app/config.js'
+import { answersJsonSchema } from '../src/review/review.js'
 
 for (const [file, schema] of [
   ['report.schema.json', reportJsonSchema()],
   ['document.schema.json', documentJsonSchema()],
   ['loadtest-result.schema.json', loadTestJsonSchema()],
   ['config.schema.json', configJsonSchema()],
+  ['review-answers.schema.json', answersJsonSchema()],
 ] as const) {
   const out = join(import.meta.dirname, '../schema', file)
   writeFileSync(out, JSON.stringify(schema, null, 2) + '\n')

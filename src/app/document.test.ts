@@ -9,6 +9,6 @@ describe('the document model', () => {
       anyOf?: { properties: { kind: { const: string } } }[]
     }
     expect(checkedIn).toEqual(documentJsonSchema())
-    expect((checkedIn.oneOf ?? checkedIn.anyOf ?? []).map((s) => s.properties.kind.const)).toEqual(['analysis', 'scaling', 'loadtest', 'cache'])
+    expect((checkedIn.oneOf ?? checkedIn.anyOf ?? []).map((s) => s.properties.kind.const)).toEqual(['analysis', 'scaling', 'loadtest', 'cache', 'review'])
   })
 })

@@ -120,7 +120,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       await runDemoScaling(ws, effects, flags.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR)
       effects.stderr.write(
         `\nThe workspace ${ws} is ready. Try:\n  npx headroom analyze --format md --out report.md\n  npx headroom analyze --percentile max --headroom 30\n` +
-          `  npx headroom simulate scaling --group nab-asg-misconfiguration --policy-file ${policyHint} --search\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n` +
+          `  npx headroom simulate scaling --group nab-asg-misconfiguration --policy-file ${policyHint} --search\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n  npx headroom review\n` +
           `Load-test the bundled example API with the product document's scenario:\n  node ${relative(effects.cwd, DEMO_SHOP_SERVER) || DEMO_SHOP_SERVER} 8080 &\n  npx headroom loadtest ${relative(effects.cwd, DEMO_SEED) || DEMO_SEED} --target http://127.0.0.1:8080 --duration-scale 0.05\n`,
       )
     }
@@ -516,6 +516,65 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
         effects,
       )
     })
+
+  program
+    .command('review')
+    .description("Well-Architected Performance Efficiency review from the workspace's evidence, exportable as a custom lens; see docs/review.md")
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .option('--config <file>', 'config file (default: found from here up)')
+    .option('--no-config', 'ignore config files')
+    .option('--workload <name>', "the workload reviewed (default: the answers file's, else the workspace's folder)")
+    .option('--answers <file>', 'answers (YAML or JSON) for the best practices no measurement judges; schema/review-answers.schema.json')
+    .option('--answers-template', 'print an answers file to fill in, and exit')
+    .option('--evidence <files...>', 'headroom JSON documents to judge by: simulate scaling, loadtest, simulate cache results (-f json -o FILE)')
+    .option('--ask', 'ask, in a terminal, each practice neither measured nor answered (kept in the workspace as an answers file)')
+    .option('--export-lens <dir>', 'also write a Well-Architected Tool custom lens and the answers for it to this folder')
+    .addOption(new Option('--fail-on <level>', 'exit 4 when a question is at this risk or higher').choices(['high-risk', 'medium-risk']))
+    .option('--no-store', 'do not keep this review in the workspace (the next review compares against the last kept)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
+    .option('-o, --out <file>', 'write the review to a file')
+    .option('--no-color', 'no ANSI colours')
+    .action(
+      async (f: {
+        workspace?: string
+        config?: string | false
+        workload?: string
+        answers?: string
+        answersTemplate?: boolean
+        evidence?: string[]
+        ask?: boolean
+        exportLens?: string
+        failOn?: 'high-risk' | 'medium-risk'
+        store: boolean
+        format: ReportFormat
+        out?: string
+        color: boolean
+      }) => {
+        if (f.answersTemplate) {
+          const { answersTemplate } = await import('../review/template.js')
+          effects.stdout.write(answersTemplate(f.workload ?? 'my-workload'))
+          return
+        }
+        const { runReview } = await import('./review.js')
+        code = await runReview(
+          {
+            config: await configOf(effects, f.config, f.workspace === undefined ? {} : { workspace: f.workspace }),
+            ...(f.workload === undefined ? {} : { workload: f.workload }),
+            ...(f.answers === undefined ? {} : { answers: resolve(effects.cwd, f.answers) }),
+            evidence: (f.evidence ?? []).map((p) => resolve(effects.cwd, p)),
+            ...(f.exportLens === undefined ? {} : { exportLens: resolve(effects.cwd, f.exportLens) }),
+            ...(f.failOn === undefined ? {} : { failOn: f.failOn }),
+            store: f.store,
+            ask: f.ask === true,
+            format: f.format,
+            ...(f.out === undefined ? {} : { out: resolve(effects.cwd, f.out) }),
+            color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
+          },
+          effects,
+          process.stdin.isTTY ? { input: process.stdin } : undefined,
+        )
+      },
+    )
 
   program
     .command('status')

@@ -33,6 +33,7 @@ const KINDS: { [K in Kind]: () => Promise<KindRenderer<DocOf<K>>> } = {
   scaling: async () => (await import('./scaling.js')).scalingRenderer,
   loadtest: async () => (await import('../loadtest/render.js')).loadTestRenderer,
   cache: async () => (await import('./cache.js')).cacheRenderer,
+  review: async () => (await import('./review.js')).reviewRenderer,
 }
 
 /** Renders any document in any format: JSON as it is, the others through the document kind's views. */

@@ -140,6 +140,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'measured cache hit ratios (simulate cache --for), read by cache.opportunity',
     sql: `CREATE TABLE cache_measurements (resource_id VARCHAR PRIMARY KEY, hit_ratio DOUBLE NOT NULL, ttl_sec DOUBLE, requests BIGINT NOT NULL, source VARCHAR NOT NULL, measured_at BIGINT NOT NULL);`,
   },
+  {
+    version: 13,
+    name: 'Well-Architected reviews (headroom review), kept for the next review to compare against',
+    sql: `CREATE TABLE reviews (workload VARCHAR NOT NULL, taken_at BIGINT NOT NULL, document VARCHAR NOT NULL, PRIMARY KEY (workload, taken_at));`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

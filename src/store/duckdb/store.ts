@@ -523,6 +523,22 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
     }))
   }
 
+  /** Keeps a review (its JSON document) for the next review of the same workload to compare against. */
+  saveReview(workload: string, takenAt: number, document: string): Promise<void> {
+    return this.exclusive(async () => {
+      await this.run('INSERT OR REPLACE INTO reviews VALUES ($w, $t, $d)', { w: workload, t: takenAt, d: document })
+    })
+  }
+
+  /** The JSON of the workload's latest stored review taken before `before` (epoch ms), if any. */
+  async latestReview(workload: string, before: number): Promise<string | undefined> {
+    // A workspace opened read-only may predate migration 13: no table, no earlier review.
+    const table = await this.all("SELECT 1 FROM information_schema.tables WHERE table_name = 'reviews'")
+    if (!table.length) return undefined
+    const rows = await this.all('SELECT document FROM reviews WHERE workload = $w AND taken_at < $b ORDER BY taken_at DESC LIMIT 1', { w: workload, b: before })
+    return rows[0] ? String(rows[0].document) : undefined
+  }
+
   /** Resources by kind and the time span of all stored series (for `headroom status`). */
   async overview(): Promise<{ kinds: { kind: string; count: number }[]; firstTs: number | null; lastTs: number | null }> {
     const kinds = await this.all('SELECT kind, count(*)::INT AS n FROM resources GROUP BY kind ORDER BY kind')
