@@ -13,6 +13,7 @@ import { workspaceCatalogPath } from '../catalog/load.js'
 import { CONFIG_FILE_NAMES } from '../config/find.js'
 import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
 import { KEY_MODES, LOG_FORMATS } from '../simulators/cache/result.js'
+import { MONITOR_FORMATS, type MonitorFormat } from '../monitor/formats.js'
 import { parseAsOf, parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
 
 const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .headroom, or $HEADROOM_WORKSPACE)'
@@ -516,6 +517,69 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
         effects,
       )
     })
+
+  program
+    .command('monitor')
+    .description('CloudWatch dashboards and alarms (or Prometheus rules) from what the analysis measured; --apply puts them; see docs/monitor.md')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .option('--config <file>', 'config file (default: found from here up)')
+    .option('--no-config', 'ignore config files')
+    .addOption(new Option('--format <format>', 'what to write').choices(MONITOR_FORMATS).default('cloudformation-yaml'))
+    .option('-o, --out <file>', 'write it to a file (default: stdout)')
+    .option('--name <prefix>', 'dashboard name (prefix with --group-by-tag)', 'headroom')
+    .option('--region <region>', "only resources in this region (default: the workspace's only region)")
+    .option('--group-by-tag <key>', 'one dashboard per value of this tag (e.g. workload)')
+    .option('--resources <ids>', 'only these resources: comma list of ids')
+    .option('--after-recommendations', "size alarm thresholds for each resource's recommended type instead of today's")
+    .option('--alarm-actions <arns>', 'comma list of ARNs (e.g. an SNS topic) the alarms notify')
+    .option('--apply', 'put the dashboards and alarms through the CloudWatch API (write actions: docs/iam-policy-monitor.json)')
+    .option('--profile <name>', 'AWS profile for --apply')
+    .action(
+      async (f: {
+        workspace?: string
+        config?: string | false
+        format: string
+        out?: string
+        name: string
+        region?: string
+        groupByTag?: string
+        resources?: string
+        afterRecommendations?: boolean
+        alarmActions?: string
+        apply?: boolean
+        profile?: string
+      }) => {
+        const { runMonitor } = await import('./monitor.js')
+        const list = (s: string | undefined) =>
+          s === undefined
+            ? undefined
+            : s
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean)
+        const actions = list(f.alarmActions) ?? []
+        const badArn = actions.find((a) => !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(a))
+        if (badArn !== undefined)
+          throw new UsageError(`--alarm-actions '${badArn}' is not an ARN`, 'Give ARNs like arn:aws:sns:us-east-1:123456789012:ops, comma separated.')
+        if (actions.length > 5) throw new UsageError(`--alarm-actions: ${actions.length} actions`, 'CloudWatch takes at most 5 actions per alarm state.')
+        code = await runMonitor(
+          {
+            config: await configOf(effects, f.config, f.workspace === undefined ? {} : { workspace: f.workspace }),
+            format: f.format as MonitorFormat,
+            ...(f.out === undefined ? {} : { out: resolve(effects.cwd, f.out) }),
+            name: f.name,
+            ...(f.region === undefined ? {} : { region: f.region }),
+            ...(f.groupByTag === undefined ? {} : { groupByTag: f.groupByTag }),
+            ...(f.resources === undefined ? {} : { resources: list(f.resources)! }),
+            afterRecommendations: f.afterRecommendations === true,
+            alarmActions: actions,
+            apply: f.apply === true,
+            ...(f.profile === undefined ? {} : { profile: f.profile }),
+          },
+          effects,
+        )
+      },
+    )
 
   program
     .command('review')

@@ -79,6 +79,9 @@ export interface FakeAws {
   calls: Map<string, number>
   /** GetMetricData requests that violated the API limits (must stay 0). */
   limitViolations: number
+  /** PutDashboard's accepted dashboards (name -> parsed body) and PutMetricAlarm's alarms (name -> input), as CloudWatch would keep them. */
+  dashboards: Map<string, Record<string, unknown>>
+  alarms: Map<string, Record<string, unknown>>
   faults: Faults
   close(): Promise<void>
 }
@@ -93,14 +96,81 @@ const hash = (s: string) => {
 /** The value a series has at time t (seconds): deterministic, so runs can be compared. */
 const fakeValue = (key: string, t: number) => Math.round((10 + 80 * hash(`${key}|${t}`)) * 1000) / 1000
 
+/**
+ * PutDashboard's checks as the API reference and the dashboard body structure page document them (name letters,
+ * digits, - and _ up to 255; body JSON with 0-500 widgets; x 0-23, width 1-24 inside the 24 columns, height 1-1000;
+ * a metric widget with a region and at most 500 metrics, period a multiple of 60). Written apart from headroom's zod
+ * schema, so a body both accept is checked twice.
+ */
+function dashboardProblem(input: Record<string, unknown>): string | undefined {
+  const name = input.DashboardName
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(name)) return `The value for field DashboardName is invalid: ${String(name)}`
+  let body: { widgets?: unknown }
+  try {
+    body = JSON.parse(String(input.DashboardBody)) as { widgets?: unknown }
+  } catch {
+    return 'The field DashboardBody must be a valid JSON object'
+  }
+  if (!Array.isArray(body.widgets)) return 'Should have required property widgets'
+  if (body.widgets.length > 500) return `The dashboard has ${body.widgets.length} widgets; the maximum is 500`
+  for (const [i, w] of (body.widgets as Record<string, unknown>[]).entries()) {
+    const at = `/widgets/${i}`
+    const n = (k: string) => (typeof w[k] === 'number' ? w[k] : undefined)
+    if (!['metric', 'text', 'log', 'alarm', 'explorer'].includes(String(w.type))) return `${at}/type: should be one of metric, text, log, alarm, explorer`
+    const x = n('x') ?? 0
+    const width = n('width') ?? 6
+    const height = n('height') ?? 6
+    if (x < 0 || x > 23 || width < 1 || width > 24 || x + width > 24) return `${at}: x ${x} and width ${width} are outside the 24-column grid`
+    if (height < 1 || height > 1000) return `${at}/height: should be 1-1000`
+    const p = w.properties as Record<string, unknown> | undefined
+    if (!p || typeof p !== 'object') return `${at}: should have required property properties`
+    if (w.type === 'metric') {
+      if (typeof p.region !== 'string' || !p.region) return `${at}/properties: should have required property region`
+      if (!Array.isArray(p.metrics) || p.metrics.length > 500) return `${at}/properties/metrics: should be an array of at most 500 items`
+      if (p.period !== undefined && (typeof p.period !== 'number' || p.period < 60 || p.period % 60 !== 0))
+        return `${at}/properties/period: should be a multiple of 60`
+      const ann = p.annotations as { horizontal?: { value?: unknown }[] } | undefined
+      if (ann?.horizontal?.some((h) => typeof h.value !== 'number')) return `${at}/properties/annotations/horizontal: value should be a number`
+    }
+  }
+  return undefined
+}
+
+/** PutMetricAlarm's documented constraints for a single-metric alarm. */
+function alarmProblem(a: Record<string, unknown>): string | undefined {
+  const name = a.AlarmName
+  if (typeof name !== 'string' || name.length < 1 || name.length > 255) return 'AlarmName must be 1-255 characters'
+  if (typeof a.Namespace !== 'string' || typeof a.MetricName !== 'string') return 'Namespace and MetricName are required for a single-metric alarm'
+  if (!['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'].includes(String(a.Statistic)) && a.ExtendedStatistic === undefined)
+    return `Statistic ${String(a.Statistic)} is not one of SampleCount, Average, Sum, Minimum, Maximum`
+  const ops = ['GreaterThanThreshold', 'GreaterThanOrEqualToThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold']
+  if (!ops.includes(String(a.ComparisonOperator))) return `ComparisonOperator ${String(a.ComparisonOperator)} is not valid`
+  const period = Number(a.Period)
+  const evals = Number(a.EvaluationPeriods)
+  if (!(period === 10 || period === 30 || (period >= 60 && period % 60 === 0))) return `Period ${period} must be 10, 30 or a multiple of 60`
+  if (!(evals >= 1)) return 'EvaluationPeriods must be at least 1'
+  if (a.DatapointsToAlarm !== undefined && Number(a.DatapointsToAlarm) > evals) return 'DatapointsToAlarm must not exceed EvaluationPeriods'
+  if (period * evals > 86_400) return 'The product of Period and EvaluationPeriods must not exceed 86400'
+  if (typeof a.Threshold !== 'number') return 'Threshold is required'
+  const missing = a.TreatMissingData
+  if (missing !== undefined && (typeof missing !== 'string' || !['breaching', 'notBreaching', 'ignore', 'missing'].includes(missing)))
+    return `TreatMissingData ${JSON.stringify(missing)} is not valid`
+  if (Array.isArray(a.AlarmActions) && a.AlarmActions.length > 5) return 'At most 5 AlarmActions'
+  return undefined
+}
+
 export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promise<FakeAws> {
   const calls = new Map<string, number>()
   const state = { limitViolations: 0, gmd: 0 }
   const failures = new Map<string, number>()
   const count = (a: string) => calls.set(a, (calls.get(a) ?? 0) + 1)
+  const dashboards = new Map<string, Record<string, unknown>>()
+  const alarms = new Map<string, Record<string, unknown>>()
   const api: FakeAws = {
     url: '',
     calls,
+    dashboards,
+    alarms,
     get limitViolations() {
       return state.limitViolations
     },
@@ -247,6 +317,18 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     if (target.startsWith('GraniteServiceVersion20100801.')) {
       count(`cloudwatch:${op}`)
       if (faults.deny?.includes(`cloudwatch:${op}`)) return jsonErr(res, 403, 'AccessDenied', `not authorized to perform: cloudwatch:${op}`)
+      if (op === 'PutDashboard') {
+        const problem = dashboardProblem(input)
+        if (problem) return jsonErr(res, 400, 'InvalidParameterInput', problem)
+        dashboards.set(input.DashboardName as string, JSON.parse(input.DashboardBody as string) as Record<string, unknown>)
+        return json(res, { DashboardValidationMessages: [] })
+      }
+      if (op === 'PutMetricAlarm') {
+        const problem = alarmProblem(input)
+        if (problem) return jsonErr(res, 400, 'ValidationError', problem)
+        alarms.set(input.AlarmName as string, input)
+        return json(res, {})
+      }
       if (op === 'ListMetrics') {
         const mem = fleet.instances.filter((i) => i.memory).flatMap((i) => Array.from({ length: faults.repeatListMetrics ?? 1 }, () => i))
         const p = page(mem, input.NextToken as string | undefined)

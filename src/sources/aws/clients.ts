@@ -122,7 +122,11 @@ const ACTION_OF: Record<string, string> = {
   DescribeInstanceTypesCommand: 'ec2:DescribeInstanceTypes',
   DescribeInstanceTypeOfferingsCommand: 'ec2:DescribeInstanceTypeOfferings',
   GetProductsCommand: 'pricing:GetProducts',
+  PutDashboardCommand: 'cloudwatch:PutDashboard',
+  PutMetricAlarmCommand: 'cloudwatch:PutMetricAlarm',
 }
+/** Write actions (headroom monitor --apply) have a policy of their own, kept apart from the read-only one. */
+const WRITE_ACTIONS = new Set(['cloudwatch:PutDashboard', 'cloudwatch:PutMetricAlarm'])
 
 /** An access-denied or missing-credentials error as the one message a user acts on: the action to allow, or how to sign in. */
 export function authError(err: unknown, command: string): ToolError {
@@ -132,7 +136,9 @@ export function authError(err: unknown, command: string): ToolError {
   return new ToolError('SOURCE_UNAVAILABLE', `${what} (${action}): ${(err as Error).message.split('\n')[0]}`, {
     hint:
       problem === 'access denied'
-        ? `Allow "${action}" for this identity; docs/iam-policy.json is the least-privilege policy headroom needs (read-only).`
+        ? WRITE_ACTIONS.has(action)
+          ? `Allow "${action}" for this identity; docs/iam-policy-monitor.json is the policy \`headroom monitor --apply\` needs (write actions, kept apart from the read-only docs/iam-policy.json).`
+          : `Allow "${action}" for this identity; docs/iam-policy.json is the least-privilege policy headroom needs (read-only).`
         : 'Set credentials (aws configure, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and try again; an interrupted run resumes where it stopped.',
   })
 }
