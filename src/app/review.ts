@@ -123,6 +123,7 @@ export async function gatherReviewEvidence(i: Omit<ReviewWorkspaceInput, 'worklo
     analysis,
     resources: (await i.reader.resources()).map((r) => ({ id: r.id, kind: r.kind })),
     cacheMeasurements: await i.reader.cacheMeasurements(),
+    monitoring: await i.reader.monitoringApplies(),
     ...docs,
   }
 }

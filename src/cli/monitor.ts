@@ -87,6 +87,13 @@ export async function runMonitor(o: MonitorCommandOptions, effects: Effects): Pr
     checkEndpointEnv(process.env)
     const cw = tagCalls(new CloudWatchClient({ region, ...(o.profile ? { profile: o.profile } : {}) }))
     const done = await applyMonitoring(cw, plan, (s) => effects.stderr.write(`${region}: ${s}\n`))
+    // Kept for `headroom review` (PERF05-BP02): what was put, and which resources now have an alarm.
+    const w = await DuckDbStore.open(workspace)
+    try {
+      await w.recordMonitoringApply({ appliedAt: effects.now(), region, ...done, alarmed: [...new Set(plan.alarms.map((a) => a.resourceId))] })
+    } finally {
+      w.close()
+    }
     effects.stderr.write(
       `applied in ${region}: ${done.dashboards} dashboard(s) and ${done.alarms} alarm(s) created or replaced by name (a second run changes nothing)\n`,
     )

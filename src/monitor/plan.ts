@@ -115,7 +115,7 @@ const HEIGHT = 6
 /** N of M: 3 of 5 five-minute periods. Sizing at p99.5 tolerates 0.5% of intervals above the need; 15 of 25 minutes above it is a sustained excursion, not that tail. */
 const ALARM = { period: 300, datapoints: 3, evaluations: 5 } as const
 /** Below this sized level (in %) a resource is idle: an alarm there would fire on any activity, so none is made. */
-const IDLE_PCT = 5
+export const IDLE_PCT = 5
 
 export interface MonitorOptions {
   /** Dashboard name prefix (a workload's dashboards are NAME, or NAME-TAGVALUE with --group-by-tag). */

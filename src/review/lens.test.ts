@@ -4,7 +4,7 @@ import { buildReview } from './review.js'
 import type { ReviewEvidence } from './rules.js'
 
 const NOW = Date.UTC(2026, 11, 1)
-const empty: ReviewEvidence = { now: NOW, analysis: null, resources: [], cacheMeasurements: [], scaling: [], loadtests: [], caches: [] }
+const empty: ReviewEvidence = { now: NOW, analysis: null, resources: [], cacheMeasurements: [], monitoring: [], scaling: [], loadtests: [], caches: [] }
 
 describe('the custom lens export', () => {
   it('meets the lens format: ids, lengths, choice counts, one default risk rule per question, under 500 KB', () => {

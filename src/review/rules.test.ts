@@ -33,6 +33,7 @@ function evidence(p: Partial<ReviewEvidence> & { recs?: Recommendation[] }): Rev
     analysis: { recommendations: recs, summary: { monthlySavings: 0 } } as unknown as Report,
     resources: recs.map((r) => ({ id: r.resource.id, kind: r.resource.kind })),
     cacheMeasurements: [],
+    monitoring: [],
     scaling: [],
     loadtests: [],
     caches: [],
@@ -144,6 +145,24 @@ describe('PERF05-BP04 load test your workload (loadtest results)', () => {
     // The latest decides: an old pass does not hide today's failure.
     expect(judge('PERF05-BP04', evidence({ loadtests: [lt(20, pass), lt(1, fail)] })).status).toBe('not met')
     expect(judge('PERF05-BP04', evidence({})).status).toBe('not evidenced')
+  })
+})
+
+describe('PERF05-BP02 monitoring (headroom monitor --apply recorded in the workspace)', () => {
+  const sized = (id: string, need: number) =>
+    rec(id, 'ec2-instance', { currentDimensions: [{ dimension: 'cpu', measured: true, demand: need / 1.2, need, capacity: 2 }] } as never)
+  const applied = (alarmed: string[]) => [{ appliedAt: NOW - DAY, region: 'us-east-1', dashboards: 1, alarms: alarmed.length, alarmed }]
+  it('every sized resource alarmed: met; some: partly; none: not met; an idle one (need under 5%) is not counted; no apply: not evidenced', () => {
+    const recs = [sized('a', 1), sized('b', 1.5), sized('idle', 0.05)]
+    expect(judge('PERF05-BP02', evidence({ recs, monitoring: applied(['a', 'b']) }))).toEqual({
+      status: 'met',
+      evidence: [
+        'Latest headroom monitor --apply: 2026-11-30 in us-east-1, 1 dashboard and 2 alarms; 2 of 2 sized resources have an alarm at the level they were sized for.',
+      ],
+    })
+    expect(judge('PERF05-BP02', evidence({ recs, monitoring: applied(['a']) })).status).toBe('partly')
+    expect(judge('PERF05-BP02', evidence({ recs, monitoring: applied(['other']) })).status).toBe('not met')
+    expect(judge('PERF05-BP02', evidence({ recs })).status).toBe('not evidenced')
   })
 })
 

@@ -1,7 +1,8 @@
 import type { Recommendation, Report, ResourceKind, ScalingReport } from '../core/report.js'
 import type { LoadTestResult } from '../loadtest/result.js'
 import type { CacheReport } from '../simulators/cache/result.js'
-import type { CacheMeasurement } from '../store/types.js'
+import { IDLE_PCT } from '../monitor/plan.js'
+import type { CacheMeasurement, MonitoringApply } from '../store/types.js'
 
 /** A practice's status; "not applicable" only comes from an answer (e.g. accelerators for a web API). */
 export const STATUSES = ['met', 'partly', 'not met', 'not applicable', 'not evidenced'] as const
@@ -20,6 +21,8 @@ export interface ReviewEvidence {
   analysis: Report | null
   resources: readonly { id: string; kind: ResourceKind }[]
   cacheMeasurements: readonly CacheMeasurement[]
+  /** `headroom monitor --apply` runs recorded in the workspace, latest first. */
+  monitoring: readonly MonitoringApply[]
   scaling: readonly { file: string; doc: ScalingReport }[]
   loadtests: readonly { file: string; doc: LoadTestResult }[]
   caches: readonly { file: string; doc: CacheReport }[]
@@ -186,6 +189,33 @@ function loadTested(e: ReviewEvidence): Verdict {
   return { status, evidence: lines }
 }
 
+/** PERF05-BP02: alarms put by `headroom monitor --apply` at the sized levels, against the resources that have one. */
+function monitored(e: ReviewEvidence): Verdict {
+  if (!e.monitoring.length)
+    return {
+      status: 'not evidenced',
+      evidence: ['No `headroom monitor --apply` recorded in the workspace; monitoring set up another way is for --answers.'],
+    }
+  const latest = e.monitoring[0]!
+  const alarmed = new Set(e.monitoring.flatMap((m) => m.alarmed))
+  // The resources that should have an alarm: a sized CPU need above the idle level (monitor makes none below it).
+  const sized = new Set(
+    (e.analysis?.recommendations ?? [])
+      .filter((r) =>
+        r.currentDimensions.some((d) => d.dimension === 'cpu' && d.measured && d.need !== null && d.capacity && (d.need / d.capacity) * 100 >= IDLE_PCT),
+      )
+      .map((r) => r.resource.id),
+  )
+  const covered = [...sized].filter((id) => alarmed.has(id)).length
+  const status: Status = sized.size === 0 || covered === sized.size ? 'met' : covered > 0 ? 'partly' : 'not met'
+  return {
+    status,
+    evidence: [
+      `Latest headroom monitor --apply: ${new Date(latest.appliedAt).toISOString().slice(0, 10)} in ${latest.region}, ${plural(latest.dashboards, 'dashboard')} and ${plural(latest.alarms, 'alarm')}; ${covered} of ${plural(sized.size, 'sized resource')} have an alarm at the level they were sized for.`,
+    ],
+  }
+}
+
 /**
  * The best practices headroom judges from measurements, each with its rule. A rule with nothing to look at in this
  * workspace says so ("not evidenced", with why), and the practice is then asked like the others.
@@ -196,6 +226,7 @@ export const EVIDENCED: Readonly<Record<string, (e: ReviewEvidence) => Verdict>>
   'PERF02-BP05': scalesDynamically,
   'PERF03-BP03': dataStoreMetrics,
   'PERF03-BP05': caching,
+  'PERF05-BP02': monitored,
   'PERF05-BP04': loadTested,
 }
 

@@ -118,6 +118,16 @@ export interface MetricReader {
 }
 
 /** A hit ratio measured from access logs for the database a cache would front (`simulate cache --for`). */
+/** A `headroom monitor --apply` that went through: what it put, and which resources got an alarm (read by `review`). */
+export interface MonitoringApply {
+  appliedAt: number
+  region: string
+  dashboards: number
+  alarms: number
+  /** Resource ids with at least one alarm. */
+  alarmed: string[]
+}
+
 export interface CacheMeasurement {
   resourceId: string
   /** Share of requests that repeat an earlier one (within the TTL, when one was given): what a cache could answer. */
@@ -158,6 +168,7 @@ export interface WorkspaceReader extends MetricReader {
   sourceIssues(): Promise<Issue[]>
   coRecommendations(): Promise<StoredCoRecommendation[]>
   cacheMeasurements(): Promise<CacheMeasurement[]>
+  monitoringApplies(): Promise<MonitoringApply[]>
 }
 
 /** What merging samples into the store did: rows read, added, already there, in conflict; resources created from samples. */

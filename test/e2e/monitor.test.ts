@@ -38,6 +38,19 @@ describe('headroom monitor (built CLI, demo workspace)', () => {
     expect(again.code, again.stderr).toBe(0)
     expect([fake.dashboards.size, fake.alarms.size]).toEqual([1, plan.alarms.length])
     expect(fake.calls.get('cloudwatch:PutDashboard')).toBe(2)
+    // The apply is recorded in the workspace: the review judges PERF05-BP02 from it.
+    const review = await runCli(['review', '-f', 'json', '--no-store'], { cwd: tmp.dir })
+    const bp = (
+      JSON.parse(review.stdout) as { questions: { bestPractices: { id: string; status: string; decidedBy: string; evidence: string[] }[] }[] }
+    ).questions
+      .flatMap((q) => q.bestPractices)
+      .find((b) => b.id === 'PERF05-BP02')!
+    expect(bp).toMatchObject({ status: 'met', decidedBy: 'measured' })
+    expect(bp.evidence[0]).toMatch(
+      new RegExp(
+        `^Latest headroom monitor --apply: .* in us-east-1, 1 dashboard and ${plan.alarms.length} alarms; ${plan.alarms.length} of ${plan.alarms.length} sized resources`,
+      ),
+    )
   })
 
   it('the fake checks what CloudWatch checks: a widget past the grid is refused (so the test above can fail)', async () => {

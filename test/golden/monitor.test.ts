@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/app/config.js'
+import { runDemo } from '../../src/cli/demo.js'
 import { runMonitor } from '../../src/cli/monitor.js'
 import type { Effects } from '../../src/core/effects.js'
 import { DashboardBodySchema } from '../../src/monitor/cloudwatch.js'
@@ -49,6 +50,17 @@ beforeAll(async () => {
   store.close()
 })
 
+/** Compares with (or, outside CI, writes) a golden file. */
+function golden(name: string, out: string): void {
+  const path = join(EXPECTED, name)
+  if (!existsSync(path)) {
+    expect(process.env.CI, `missing golden file ${path}`).toBeFalsy()
+    mkdirSync(EXPECTED, { recursive: true })
+    writeFileSync(path, out)
+  }
+  expect(out).toBe(readFileSync(path, 'utf8'))
+}
+
 describe('monitor golden output', () => {
   it('renders the CloudFormation template as in test/golden/monitor/expected', async () => {
     const effects = capture()
@@ -64,13 +76,7 @@ describe('monitor golden output', () => {
     )
     expect(code).toBe(0)
     const out = effects.out()
-    const path = join(EXPECTED, 'template.yaml')
-    if (!existsSync(path)) {
-      expect(process.env.CI, `missing golden file ${path}`).toBeFalsy()
-      mkdirSync(EXPECTED, { recursive: true })
-      writeFileSync(path, out)
-    }
-    expect(out).toBe(readFileSync(path, 'utf8'))
+    golden('template.yaml', out)
     // What the product document's dashboard shows, found in the template a user deploys.
     const t = parse(out) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }
     const dash = Object.values(t.Resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')!
@@ -88,4 +94,29 @@ describe('monitor golden output', () => {
       AlarmActions: ['arn:aws:sns:us-east-1:123456789012:ops'],
     })
   })
+
+  it('the demo workspace: every alarm, its threshold, statistic and comparison, and every dashboard, as in demo-alarms.txt', async () => {
+    const effects = capture()
+    await runDemo(tmp.path('demo'), effects)
+    const code = await runMonitor(
+      {
+        config: resolveConfig({ cwd: tmp.dir, file: false, flags: { workspace: tmp.path('demo') } }),
+        format: 'dashboard-json',
+        afterRecommendations: false,
+        alarmActions: [],
+        apply: false,
+      },
+      effects,
+    )
+    expect(code).toBe(0)
+    const doc = JSON.parse(effects.out()) as {
+      dashboards: { DashboardName: string; DashboardBody: string }[]
+      alarms: { AlarmName: string; MetricName: string; Statistic: string; ComparisonOperator: string; Threshold: number }[]
+    }
+    const lines = [
+      ...doc.dashboards.map((d) => `dashboard ${d.DashboardName}: ${DashboardBodySchema.parse(JSON.parse(d.DashboardBody)).widgets.length} widgets`),
+      ...doc.alarms.map((a) => `${a.AlarmName} ${a.MetricName} ${a.Statistic} ${a.ComparisonOperator === 'GreaterThanThreshold' ? '>' : '>='} ${a.Threshold}`),
+    ]
+    golden('demo-alarms.txt', lines.join('\n') + '\n')
+  }, 60_000)
 })

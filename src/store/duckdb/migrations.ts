@@ -145,6 +145,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'Well-Architected reviews (headroom review), kept for the next review to compare against',
     sql: `CREATE TABLE reviews (workload VARCHAR NOT NULL, taken_at BIGINT NOT NULL, document VARCHAR NOT NULL, PRIMARY KEY (workload, taken_at));`,
   },
+  {
+    version: 14,
+    name: 'monitoring put by headroom monitor --apply (review reads it for PERF05-BP02)',
+    sql: `CREATE TABLE monitoring_applies (applied_at BIGINT NOT NULL, region VARCHAR NOT NULL, dashboards INTEGER NOT NULL, alarms INTEGER NOT NULL, alarmed VARCHAR NOT NULL, PRIMARY KEY (applied_at, region));`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

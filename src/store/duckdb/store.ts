@@ -19,6 +19,7 @@ import {
   type MetricUsage,
   type StoredCoRecommendation,
   type CacheMeasurement,
+  type MonitoringApply,
   type WorkspaceReader,
   type UsageQuery,
   type UsageSummary,
@@ -523,6 +524,37 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
     }))
   }
 
+  /** A read-only workspace is not migrated: tables added since it was written may be missing. */
+  private async hasTable(name: string): Promise<boolean> {
+    return (await this.all('SELECT 1 FROM information_schema.tables WHERE table_name = $n', { n: name })).length > 0
+  }
+
+  /** Records a `headroom monitor --apply` that went through. */
+  recordMonitoringApply(m: MonitoringApply): Promise<void> {
+    return this.exclusive(async () => {
+      await this.run('INSERT OR REPLACE INTO monitoring_applies VALUES ($t, $r, $d, $a, $x)', {
+        t: m.appliedAt,
+        r: m.region,
+        d: m.dashboards,
+        a: m.alarms,
+        x: JSON.stringify(m.alarmed),
+      })
+    })
+  }
+
+  /** Every recorded `monitor --apply`, latest first (none in a read-only workspace that predates migration 14). */
+  async monitoringApplies(): Promise<MonitoringApply[]> {
+    if (!(await this.hasTable('monitoring_applies'))) return []
+    const rows = await this.all('SELECT * FROM monitoring_applies ORDER BY applied_at DESC, region')
+    return rows.map((r) => ({
+      appliedAt: Number(r.applied_at),
+      region: String(r.region),
+      dashboards: Number(r.dashboards),
+      alarms: Number(r.alarms),
+      alarmed: JSON.parse(String(r.alarmed)) as string[],
+    }))
+  }
+
   /** Keeps a review (its JSON document) for the next review of the same workload to compare against. */
   saveReview(workload: string, takenAt: number, document: string): Promise<void> {
     return this.exclusive(async () => {
@@ -533,8 +565,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
   /** The JSON of the workload's latest stored review taken before `before` (epoch ms), if any. */
   async latestReview(workload: string, before: number): Promise<string | undefined> {
     // A workspace opened read-only may predate migration 13: no table, no earlier review.
-    const table = await this.all("SELECT 1 FROM information_schema.tables WHERE table_name = 'reviews'")
-    if (!table.length) return undefined
+    if (!(await this.hasTable('reviews'))) return undefined
     const rows = await this.all('SELECT document FROM reviews WHERE workload = $w AND taken_at < $b ORDER BY taken_at DESC LIMIT 1', { w: workload, b: before })
     return rows[0] ? String(rows[0].document) : undefined
   }
