@@ -524,7 +524,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
     .option('--config <file>', 'config file (default: found from here up)')
     .option('--no-config', 'ignore config files')
-    .addOption(new Option('--format <format>', 'what to write').choices(MONITOR_FORMATS).default('cloudformation-yaml'))
+    .addOption(new Option('-f, --format <format>', 'what to write').choices(MONITOR_FORMATS).default('cloudformation-yaml'))
     .option('-o, --out <file>', 'write it to a file (default: stdout)')
     .option('--name <prefix>', 'dashboard name (prefix with --group-by-tag)', 'headroom')
     .option('--region <region>', "only resources in this region (default: the workspace's only region)")

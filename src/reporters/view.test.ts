@@ -151,6 +151,6 @@ describe('renderDocument', () => {
       message: "Unknown report format 'markdown'.",
       hint: 'Use one of: terminal, json, md, csv.',
     })
-    await expect(renderDocument({ kind: 'review' } as unknown as Report, 'md')).rejects.toThrow("Unknown document kind 'review'.")
+    await expect(renderDocument({ kind: 'horoscope' } as unknown as Report, 'md')).rejects.toThrow("Unknown document kind 'horoscope'.")
   })
 })

@@ -25,29 +25,49 @@ function sources(dir: string): string[] {
   )
 }
 
-describe('docs/iam-policy.json', () => {
-  it('grants every SDK command the code sends, and only read-only actions', () => {
-    const actions = new Set<string>()
-    for (const file of sources(join(ROOT, 'src'))) {
-      const text = readFileSync(file, 'utf8')
-      for (const imp of text.matchAll(/import \{([^}]+)\} from '@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
-        const service = SERVICE[imp[2]!]
-        expect(service, `${file}: unknown client ${imp[2]}`).toBeDefined()
-        for (const name of imp[1]!.split(',').map((x) => x.trim().replace(/^type /, ''))) {
-          const cmd = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1]
-          if (cmd) actions.add(`${service}:${cmd}`)
-        }
+const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)\w+$/
+
+/** The IAM actions of every SDK command imported in src/, read or write. */
+function sentActions(): Set<string> {
+  const actions = new Set<string>()
+  for (const file of sources(join(ROOT, 'src'))) {
+    const text = readFileSync(file, 'utf8')
+    for (const imp of text.matchAll(/import \{([^}]+)\} from '@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
+      const service = SERVICE[imp[2]!]
+      expect(service, `${file}: unknown client ${imp[2]}`).toBeDefined()
+      for (const name of imp[1]!.split(',').map((x) => x.trim().replace(/^type /, ''))) {
+        const cmd = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1]
+        if (cmd) actions.add(`${service}:${cmd}`)
       }
     }
-    const policy = JSON.parse(readFileSync(join(ROOT, 'docs/iam-policy.json'), 'utf8')) as {
-      Statement: { Effect: string; Action: string[]; Resource: string }[]
+  }
+  return actions
+}
+
+function granted(file: string): Set<string> {
+  const policy = JSON.parse(readFileSync(join(ROOT, 'docs', file), 'utf8')) as {
+    Statement: { Effect: string; Action: string[]; Resource: string | string[] }[]
+  }
+  return new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action))
+}
+
+describe('docs/iam-policy.json', () => {
+  it('grants every read command the code sends, and only read-only actions', () => {
+    const actions = [...sentActions()].filter((a) => READ_ONLY.test(a))
+    const read = granted('iam-policy.json')
+    expect(actions.length).toBeGreaterThanOrEqual(10)
+    for (const a of actions) expect(read.has(a), `${a} is sent but not in docs/iam-policy.json`).toBe(true)
+    for (const a of read) {
+      expect(a, 'only read-only actions').toMatch(READ_ONLY)
+      expect(actions.includes(a), `${a} is granted but never sent: remove it (least privilege)`).toBe(true)
     }
-    const granted = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action))
-    expect(actions.size).toBeGreaterThanOrEqual(10)
-    for (const a of actions) expect(granted.has(a), `${a} is sent but not in docs/iam-policy.json`).toBe(true)
-    for (const a of granted) {
-      expect(a, 'only read-only actions').toMatch(/^[a-z0-9-]+:(Describe|List|Get)\w+$/)
-      expect(actions.has(a), `${a} is granted but never sent: remove it (least privilege)`).toBe(true)
-    }
+  })
+})
+
+describe('docs/iam-policy-monitor.json', () => {
+  it('grants exactly the write commands the code sends (monitor --apply), kept apart from the read-only policy', () => {
+    const writes = [...sentActions()].filter((a) => !READ_ONLY.test(a)).sort()
+    expect(writes).toEqual(['cloudwatch:PutDashboard', 'cloudwatch:PutMetricAlarm'])
+    expect([...granted('iam-policy-monitor.json')].sort()).toEqual(writes)
   })
 })
