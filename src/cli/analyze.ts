@@ -5,7 +5,8 @@ import { loadWorkspaceCatalog } from '../catalog/load.js'
 import type { Effects } from '../core/effects.js'
 import { UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
-import { renderDocument, type ReportFormat } from '../reporters/registry.js'
+import { REPORT_PAGES, renderDocument, type ReportFormat } from '../reporters/registry.js'
+import { reportSeries, requireData } from '../app/report.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
 import { emitRendered } from './output.js'
 
@@ -16,6 +17,8 @@ export interface AnalyzeCommandOptions {
   failOn?: string
   top: number
   color: boolean
+  /** HTML: resources with a page of charts (REPORT_PAGES by default). */
+  pages?: number
 }
 
 /** `headroom analyze`: the library's analyzeWorkspace over the resolved config, rendered; `--fail-on` as exit 4. */
@@ -29,12 +32,15 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
   const workspace = o.config.workspace
   const store = await DuckDbStore.open(workspace, { readOnly: true })
   let report
+  let series
   try {
+    if (o.format === 'html') await requireData(store, workspace)
     report = await analyzeWorkspace({ reader: store, catalog: loadWorkspaceCatalog(workspace), config: o.config, now: effects.now(), workspace })
+    if (o.format === 'html') series = await reportSeries(store, report, o.pages ?? REPORT_PAGES)
   } finally {
     store.close()
   }
-  const text = await renderDocument(report, o.format, { top: o.top, color: o.color && !o.out })
+  const text = await renderDocument(report, o.format, { top: o.top, color: o.color && !o.out, ...(series ? { series } : {}) })
   emitRendered(
     text,
     o.out,

@@ -9,6 +9,7 @@ import { totalDurationMs } from '../loadtest/phases.js'
 import { probeTarget } from '../loadtest/probe.js'
 import { compareResults, countersUnder, errorRatePct, renderComparison, statusOf } from '../loadtest/render.js'
 import { renderDocument, REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
+import { comparisonHtml } from '../html/page.js'
 import { DEFAULT_EXPECT, parseExpect } from '../loadtest/status.js'
 import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
 import { loadScript } from '../loadtest/script.js'
@@ -267,6 +268,7 @@ export function runLoadTestCompare(
     ...(f.maxErrorRate !== undefined ? { maxErrorRatePct: pct('--max-error-rate', f.maxErrorRate)! } : {}),
   }
   const c = compareResults(base, cur, limits)
-  effects.stdout.write(f.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c, 'BASE', 'NEW'))
+  if (f.format === 'html') effects.stdout.write(comparisonHtml(base, cur, limits))
+  else effects.stdout.write(f.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c, 'BASE', 'NEW'))
   return c.passed ? EXIT.OK : EXIT.THRESHOLDS
 }

@@ -11,7 +11,7 @@ import { SHARED_OPTIONS, type SharedOptions } from '../analyzers/shared-options.
 import type { ConfigFlags, ResolvedConfig } from '../app/config.js'
 import { workspaceCatalogPath } from '../catalog/load.js'
 import { CONFIG_FILE_NAMES } from '../config/find.js'
-import { REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
+import { REPORT_FORMATS, REPORT_PAGES, type ReportFormat } from '../reporters/registry.js'
 import { KEY_MODES, LOG_FORMATS } from '../simulators/cache/result.js'
 import { MONITOR_FORMATS, type MonitorFormat } from '../monitor/formats.js'
 import { parseAsOf, parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
@@ -55,17 +55,25 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
   // The workspace: --workspace, else $HEADROOM_WORKSPACE, else the config file's `workspace`, else .headroom.
   const workspaceOf = async (w?: string) => (await configOf(effects, undefined, w === undefined ? {} : { workspace: w })).workspace
 
-  const addAnalyzeFlags = (cmd: Command) =>
+  // `report` takes the analysis settings but writes one HTML file: no format, gate, terminal rows or colour.
+  const addAnalyzeFlags = (cmd: Command, output: 'document' | 'html' = 'document') => {
     cmd
       .option('-w, --workspace <dir>', WORKSPACE_HELP)
       .option('--config <file>', `config file (default: the first ${CONFIG_FILE_NAMES[0]}, .yml or .json from here up)`)
       .option('--no-config', 'ignore config files: defaults and flags only')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
-      .option('-o, --out <file>', 'write the report to a file instead of stdout')
-      .option(
-        '--fail-on <finding|risk>',
-        'exit 4 when any recommendation has this finding (underprovisioned, overprovisioned, flagged, insufficientdata) or current risk at least this level (low, medium, high)',
-      )
+    if (output === 'html')
+      cmd
+        .option('-o, --out <file>', 'the HTML file to write', 'report.html')
+        .option('--pages <n>', 'resources with a page of charts (sized ones, under-provisioned first, then by saving)', String(REPORT_PAGES))
+    else
+      cmd
+        .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
+        .option('-o, --out <file>', 'write the report to a file instead of stdout')
+        .option(
+          '--fail-on <finding|risk>',
+          'exit 4 when any recommendation has this finding (underprovisioned, overprovisioned, flagged, insufficientdata) or current risk at least this level (low, medium, high)',
+        )
+    cmd
       .addOption(
         new Option('--percentile <p>', `${SHARED_OPTIONS.percentile.description}, every analyzer that sizes by one (default p99.5)`).choices(PERCENTILES),
       )
@@ -73,19 +81,42 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       .option('--memory-headroom <pct>', `${SHARED_OPTIONS.memoryHeadroomPct.description} (default 20)`)
       .option('--lookback-days <n>', 'analysis window in days (default 14)')
       .option('--as-of <date>', "window end for every resource (default: each resource's latest sample)")
-      .option('--top <n>', 'rows per table in the terminal summary', '10')
       .option('--no-graviton', 'do not suggest a change of CPU architecture (x86_64 <-> arm64)')
       .addOption(new Option('--prefer-architecture <pref>', `${SHARED_OPTIONS.preferArchitecture.description} (default current)`).choices(['current', 'any']))
       .addOption(new Option('--rank-by <order>', `${SHARED_OPTIONS.rankBy.description} (default risk)`).choices(['risk', 'price']))
       .addOption(new Option('--memory-blind <policy>', `${SHARED_OPTIONS.memoryBlind.description} (default keep)`).choices(['keep', 'allow-shrink']))
       .option('--region <region>', `${SHARED_OPTIONS.defaultRegion.description} (default us-east-1)`)
-      .option('--no-color', 'no ANSI colours')
+    if (output === 'document') cmd.option('--top <n>', 'rows per table in the terminal summary', '10').option('--no-color', 'no ANSI colours')
+    return cmd
+  }
 
   addAnalyzeFlags(program.command('analyze').description('Analyze the workspace and print recommendations')).action(
     async (flags: AnalyzeFlags, cmd: Command) => {
       code = await runAnalyzeCommand(flags, await analyzeConfig(flags, cmd, effects), effects)
     },
   )
+
+  addAnalyzeFlags(
+    program
+      .command('report')
+      .description(
+        'Write the analysis as one self-contained HTML file: fleet cost and findings, a sortable table of every recommendation, a page of charts per sized resource (works offline)',
+      ),
+    'html',
+  ).action(async (flags: AnalyzeFlags & { pages: string }, cmd: Command) => {
+    const { runAnalyze } = await import('./analyze.js')
+    code = await runAnalyze(
+      {
+        config: await analyzeConfig(flags, cmd, effects),
+        format: 'html',
+        out: resolve(effects.cwd, flags.out!),
+        pages: parseNumber('--pages', flags.pages, { min: 0, max: 10_000, integer: true }),
+        top: 10,
+        color: false,
+      },
+      effects,
+    )
+  })
 
   program
     .command('config')
@@ -328,7 +359,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           {
             ...(s('maxP99Regression') ? { maxP99Regression: s('maxP99Regression') } : {}),
             ...(s('maxErrorRate') ? { maxErrorRate: s('maxErrorRate') } : {}),
-            ...(s('format') === 'json' ? { format: 'json' } : {}),
+            ...(s('format') === 'json' || s('format') === 'html' ? { format: s('format') } : {}),
             ...(f.allowDifferentTargets === true ? { allowDifferentTargets: true } : {}),
           },
           effects,
@@ -438,7 +469,8 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           limitPct: parseNumber('--limit', (s('limit') ?? '100').replace(/%$/, ''), { min: 1, max: 100 }),
           days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 400 }),
           ...(s('asOf') ? { asOf: parseAsOf(s('asOf')!, effects.now()) } : {}),
-          timeline: f.timeline === true,
+          // The HTML page draws a timeline for every outcome it shows (reduced for display), JSON only when asked.
+          timeline: f.timeline === true ? true : s('format') === 'html' ? 'all' : false,
           format: (s('format') ?? 'terminal') as ReportFormat,
           ...(s('out') ? { out: resolve(effects.cwd, s('out')!) } : {}),
           failOnBreach: f.failOnBreach === true,

@@ -141,6 +141,7 @@ const ScalingOutcomeSchema = z.object({
       serving: z.array(z.number()),
       demand: z.array(z.number()),
       utilizationPct: z.array(z.number()),
+      breach: z.array(z.number().int()).optional().describe('1 in a minute counted in breachMinutes (absent in reports before headroom 0.1.1)'),
     })
     .optional(),
 })

@@ -272,6 +272,12 @@ function assemble(
     latency: { corrected: summarize(hc), uncorrected: summarize(hu), scheduleLag: lagSummary },
     histograms: { corrected: encodeOf(hc), uncorrected: encodeOf(hu), scheduleLag: encodeOf(hl) },
     endpoints,
+    timeline: {
+      startMs: s.startEpochMs,
+      stepSec: 1,
+      responses: sumBySecond(shares.map((x) => x.perSecond.responses)),
+      errors: sumBySecond(shares.map((x) => x.perSecond.errors)),
+    },
     generator: {
       eventLoopDelayP99Ms: round(Math.max(...shares.map((x) => x.eventLoopDelayP99Ms))),
       eventLoopDelayMaxMs: round(Math.max(...shares.map((x) => x.eventLoopDelayMaxMs))),
@@ -291,3 +297,10 @@ function assemble(
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 const encodeOf = encode
+
+/** Per-second counts of every worker, summed second by second. */
+function sumBySecond(parts: readonly (readonly number[])[]): number[] {
+  const out = new Array<number>(Math.max(0, ...parts.map((p) => p.length))).fill(0)
+  for (const p of parts) p.forEach((n, i) => (out[i]! += n))
+  return out
+}

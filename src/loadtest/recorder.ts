@@ -24,6 +24,9 @@ export class Recorder {
   firstLaunch: number | null = null
   lastLaunch: number | null = null
   lastEnd: number | null = null
+  /** perf time of the run's start in this thread: responses and errors are counted per second from it (the timeline). */
+  origin = 0
+  readonly perSecond = { responses: [] as number[], errors: [] as number[] }
 
   constructor(
     /** Open model: also record send-to-response (uncorrected) latency. */
@@ -61,6 +64,7 @@ export class Recorder {
     this.inFlight--
     this.lastEnd = endAt
     this.responses++
+    bump(this.perSecond.responses, (endAt - this.origin) / 1000)
     this.codes.set(status, (this.codes.get(status) ?? 0) + 1)
     const total = us(endAt - intended)
     this.corrected.recordValue(total)
@@ -79,6 +83,7 @@ export class Recorder {
     this.inFlight--
     this.lastEnd = endAt
     this.errors++
+    bump(this.perSecond.errors, (endAt - this.origin) / 1000)
     const code = errorCode(err)
     this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1)
     if (ep !== null) {
@@ -111,6 +116,13 @@ export class Recorder {
   free(): void {
     for (const h of [this.corrected, this.uncorrected, this.lag, this.interval, ...[...this.endpoints.values()].map((e) => e.h)]) free(h)
   }
+}
+
+/** Counts one event in second `sec` (fractional; before the start counts in second 0). */
+function bump(a: number[], sec: number): void {
+  const i = sec > 0 ? Math.floor(sec) : 0
+  while (a.length <= i) a.push(0)
+  a[i]!++
 }
 
 /** Milliseconds to whole microseconds, the histograms' unit; never negative. */

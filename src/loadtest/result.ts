@@ -72,6 +72,15 @@ export const LoadTestResultSchema = z.object({
       histogram: z.string(),
     }),
   ),
+  timeline: z
+    .object({
+      startMs: z.number().describe('epoch ms: the run start, second 0'),
+      stepSec: z.literal(1),
+      responses: z.array(z.number().int()).describe('responses that ended in each second'),
+      errors: z.array(z.number().int()).describe('requests that failed (network error, timeout) in each second'),
+    })
+    .optional()
+    .describe('throughput over time; absent in results written before headroom 0.1.1'),
   generator: z.object({
     eventLoopDelayP99Ms: z.number(),
     eventLoopDelayMaxMs: z.number(),

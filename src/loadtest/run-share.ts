@@ -67,6 +67,8 @@ export interface ShareResult {
   eventLoopDelayMaxMs: number
   missingVariables: string[]
   interrupted: boolean
+  /** Responses and errors that ended in each second from the run's start. */
+  perSecond: { responses: number[]; errors: number[] }
 }
 
 export interface Progress {
@@ -101,6 +103,7 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
   // Local clock: every worker maps the shared start epoch onto its own performance.now().
   const t0 = performance.now() + (cfg.startEpochMs - Date.now())
   const epochOf = (perf: number) => cfg.startEpochMs + (perf - t0)
+  rec.origin = t0
   const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS })
   eld.enable()
 
@@ -207,6 +210,7 @@ export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => vo
   }
 
   const result: ShareResult = {
+    perSecond: rec.perSecond,
     counters: rec.finalCounters(),
     histograms: { corrected: encode(rec.corrected), uncorrected: encode(openModel ? rec.uncorrected : rec.corrected), lag: encode(rec.lag) },
     endpoints: Object.fromEntries(

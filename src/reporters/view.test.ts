@@ -149,7 +149,7 @@ describe('renderDocument', () => {
     await expect(renderDocument(doc, 'markdown' as 'md')).rejects.toMatchObject({
       code: 'USAGE',
       message: "Unknown report format 'markdown'.",
-      hint: 'Use one of: terminal, json, md, csv.',
+      hint: 'Use one of: terminal, json, md, csv, html.',
     })
     await expect(renderDocument({ kind: 'horoscope' } as unknown as Report, 'md')).rejects.toThrow("Unknown document kind 'horoscope'.")
   })

@@ -117,6 +117,17 @@ export interface MetricReader {
   resources(): Promise<ResourceRef[]>
 }
 
+/** A stored series reduced for display (DuckDbStore.displaySeries): per time bucket its minimum and maximum, at their times. */
+export interface DisplaySeries {
+  resourceId: string
+  metric: MetricName
+  stat: Statistic
+  periodSec: number
+  /** epoch ms */
+  t: number[]
+  v: number[]
+}
+
 /** A hit ratio measured from access logs for the database a cache would front (`simulate cache --for`). */
 /** A `headroom monitor --apply` that went through: what it put, and which resources got an alarm (read by `review`). */
 export interface MonitoringApply {

@@ -207,7 +207,8 @@ describe('report golden files: the 8 NAB EC2 CPU series', () => {
     expect(new Set(summary.map((l) => l.length)).size).toBe(1)
   })
 
-  for (const format of REPORT_FORMATS)
+  // HTML inlines uPlot and the page script: its golden is the data the page draws (payload.json, test/golden/html.test.ts).
+  for (const format of REPORT_FORMATS.filter((f) => f !== 'html'))
     it(`renders ${format} as in test/golden/nab/expected`, async () => {
       const ext = format === 'terminal' ? 'txt' : format
       const path = join(EXPECTED, `report.${ext}`)

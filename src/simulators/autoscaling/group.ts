@@ -32,7 +32,7 @@ export interface ScalingWhatIfOptions {
   days: number
   asOf?: number
   /** Keep the per-minute desired/serving/demand series in each outcome. */
-  timeline: boolean
+  timeline: boolean | 'all'
   /** The workspace folder, to name it in messages. */
   workspace?: string
 }

@@ -13,8 +13,8 @@ export interface ScalingWhatIfInput {
   /** The group's policies as they are today, if known. */
   current?: PolicySet
   search?: boolean
-  /** Per-minute series for the current policy and the cheapest zero-breach candidate. */
-  timeline?: boolean
+  /** Per-minute series for the current policy and the cheapest zero-breach candidate; 'all': for every outcome kept (the HTML report's Pareto points). */
+  timeline?: boolean | 'all'
 }
 
 const SEARCH_TARGETS = [30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
@@ -118,6 +118,7 @@ function toOutcome(o: SimulationOutcome, set: PolicySet, group: GroupSpec, start
             serving: Array.from(o.timeline.serving),
             demand: Array.from(o.timeline.demand, (x) => r(x, 3)),
             utilizationPct: Array.from(o.timeline.utilization, (x) => r(x, 1)),
+            breach: Array.from(o.timeline.breach),
           },
         }
       : {}),
@@ -146,7 +147,7 @@ export function runScalingWhatIf(input: ScalingWhatIfInput): SimulationResult {
   const base = { group, demand, startMs, utilizationLimitPct: input.utilizationLimitPct }
   const hours = demand.length / 60
   const outcomes: ScalingOutcome[] = []
-  const current = input.current ? toOutcome(simulateScaling(base, input.current, { timeline: input.timeline }), input.current, group, startMs) : undefined
+  const current = input.current ? toOutcome(simulateScaling(base, input.current, { timeline: !!input.timeline }), input.current, group, startMs) : undefined
   let search: SimulationResult['search']
   if (input.search) {
     const sets = searchGrid(group)
@@ -169,7 +170,16 @@ export function runScalingWhatIf(input: ScalingWhatIfInput): SimulationResult {
       monthlySavingsVsCurrent: cm !== null && zm !== null ? Math.round((cm - zm) * 100) / 100 : null,
     }
     const keep = new Set([...front.map((o) => o.policySet), ...(zero ? [zero.policySet] : [])])
-    outcomes.push(...results.filter((o) => keep.has(o.policySet)).map((o) => (zero && o.policySet === zero.policySet ? zero : o)))
+    // Timelines are kept for the few outcomes reported, not the whole grid: re-run those with one (it is deterministic).
+    const withTimeline = (o: ScalingOutcome) => {
+      const set = sets.find((s) => s.name === o.policySet)!
+      return toOutcome(simulateScaling(base, set, { timeline: true }), set, group, startMs)
+    }
+    outcomes.push(
+      ...results
+        .filter((o) => keep.has(o.policySet))
+        .map((o) => (zero && o.policySet === zero.policySet ? zero : input.timeline === 'all' ? withTimeline(o) : o)),
+    )
   }
   if (current) outcomes.unshift(current)
   return {

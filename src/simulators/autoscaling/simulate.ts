@@ -152,7 +152,7 @@ export function simulateScaling(input: SimulationInput, set: PolicySet, opts: { 
   let minInst = n
   let maxInst = n
   const tl = opts.timeline
-    ? { desired: new Uint16Array(T), serving: new Uint16Array(T), demand: new Float64Array(T), utilization: new Float32Array(T) }
+    ? { desired: new Uint16Array(T), serving: new Uint16Array(T), demand: new Float64Array(T), utilization: new Float32Array(T), breach: new Uint8Array(T) }
     : undefined
 
   for (let t = 0; t < T; t++) {
@@ -261,6 +261,7 @@ export function simulateScaling(input: SimulationInput, set: PolicySet, opts: { 
       tl.serving[t] = serving
       tl.demand[t] = d
       tl.utilization[t] = metric
+      tl.breach[t] = ratio > limit ? 1 : 0
     }
   }
   let cost: number | null = 0

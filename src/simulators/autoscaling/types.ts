@@ -126,5 +126,6 @@ export interface SimulationOutcome {
   minInstances: number
   maxInstances: number
   /** Per-minute series when requested: desired count, serving count, demand, utilization (percent). */
-  timeline?: { desired: Uint16Array; serving: Uint16Array; demand: Float64Array; utilization: Float32Array }
+  /** breach: 1 in a minute counted in breachMinutes. */
+  timeline?: { desired: Uint16Array; serving: Uint16Array; demand: Float64Array; utilization: Float32Array; breach: Uint8Array }
 }

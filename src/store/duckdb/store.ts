@@ -20,6 +20,7 @@ import {
   type StoredCoRecommendation,
   type CacheMeasurement,
   type MonitoringApply,
+  type DisplaySeries,
   type WorkspaceReader,
   type UsageQuery,
   type UsageSummary,
@@ -568,6 +569,48 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
     if (!(await this.hasTable('reviews'))) return undefined
     const rows = await this.all('SELECT document FROM reviews WHERE workload = $w AND taken_at < $b ORDER BY taken_at DESC LIMIT 1', { w: workload, b: before })
     return rows[0] ? String(rows[0].document) : undefined
+  }
+
+  /**
+   * Every stored series of the given resources within (start, end], reduced for display to at most two points per
+   * time bucket: the bucket's minimum and maximum, each at its own time, in time order. A mean per bucket would hide
+   * the peaks a sizing is about; min/max per pixel-wide bucket draws the same picture as every point.
+   */
+  displaySeries(q: { resourceIds: readonly string[]; start: number; end: number; buckets: number }): Promise<DisplaySeries[]> {
+    if (q.resourceIds.length === 0) return Promise.resolve([])
+    const width = Math.max(1, (q.end - q.start) / q.buckets)
+    return this.exclusive(async () => {
+      const rows = await this.all(
+        `SELECT r.id, x.metric_id AS m, x.stat_id AS s, min(x.period_s)::INT AS p,
+          floor((epoch_ms(x.ts)::DOUBLE - $start) / $width)::BIGINT AS b,
+          arg_min(epoch_ms(x.ts)::DOUBLE, x.value) AS tmin, min(x.value) AS vmin,
+          arg_max(epoch_ms(x.ts)::DOUBLE, x.value) AS tmax, max(x.value) AS vmax
+        FROM samples x JOIN resources r ON r.key = x.resource_key
+        WHERE r.id IN (${q.resourceIds.map(sqlString).join(', ')})
+          AND x.ts > make_timestamp($start::BIGINT * 1000) AND x.ts <= make_timestamp($end::BIGINT * 1000)
+        GROUP BY ALL ORDER BY r.id, m, s, b`,
+        { start: Math.round(q.start), end: Math.round(q.end), width },
+      )
+      const out: DisplaySeries[] = []
+      let cur: DisplaySeries | undefined
+      for (const row of rows) {
+        const id = String(row.id)
+        const metric = METRIC_NAMES[Number(row.m) - 1]
+        const stat = STATISTICS[Number(row.s) - 1]
+        if (!metric || !stat) continue
+        if (!cur || cur.resourceId !== id || cur.metric !== metric || cur.stat !== stat) {
+          cur = { resourceId: id, metric, stat, periodSec: Number(row.p), t: [], v: [] }
+          out.push(cur)
+        }
+        const a: [number, number] = [Number(row.tmin), Number(row.vmin)]
+        const b: [number, number] = [Number(row.tmax), Number(row.vmax)]
+        for (const [t, v] of a[0] === b[0] ? [a] : a[0] < b[0] ? [a, b] : [b, a]) {
+          cur.t.push(t)
+          cur.v.push(v)
+        }
+      }
+      return out
+    })
   }
 
   /** Resources by kind and the time span of all stored series (for `headroom status`). */
