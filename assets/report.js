@@ -32,6 +32,12 @@
     if (x === null || x === undefined) return '—'
     return Number(x).toLocaleString('en-US', { maximumFractionDigits: d === undefined ? 2 : d })
   }
+  /** Seconds for uPlot's time axis from delta-encoded times (src/html/payload.ts, times). */
+  function seconds(T) {
+    var out = new Array(T.d.length), t = T.t0 / 1000
+    for (var i = 0; i < T.d.length; i++) out[i] = t += T.d[i]
+    return out
+  }
   function day(ms) {
     return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
   }
@@ -202,7 +208,7 @@
       var f = chartBox(c.title, (c.used ? 'sized from ' + c.used + '; ' : '') + 'plotted: 5-minute ' + c.stat + ' (' + c.unit + '), min and max per pixel')
       figs.append(f.el)
       if (c.note) f.el.append(h('p', { class: 't-dim' }, c.note))
-      var data = [c.t.map(function (t) { return t / 1000 }), c.v]
+      var data = [seconds(c.t), c.v]
       var series = [{}, { label: c.stat + ' ' + c.unit, stroke: COLORS.value, width: 1, points: { show: false } }]
       // A capacity far above the data would flatten it to the axis: such lines start hidden (the legend shows them).
       var top = Math.max.apply(null, c.v.concat(c.lines.filter(function (l) { return l.role === 'need' || l.role === 'demand' }).map(function (l) { return l.value })))
@@ -210,7 +216,7 @@
       c.lines.forEach(function (l) {
         var show = l.role === 'need' || l.role === 'demand' || l.value <= 3 * top
         if (!show) hidden++
-        data.push(c.t.map(function () { return l.value }))
+        data.push(c.v.map(function () { return l.value }))
         series.push({ label: l.label + ' = ' + num(l.value, 3), show: show, stroke: COLORS[l.role], width: l.role === 'need' ? 2 : 1.5, dash: l.role === 'demand' ? [2, 4] : l.role === 'need' ? undefined : [8, 4], points: { show: false } })
       })
       if (hidden) f.el.append(h('p', { class: 't-dim' }, hidden + ' capacity line' + (hidden > 1 ? 's' : '') + ' more than 3× above the data start hidden: click ' + (hidden > 1 ? 'them' : 'it') + ' in the legend to draw ' + (hidden > 1 ? 'them' : 'it') + '.'))
@@ -276,7 +282,7 @@
         var T = o.timeline
         var f = chartBox(o.description, 'demand and serving capacity in instances, breach minutes shaded (utilization over ' + sim.limitPct + '%)')
         tl.append(f.el)
-        var x = T.t.map(function (t) { return t / 1000 })
+        var x = seconds(T.t)
         plot(f.box, {
           series: [{}, { label: 'demand (instances)', stroke: COLORS.demand, width: 1 }, { label: 'serving', stroke: COLORS.value, width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) },
             { label: 'desired', stroke: COLORS.option, width: 1, dash: [6, 3], paths: uPlot.paths.stepped({ align: 1 }) }],

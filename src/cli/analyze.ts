@@ -8,7 +8,7 @@ import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { REPORT_PAGES, renderDocument, type ReportFormat } from '../reporters/registry.js'
 import { reportSeries, requireData } from '../app/report.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
-import { emitRendered } from './output.js'
+import { emitRendered, writeOutput } from './output.js'
 
 export interface AnalyzeCommandOptions {
   config: ResolvedConfig
@@ -19,6 +19,8 @@ export interface AnalyzeCommandOptions {
   color: boolean
   /** HTML: resources with a page of charts (REPORT_PAGES by default). */
   pages?: number
+  /** Also write the HTML report of the same analysis here (the demo's .headroom/report.html). */
+  htmlOut?: string
 }
 
 /** `headroom analyze`: the library's analyzeWorkspace over the resolved config, rendered; `--fail-on` as exit 4. */
@@ -34,9 +36,10 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
   let report
   let series
   try {
-    if (o.format === 'html') await requireData(store, workspace)
+    const html = o.format === 'html' || o.htmlOut !== undefined
+    if (html) await requireData(store, workspace)
     report = await analyzeWorkspace({ reader: store, catalog: loadWorkspaceCatalog(workspace), config: o.config, now: effects.now(), workspace })
-    if (o.format === 'html') series = await reportSeries(store, report, o.pages ?? REPORT_PAGES)
+    if (html) series = await reportSeries(store, report, o.pages ?? REPORT_PAGES)
   } finally {
     store.close()
   }
@@ -47,6 +50,10 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
     `wrote ${o.format} report to ${o.out} (${report.recommendations.length} recommendations, savings $${report.summary.monthlySavings.toFixed(2)}/month)`,
     effects,
   )
+  if (o.htmlOut) {
+    writeOutput(o.htmlOut, await renderDocument(report, 'html', { series }))
+    effects.stderr.write(`wrote the HTML report to ${o.htmlOut}: open it in a browser (it works offline)\n`)
+  }
   if (failOn) {
     const hits = gateHits(report, failOn)
     if (hits.length > 0) {

@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { defaultEffects, type Effects } from '../core/effects.js'
 import { InputError, ToolError, UsageError } from '../core/errors.js'
@@ -144,14 +144,15 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     const config = await analyzeConfig(flags, cmd, effects)
     const ws = config.workspace
     await runDemo(ws, effects)
-    code = await runAnalyzeCommand(flags, config, effects)
+    const htmlOut = join(ws, 'report.html')
+    code = await runAnalyzeCommand(flags, config, effects, htmlOut)
     if (flags.format === 'terminal' && !flags.out) {
       const { runDemoScaling, DEMO_POLICY_FILE, DEMO_SEED, DEMO_SHOP_SERVER } = await import('./demo.js')
       const policyHint = relative(effects.cwd, DEMO_POLICY_FILE) || DEMO_POLICY_FILE
       effects.stdout.write('\n')
       await runDemoScaling(ws, effects, flags.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR)
       effects.stderr.write(
-        `\nThe workspace ${ws} is ready. Try:\n  npx headroom analyze --format md --out report.md\n  npx headroom analyze --percentile max --headroom 30\n` +
+        `\nThe workspace ${ws} is ready, and the analysis as a page with charts is in ${relative(effects.cwd, htmlOut) || htmlOut} (open it in a browser). Try:\n  npx headroom analyze --format md --out report.md\n  npx headroom analyze --percentile max --headroom 30\n` +
           `  npx headroom simulate scaling --group nab-asg-misconfiguration --policy-file ${policyHint} --search\n  npx headroom catalog --vcpus 4 --memory 16+ --arch arm64\n  npx headroom review\n` +
           `Load-test the bundled example API with the product document's scenario:\n  node ${relative(effects.cwd, DEMO_SHOP_SERVER) || DEMO_SHOP_SERVER} 8080 &\n  npx headroom loadtest ${relative(effects.cwd, DEMO_SEED) || DEMO_SEED} --target http://127.0.0.1:8080 --duration-scale 0.05\n`,
       )
@@ -724,11 +725,12 @@ async function analyzeConfig(flags: AnalyzeFlags, cmd: Command, effects: Effects
   })
 }
 
-async function runAnalyzeCommand(flags: AnalyzeFlags, config: ResolvedConfig, effects: Effects): Promise<ExitCode> {
+async function runAnalyzeCommand(flags: AnalyzeFlags, config: ResolvedConfig, effects: Effects, htmlOut?: string): Promise<ExitCode> {
   const { runAnalyze } = await import('./analyze.js')
   return runAnalyze(
     {
       config,
+      ...(htmlOut ? { htmlOut } : {}),
       format: flags.format as ReportFormat,
       ...(flags.out ? { out: resolve(effects.cwd, flags.out) } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),

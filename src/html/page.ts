@@ -20,6 +20,8 @@ const require = createRequire(import.meta.url)
 interface Assets {
   scripts: string[]
   style: string
+  /** uPlot's MIT licence, which asks to travel with every copy: each page carries it in a comment. */
+  licence: string
 }
 
 let assets: Assets | undefined
@@ -30,6 +32,7 @@ function load(): Assets {
     assets = {
       scripts: [uplot, readFileSync(`${ROOT}assets/report.js`, 'utf8')],
       style: `${uplotCss}\n${readFileSync(`${ROOT}assets/report.css`, 'utf8')}`,
+      licence: readFileSync(require.resolve('uplot/LICENSE'), 'utf8').replace(/--/g, '- -'),
     }
   }
   return assets
@@ -71,6 +74,7 @@ export function htmlPage(payload: Payload, o: PageOptions = {}): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
     `<title>${escapeText(payload.title)}</title>`,
+    `<!-- Written by headroom. Charts by uPlot (https://github.com/leeoniya/uPlot), inlined below under its licence:\n${a.licence.trim()}\n-->`,
     `<style>${a.style}</style>`,
     '</head>',
     '<body>',

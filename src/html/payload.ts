@@ -53,7 +53,9 @@ export interface Chart {
   /** How the sizing read this series (e.g. 'p99.5 of 5-minute averages'), when it did. */
   used: string | null
   stat: string
-  t: number[]
+  /** Times, delta-encoded (Times): a third of the bytes of epoch ms for regular samples. */
+  t: Times
+  /** Values to 4 significant digits: finer than a chart can show. */
   v: number[]
   lines: Line[]
   note: string | null
@@ -94,6 +96,17 @@ const DIMENSION_METRIC: Partial<Record<DimensionAssessment['dimension'], { metri
 /** Findings that call for a change come first; among them the largest monthly change, saving or upsizing, leads. */
 const ACTIONABLE = new Set(['Underprovisioned', 'Overprovisioned'])
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
+const sig4 = (x: number) => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(4)))
+
+/** Epoch-ms times as the first time and the gaps after it in seconds (the page adds them up): `t0 + d[0] + ... + d[i]`. */
+export interface Times {
+  t0: number
+  d: number[]
+}
+export function times(ms: readonly number[]): Times {
+  const t0 = ms[0] ?? 0
+  return { t0, d: ms.map((t, i) => (i === 0 ? 0 : (t - ms[i - 1]!) / 1000)) }
+}
 
 /**
  * The resources that get a page, at most `limit`: sized ones (a measured need), those to up- or downsize first, by the
@@ -150,7 +163,7 @@ function chartsOf(rec: Recommendation, series: readonly DisplaySeries[]): Chart[
         }
       } else note = `The sizing of ${dim.dimension} is in ${dim.unit}, this series in ${info.unit}: no lines drawn across units.`
     }
-    charts.push({ title: info.description, unit: info.unit, used, stat: s.stat, t: s.t, v: s.v, lines, note })
+    charts.push({ title: info.description, unit: info.unit, used, stat: s.stat, t: times(s.t), v: s.v.map(sig4), lines, note })
   }
   const order = (c: Chart) => Object.values(DIMENSION_METRIC).findIndex((m) => METRICS[m.metric].description === c.title)
   return charts.sort((a, b) => (order(a) < 0 ? 99 : order(a)) - (order(b) < 0 ? 99 : order(b)) || a.title.localeCompare(b.title))
@@ -247,7 +260,7 @@ export interface ScalingPayload {
       cost: number | null
       breachMinutes: number
       instanceHours: number
-      timeline: { t: number[]; demand: number[]; serving: number[]; desired: number[]; utilization: number[]; breach: number[] } | null
+      timeline: { t: Times; demand: number[]; serving: number[]; desired: number[]; utilization: number[]; breach: number[] } | null
     }[]
   }[]
 }
@@ -280,8 +293,8 @@ function timelineOf(tl: NonNullable<ScalingReport['simulations'][number]['outcom
   }
   const pick = (a: readonly number[]) => keep.map((i) => a[i]!)
   return {
-    t: keep.map((i) => tl.startMs + i * tl.stepSec * 1000),
-    demand: pick(tl.demand),
+    t: times(keep.map((i) => tl.startMs + i * tl.stepSec * 1000)),
+    demand: pick(tl.demand).map(sig4),
     serving: pick(tl.serving),
     desired: pick(tl.desired),
     utilization: pick(tl.utilizationPct),
