@@ -126,13 +126,36 @@
       var rows = Object.keys(obj).map(function (k) { return { name: k, n: obj[k] } })
       return bars(title, rows, function (r) { return r.n }, function (r) { return String(r.n) })
     }
-    return h('div', null, cards,
+    return h('div', null, D.api ? settingsForm(A.settings) : null, cards,
       h('div', { class: 'grid2' },
         bars('Monthly cost by service (resource kind)', A.byService, function (r) { return r.current }, function (r) { return usd(r.current) + ' · saves ' + usd(r.savings) }),
         bars('Monthly savings by analyzer', A.byAnalyzer, function (r) { return r.savings }, function (r) { return usd(r.savings) + ' of ' + usd(r.current) + ' (' + r.recommendations + ')' }),
         dist('Findings', A.byFinding),
         dist('Current performance risk', A.byRisk)),
       table(A))
+  }
+  /** `headroom serve`: analyze again with another percentile or headroom, from the server's API (same origin, token). */
+  function settingsForm(S) {
+    var status = h('span', { class: 't-dim', id: 'analyze-status' })
+    var pct = h('select', { id: 'set-percentile' }, S.percentiles.map(function (p) { return h('option', { value: p, selected: p === S.percentile ? 'selected' : null }, p) }))
+    var hr = h('input', { id: 'set-headroom', type: 'number', min: '0', max: '100', step: '1', value: S.headroomPct === null ? '' : String(S.headroomPct) })
+    var go = h('button', { id: 'analyze-again', type: 'button', onclick: function () {
+      go.disabled = true
+      status.textContent = 'analyzing…'
+      var q = new URLSearchParams({ percentile: pct.value, headroom: hr.value })
+      fetch('/api/analysis?' + q.toString(), { headers: { 'X-Headroom-Token': new URLSearchParams(location.search).get('token') || '' } })
+        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body } }) })
+        .then(function (x) {
+          if (!x.ok) throw new Error(x.body.error + (x.body.hint ? ' (' + x.body.hint + ')' : ''))
+          D = x.body
+          title.textContent = D.title
+          route()
+          var s = document.getElementById('analyze-status')
+          if (s) s.textContent = 'analyzed again at ' + pct.value + ', ' + hr.value + '% headroom'
+        })
+        .catch(function (e) { status.textContent = 'failed: ' + e.message; go.disabled = false })
+    } }, 'Analyze again')
+    return h('div', { class: 'controls settings' }, h('label', null, 'percentile ', pct), h('label', null, 'headroom % ', hr), go, status)
   }
   function card(label, value, sub) {
     return h('div', { class: 'card' }, h('div', { class: 'card-label' }, label), h('div', { class: 'card-value' }, value), h('div', { class: 't-dim' }, sub))
@@ -406,7 +429,8 @@
 
   var main = h('main')
   var nav = h('nav', null, pages.map(function (p) { return h('a', { href: '#' + p.id, 'data-page': p.id }, p.title) }))
-  app.append(h('header', null, h('h1', null, D.title), nav), main)
+  var title = h('h1', null, D.title)
+  app.append(h('header', null, title, nav), main)
 
   function route() {
     charts.forEach(function (u) { u.destroy() })

@@ -12,7 +12,7 @@ export interface DisplaySeriesReader {
  * Buckets per series: two points each (min and max), ~3,000 points, enough for a chart 1,500 pixels wide to show every
  * peak; 14 days of 5-minute samples (4,032) fit without reduction.
  */
-export const DISPLAY_BUCKETS = 1500
+const DISPLAY_BUCKETS = 1500
 
 /** A report needs something to report on: an empty workspace is a usage error that says what to collect first. */
 export async function requireData(reader: Pick<WorkspaceReader, 'counts'>, workspace: string): Promise<void> {

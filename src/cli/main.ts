@@ -119,6 +119,30 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
   })
 
   program
+    .command('serve')
+    .description('Serve the HTML report live over the workspace on 127.0.0.1 (read-only, a token per start): change percentile and headroom from the page')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .option('--config <file>', 'config file (default: found from here up)')
+    .option('--no-config', 'ignore config files')
+    .option('--port <n>', 'port (0: a free one)', '0')
+    .option('--host <address>', 'interface to listen on', '127.0.0.1')
+    .option('--allow-remote', 'allow a --host other than loopback (anyone who can reach it and has the token reads the workspace)')
+    .option('--pages <n>', 'resources with a page of charts', String(REPORT_PAGES))
+    .action(async (f: { workspace?: string; config?: string | false; port: string; host: string; allowRemote?: boolean; pages: string }) => {
+      const { runServe } = await import('./serve.js')
+      code = await runServe(
+        {
+          config: (shared) => configOf(effects, f.config, { ...(f.workspace === undefined ? {} : { workspace: f.workspace }), shared }),
+          host: f.host,
+          port: parseNumber('--port', f.port, { min: 0, max: 65535, integer: true }),
+          allowRemote: f.allowRemote === true,
+          pages: parseNumber('--pages', f.pages, { min: 0, max: 10_000, integer: true }),
+        },
+        effects,
+      )
+    })
+
+  program
     .command('config')
     .description('Print the resolved configuration (defaults < config file < $HEADROOM_WORKSPACE < flags) and where each value came from; see docs/config.md')
     .option('-w, --workspace <dir>', WORKSPACE_HELP)

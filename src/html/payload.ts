@@ -1,3 +1,4 @@
+import { PERCENTILES } from '../analyzers/kit.js'
 import type { HeadroomDocument } from '../app/document.js'
 import { METRICS, type MetricName } from '../core/metrics.js'
 import type { DimensionAssessment, Recommendation, Report, ScalingReport } from '../core/report.js'
@@ -22,10 +23,12 @@ export interface Payload {
   scaling?: ScalingPayload
   loadtest?: LoadTestPayload
   cache?: CachePayload
+  /** Served live (`headroom serve`): the page may ask /api/analysis for other settings. */
+  api?: boolean
 }
 
 /** The page's table: one row per recommendation, values in COLUMNS order. */
-export const COLUMNS = ['Resource', 'Kind', 'Analyzer', 'Finding', 'Risk', 'Current', 'Recommended', 'Now $/mo', 'Saves $/mo'] as const
+const COLUMNS = ['Resource', 'Kind', 'Analyzer', 'Finding', 'Risk', 'Current', 'Recommended', 'Now $/mo', 'Saves $/mo'] as const
 type Cell = string | number | null
 
 export interface AnalysisPayload {
@@ -39,15 +42,17 @@ export interface AnalysisPayload {
   resources: ResourcePage[]
   /** Recommendations of resources without a page of their own, when pages are limited (the table still lists them). */
   unshown: number
+  /** The sizing settings the analysis ran with (of the first analyzer that has them), and the percentiles to choose from. */
+  settings: { percentile: string | null; headroomPct: number | null; percentiles: readonly string[] }
 }
 
-export interface Line {
+interface Line {
   label: string
   value: number
   role: 'demand' | 'need' | 'current' | 'option'
 }
 
-export interface Chart {
+interface Chart {
   title: string
   unit: string
   /** How the sizing read this series (e.g. 'p99.5 of 5-minute averages'), when it did. */
@@ -61,7 +66,7 @@ export interface Chart {
   note: string | null
 }
 
-export interface ResourcePage {
+interface ResourcePage {
   id: string
   kind: string
   tags: Record<string, string>
@@ -200,6 +205,14 @@ function resourcePage(rec: Recommendation, series: readonly DisplaySeries[]): Re
   }
 }
 
+function settingsOf(report: Report): AnalysisPayload['settings'] {
+  const all = Object.values(report.meta.options.analyzers)
+  const p = all.find((o) => typeof o.percentile === 'string')?.percentile
+  // --headroom sets EC2's CPU headroom and the others' headroom (SHARED_OPTIONS): the first analyzer's is the one shown.
+  const h = all.map((o) => o.cpuHeadroomPct ?? o.headroomPct).find((x) => typeof x === 'number')
+  return { percentile: typeof p === 'string' ? p : null, headroomPct: typeof h === 'number' ? h : null, percentiles: PERCENTILES }
+}
+
 /** The fleet, the table of every recommendation, and a page (with its charts) per resource in `series`. */
 export function analysisPayload(report: Report, series: readonly DisplaySeries[] = []): AnalysisPayload {
   const s = report.summary
@@ -244,6 +257,7 @@ export function analysisPayload(report: Report, series: readonly DisplaySeries[]
     }),
     resources: pages,
     unshown: report.recommendations.filter((r) => !paged.has(r.resource.id)).length,
+    settings: settingsOf(report),
   }
 }
 
@@ -375,14 +389,14 @@ export function loadTestPayload(runs: readonly { name: string; result: LoadTestR
   }
 }
 
-export interface CachePayload {
+interface CachePayload {
   byObjects: { x: number[]; hit: number[] }
   byBytes: { x: number[]; hit: number[]; byteHit: number[] }
   policies: { policy: string; x: number[]; hit: number[] }[]
   target: number | null
 }
 
-export function cachePayload(r: CacheReport): CachePayload {
+function cachePayload(r: CacheReport): CachePayload {
   return {
     byObjects: { x: r.byObjects.map((p) => p.objects), hit: r.byObjects.map((p) => p.hitRatio) },
     byBytes: { x: r.byBytes.map((p) => p.bytes), hit: r.byBytes.map((p) => p.requestHitRatio), byteHit: r.byBytes.map((p) => p.byteHitRatio) },

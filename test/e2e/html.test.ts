@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../utils/run-cli.js'
+import { BIN, runCli } from '../utils/run-cli.js'
 import { csv, tmpProject } from '../utils/tmp.js'
 
 /**
@@ -241,6 +242,97 @@ describe.skipIf(!CHROMIUM && !CI)('HTML pages in Chromium', () => {
       expect(requests()).toEqual([])
       await page.close()
     }
+  })
+})
+
+/** `headroom serve` started as a user starts it; resolves with its URL once it prints it. */
+function serve(args: string[]): Promise<{ url: URL; child: ChildProcess }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: tmp.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out)
+      if (m) resolve({ url: new URL(m[0]), child })
+    })
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    child.on('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
+  })
+}
+
+/** A raw GET with any Host header (fetch will not send a foreign one). */
+function get(url: URL, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let body = ''
+      res.on('data', (d: Buffer) => (body += d.toString()))
+      res.on('end', () => resolve({ status: res.statusCode!, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe.skipIf(!CHROMIUM && !CI)('headroom serve', () => {
+  it('serves the page on 127.0.0.1 with a token; the page re-analyzes with another percentile through the API and talks to nothing else', async () => {
+    const { url, child } = await serve(['-w', 'ws', '--port', '0'])
+    try {
+      const token = url.searchParams.get('token')!
+      expect(token.length).toBeGreaterThanOrEqual(32)
+      // Refused: no token, a wrong token, another Host (DNS rebinding), a write method.
+      const bare = new URL(url)
+      bare.search = ''
+      expect((await get(bare)).status).toBe(401)
+      expect((await get(new URL(`${bare.href}?token=${token.slice(0, -1)}x`))).status).toBe(401)
+      const api = new URL('/api/analysis', url)
+      expect((await get(api)).status).toBe(401)
+      expect((await get(api, { 'x-headroom-token': token, host: `rebound.example:${url.port}` })).status).toBe(403)
+      expect((await get(url, { host: `rebound.example:${url.port}` })).status).toBe(403)
+      expect((await get(url, {}, 'POST')).status).toBe(405)
+      const bad = await get(new URL('/api/analysis?percentile=p42', url), { 'x-headroom-token': token })
+      expect(bad.status).toBe(400)
+      expect(JSON.parse(bad.body)).toEqual({ error: "percentile 'p42' is not one of p90, p95, p99, p99.5, max" })
+
+      const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } })
+      const problems: string[] = []
+      const requests: string[] = []
+      page.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : undefined))
+      page.on('pageerror', (e) => problems.push(e.message))
+      page.on('request', (r) => requests.push(r.url()))
+      await page.goto(url.href)
+      const savings = async () => (await page.locator('.card').nth(2).locator('.card-value').textContent())!
+      const before = await savings()
+      expect(await page.locator('#set-percentile').inputValue()).toBe('p99.5')
+      await page.selectOption('#set-percentile', 'max')
+      await page.fill('#set-headroom', '40')
+      await page.click('#analyze-again')
+      await page.locator('#analyze-status', { hasText: 'analyzed again' }).waitFor()
+      expect(await page.locator('#set-percentile').inputValue()).toBe('max')
+      expect(await page.locator('#set-headroom').inputValue()).toBe('40')
+      // Sizing for the maximum with 40% headroom saves less than for p99.5 with 20%.
+      const money = (s: string) => Number(s.replace(/[$,]|\/month/g, ''))
+      expect(money(await savings())).toBeLessThan(money(before))
+      await shot(page, 'serve-fleet')
+      await page.click('nav a[data-page="resources"]')
+      await page.click('.reslist a >> nth=0')
+      const c = await canvases(page)
+      expect(c.length).toBeGreaterThan(0)
+      for (const x of c) expect(x.drawn).toBeGreaterThan(1000)
+      expect(problems).toEqual([])
+      expect(requests.every((r) => r.startsWith(url.origin + '/'))).toBe(true)
+      expect(requests.some((r) => r.startsWith(`${url.origin}/api/analysis?percentile=max&headroom=40`))).toBe(true)
+      await page.close()
+    } finally {
+      child.kill('SIGINT')
+    }
+  })
+
+  it('refuses an interface beyond loopback without --allow-remote (exit 2)', async () => {
+    const r = await runCli(['serve', '-w', 'ws', '--host', '0.0.0.0'], { cwd: tmp.dir })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--host 0\.0\.0\.0 would serve the workspace beyond this machine/)
+    expect(r.stderr).toMatch(/--allow-remote/)
   })
 })
 

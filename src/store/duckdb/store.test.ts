@@ -249,4 +249,44 @@ describe('DuckDbStore', () => {
     expect(usage).toHaveLength(31 * 4)
     store.close()
   })
+  it('displaySeries keeps every bucket’s minimum and maximum at their own times: peaks survive the reduction (property)', async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-display'))
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (values, buckets) => {
+          const id = `i-d${run++}`
+          await importFiles(store, [
+            tmp.file(
+              `${id}.csv`,
+              csv(
+                HEADER,
+                values.map((v, i) => `${id},cpu.utilization,${at(i * 5)},${v},max,300`),
+              ),
+            ),
+          ])
+          const t0 = Date.parse(at(0))
+          const start = t0 - 1
+          const end = t0 + (values.length - 1) * 300_000
+          const [s] = await store.displaySeries({ resourceIds: [id], start, end, buckets })
+          expect(s!.metric).toBe('cpu.utilization')
+          expect(s!.stat).toBe('max')
+          // Never more than two points a bucket, in time order, each a real sample at its real time.
+          expect(s!.t.length).toBeLessThanOrEqual(2 * buckets)
+          expect(s!.t).toEqual([...s!.t].sort((a, b) => a - b))
+          expect(new Set(s!.t).size).toBe(s!.t.length)
+          s!.t.forEach((t, i) => expect(s!.v[i]).toBe(values[(t - t0) / 300_000]))
+          // The extremes of the whole series are always drawn; with at least as many buckets as samples, everything is.
+          expect(Math.max(...s!.v)).toBe(Math.max(...values))
+          expect(Math.min(...s!.v)).toBe(Math.min(...values))
+          const width = (end - start) / buckets
+          if (width <= 300_000) expect(s!.v).toEqual(values)
+        },
+      ),
+      { numRuns: 25 },
+    )
+    store.close()
+  })
 })

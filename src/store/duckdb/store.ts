@@ -574,7 +574,8 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
   /**
    * Every stored series of the given resources within (start, end], reduced for display to at most two points per
    * time bucket: the bucket's minimum and maximum, each at its own time, in time order. A mean per bucket would hide
-   * the peaks a sizing is about; min/max per pixel-wide bucket draws the same picture as every point.
+   * the peaks a sizing is about; min/max per pixel-wide bucket draws the same picture as every point. Buckets are
+   * (start + k w, start + (k + 1) w], like the window, so a sample at `end` falls in the last one.
    */
   displaySeries(q: { resourceIds: readonly string[]; start: number; end: number; buckets: number }): Promise<DisplaySeries[]> {
     if (q.resourceIds.length === 0) return Promise.resolve([])
@@ -582,7 +583,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
     return this.exclusive(async () => {
       const rows = await this.all(
         `SELECT r.id, x.metric_id AS m, x.stat_id AS s, min(x.period_s)::INT AS p,
-          floor((epoch_ms(x.ts)::DOUBLE - $start) / $width)::BIGINT AS b,
+          ceil((epoch_ms(x.ts)::DOUBLE - $start) / $width)::BIGINT - 1 AS b,
           arg_min(epoch_ms(x.ts)::DOUBLE, x.value) AS tmin, min(x.value) AS vmin,
           arg_max(epoch_ms(x.ts)::DOUBLE, x.value) AS tmax, max(x.value) AS vmax
         FROM samples x JOIN resources r ON r.key = x.resource_key
