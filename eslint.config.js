@@ -13,6 +13,8 @@ export default tseslint.config(
       'scripts/bench-target.mjs',
       'scripts/bench-cache.mjs',
       'scripts/bench-shards.mjs',
+      'scripts/bench-report.mjs',
+      'scripts/bench-fleet.mjs',
       'examples/**/*.mjs',
       'eslint.config.js',
       // The report page's browser script: plain JS with no types to check; test/e2e/html.test.ts runs it in Chromium.

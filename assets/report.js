@@ -458,4 +458,5 @@
   }
   window.addEventListener('hashchange', route)
   route()
+  performance.mark('headroom:drawn')
 })()

@@ -2,10 +2,11 @@
 // Parquet, import it into a fresh workspace and analyze it with the built headroom, and time a bare DuckDB
 // quantile query over the same file as the floor. Prints samples/s, wall times and peak RSS.
 // Plain JS over dist/ so it measures what users run. Timings are of this machine at this moment: run twice.
-import { existsSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { cpus, totalmem } from 'node:os'
 import { DuckDBInstance } from '@duckdb/node-api'
+import { writeFleetManifest } from './bench-fleet.mjs'
 import { DuckDbStore } from '../dist/store/duckdb/store.js'
 import { importFiles } from '../dist/store/duckdb/import-files.js'
 import { loadCatalog, loadServiceCatalogs } from '../dist/catalog/load.js'
@@ -27,7 +28,6 @@ rmSync(join(out, 'ws'), { recursive: true, force: true })
 const parquet = join(out, `fleet-${N}.parquet`)
 const manifest = join(out, 'resources.json')
 const ws = join(out, 'ws')
-const TYPES = ['m5.large', 'm5.xlarge', 'm5.2xlarge', 'c5.xlarge', 'r5.large', 'm6i.xlarge', 'c6i.2xlarge', 'r6i.xlarge']
 let peakRss = 0
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss))
 const timer = setInterval(sampleRss, 50)
@@ -53,17 +53,7 @@ if (!reuse) {
   c.closeSync()
   db.closeSync()
 }
-writeFileSync(
-  manifest,
-  JSON.stringify(
-    Array.from({ length: N }, (_, i) => ({
-      id: `i-${String(i).padStart(8, '0')}`,
-      kind: 'ec2-instance',
-      region: 'us-east-1',
-      instanceType: TYPES[i % TYPES.length],
-    })),
-  ),
-)
+writeFleetManifest(manifest, N)
 const rows = N * DAYS * 288 * 3
 console.log(
   `${reuse ? 'reused' : 'generated'} ${rows.toLocaleString('en-US')} samples for ${N} instances (${(statSync(parquet).size / 1e6).toFixed(0)} MB Parquet) in ${secs(t)} s`,
