@@ -43,8 +43,15 @@
   }
 
   // ---- the summary view (src/reporters/view.ts): text, tables, pairs, lists --------------------------------------
+  /** Plain text the views write for Markdown: `[title](https://...)` becomes a link (https only), `code` a code span. */
+  function text(x) {
+    var m = /^\[([^\]]+)\]\((https:\/\/[^\s)]+)\)$/.exec(x)
+    if (m) return h('a', { href: m[2], rel: 'noopener noreferrer', target: '_blank' }, m[1])
+    if (x.indexOf('`') < 0) return x
+    return x.split('`').map(function (part, i) { return i % 2 ? h('code', null, part) : part })
+  }
   function inline(x) {
-    if (typeof x === 'string') return x
+    if (typeof x === 'string') return text(x)
     return x.map(function (s) { return h('span', { class: s.tone ? 't-' + s.tone : null }, s.text) })
   }
   function viewBlocks(view) {

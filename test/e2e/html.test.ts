@@ -236,7 +236,11 @@ describe.skipIf(!CHROMIUM && !CI)('HTML pages in Chromium', () => {
       const c = await canvases(page)
       expect(c).toHaveLength(charts)
       for (const x of c) expect(x.drawn).toBeGreaterThan(1000)
-      if (file === 'review.html') expect(await page.locator('main').textContent()).toContain('PERF02-BP04')
+      if (file === 'review.html') {
+        expect(await page.locator('main').textContent()).toContain('PERF02-BP04')
+        // Each best practice links to its AWS page (the views' Markdown links become links, https only).
+        expect(await page.locator('a[href^="https://docs.aws.amazon.com/wellarchitected/"]').count()).toBe(32)
+      }
       await shot(page, file.replace('.html', ''))
       expect(problems).toEqual([])
       expect(requests()).toEqual([])
