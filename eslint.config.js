@@ -16,6 +16,7 @@ export default tseslint.config(
       'scripts/bench-report.mjs',
       'scripts/bench-fleet.mjs',
       'examples/**/*.mjs',
+      'test/fixtures/**/*.mjs',
       'eslint.config.js',
       // The report page's browser script: plain JS with no types to check; test/e2e/html.test.ts runs it in Chromium.
       'assets/**',

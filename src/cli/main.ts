@@ -9,6 +9,7 @@ import { PERCENTILES } from '../analyzers/kit.js'
 // Only light modules at start-up: the registry (every analyzer, its zod options) loads with the commands that use it.
 import { SHARED_OPTIONS, type SharedOptions } from '../analyzers/shared-options.js'
 import type { ConfigFlags, ResolvedConfig } from '../app/config.js'
+import type { ExperimentFlags } from './experiment.js'
 import { workspaceCatalogPath } from '../catalog/load.js'
 import { CONFIG_FILE_NAMES } from '../config/find.js'
 import { REPORT_FORMATS, REPORT_PAGES, type ReportFormat } from '../reporters/registry.js'
@@ -117,6 +118,40 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       effects,
     )
   })
+
+  program
+    .command('experiment')
+    .description(
+      'The same load against two configurations or more (x86 vs Graviton, size A vs B), interleaved in rounds: throughput, latency and cost per request with confidence intervals; see docs/experiment.md',
+    )
+    .argument('[scenario|path]', 'an Artillery scenario file (each arm its target), or a path added to each arm URL; none: the arm URLs as given')
+    .option(
+      '--arm <name=URL[,type=T]>',
+      'an arm: its URL and EC2 type (for the price); repeat, the first is the baseline',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--rounds <n>', 'rounds; each runs every arm once, the order alternating', '5')
+    .option('-d, --duration <time>', 'URL mode: length of one run', '10s')
+    .option('-c, --connections <n>', 'URL mode, closed model: connections (default 10)')
+    .option('-R, --rate <n>', 'URL mode: open model at n requests/s (compares latency at that load)')
+    .option('-m, --method <method>', 'URL mode: HTTP method', 'GET')
+    .option('--slo <objective>', "latency objective counted per round, e.g. 'p99<200ms'")
+    .option('--confidence <level>', 'of the intervals and the verdict: 0.9, 0.95 or 0.99', '0.95')
+    .option('--region <region>', 'region for the prices of the types', 'us-east-1')
+    .option('--fail-on <what>', 'regression: exit 4 when an arm is significantly worse than the first on the verdict metric')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'json', 'md']).default('terminal'))
+    .option('-o, --out <file>', 'also write the JSON result (schema/experiment-result.schema.json)')
+    .option('--workers <n>', 'load-generator worker threads')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (input: string | undefined, f: ExperimentFlags) => {
+      const { runExperimentCommand } = await import('./experiment.js')
+      code = await runExperimentCommand(
+        input === undefined || input.startsWith('/') ? input : resolve(effects.cwd, input),
+        { ...f, ...(f.out ? { out: resolve(effects.cwd, f.out) } : {}), color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR },
+        effects,
+      )
+    })
 
   program
     .command('serve')

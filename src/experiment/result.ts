@@ -1,0 +1,83 @@
+import { z } from 'zod'
+
+/** `headroom experiment`: the same load against two or more configurations, interleaved in rounds. */
+export const EXPERIMENT_SCHEMA_VERSION = 1 as const
+
+const IntervalSchema = z.object({ mean: z.number(), lo: z.number(), hi: z.number() }).describe('Mean over rounds with its percentile-bootstrap interval')
+const RatioSchema = z
+  .object({ mean: z.number(), lo: z.number(), hi: z.number(), significant: z.boolean() })
+  .describe('arm / baseline from paired rounds: geometric mean of the ratios with a Student t interval on the log scale; significant when it excludes 1')
+
+const METRICS = ['requestsPerSec', 'p50', 'p99', 'costPerMillion'] as const
+export type ExperimentMetric = (typeof METRICS)[number]
+
+export const ExperimentResultSchema = z.object({
+  schemaVersion: z.literal(EXPERIMENT_SCHEMA_VERSION),
+  tool: z.literal('headroom'),
+  version: z.string(),
+  kind: z.literal('experiment'),
+  startedAt: z.number().describe('epoch ms'),
+  load: z.object({
+    mode: z.enum(['url', 'scenario']),
+    model: z.enum(['open', 'closed']).describe('open: a fixed arrival rate (compare latency); closed: connections as fast as answered (compare throughput)'),
+    what: z.string().describe('The scenario file, or the method and path every arm is sent'),
+    runMs: z.number().describe('Length of one run (one arm, one round)'),
+    connections: z.number().int().nullable(),
+    rate: z.number().nullable().describe('Open model: requests per second'),
+  }),
+  rounds: z.number().int(),
+  confidence: z.number(),
+  region: z.string(),
+  slo: z.object({ metric: z.enum(['p50', 'p90', 'p95', 'p99']), thresholdMs: z.number() }).nullable(),
+  arms: z.array(
+    z.object({
+      name: z.string(),
+      target: z.string(),
+      type: z.string().nullable(),
+      pricePerHourUsd: z.number().nullable().describe('On-demand Linux price of `type` in `region` from the catalog'),
+      runs: z.array(
+        z.object({
+          round: z.number().int(),
+          position: z.number().int().describe('0: ran first in its round'),
+          requestsPerSec: z.number(),
+          p50: z.number(),
+          p90: z.number(),
+          p95: z.number(),
+          p99: z.number(),
+          errorsPct: z.number(),
+          generatorSaturated: z.boolean(),
+        }),
+      ),
+      requestsPerSec: IntervalSchema,
+      p50: IntervalSchema,
+      p99: IntervalSchema,
+      errorsPct: IntervalSchema,
+      costPerMillionUsd: IntervalSchema.nullable().describe('price per hour / requests per hour x 1e6, per round'),
+      requestsPerUsd: z.number().nullable(),
+      sloHeld: z.number().int().nullable().describe('Rounds in which the SLO held'),
+    }),
+  ),
+  comparisons: z.array(
+    z.object({
+      arm: z.string(),
+      baseline: z.string().describe('The first --arm'),
+      metric: z.enum(METRICS),
+      ratio: RatioSchema,
+      primary: z.boolean().describe('The one metric the verdict rests on (testing several would raise the false-claim rate)'),
+      statement: z.string(),
+    }),
+  ),
+  verdict: z.object({
+    metric: z.enum(METRICS),
+    statement: z.string(),
+    /** Arms significantly better / worse than the baseline on the primary metric. */
+    better: z.array(z.string()),
+    worse: z.array(z.string()),
+  }),
+  warnings: z.array(z.string()),
+})
+export type ExperimentResult = z.infer<typeof ExperimentResultSchema>
+
+export function experimentJsonSchema(): Record<string, unknown> {
+  return { ...(z.toJSONSchema(ExperimentResultSchema, { target: 'draft-2020-12' }) as Record<string, unknown>), title: 'headroom experiment result' }
+}

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadCatalog } from '../../src/catalog/load.js'
+import { ExperimentResultSchema } from '../../src/experiment/result.js'
+import { runExperiment } from '../../src/experiment/run.js'
+import { runCli } from '../utils/run-cli.js'
+import { tmpProject } from '../utils/tmp.js'
+
+/**
+ * `headroom experiment` against real servers on 127.0.0.1, each its own process: "a" spends 2 ms of CPU per answer,
+ * "same" is an identical copy of it, "slow" spends 2.6 ms (30% more work). The load goes to one server at a time, so
+ * each has a core; the generator has the other.
+ */
+const SERVER = fileURLToPath(new URL('../fixtures/experiment/cpu-server.mjs', import.meta.url))
+const tmp = tmpProject('headroom-e2e-experiment-')
+const children: ChildProcess[] = []
+const url: Record<string, string> = {}
+
+function start(workUs: number): Promise<string> {
+  const child = spawn(process.execPath, [SERVER, '0', String(workUs)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /listening (\d+)/.exec(d.toString())
+      if (m) resolve(`http://127.0.0.1:${m[1]}/`)
+    })
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)))
+  })
+}
+
+beforeAll(async () => {
+  ;[url.a, url.same, url.slow] = await Promise.all([start(2000), start(2000), start(2600)])
+})
+afterAll(() => children.forEach((c) => c.kill()))
+
+describe('headroom experiment (built CLI, real servers)', () => {
+  it('finds 30% more work per request in every run: throughput and cost per request differ, the interval holds the truth', async () => {
+    for (let run = 0; run < 3; run++) {
+      const r = await runCli(
+        [
+          'experiment',
+          '--arm',
+          `a=${url.a},type=m5.large`,
+          '--arm',
+          `slow=${url.slow},type=m5.large`,
+          '--rounds',
+          '5',
+          '-d',
+          '500ms',
+          '-c',
+          '4',
+          '--fail-on',
+          'regression',
+          '-f',
+          'json',
+        ],
+        { cwd: tmp.dir },
+      )
+      // Same price, less throughput: dearer per request, a regression.
+      expect(r.code, r.stderr).toBe(4)
+      expect(r.stderr).toMatch(/--fail-on regression: slow worse than a \(costPerMillion\)/)
+      const x = ExperimentResultSchema.parse(JSON.parse(r.stdout))
+      const rps = x.comparisons.find((c) => c.metric === 'requestsPerSec')!.ratio
+      expect(rps.significant).toBe(true)
+      // Throughput ratio: (2 ms + overhead) / (2.6 ms + overhead); with 0-0.5 ms of HTTP overhead per answer, 0.77-0.81.
+      expect(rps.lo).toBeLessThan(0.83)
+      expect(rps.hi).toBeGreaterThan(0.75)
+      expect(x.verdict.metric).toBe('costPerMillion')
+      expect(x.verdict.worse).toEqual(['slow'])
+      expect(x.verdict.statement).toMatch(/^slow is \d+\.\d% \+- \d+\.\d% dearer per request than a \(95% interval/)
+      // The order alternated: a first in rounds 1, 3, 5.
+      expect(x.arms[0]!.runs.map((p) => p.position)).toEqual([0, 1, 0, 1, 0])
+      expect(x.arms[0]!.pricePerHourUsd).toBe(loadCatalog().priceUsd('m5.large', 'us-east-1'))
+    }
+  }, 120_000)
+
+  it('never claims a difference between two identical servers beyond its confidence (20 experiments)', async () => {
+    const catalog = loadCatalog()
+    let claims = 0
+    for (let e = 0; e < 20; e++) {
+      const x = await runExperiment({
+        arms: [
+          { name: 'a', target: url.a! },
+          { name: 'same', target: url.same! },
+        ],
+        // Short runs (each also has the engine's 300 ms start lead): 20 experiments x 8 runs in about 90 s.
+        quick: { method: 'GET', headers: {}, durationMs: 250, pipelining: 1 },
+        connections: 4,
+        workers: 1,
+        rounds: 4,
+        confidence: 0.95,
+        region: 'us-east-1',
+        catalog,
+        now: () => Date.now(),
+      })
+      if (x.verdict.better.length || x.verdict.worse.length) claims++
+      expect(x.verdict.metric).toBe('requestsPerSec')
+    }
+    // At 95% confidence 1 false claim in 20 is expected; 4 or more would happen by chance 1.6% of the time.
+    expect(claims).toBeLessThanOrEqual(3)
+  }, 300_000)
+
+  it('bad input: one arm, a type not in the catalog, different requests exit 2; an unreachable arm exits 3, all naming the arm', async () => {
+    const cli = (args: string[]) => runCli(['experiment', ...args], { cwd: tmp.dir })
+    let r = await cli(['--arm', `a=${url.a}`])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/needs two --arm or more/)
+    r = await cli(['--arm', `a=${url.a},type=m5.large`, '--arm', `b=${url.same},type=m9z.huge`])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--arm b: type 'm9z\.huge' is not in the catalog/)
+    r = await cli(['--arm', `a=${url.a}products`, '--arm', `b=${url.same}cart`])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/the arms send different requests: a \/products, b \/cart/)
+    r = await cli(['--arm', `a=${url.a}`, '--arm', 'down=http://127.0.0.1:1/'])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/arm down: http:\/\/127\.0\.0\.1:1\/ cannot be reached/)
+    r = await cli(['--arm', `a=${url.a}`, '--arm', `b=${url.same}`, '--slo', 'p99 under 200'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--slo 'p99 under 200' is not a latency objective/)
+  })
+})
