@@ -29,6 +29,9 @@ export interface ExperimentFlags {
   out?: string
   workers?: string
   color?: boolean
+  findCapacity?: boolean
+  startRate: string
+  maxRate: string
 }
 
 const ARM = /^([A-Za-z0-9_.-]+)=(https?:\/\/[^,]+)((?:,[a-z]+=[^,]+)*)$/
@@ -108,9 +111,18 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
       )
     what = `${f.method.toUpperCase()} ${key(arms[0]!)}`
   }
+  if (f.findCapacity) {
+    if (plan) throw new UsageError('--find-capacity runs in URL mode (one request at rising rates), not on a scenario file', 'Give a path or arm URLs instead.')
+    if (!slo) throw new UsageError('--find-capacity needs --slo: the capacity is the highest rate at which it holds', "Add e.g. --slo 'p99<200ms'.")
+    if (rate !== undefined || connections !== undefined) throw new UsageError('--find-capacity chooses the rates itself: drop -R and -c')
+  }
+  const startRate = parseNumber('--start-rate', f.startRate, { min: 0.1 })
+  const maxRate = parseNumber('--max-rate', f.maxRate, { min: startRate })
   const runMs = plan ? totalDurationMs(plan.phases) : durationMs
   effects.stderr.write(
-    `experiment: ${what} against ${arms.map((a) => a.name).join(', ')}, ${rounds} rounds x ${(runMs / 1000).toFixed(1)} s each (about ${Math.ceil((rounds * arms.length * runMs) / 1000)} s)\n`,
+    f.findCapacity
+      ? `experiment: ${what} against ${arms.map((a) => a.name).join(', ')}: the highest rate at which ${f.slo} holds, from ${startRate}/s, ${(runMs / 1000).toFixed(1)} s a step\n`
+      : `experiment: ${what} against ${arms.map((a) => a.name).join(', ')}, ${rounds} rounds x ${(runMs / 1000).toFixed(1)} s each (about ${Math.ceil((rounds * arms.length * runMs) / 1000)} s)\n`,
   )
   for (const a of arms) {
     const fail = await probeTarget(a.target)
@@ -130,12 +142,22 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
   try {
     result = await runExperiment({
       arms,
-      ...(plan ? { plan } : { quick: { method: f.method.toUpperCase(), headers: {}, ...(rate !== undefined ? { rate } : {}), durationMs, pipelining: 1 } }),
+      ...(plan
+        ? { plan }
+        : {
+            // Open model: no busy warm-up (it floods the arm just before the run, and a queue would carry it into the run).
+            quick: { method: f.method.toUpperCase(), headers: {}, ...(rate !== undefined ? { rate, warmRepeat: false } : {}), durationMs, pipelining: 1 },
+          }),
       rounds,
       confidence: level,
       region: f.region,
       catalog,
       ...(slo ? { slo } : {}),
+      ...(f.findCapacity ? { capacity: { runMs, startRate, maxRate, precision: 0.1 } } : {}),
+      onStep: (arm, st) =>
+        effects.stderr.write(
+          `  ${arm}: ${st.rate}/s ${st.held ? 'held' : 'failed'} (${slo!.metric} ${st.latencyMs.toFixed(1)} ms${st.errorsPct ? `, ${st.errorsPct}% errors` : ''}${st.generatorSaturated ? ', generator saturated' : ''})\n`,
+        ),
       ...(workers ? { workers } : {}),
       ...(connections ? { connections } : plan || rate !== undefined ? {} : { connections: 10 }),
       now: () => effects.now(),

@@ -8,7 +8,7 @@ const RatioSchema = z
   .object({ mean: z.number(), lo: z.number(), hi: z.number(), significant: z.boolean() })
   .describe('arm / baseline from paired rounds: geometric mean of the ratios with a Student t interval on the log scale; significant when it excludes 1')
 
-const METRICS = ['requestsPerSec', 'p50', 'p99', 'costPerMillion'] as const
+const METRICS = ['requestsPerSec', 'p50', 'p99', 'costPerMillion', 'capacity', 'capacityPerDollar'] as const
 export type ExperimentMetric = (typeof METRICS)[number]
 
 export const ExperimentResultSchema = z.object({
@@ -25,7 +25,15 @@ export const ExperimentResultSchema = z.object({
     connections: z.number().int().nullable(),
     rate: z.number().nullable().describe('Open model: requests per second'),
   }),
-  rounds: z.number().int(),
+  rounds: z.number().int().describe('0 with --find-capacity'),
+  capacitySearch: z
+    .object({
+      runMs: z.number(),
+      startRate: z.number(),
+      maxRate: z.number(),
+      precision: z.number().describe('The search stops when the bracket is within this ratio'),
+    })
+    .nullable(),
   confidence: z.number(),
   region: z.string(),
   slo: z.object({ metric: z.enum(['p50', 'p90', 'p95', 'p99']), thresholdMs: z.number() }).nullable(),
@@ -48,13 +56,32 @@ export const ExperimentResultSchema = z.object({
           generatorSaturated: z.boolean(),
         }),
       ),
-      requestsPerSec: IntervalSchema,
-      p50: IntervalSchema,
-      p99: IntervalSchema,
-      errorsPct: IntervalSchema,
+      requestsPerSec: IntervalSchema.nullable().describe('null with --find-capacity (no rounds run)'),
+      p50: IntervalSchema.nullable(),
+      p99: IntervalSchema.nullable(),
+      errorsPct: IntervalSchema.nullable(),
       costPerMillionUsd: IntervalSchema.nullable().describe('price per hour / requests per hour x 1e6, per round'),
       requestsPerUsd: z.number().nullable(),
       sloHeld: z.number().int().nullable().describe('Rounds in which the SLO held'),
+      capacity: z
+        .object({
+          rate: z.number().describe('The highest arrival rate (requests/s) at which the SLO held'),
+          failedAt: z.number().nullable().describe('The lowest rate that failed: the capacity lies between rate and this'),
+          limitedBy: z.enum(['server', 'generator', 'max-rate']).describe('generator / max-rate: the server did at least `rate`; no server limit is claimed'),
+          requestsPerUsd: z.number().nullable().describe('At `rate`, per dollar of the type’s on-demand price'),
+          steps: z.array(
+            z.object({
+              rate: z.number(),
+              latencyMs: z.number(),
+              errorsPct: z.number(),
+              achieved: z.number().nullable(),
+              held: z.boolean(),
+              generatorSaturated: z.boolean(),
+            }),
+          ),
+        })
+        .nullable()
+        .describe('--find-capacity: the open-model search for the highest rate at which the SLO holds'),
     }),
   ),
   comparisons: z.array(

@@ -6,6 +6,7 @@ import type { LoadTestResult } from '../loadtest/result.js'
 import type { QuickSpec } from '../loadtest/run-share.js'
 import type { Plan } from '../loadtest/script.js'
 import { EXPERIMENT_SCHEMA_VERSION, type ExperimentMetric, type ExperimentResult } from './result.js'
+import { findCapacity, type Capacity, type CapacityStep, type Slo } from './capacity.js'
 import { bootstrapMean, pairedRatio, roundOrder } from './stats.js'
 
 export interface Arm {
@@ -25,7 +26,10 @@ export interface ExperimentOptions {
   confidence: number
   region: string
   catalog: Catalog
-  slo?: { metric: 'p50' | 'p90' | 'p95' | 'p99'; thresholdMs: number }
+  slo?: Slo
+  /** --find-capacity: search each arm's highest rate at which `slo` holds instead of running rounds (URL mode). */
+  capacity?: { runMs: number; startRate: number; maxRate: number; precision: number }
+  onStep?: (arm: string, s: CapacityStep) => void
   workers?: number
   connections?: number
   timeoutMs?: number
@@ -36,16 +40,18 @@ export interface ExperimentOptions {
 }
 
 const pct = (r: number) => Math.abs((r - 1) * 100)
+/** The metrics rounds compare (a capacity search compares capacity instead). */
+type RoundMetric = Exclude<ExperimentMetric, 'capacity' | 'capacityPerDollar'>
 const f1 = (x: number) => x.toFixed(1)
 
 /** How one arm compares to the baseline on one metric, in words, with the interval. */
-function statement(metric: ExperimentMetric, arm: string, base: string, r: { mean: number; lo: number; hi: number; significant: boolean }, level: number) {
+function statement(metric: RoundMetric, arm: string, base: string, r: { mean: number; lo: number; hi: number; significant: boolean }, level: number) {
   const ci = `${(level * 100).toFixed(0)}% interval ${f1((r.lo - 1) * 100)}% .. ${f1((r.hi - 1) * 100)}%`
-  const what: Record<ExperimentMetric, string> = { requestsPerSec: 'throughput', p50: 'p50 latency', p99: 'p99 latency', costPerMillion: 'cost per request' }
+  const what: Record<RoundMetric, string> = { requestsPerSec: 'throughput', p50: 'p50 latency', p99: 'p99 latency', costPerMillion: 'cost per request' }
   if (!r.significant) return `${arm} vs ${base}: no significant difference in ${what[metric]} (${r.mean >= 1 ? '+' : '-'}${f1(pct(r.mean))}%, ${ci})`
   const by = `${f1(pct(r.mean))}% +- ${f1(((r.hi - r.lo) / 2) * 100)}%`
   const up = r.mean > 1
-  const says: Record<ExperimentMetric, string> = {
+  const says: Record<RoundMetric, string> = {
     requestsPerSec: `${arm} serves ${by} ${up ? 'more' : 'fewer'} requests per second than ${base}`,
     p50: `${arm}'s p50 latency is ${by} ${up ? 'higher' : 'lower'} than ${base}'s`,
     p99: `${arm}'s p99 latency is ${by} ${up ? 'higher' : 'lower'} than ${base}'s`,
@@ -55,7 +61,7 @@ function statement(metric: ExperimentMetric, arm: string, base: string, r: { mea
 }
 
 /** Higher is better for throughput; lower for latency and cost. */
-const BETTER_HIGH: Record<ExperimentMetric, boolean> = { requestsPerSec: true, p50: false, p99: false, costPerMillion: false }
+const BETTER_HIGH: Record<RoundMetric, boolean> = { requestsPerSec: true, p50: false, p99: false, costPerMillion: false }
 
 /**
  * Runs the same load against every arm, round after round, alternating the order (A B, B A, ...), then compares each
@@ -67,6 +73,31 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   const startedAt = o.now()
   const runs = new Map<string, ExperimentResult['arms'][number]['runs']>(o.arms.map((a) => [a.name, []]))
   const warnings: string[] = []
+  const capacities = new Map<string, Capacity>()
+  if (o.capacity) {
+    if (!o.slo || !o.quick) throw new Error('a capacity search needs an SLO and URL mode')
+    for (const arm of o.arms) {
+      if (o.stop?.requested) break
+      const c = await findCapacity({
+        url: arm.target,
+        request: { method: o.quick.method, headers: o.quick.headers, ...(o.quick.body !== undefined ? { body: o.quick.body } : {}), pipelining: 1 },
+        slo: o.slo,
+        ...o.capacity,
+        ...(o.workers ? { workers: o.workers } : {}),
+        ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+        now: o.now,
+        ...(o.stop ? { stop: o.stop } : {}),
+        onStep: (s) => o.onStep?.(arm.name, s),
+      })
+      capacities.set(arm.name, c)
+      if (c.limitedBy === 'generator')
+        warnings.push(
+          `${arm.name}: the load generator could not send more than it did: the server held the SLO up to at least ${c.rate} req/s; use more --workers or another client machine`,
+        )
+      if (c.limitedBy === 'max-rate') warnings.push(`${arm.name}: the SLO still held at --max-rate ${c.rate} req/s: its capacity is higher`)
+    }
+    return capacityResult(o, startedAt, capacities, warnings)
+  }
   for (let round = 0; round < o.rounds; round++) {
     for (const [position, arm] of roundOrder(o.arms, round).entries()) {
       if (o.stop?.requested) break
@@ -127,16 +158,17 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       costPerMillionUsd: costs && costs.every(Number.isFinite) ? bootstrapMean(costs, o.confidence) : null,
       requestsPerUsd: price === null || price === 0 ? null : Math.round((rps.mean * 3600) / price),
       sloHeld: o.slo ? rs.filter((r) => r[o.slo!.metric] < o.slo!.thresholdMs).length : null,
+      capacity: null,
     }
   })
   const priced = arms.every((a) => a.costPerMillionUsd !== null)
-  const primary: ExperimentMetric = closed ? (priced ? 'costPerMillion' : 'requestsPerSec') : 'p99'
+  const primary: RoundMetric = closed ? (priced ? 'costPerMillion' : 'requestsPerSec') : 'p99'
   const base = arms[0]!
-  const series = (a: (typeof arms)[number], m: ExperimentMetric) =>
+  const series = (a: (typeof arms)[number], m: RoundMetric) =>
     m === 'costPerMillion' ? a.runs.map((r) => (a.pricePerHourUsd! / (r.requestsPerSec * 3600)) * 1e6) : a.runs.map((r) => r[m])
   const comparisons: ExperimentResult['comparisons'] = []
   for (const a of arms.slice(1))
-    for (const m of ['requestsPerSec', 'p50', 'p99', ...(priced ? (['costPerMillion'] as const) : [])] as ExperimentMetric[]) {
+    for (const m of ['requestsPerSec', 'p50', 'p99', ...(priced ? (['costPerMillion'] as const) : [])] as RoundMetric[]) {
       const ratio = pairedRatio(series(base, m), series(a, m), o.confidence)
       if (ratio)
         comparisons.push({
@@ -177,6 +209,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       rate: o.quick?.rate ?? null,
     },
     rounds: o.rounds,
+    capacitySearch: null,
     confidence: o.confidence,
     region: o.region,
     slo: o.slo ?? null,
@@ -188,6 +221,90 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       better,
       worse,
     },
+    warnings,
+  }
+}
+
+/**
+ * The result of a capacity search. A difference is claimed only when the two brackets do not overlap: an arm that
+ * failed at a rate the baseline held is worse; one that held above the rate where the baseline failed is better. Per
+ * dollar, the same with each bracket divided by the arm's price.
+ */
+function capacityResult(o: ExperimentOptions, startedAt: number, caps: Map<string, Capacity>, warnings: string[]): ExperimentResult {
+  const slo = o.slo!
+  const arms = o.arms.map((a) => {
+    const price = a.type ? (o.catalog.priceUsd(a.type, o.region) ?? null) : null
+    const c = caps.get(a.name)
+    return {
+      name: a.name,
+      target: a.target,
+      type: a.type ?? null,
+      pricePerHourUsd: price,
+      runs: [],
+      requestsPerSec: null,
+      p50: null,
+      p99: null,
+      errorsPct: null,
+      costPerMillionUsd: null,
+      requestsPerUsd: price && c ? Math.round((c.rate * 3600) / price) : null,
+      sloHeld: null,
+      capacity: c
+        ? {
+            rate: c.rate,
+            failedAt: c.failedAt,
+            limitedBy: c.limitedBy,
+            requestsPerUsd: price && c ? Math.round((c.rate * 3600) / price) : null,
+            steps: c.steps,
+          }
+        : null,
+    }
+  })
+  const priced = arms.every((a) => a.pricePerHourUsd !== null)
+  const metric: ExperimentMetric = priced ? 'capacityPerDollar' : 'capacity'
+  const per = (a: (typeof arms)[number], x: number) => (priced ? x / a.pricePerHourUsd! : x)
+  const base = arms[0]!
+  const better: string[] = []
+  const worse: string[] = []
+  const parts: string[] = []
+  const sloText = `${slo.metric} < ${slo.thresholdMs} ms`
+  const bracket = (a: (typeof arms)[number]) =>
+    `${a.capacity!.rate} req/s${a.capacity!.failedAt !== null ? ` (failed at ${a.capacity!.failedAt})` : ` (${a.capacity!.limitedBy} limit)`}`
+  for (const a of arms.slice(1)) {
+    if (!a.capacity || !base.capacity) continue
+    const ratio = per(a, a.capacity.rate) / per(base, base.capacity.rate)
+    const isWorse = a.capacity.failedAt !== null && per(a, a.capacity.failedAt) <= per(base, base.capacity.rate)
+    const isBetter = base.capacity.failedAt !== null && per(a, a.capacity.rate) >= per(base, base.capacity.failedAt)
+    if (isWorse) worse.push(a.name)
+    if (isBetter) better.push(a.name)
+    const what = priced ? 'capacity per dollar' : 'capacity'
+    parts.push(
+      isWorse || isBetter
+        ? `${a.name} has ${f1(pct(ratio))}% ${ratio > 1 ? 'more' : 'less'} ${what} at ${sloText} than ${base.name}: ${bracket(a)} vs ${bracket(base)}`
+        : `${a.name} vs ${base.name}: no difference in ${what} at ${sloText} beyond the search's precision: ${bracket(a)} vs ${bracket(base)}`,
+    )
+  }
+  return {
+    schemaVersion: EXPERIMENT_SCHEMA_VERSION,
+    tool: 'headroom',
+    version: VERSION,
+    kind: 'experiment',
+    startedAt,
+    load: {
+      mode: 'url',
+      model: 'open',
+      what: `${o.quick!.method} ${new URL(o.arms[0]!.target).pathname}${new URL(o.arms[0]!.target).search}`,
+      runMs: o.capacity!.runMs,
+      connections: null,
+      rate: null,
+    },
+    rounds: 0,
+    capacitySearch: o.capacity!,
+    confidence: o.confidence,
+    region: o.region,
+    slo,
+    arms,
+    comparisons: [],
+    verdict: { metric, statement: parts.join('; ') || 'one arm: nothing to compare', better, worse },
     warnings,
   }
 }

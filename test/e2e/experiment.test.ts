@@ -17,8 +17,8 @@ const tmp = tmpProject('headroom-e2e-experiment-')
 const children: ChildProcess[] = []
 const url: Record<string, string> = {}
 
-function start(workUs: number): Promise<string> {
-  const child = spawn(process.execPath, [SERVER, '0', String(workUs)], { stdio: ['ignore', 'pipe', 'inherit'] })
+function start(workUs: number, perSecond = 0): Promise<string> {
+  const child = spawn(process.execPath, [SERVER, '0', String(workUs), String(perSecond)], { stdio: ['ignore', 'pipe', 'inherit'] })
   children.push(child)
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -30,7 +30,7 @@ function start(workUs: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  ;[url.a, url.same, url.slow] = await Promise.all([start(2000), start(2000), start(2600)])
+  ;[url.a, url.same, url.slow, url.cap400, url.cap600] = await Promise.all([start(2000), start(2000), start(2600), start(0, 400), start(0, 600)])
 })
 afterAll(() => children.forEach((c) => c.kill()))
 
@@ -101,6 +101,52 @@ describe('headroom experiment (built CLI, real servers)', () => {
     expect(claims).toBeLessThanOrEqual(3)
   }, 300_000)
 
+  it('--find-capacity finds servers’ known limits (400/s and 600/s) within 10%, and says when it stopped at --max-rate', async () => {
+    const r = await runCli(
+      [
+        'experiment',
+        '--arm',
+        `four=${url.cap400},type=m5.large`,
+        '--arm',
+        `six=${url.cap600},type=m5.xlarge`,
+        '--find-capacity',
+        '--slo',
+        'p99<50ms',
+        '-d',
+        '1s',
+        '-f',
+        'json',
+      ],
+      { cwd: tmp.dir },
+    )
+    expect(r.code, r.stderr).toBe(0)
+    const x = ExperimentResultSchema.parse(JSON.parse(r.stdout))
+    for (const [arm, truth] of [
+      ['four', 400],
+      ['six', 600],
+    ] as const) {
+      const c = x.arms.find((a) => a.name === arm)!.capacity!
+      expect(c.limitedBy).toBe('server')
+      expect(c.rate / truth, `${arm}: ${c.rate} req/s`).toBeGreaterThan(0.9)
+      expect(c.rate / truth, `${arm}: ${c.rate} req/s`).toBeLessThan(1.1)
+      // The bracket: the last rate that held and the lowest that failed, within the search's 10% of each other.
+      expect(c.failedAt! / c.rate).toBeLessThanOrEqual(1.1)
+      expect(c.steps.filter((s) => s.held).every((s) => s.latencyMs < 50)).toBe(true)
+    }
+    // m5.xlarge costs twice an m5.large: 1.5x the capacity is 25% less per dollar, beyond the brackets.
+    expect(x.verdict.metric).toBe('capacityPerDollar')
+    expect(x.verdict.worse).toEqual(['six'])
+    const capped = await runCli(
+      ['experiment', '--arm', `a=${url.cap600}`, '--arm', `b=${url.cap400}`, '--find-capacity', '--slo', 'p99<50ms', '--max-rate', '100', '-d', '500ms'],
+      {
+        cwd: tmp.dir,
+      },
+    )
+    expect(capped.code, capped.stderr).toBe(0)
+    expect(capped.stdout).toMatch(/a: the SLO still held at --max-rate 100 req\/s: its capacity is higher/)
+    expect(capped.stdout).toMatch(/no difference in capacity at p99 < 50 ms beyond the search's precision/)
+  }, 120_000)
+
   it('bad input: one arm, a type not in the catalog, different requests exit 2; an unreachable arm exits 3, all naming the arm', async () => {
     const cli = (args: string[]) => runCli(['experiment', ...args], { cwd: tmp.dir })
     let r = await cli(['--arm', `a=${url.a}`])
@@ -115,6 +161,9 @@ describe('headroom experiment (built CLI, real servers)', () => {
     r = await cli(['--arm', `a=${url.a}`, '--arm', 'down=http://127.0.0.1:1/'])
     expect(r.code).toBe(3)
     expect(r.stderr).toMatch(/arm down: http:\/\/127\.0\.0\.1:1\/ cannot be reached/)
+    r = await cli(['--arm', `a=${url.a}`, '--arm', `b=${url.same}`, '--find-capacity'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--find-capacity needs --slo/)
     r = await cli(['--arm', `a=${url.a}`, '--arm', `b=${url.same}`, '--slo', 'p99 under 200'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--slo 'p99 under 200' is not a latency objective/)

@@ -1,0 +1,106 @@
+import { runLoadTest } from '../loadtest/engine.js'
+import { errorRatePct } from '../loadtest/render.js'
+import type { QuickSpec } from '../loadtest/run-share.js'
+
+export interface Slo {
+  metric: 'p50' | 'p90' | 'p95' | 'p99'
+  thresholdMs: number
+}
+
+export interface CapacityStep {
+  rate: number
+  /** The SLO metric's value in that run (ms, from the intended start: queueing counts). */
+  latencyMs: number
+  errorsPct: number
+  achieved: number | null
+  held: boolean
+  generatorSaturated: boolean
+}
+
+export interface Capacity {
+  /** The highest arrival rate (requests/s) at which the SLO held; 0 when it failed at the first rate. */
+  rate: number
+  /** The lowest rate that failed, when one did: the capacity lies between `rate` and this. */
+  failedAt: number | null
+  /** 'server': a rate failed the SLO; 'generator': the load generator could not send more (the server can do at least `rate`); 'max-rate': --max-rate reached. */
+  limitedBy: 'server' | 'generator' | 'max-rate'
+  steps: CapacityStep[]
+}
+
+/** Errors above this share of requests fail a step whatever the latency: fast errors are not capacity. */
+const MAX_ERRORS_PCT = 1
+
+/**
+ * The highest arrival rate at which the SLO holds, on the open model (every request timed from its scheduled start,
+ * so queueing at the server shows as latency: no coordinated omission). The rate doubles from `startRate` until a run
+ * fails the SLO (or errs on more than 1% of requests), then is bisected (geometrically) until the bracket is within
+ * `precision`. A run in which the generator itself fell behind (late arrivals, achieved rate under 99%) ends the
+ * search as "the generator's limit": the server did at least that, and no server limit is claimed.
+ */
+export async function findCapacity(o: {
+  url: string
+  request: Omit<QuickSpec, 'url' | 'rate' | 'durationMs' | 'amount'>
+  slo: Slo
+  runMs: number
+  startRate: number
+  maxRate: number
+  precision: number
+  workers?: number
+  timeoutMs?: number
+  now: () => number
+  onStep?: (s: CapacityStep) => void
+  stop?: { requested: boolean }
+}): Promise<Capacity> {
+  const steps: CapacityStep[] = []
+  const run = async (rate: number): Promise<CapacityStep> => {
+    const r = await runLoadTest({
+      // At least 20 requests a step, or a p99 is one request's latency.
+      // One warm-up request per connection: the busy warm-up would hand the server a backlog before the step starts.
+      quick: { ...o.request, url: o.url, rate, durationMs: Math.max(o.runMs, (20 / rate) * 1000), warmRepeat: false },
+      // Connections by Little's law with room: twice the rate x the SLO's latency, so the client never queues while
+      // the SLO can hold. The engine's default (64 a worker, opened as needed) put the connects of a low-rate step's
+      // first requests in its p99 (146 ms at 50/s against a 10 ms server, 14.6 ms with 4 connections).
+      connections: Math.ceil(2 * rate * (o.slo.thresholdMs / 1000)) + 4,
+      ...(o.workers ? { workers: o.workers } : {}),
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+      now: o.now,
+      ...(o.stop ? { stop: o.stop } : {}),
+    })
+    const latencyMs = r.latency.corrected[o.slo.metric]
+    const errorsPct = errorRatePct(r)
+    const step = {
+      rate: Math.round(rate * 100) / 100,
+      latencyMs,
+      errorsPct: Math.round(errorsPct * 1000) / 1000,
+      achieved: r.rate.achieved,
+      held: (r.counters['http.responses'] ?? 0) > 0 && latencyMs < o.slo.thresholdMs && errorsPct <= MAX_ERRORS_PCT && !r.generator.saturated,
+      generatorSaturated: r.generator.saturated,
+    }
+    steps.push(step)
+    o.onStep?.(step)
+    return step
+  }
+  let lo = 0
+  let rate = o.startRate
+  // 1. Double until a rate fails.
+  for (;;) {
+    if (o.stop?.requested) return { rate: lo, failedAt: null, limitedBy: 'server', steps }
+    const s = await run(rate)
+    if (s.generatorSaturated) return { rate: lo, failedAt: null, limitedBy: 'generator', steps }
+    if (!s.held) break
+    lo = rate
+    if (rate >= o.maxRate) return { rate: lo, failedAt: null, limitedBy: 'max-rate', steps }
+    rate = Math.min(rate * 2, o.maxRate)
+  }
+  let hi = rate
+  // 2. Bisect the bracket (lo held, hi failed) down to the precision.
+  while (lo > 0 ? hi / lo > 1 + o.precision : hi > o.startRate / 64) {
+    if (o.stop?.requested) break
+    const mid: number = lo > 0 ? Math.sqrt(lo * hi) : hi / 2
+    const s = await run(mid)
+    if (s.generatorSaturated) return { rate: lo, failedAt: hi, limitedBy: 'generator', steps }
+    if (s.held) lo = mid
+    else hi = mid
+  }
+  return { rate: Math.round(lo * 100) / 100, failedAt: Math.round(hi * 100) / 100, limitedBy: 'server', steps }
+}
