@@ -182,3 +182,42 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
   }
   return EXIT.OK
 }
+
+export interface PlanFlags {
+  types?: string
+  amiX86?: string
+  amiArm?: string
+  region: string
+  subnet?: string
+  securityGroup: string[]
+  keyName?: string
+  port: string
+  stack: string
+  as: string
+}
+
+/** `headroom experiment plan`: prints (never runs) how to launch the arms and tear them down, with their cost per hour. */
+export async function runExperimentPlan(f: PlanFlags, effects: Effects): Promise<ExitCode> {
+  const { planArms, planCloudFormation, planCli } = await import('../experiment/plan.js')
+  if (!f.types)
+    throw new UsageError('experiment plan needs --types', 'Example: headroom experiment plan --types m5.large,m6g.large --ami-x86 ami-... --ami-arm ami-...')
+  if (f.as !== 'cloudformation' && f.as !== 'cli') throw new UsageError(`--as '${f.as}' is not one of cloudformation, cli`)
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(f.stack))
+    throw new UsageError(`--stack '${f.stack}' is not a stack name`, 'Letters, digits and hyphens, starting with a letter.')
+  const o = {
+    types: f.types
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+    amis: { ...(f.amiX86 ? { x86_64: f.amiX86 } : {}), ...(f.amiArm ? { arm64: f.amiArm } : {}) },
+    region: f.region,
+    ...(f.subnet ? { subnet: f.subnet } : {}),
+    securityGroups: f.securityGroup,
+    ...(f.keyName ? { keyName: f.keyName } : {}),
+    port: parseNumber('--port', f.port, { min: 1, max: 65535, integer: true }),
+    stack: f.stack,
+  }
+  const arms = planArms(loadCatalog(), o)
+  effects.stdout.write(f.as === 'cli' ? planCli(arms, o) : planCloudFormation(arms, o))
+  return EXIT.OK
+}

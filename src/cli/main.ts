@@ -9,7 +9,7 @@ import { PERCENTILES } from '../analyzers/kit.js'
 // Only light modules at start-up: the registry (every analyzer, its zod options) loads with the commands that use it.
 import { SHARED_OPTIONS, type SharedOptions } from '../analyzers/shared-options.js'
 import type { ConfigFlags, ResolvedConfig } from '../app/config.js'
-import type { ExperimentFlags } from './experiment.js'
+import type { ExperimentFlags, PlanFlags } from './experiment.js'
 import { workspaceCatalogPath } from '../catalog/load.js'
 import { CONFIG_FILE_NAMES } from '../config/find.js'
 import { REPORT_FORMATS, REPORT_PAGES, type ReportFormat } from '../reporters/registry.js'
@@ -147,7 +147,25 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-o, --out <file>', 'also write the JSON result (schema/experiment-result.schema.json)')
     .option('--workers <n>', 'load-generator worker threads')
     .option('--no-color', 'no ANSI colours')
-    .action(async (input: string | undefined, f: ExperimentFlags) => {
+    .option('--types <list>', 'plan: the instance types to launch, e.g. m5.large,m6g.large')
+    .option('--ami-x86 <ami>', 'plan: the service image for x86_64 types')
+    .option('--ami-arm <ami>', 'plan: the service image for arm64 (Graviton) types')
+    .option('--subnet <id>', 'plan: subnet to launch in')
+    .option('--security-group <id>', 'plan: security group; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--key-name <name>', 'plan: EC2 key pair')
+    .option('--port <n>', 'plan: the port the service listens on', '8080')
+    .option('--stack <name>', 'plan: stack name and the headroom:experiment tag', 'headroom-experiment')
+    .option('--as <form>', 'plan: cloudformation or cli', 'cloudformation')
+    .addHelpText(
+      'after',
+      '\nheadroom experiment plan --types m5.large,m6g.large --ami-x86 ami-... --ami-arm ami-... prints (does not run) how to launch and tear down the arms, with their cost per hour.',
+    )
+    .action(async (input: string | undefined, f: ExperimentFlags & PlanFlags) => {
+      if (input === 'plan') {
+        const { runExperimentPlan } = await import('./experiment.js')
+        code = await runExperimentPlan(f, effects)
+        return
+      }
       const { runExperimentCommand } = await import('./experiment.js')
       code = await runExperimentCommand(
         input === undefined || input.startsWith('/') ? input : resolve(effects.cwd, input),

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadCatalog } from '../../src/catalog/load.js'
 import { ExperimentResultSchema } from '../../src/experiment/result.js'
@@ -147,6 +148,46 @@ describe('headroom experiment (built CLI, real servers)', () => {
     expect(capped.stdout).toMatch(/no difference in capacity at p99 < 50 ms beyond the search's precision/)
   }, 120_000)
 
+  it('experiment plan prints a CloudFormation template and a CLI script that launch the arms and tear them down, priced', async () => {
+    const amis = ['--ami-x86', 'ami-0abcdef1234567890', '--ami-arm', 'ami-0fedcba9876543210']
+    const cfn = await runCli(['experiment', 'plan', '--types', 'm5.large,m6g.large', ...amis, '--subnet', 'subnet-0abc', '--security-group', 'sg-0abc'], {
+      cwd: tmp.dir,
+    })
+    expect(cfn.code, cfn.stderr).toBe(0)
+    const catalog = loadCatalog()
+    const total = catalog.priceUsd('m5.large', 'us-east-1')! + catalog.priceUsd('m6g.large', 'us-east-1')!
+    expect(cfn.stdout).toContain(`#   total $${total.toFixed(4)}/h`)
+    const template = parseYaml(cfn.stdout) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>
+      Outputs: Record<string, unknown>
+    }
+    const instances = Object.values(template.Resources)
+    expect(instances.map((r) => [r.Type, r.Properties.InstanceType, r.Properties.ImageId])).toEqual([
+      ['AWS::EC2::Instance', 'm5.large', 'ami-0abcdef1234567890'],
+      ['AWS::EC2::Instance', 'm6g.large', 'ami-0fedcba9876543210'],
+    ])
+    // Only properties AWS::EC2::Instance documents, and every instance tagged for the teardown.
+    const documented = new Set(['ImageId', 'InstanceType', 'SubnetId', 'SecurityGroupIds', 'KeyName', 'Tags'])
+    for (const r of instances) {
+      expect(Object.keys(r.Properties).every((k) => documented.has(k))).toBe(true)
+      expect(r.Properties.Tags).toContainEqual({ Key: 'headroom:experiment', Value: 'headroom-experiment' })
+    }
+    expect(Object.keys(template.Outputs)).toHaveLength(2)
+    expect(cfn.stdout).toMatch(/# delete: {3}aws cloudformation delete-stack --region us-east-1 --stack-name headroom-experiment/)
+    const cli = await runCli(['experiment', 'plan', '--types', 'm5.large,m6g.large', ...amis, '--as', 'cli'], { cwd: tmp.dir })
+    expect(cli.code, cli.stderr).toBe(0)
+    expect(cli.stdout).toMatch(/^trap cleanup EXIT$/m)
+    expect(cli.stdout.match(/aws ec2 run-instances/g)).toHaveLength(2)
+    const script = tmp.file('plan.sh', cli.stdout)
+    expect((await runProcess('bash', ['-n', script])).code).toBe(0)
+    const noArm = await runCli(['experiment', 'plan', '--types', 'm5.large,m6g.large', '--ami-x86', 'ami-0abcdef1234567890'], { cwd: tmp.dir })
+    expect(noArm.code).toBe(2)
+    expect(noArm.stderr).toMatch(/m6g\.large is arm64: give its image with --ami-arm/)
+    const badAmi = await runCli(['experiment', 'plan', '--types', 'm5.large,c5.large', '--ami-x86', 'image-1'], { cwd: tmp.dir })
+    expect(badAmi.code).toBe(2)
+    expect(badAmi.stderr).toMatch(/--ami-x86 'image-1' is not an AMI id/)
+  })
+
   it('bad input: one arm, a type not in the catalog, different requests exit 2; an unreachable arm exits 3, all naming the arm', async () => {
     const cli = (args: string[]) => runCli(['experiment', ...args], { cwd: tmp.dir })
     let r = await cli(['--arm', `a=${url.a}`])
@@ -169,3 +210,7 @@ describe('headroom experiment (built CLI, real servers)', () => {
     expect(r.stderr).toMatch(/--slo 'p99 under 200' is not a latency objective/)
   })
 })
+
+function runProcess(cmd: string, args: string[]): Promise<{ code: number | null }> {
+  return new Promise((resolve) => spawn(cmd, args, { stdio: 'ignore' }).on('close', (code) => resolve({ code })))
+}
