@@ -389,6 +389,40 @@
     return out
   }
 
+  // ---- experiment ---------------------------------------------------------------------------------------------------
+  function experimentPage(E) {
+    var out = h('div')
+    if (E.rounds.length) {
+      ;[['requestsPerSec', 'Requests per second, round by round', 'req/s'], ['p99', 'p99 latency, round by round', 'ms']].forEach(function (m) {
+        var f = chartBox(m[1], 'each arm ran once a round, the order alternating; a line that moves with the other is drift both arms saw')
+        out.append(f.el)
+        var curves = E.rounds.map(function (a) { return { name: a.arm, x: a.x, y: a[m[0]] } })
+        plot(f.box, {
+          height: 240,
+          scales: { x: { time: false } },
+          series: [{ label: 'round' }].concat(curves.map(function (c, i) { return { label: c.name, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: true, size: 7 } } })),
+          axes: [{ label: 'round', incrs: [1] }, { label: m[2], size: 60 }],
+        }, align(curves))
+      })
+    }
+    if (E.capacity.length) {
+      var g = chartBox('Latency by arrival rate (capacity search)', E.slo.metric + ' of each step, in the order tried; the SLO line at ' + E.slo.thresholdMs + ' ms')
+      out.append(g.el)
+      var curves = E.capacity.map(function (a) {
+        var idx = a.rate.map(function (_, i) { return i }).sort(function (p, q) { return a.rate[p] - a.rate[q] })
+        return { name: a.arm, x: idx.map(function (i) { return a.rate[i] }), y: idx.map(function (i) { return a.latencyMs[i] }) }
+      })
+      var data = align(curves)
+      data.push(data[0].map(function () { return E.slo.thresholdMs }))
+      plot(g.box, {
+        scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+        series: [{ label: 'req/s' }].concat(curves.map(function (c, i) { return { label: c.name + ' ' + E.slo.metric + ' ms', stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true, points: { show: true, size: 7 } } }), [{ label: 'SLO', stroke: COLORS.need, dash: [8, 4] }]),
+        axes: [{ label: 'arrivals per second' }, { label: 'ms', size: 60 }],
+      }, data)
+    }
+    return out
+  }
+
   // ---- cache ------------------------------------------------------------------------------------------------------
   function cachePage(C) {
     var out = h('div')
@@ -432,6 +466,7 @@
   if (D.scaling) pages.push({ id: 'scaling', title: 'Scaling what-if', draw: function () { return scalingPage(D.scaling) } })
   if (D.loadtest) pages.push({ id: 'latency', title: 'Latency', draw: function () { return latencyPage(D.loadtest) } })
   if (D.cache) pages.push({ id: 'cache', title: 'Hit ratio', draw: function () { return cachePage(D.cache) } })
+  if (D.experiment) pages.push({ id: 'experiment', title: 'Experiment', draw: function () { return experimentPage(D.experiment) } })
   pages.push({ id: 'summary', title: D.kind === 'review' ? 'Review' : 'Summary', draw: function () { return h('div', null, viewBlocks(D.view)) } })
 
   var main = h('main')

@@ -83,7 +83,7 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
     slo = { metric: m[1] as 'p50', thresholdMs: Number(m[2]) }
   }
   if (f.failOn !== undefined && f.failOn !== 'regression') throw new UsageError(`--fail-on '${f.failOn}' is not known`, 'Use --fail-on regression.')
-  if (!['terminal', 'json', 'md'].includes(f.format)) throw new UsageError(`--format '${f.format}' is not one of terminal, json, md`)
+  if (!['terminal', 'json', 'md', 'html'].includes(f.format)) throw new UsageError(`--format '${f.format}' is not one of terminal, json, md, html`)
   const durationMs = parseDurationMs(f.duration)
   if (durationMs === undefined || durationMs <= 0) throw new UsageError(`--duration '${f.duration}' is not a duration`, 'Write 10 (seconds), 10s or 1m.')
   const connections = f.connections === undefined ? undefined : parseNumber('--connections', f.connections, { min: 1, integer: true })
@@ -174,7 +174,13 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
   if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
   const view = experimentView(result)
   effects.stdout.write(
-    f.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : f.format === 'md' ? renderMarkdownView(view) : renderTerminalView(view, f.color === true),
+    f.format === 'json'
+      ? JSON.stringify(result, null, 2) + '\n'
+      : f.format === 'md'
+        ? renderMarkdownView(view)
+        : f.format === 'html'
+          ? (await import('../html/page.js')).experimentHtml(result)
+          : renderTerminalView(view, f.color === true),
   )
   if (f.failOn === 'regression' && result.verdict.worse.length) {
     effects.stderr.write(`headroom: --fail-on regression: ${result.verdict.worse.join(', ')} worse than ${result.arms[0]!.name} (${result.verdict.metric})\n`)

@@ -143,7 +143,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--confidence <level>', 'of the intervals and the verdict: 0.9, 0.95 or 0.99', '0.95')
     .option('--region <region>', 'region for the prices of the types', 'us-east-1')
     .option('--fail-on <what>', 'regression: exit 4 when an arm is significantly worse than the first on the verdict metric')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'json', 'md']).default('terminal'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['terminal', 'json', 'md', 'html']).default('terminal'))
     .option('-o, --out <file>', 'also write the JSON result (schema/experiment-result.schema.json)')
     .option('--workers <n>', 'load-generator worker threads')
     .option('--no-color', 'no ANSI colours')

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 import type { HeadroomDocument } from '../app/document.js'
 import { compareResults, type CompareLimits } from '../loadtest/render.js'
 import type { LoadTestResult } from '../loadtest/result.js'
-import { documentPayload, loadTestPayload, type Payload, type PayloadOptions } from './payload.js'
+import { documentPayload, experimentPayload, loadTestPayload, type Payload, type PayloadOptions } from './payload.js'
+import type { ExperimentResult } from '../experiment/result.js'
+import { experimentView } from '../experiment/render.js'
 
 /**
  * One HTML file that works offline and asks nothing of the network: uPlot (1.6, ~50 KB minified; a canvas time-series
@@ -148,4 +150,10 @@ export function comparisonHtml(base: LoadTestResult, cur: LoadTestResult, limits
       thresholds,
     ),
   })
+}
+
+/** `experiment -f html`: each arm's throughput and p99 round by round, or the capacity search's steps against the SLO. */
+export function experimentHtml(r: ExperimentResult): string {
+  const view = experimentView(r)
+  return htmlPage({ kind: 'experiment', title: view.title, view, experiment: experimentPayload(r) })
 }

@@ -5,6 +5,7 @@ import type { DimensionAssessment, Recommendation, Report, ScalingReport } from 
 import { mergeEncoded } from '../loadtest/histogram.js'
 import type { LoadTestResult } from '../loadtest/result.js'
 import type { CacheReport } from '../simulators/cache/result.js'
+import type { ExperimentResult } from '../experiment/result.js'
 import { currentType, describeChange, savingsOf } from '../reporters/format.js'
 import type { View } from '../reporters/view.js'
 import type { DisplaySeries } from '../store/types.js'
@@ -15,7 +16,7 @@ import type { DisplaySeries } from '../store/types.js'
  * `headroom serve` sends the same object over its API.
  */
 export interface Payload {
-  kind: HeadroomDocument['kind'] | 'comparison'
+  kind: HeadroomDocument['kind'] | 'comparison' | 'experiment'
   title: string
   /** The kind's own view (the terminal summary's sections): the overview page, drawn block by block as text. */
   view: View
@@ -23,6 +24,7 @@ export interface Payload {
   scaling?: ScalingPayload
   loadtest?: LoadTestPayload
   cache?: CachePayload
+  experiment?: ExperimentPayload
   /** Served live (`headroom serve`): the page may ask /api/analysis for other settings. */
   api?: boolean
 }
@@ -432,5 +434,34 @@ export async function documentPayload(doc: HeadroomDocument, o: PayloadOptions =
       return { ...base, cache: cachePayload(doc) }
     default:
       return base
+  }
+}
+
+interface ExperimentPayload {
+  /** Per arm, its value in each round (x: round number from 1). */
+  rounds: { arm: string; x: number[]; requestsPerSec: number[]; p99: number[] }[]
+  /** --find-capacity: per arm each step's rate and the SLO metric's latency, in the order tried. */
+  capacity: { arm: string; rate: number[]; latencyMs: number[]; held: boolean[] }[]
+  slo: { metric: string; thresholdMs: number } | null
+}
+
+export function experimentPayload(r: ExperimentResult): ExperimentPayload {
+  return {
+    rounds: r.arms
+      .filter((a) => a.runs.length)
+      .map((a) => ({ arm: a.name, x: a.runs.map((x) => x.round + 1), requestsPerSec: a.runs.map((x) => x.requestsPerSec), p99: a.runs.map((x) => x.p99) })),
+    capacity: r.arms.flatMap((a) =>
+      a.capacity
+        ? [
+            {
+              arm: a.name,
+              rate: a.capacity.steps.map((s) => s.rate),
+              latencyMs: a.capacity.steps.map((s) => s.latencyMs),
+              held: a.capacity.steps.map((s) => s.held),
+            },
+          ]
+        : [],
+    ),
+    slo: r.slo,
   }
 }

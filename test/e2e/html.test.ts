@@ -224,6 +224,22 @@ describe.skipIf(!CHROMIUM && !CI)('HTML pages in Chromium', () => {
     await page.close()
   })
 
+  it('experiment --format html: each arm round by round', async () => {
+    const r = await runCli(['experiment', '--arm', `a=${target}/`, '--arm', `b=${target}/`, '--rounds', '2', '-d', '300ms', '-c', '2', '-f', 'html'], {
+      cwd: tmp.dir,
+    })
+    expect(r.code, r.stderr).toBe(0)
+    writeFileSync(tmp.path('experiment.html'), r.stdout)
+    const { page, problems, requests } = await open(tmp.path('experiment.html'))
+    const c = await canvases(page)
+    expect(c).toHaveLength(2)
+    for (const x of c) expect(x.drawn).toBeGreaterThan(1000)
+    await shot(page, 'experiment')
+    expect(problems).toEqual([])
+    expect(requests()).toEqual([])
+    await page.close()
+  })
+
   it('simulate cache and review --format html draw too', async () => {
     const log = fileURLToPath(new URL('../fixtures/weblogs/elastic-examples-apache_logs-2015-05.log.gz', import.meta.url))
     await run(['simulate', 'cache', log, '--policy', 'lru,fifo', '-f', 'html', '-o', 'cache.html'])
