@@ -215,7 +215,7 @@
   }
   function resourcesPage(A) {
     if (!A.resources.length) return h('p', null, 'No resource has stored series to chart (a report from a document alone has none: run `headroom report` in the workspace).')
-    return h('div', null, h('p', null, 'The ' + A.resources.length + ' resources with a page: sized ones, under-provisioned first, then by saving.' +
+    return h('div', null, h('p', null, 'The ' + A.resources.length + ' resources with a page: sized ones, those to up- or downsize first, by the size of the monthly change either way.' +
       (A.unshown ? ' ' + A.unshown + ' other recommendations are in the Fleet table.' : '')),
       h('ul', { class: 'reslist' }, A.resources.map(function (r) {
         return h('li', null, h('a', { href: '#r/' + encodeURIComponent(r.id) }, r.id), ' ', h('span', { class: 't-dim' }, r.finding + ' · ' + r.current + (r.recommended ? ' → ' + r.recommended : '')))

@@ -65,7 +65,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     if (output === 'html')
       cmd
         .option('-o, --out <file>', 'the HTML file to write', 'report.html')
-        .option('--pages <n>', 'resources with a page of charts (sized ones, under-provisioned first, then by saving)', String(REPORT_PAGES))
+        .option('--pages <n>', 'resources with a page of charts: sized ones, those to up- or downsize first, by the monthly change', String(REPORT_PAGES))
     else
       cmd
         .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('terminal'))
