@@ -30,6 +30,7 @@ export interface ExperimentFlags {
   workers?: string
   color?: boolean
   findCapacity?: boolean
+  warmup?: boolean
   startRate: string
   maxRate: string
 }
@@ -149,6 +150,7 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
             quick: { method: f.method.toUpperCase(), headers: {}, ...(rate !== undefined ? { rate, warmRepeat: false } : {}), durationMs, pipelining: 1 },
           }),
       rounds,
+      warmup: f.warmup !== false,
       confidence: level,
       region: f.region,
       catalog,

@@ -132,6 +132,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       [] as string[],
     )
     .option('--rounds <n>', 'rounds; each runs every arm once, the order alternating', '5')
+    .option('--no-warmup', 'URL mode: skip the unrecorded run of each arm before round 1')
     .option('-d, --duration <time>', 'URL mode: length of one run', '10s')
     .option('-c, --connections <n>', 'URL mode, closed model: connections (default 10)')
     .option('-R, --rate <n>', 'URL mode: open model at n requests/s (compares latency at that load)')

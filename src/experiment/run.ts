@@ -34,6 +34,8 @@ export interface ExperimentOptions {
   connections?: number
   timeoutMs?: number
   now: () => number
+  /** URL mode: run each arm once, unrecorded, before round 1 (a JIT-compiled or cache-backed server starts cold). */
+  warmup?: boolean
   /** Each finished run, for a progress line. */
   onRun?: (arm: string, round: number, r: LoadTestResult) => void
   stop?: { requested: boolean }
@@ -98,6 +100,19 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     }
     return capacityResult(o, startedAt, capacities, warnings)
   }
+  // A cold arm (JIT, caches, connection pools) would lose round 1 for a reason that is not its configuration.
+  if (o.warmup && o.quick)
+    for (const arm of o.arms) {
+      if (o.stop?.requested) break
+      await runLoadTest({
+        quick: { ...o.quick, url: arm.target },
+        ...(o.workers ? { workers: o.workers } : {}),
+        ...(o.connections ? { connections: o.connections } : {}),
+        ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+        now: o.now,
+        ...(o.stop ? { stop: o.stop } : {}),
+      })
+    }
   for (let round = 0; round < o.rounds; round++) {
     for (const [position, arm] of roundOrder(o.arms, round).entries()) {
       if (o.stop?.requested) break

@@ -90,6 +90,7 @@ describe('headroom experiment (built CLI, real servers)', () => {
         connections: 4,
         workers: 1,
         rounds: 4,
+        warmup: true,
         confidence: 0.95,
         region: 'us-east-1',
         catalog,
