@@ -1,3 +1,5 @@
+import { prng } from '../core/prng.js'
+
 /**
  * The statistics of an experiment: rounds are few (3-10), so every interval here is honest about small samples.
  *
@@ -40,18 +42,6 @@ export function tQuantile(df: number, level: number): number {
   const t = T_TABLE[String(level)]
   if (!t) throw new RangeError(`confidence ${level} is not one of ${CONFIDENCE_LEVELS.join(', ')}`)
   return df >= 1 && df <= 30 ? t.df[df - 1]! : t.inf
-}
-
-/** mulberry32: a small seeded generator, so the same rounds give the same intervals. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export interface Interval {

@@ -7,6 +7,7 @@ import { Recorder } from './recorder.js'
 import { closedLoops, openSchedule, warm, type ScheduleContext } from './schedules.js'
 import type { Plan } from './script.js'
 import { pickScenario, runVu, type BuiltRequest, type Response, type VuHost } from './vu.js'
+import { prng } from '../core/prng.js'
 
 /**
  * One worker's share of a load test: its own undici pools, arrival schedule (every n-th arrival) or closed loops, and
@@ -90,18 +91,6 @@ export interface Progress {
 
 /** The event-loop delay monitor samples every 10 ms and reports the whole interval; the excess is the delay. */
 const ELD_RESOLUTION_MS = 10
-
-/** mulberry32: a small seeded PRNG so scenario picks and random variables are reproducible per worker. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export async function runShare(cfg: ShareConfig, onProgress: (p: Progress) => void, stop: { requested: boolean }): Promise<ShareResult> {
   const openModel = !(cfg.quick && cfg.quick.rate === undefined)
