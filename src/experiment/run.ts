@@ -62,6 +62,22 @@ function statement(metric: RoundMetric, arm: string, base: string, r: { mean: nu
   return `${says[metric]} (${ci})`
 }
 
+/** The fields every experiment result starts with. */
+const header = (startedAt: number) => ({
+  schemaVersion: EXPERIMENT_SCHEMA_VERSION,
+  tool: 'headroom' as const,
+  version: VERSION,
+  kind: 'experiment' as const,
+  startedAt,
+})
+/** The request every arm is sent in URL mode, as `GET /path?query`. */
+const requestLine = (o: ExperimentOptions) => {
+  const u = new URL(o.arms[0]!.target)
+  return `${o.quick!.method} ${u.pathname}${u.search}`
+}
+/** The on-demand price of an arm's type in the region, or null (no type, or none in the catalog). */
+const priceOf = (o: ExperimentOptions, a: Arm) => (a.type ? (o.catalog.priceUsd(a.type, o.region) ?? null) : null)
+
 /** Higher is better for throughput; lower for latency and cost. */
 const BETTER_HIGH: Record<RoundMetric, boolean> = { requestsPerSec: true, p50: false, p99: false, costPerMillion: false }
 
@@ -145,7 +161,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   const closed = o.quick ? o.quick.rate === undefined : false
   const arms = o.arms.map((a) => {
     const rs = [...runs.get(a.name)!].sort((x, y) => x.round - y.round)
-    const price = a.type ? (o.catalog.priceUsd(a.type, o.region) ?? null) : null
+    const price = priceOf(o, a)
     const costs = price === null ? null : rs.map((r) => (r.requestsPerSec > 0 ? (price / (r.requestsPerSec * 3600)) * 1e6 : Infinity))
     const rps = bootstrapMean(
       rs.map((r) => r.requestsPerSec),
@@ -210,15 +226,11 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   if (closed && !priced)
     warnings.push('not every arm has a priced type (type=... in --arm, in the catalog for the region): the verdict compares throughput, not cost')
   return {
-    schemaVersion: EXPERIMENT_SCHEMA_VERSION,
-    tool: 'headroom',
-    version: VERSION,
-    kind: 'experiment',
-    startedAt,
+    ...header(startedAt),
     load: {
       mode: o.plan ? 'scenario' : 'url',
       model: closed ? 'closed' : 'open',
-      what: o.plan ? (o.plan.source ?? 'scenario') : `${o.quick!.method} ${new URL(o.arms[0]!.target).pathname}${new URL(o.arms[0]!.target).search}`,
+      what: o.plan ? (o.plan.source ?? 'scenario') : requestLine(o),
       runMs: o.quick ? o.quick.durationMs : 0,
       connections: closed ? (o.connections ?? null) : null,
       rate: o.quick?.rate ?? null,
@@ -248,8 +260,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
 function capacityResult(o: ExperimentOptions, startedAt: number, caps: Map<string, Capacity>, warnings: string[]): ExperimentResult {
   const slo = o.slo!
   const arms = o.arms.map((a) => {
-    const price = a.type ? (o.catalog.priceUsd(a.type, o.region) ?? null) : null
+    const price = priceOf(o, a)
     const c = caps.get(a.name)
+    const perUsd = price && c ? Math.round((c.rate * 3600) / price) : null
     return {
       name: a.name,
       target: a.target,
@@ -261,14 +274,14 @@ function capacityResult(o: ExperimentOptions, startedAt: number, caps: Map<strin
       p99: null,
       errorsPct: null,
       costPerMillionUsd: null,
-      requestsPerUsd: price && c ? Math.round((c.rate * 3600) / price) : null,
+      requestsPerUsd: perUsd,
       sloHeld: null,
       capacity: c
         ? {
             rate: c.rate,
             failedAt: c.failedAt,
             limitedBy: c.limitedBy,
-            requestsPerUsd: price && c ? Math.round((c.rate * 3600) / price) : null,
+            requestsPerUsd: perUsd,
             steps: c.steps,
           }
         : null,
@@ -299,15 +312,11 @@ function capacityResult(o: ExperimentOptions, startedAt: number, caps: Map<strin
     )
   }
   return {
-    schemaVersion: EXPERIMENT_SCHEMA_VERSION,
-    tool: 'headroom',
-    version: VERSION,
-    kind: 'experiment',
-    startedAt,
+    ...header(startedAt),
     load: {
       mode: 'url',
       model: 'open',
-      what: `${o.quick!.method} ${new URL(o.arms[0]!.target).pathname}${new URL(o.arms[0]!.target).search}`,
+      what: requestLine(o),
       runMs: o.capacity!.runMs,
       connections: null,
       rate: null,
