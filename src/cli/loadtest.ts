@@ -9,7 +9,6 @@ import { totalDurationMs } from '../loadtest/phases.js'
 import { probeTarget } from '../loadtest/probe.js'
 import { compareResults, countersUnder, errorRatePct, renderComparison, statusOf } from '../loadtest/render.js'
 import { renderDocument, REPORT_FORMATS, type ReportFormat } from '../reporters/registry.js'
-import { comparisonHtml } from '../html/page.js'
 import { DEFAULT_EXPECT, parseExpect } from '../loadtest/status.js'
 import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
 import { loadScript } from '../loadtest/script.js'
@@ -247,11 +246,11 @@ function readResult(file: string): LoadTestResult {
 }
 
 /** `headroom loadtest compare BASE NEW`: a table of changes; exits 5 when a limit given is exceeded. */
-export function runLoadTestCompare(
+export async function runLoadTestCompare(
   files: readonly string[],
   f: { maxP99Regression?: string; maxErrorRate?: string; format?: string; allowDifferentTargets?: boolean },
   effects: Effects,
-): ExitCode {
+): Promise<ExitCode> {
   if (files.length !== 2)
     throw new UsageError('compare needs two result files: BASE NEW', 'Example: headroom loadtest compare base.json new.json --max-p99-regression 10%')
   const pct = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseNumber(flag, v.replace(/%$/, ''), { min: 0 }))
@@ -268,7 +267,8 @@ export function runLoadTestCompare(
     ...(f.maxErrorRate !== undefined ? { maxErrorRatePct: pct('--max-error-rate', f.maxErrorRate)! } : {}),
   }
   const c = compareResults(base, cur, limits)
-  if (f.format === 'html') effects.stdout.write(comparisonHtml(base, cur, limits))
+  // The HTML page (uPlot, the payload) is loaded only when asked for: not on every compare's start-up.
+  if (f.format === 'html') effects.stdout.write((await import('../html/page.js')).comparisonHtml(base, cur, limits))
   else effects.stdout.write(f.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c, 'BASE', 'NEW'))
   return c.passed ? EXIT.OK : EXIT.THRESHOLDS
 }

@@ -436,7 +436,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const given = (k: string) => cmd.getOptionValueSource(k) === 'cli'
       if (input === 'compare') {
         const { runLoadTestCompare } = await import('./loadtest.js')
-        code = runLoadTestCompare(
+        code = await runLoadTestCompare(
           files.map((x) => resolve(effects.cwd, x)),
           {
             ...(s('maxP99Regression') ? { maxP99Regression: s('maxP99Regression') } : {}),
