@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { fakeLambda, type FakeFunctionModel, type FakeLambda } from './fake-lambda.js'
 
 /**
  * A small AWS-shaped HTTP server for tests: the real AWS SDK clients talk to it through AWS_ENDPOINT_URL. It answers in
@@ -19,6 +20,9 @@ export interface FakeFleet {
     arch?: string
     timeoutSec?: number
     load?: { invocations: number; avgMs: number; maxMs: number; p99Ms?: number }
+    /** A simulated function an experiment can reconfigure and invoke (fake-lambda.ts); `versions` published before. */
+    model?: FakeFunctionModel
+    versions?: number
   }[]
   databases: { id: string; cls: string; engine: string; license?: string }[]
   tables: { name: string; mode: 'PROVISIONED' | 'PAY_PER_REQUEST'; rcu?: number; wcu?: number }[]
@@ -82,6 +86,8 @@ export interface FakeAws {
   /** PutDashboard's accepted dashboards (name -> parsed body) and PutMetricAlarm's alarms (name -> input), as CloudWatch would keep them. */
   dashboards: Map<string, Record<string, unknown>>
   alarms: Map<string, Record<string, unknown>>
+  /** The simulated functions' state (functions with a `model`). */
+  lambda: FakeLambda
   faults: Faults
   close(): Promise<void>
 }
@@ -166,7 +172,14 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
   const count = (a: string) => calls.set(a, (calls.get(a) ?? 0) + 1)
   const dashboards = new Map<string, Record<string, unknown>>()
   const alarms = new Map<string, Record<string, unknown>>()
+  const lambda = fakeLambda(
+    fleet.functions,
+    () => api.url,
+    count,
+    (a) => faults.deny?.includes(a) === true,
+  )
   const api: FakeAws = {
+    lambda: lambda.api,
     url: '',
     calls,
     dashboards,
@@ -213,6 +226,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '')
       if (target) return jsonApi(target, JSON.parse(body || '{}') as Record<string, unknown>, req, res)
+      if (lambda.handle(req, body, res)) return
       if (req.method === 'GET' && req.url?.startsWith('/2015-03-31/functions')) {
         count('lambda:ListFunctions')
         if (foreign('lambda:ListFunctions', res)) return
