@@ -423,6 +423,27 @@
     return out
   }
 
+  // ---- Lambda experiment ----------------------------------------------------------------------------------------------
+  function lambdaPage(Lm) {
+    var out = h('div')
+    var curves = function (key) { return Lm.archs.map(function (a) { return { name: a.arch, x: a.memory, y: a[key] } }) }
+    // The x axis spans the sizes tried (log scale), ticked at exactly those sizes.
+    var sizes = Object.keys(Lm.archs.reduce(function (m, a) { a.memory.forEach(function (x) { m[x] = true }); return m }, {})).map(Number).sort(function (a, b) { return a - b })
+    var lo = sizes[0] / 1.25, hi = sizes[sizes.length - 1] * 1.25
+    ;[['durationMs', 'Warm duration by memory size', 'ms', 'mean of the warm invocations (REPORT line)'], ['costPerMillion', 'Cost of a million warm invocations by memory size', 'USD / 1M', 'memory GB x billed s x GB-s price + request price']].forEach(function (m) {
+      var f = chartBox(m[1], m[3] + '; one line per architecture; the current configuration is ' + Lm.current.arch + ' at ' + Lm.current.memoryMB + ' MB; a setting with errors has no point')
+      out.append(f.el)
+      var cs = curves(m[0])
+      plot(f.box, {
+        height: 260,
+        scales: { x: { time: false, distr: 3, range: function () { return [lo, hi] } } },
+        series: [{ label: 'MB' }].concat(cs.map(function (c, i) { return { label: c.name + ' ' + m[2], stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true, points: { show: true, size: 7 } } })),
+        axes: [{ label: 'memory (MB)', splits: function () { return sizes }, filter: function (u, splits) { return splits }, values: function (u, vals) { return vals.map(function (v) { return v === null ? '' : String(v) }) } }, { label: m[2], size: 70 }],
+      }, align(cs))
+    })
+    return out
+  }
+
   // ---- cache ------------------------------------------------------------------------------------------------------
   function cachePage(C) {
     var out = h('div')
@@ -466,6 +487,7 @@
   if (D.scaling) pages.push({ id: 'scaling', title: 'Scaling what-if', draw: function () { return scalingPage(D.scaling) } })
   if (D.loadtest) pages.push({ id: 'latency', title: 'Latency', draw: function () { return latencyPage(D.loadtest) } })
   if (D.cache) pages.push({ id: 'cache', title: 'Hit ratio', draw: function () { return cachePage(D.cache) } })
+  if (D.lambda) pages.push({ id: 'lambda', title: 'Lambda settings', draw: function () { return lambdaPage(D.lambda) } })
   if (D.experiment) pages.push({ id: 'experiment', title: 'Experiment', draw: function () { return experimentPage(D.experiment) } })
   pages.push({ id: 'summary', title: D.kind === 'review' ? 'Review' : 'Summary', draw: function () { return h('div', null, viewBlocks(D.view)) } })
 

@@ -1,5 +1,5 @@
 /**
- * Writes schema/report.schema.json, schema/document.schema.json (every document kind), schema/loadtest-result.schema.json schema/config.schema.json, schema/review-answers.schema.json and schema/experiment-result.schema.json from their zod schemas.
+ * Writes schema/report.schema.json, schema/document.schema.json (every document kind), schema/loadtest-result.schema.json schema/config.schema.json, schema/review-answers.schema.json schema/experiment-result.schema.json and schema/lambda-experiment-result.schema.json from their zod schemas.
  * Run: npx tsx scripts/generate-json-schema.ts
  */
 import { writeFileSync } from 'node:fs'
@@ -9,7 +9,7 @@ import { reportJsonSchema } from '../src/core/json-schema.js'
 import { loadTestJsonSchema } from '../src/loadtest/result.js'
 import { configJsonSchema } from '../src/app/config.js'
 import { answersJsonSchema } from '../src/review/review.js'
-import { experimentJsonSchema } from '../src/experiment/result.js'
+import { experimentJsonSchema, lambdaExperimentJsonSchema } from '../src/experiment/result.js'
 
 for (const [file, schema] of [
   ['report.schema.json', reportJsonSchema()],
@@ -18,6 +18,7 @@ for (const [file, schema] of [
   ['config.schema.json', configJsonSchema()],
   ['review-answers.schema.json', answersJsonSchema()],
   ['experiment-result.schema.json', experimentJsonSchema()],
+  ['lambda-experiment-result.schema.json', lambdaExperimentJsonSchema()],
 ] as const) {
   const out = join(import.meta.dirname, '../schema', file)
   writeFileSync(out, JSON.stringify(schema, null, 2) + '\n')

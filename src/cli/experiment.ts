@@ -23,7 +23,7 @@ export interface ExperimentFlags {
   method: string
   slo?: string
   confidence: string
-  region: string
+  region?: string
   failOn?: string
   format: string
   out?: string
@@ -33,6 +33,15 @@ export interface ExperimentFlags {
   warmup?: boolean
   startRate: string
   maxRate: string
+  lambda?: string
+  memory: string
+  arch?: string
+  invocations: string
+  payload: string
+  payloadFile?: string
+  strategy: string
+  balancedWeight: string
+  profile?: string
 }
 
 const ARM = /^([A-Za-z0-9_.-]+)=(https?:\/\/[^,]+)((?:,[a-z]+=[^,]+)*)$/
@@ -42,7 +51,7 @@ function parseArms(values: readonly string[], known: (type: string) => boolean):
   if (values.length < 2)
     throw new UsageError(
       `an experiment needs two --arm or more (got ${values.length})`,
-      'Example: --arm x86=http://10.0.0.1:8080/,type=m5.large --arm arm=http://10.0.0.2:8080/,type=m6g.large',
+      'Example: --arm x86=http://10.0.0.1:8080/,type=m5.large --arm arm=http://10.0.0.2:8080/,type=m6g.large (or, for a Lambda function: --lambda NAME --memory 256,512,1024)',
     )
   const arms: Arm[] = []
   for (const v of values) {
@@ -70,6 +79,7 @@ const SLO = /^(p50|p90|p95|p99)\s*<\s*([\d.]+)\s*ms$/
 
 /** `headroom experiment [scenario.yml] --arm a=URL,type=T --arm b=URL,type=T`: see docs/experiment.md. */
 export async function runExperimentCommand(input: string | undefined, f: ExperimentFlags, effects: Effects): Promise<ExitCode> {
+  if (f.lambda !== undefined) return (await import('./experiment-lambda.js')).runLambdaExperimentCommand(f, effects)
   const catalog = loadCatalog()
   const arms = parseArms(f.arm, (t) => catalog.get(t) !== undefined)
   const rounds = parseNumber('--rounds', f.rounds, { min: 2, max: 100, integer: true })
@@ -152,7 +162,7 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
       rounds,
       warmup: f.warmup !== false,
       confidence: level,
-      region: f.region,
+      region: f.region ?? 'us-east-1',
       catalog,
       ...(slo ? { slo } : {}),
       ...(f.findCapacity ? { capacity: { runMs, startRate, maxRate, precision: 0.1 } } : {}),
@@ -195,7 +205,7 @@ export interface PlanFlags {
   types?: string
   amiX86?: string
   amiArm?: string
-  region: string
+  region?: string
   subnet?: string
   securityGroup: string[]
   keyName?: string
@@ -218,7 +228,7 @@ export async function runExperimentPlan(f: PlanFlags, effects: Effects): Promise
       .map((t) => t.trim())
       .filter(Boolean),
     amis: { ...(f.amiX86 ? { x86_64: f.amiX86 } : {}), ...(f.amiArm ? { arm64: f.amiArm } : {}) },
-    region: f.region,
+    region: f.region ?? 'us-east-1',
     ...(f.subnet ? { subnet: f.subnet } : {}),
     securityGroups: f.securityGroup,
     ...(f.keyName ? { keyName: f.keyName } : {}),

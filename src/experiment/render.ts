@@ -1,5 +1,5 @@
 import type { View } from '../reporters/view.js'
-import type { ExperimentResult } from './result.js'
+import type { ExperimentResult, LambdaExperimentResult } from './result.js'
 
 const iv = (x: { mean: number; lo: number; hi: number } | null, d: number) => (x ? `${x.mean.toFixed(d)} (${x.lo.toFixed(d)}-${x.hi.toFixed(d)})` : '-')
 
@@ -111,6 +111,97 @@ function capacityView(r: ExperimentResult, c: NonNullable<ExperimentResult['capa
       {
         title: `Verdict (${r.verdict.metric})`,
         blocks: [{ type: 'text', text: r.verdict.statement, tone: r.verdict.better.length || r.verdict.worse.length ? 'strong' : undefined }],
+      },
+      ...(r.warnings.length ? [{ title: 'Warnings', blocks: [{ type: 'list' as const, items: r.warnings }] }] : []),
+    ],
+  }
+}
+
+const usd = (x: number) => (x >= 0.01 ? `$${x.toFixed(4)}` : `$${x.toPrecision(3)}`)
+const ratio = (x: { mean: number; lo: number; hi: number; significant: boolean } | null) =>
+  x
+    ? `${x.mean >= 1 ? '+' : ''}${((x.mean - 1) * 100).toFixed(1)}% (${((x.lo - 1) * 100).toFixed(1)}..${((x.hi - 1) * 100).toFixed(1)})${x.significant ? '' : ' ns'}`
+    : '-'
+
+/** `experiment --lambda`: per setting the warm and cold invocations, the cost, the change from the current one; the choices; the restore. */
+export function lambdaView(r: LambdaExperimentResult): View {
+  const level = `${(r.confidence * 100).toFixed(0)}%`
+  const mark = (name: string) => [r.choices.cost === name ? 'cost' : '', r.choices.speed === name ? 'speed' : '', r.choices.balanced === name ? 'balanced' : '']
+  const restored = r.restored
+  return {
+    title: `headroom ${r.version}: experiment, Lambda ${r.function.name}: ${r.settings.length} settings x ${r.invocationsPerSetting} invocations`,
+    lead: [
+      `current ${r.current.arch}/${r.current.memoryMB} MB (the baseline); each setting a published version, invoked through headroom's alias in ${r.rounds} rounds (order alternating); payload ${r.payloadBytes} bytes`,
+      `durations from each invocation's REPORT line (Lambda's measurement); warm means with ${level} bootstrap intervals; cold starts counted apart; prices ${r.prices.region} ($${r.prices.gbSecondUsd.x86_64}/GB-s x86_64, $${r.prices.gbSecondUsd.arm64}/GB-s arm64, $${(r.prices.requestUsd * 1e6).toFixed(2)}/1M requests)`,
+    ],
+    sections: [
+      {
+        blocks: [
+          {
+            type: 'table',
+            head: [
+              'SETTING',
+              'RUNS',
+              'ERRORS',
+              'COLD',
+              'INIT MS',
+              'WARM MS',
+              'BILLED MS',
+              'P99 MS',
+              'MAX MEM MB',
+              '$ / 1M',
+              'COST VS CURRENT',
+              'TIME VS CURRENT',
+              'CHOSEN BY',
+            ],
+            rows: r.settings.map((s) => [
+              `${s.name}${s.current ? ' (current)' : ''}`,
+              String(s.invocations),
+              s.errors ? `${s.errors} ${s.errorTypes.join(',')}` : '0',
+              String(s.cold.count),
+              s.cold.initMs === null ? '-' : s.cold.initMs.toFixed(1),
+              iv(s.warm.durationMs, 1),
+              s.warm.billedMs ? s.warm.billedMs.mean.toFixed(1) : '-',
+              s.warm.p99Ms === null ? '-' : s.warm.p99Ms.toFixed(1),
+              s.warm.maxMemoryUsedMB === null ? '-' : String(s.warm.maxMemoryUsedMB),
+              s.costPerInvocationUsd ? usd(s.costPerInvocationUsd.mean * 1e6) : '-',
+              s.current ? 'baseline' : ratio(s.vsCurrent.cost),
+              s.current ? 'baseline' : ratio(s.vsCurrent.duration),
+              mark(s.name).filter(Boolean).join(', ') || '-',
+            ]),
+            align: ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+          },
+          { type: 'text', text: `ns: not significant at ${level} (the interval includes no change)` },
+        ],
+      },
+      {
+        title: 'Choices (Lambda Power Tuning’s strategies, among settings without errors)',
+        blocks: [
+          {
+            type: 'list',
+            items: [
+              `cost: ${r.choices.cost ?? '-'} (lowest mean cost of a warm invocation)`,
+              `speed: ${r.choices.speed ?? '-'} (lowest mean warm duration)`,
+              `balanced: ${r.choices.balanced ?? '-'} (lowest ${r.balancedWeight} x cost/max + ${(1 - r.balancedWeight).toFixed(2)} x duration/max)`,
+            ],
+          },
+        ],
+      },
+      {
+        title: `Verdict (${r.verdict.strategy})`,
+        blocks: [{ type: 'text', text: r.verdict.statement, tone: r.verdict.improvement ? 'strong' : undefined }],
+      },
+      {
+        title: 'Restored',
+        blocks: [
+          {
+            type: 'text',
+            text: restored.ok
+              ? `${r.function.name} is as it was: ${restored.memoryMB} MB, ${restored.arch}, code SHA-256 unchanged; alias deleted, versions ${restored.versionsDeleted.join(', ') || '(none published)'} deleted`
+              : `NOT fully restored: ${restored.problems.join('; ')}`,
+            tone: restored.ok ? undefined : 'strong',
+          },
+        ],
       },
       ...(r.warnings.length ? [{ title: 'Warnings', blocks: [{ type: 'list' as const, items: r.warnings }] }] : []),
     ],

@@ -105,6 +105,109 @@ export const ExperimentResultSchema = z.object({
 })
 export type ExperimentResult = z.infer<typeof ExperimentResultSchema>
 
+const LAMBDA_ARCHS = ['x86_64', 'arm64'] as const
+const LAMBDA_STRATEGIES = ['cost', 'speed', 'balanced'] as const
+
+/** `headroom experiment --lambda`: one function invoked at each memory size and architecture, through published versions. */
+export const LambdaExperimentResultSchema = z.object({
+  schemaVersion: z.literal(EXPERIMENT_SCHEMA_VERSION),
+  tool: z.literal('headroom'),
+  version: z.string(),
+  kind: z.literal('lambda-experiment'),
+  startedAt: z.number().describe('epoch ms'),
+  function: z.object({
+    name: z.string(),
+    arn: z.string(),
+    region: z.string(),
+    packageType: z.enum(['Zip', 'Image']),
+  }),
+  current: z.object({ memoryMB: z.number().int(), arch: z.enum(LAMBDA_ARCHS) }).describe('The configuration found (and restored at the end): the baseline'),
+  invocationsPerSetting: z.number().int(),
+  rounds: z.number().int().describe('Each round invokes every setting in turn, the order alternating'),
+  payloadBytes: z.number().int(),
+  confidence: z.number(),
+  strategy: z.enum(LAMBDA_STRATEGIES),
+  balancedWeight: z.number().describe('balanced: weight of cost (1 - it: of duration), as Lambda Power Tuning defines it'),
+  prices: z.object({
+    requestUsd: z.number(),
+    gbSecondUsd: z.object({ x86_64: z.number(), arm64: z.number() }),
+    region: z.string().describe('The region the prices are for'),
+    source: z.string(),
+  }),
+  settings: z.array(
+    z.object({
+      name: z.string().describe('arch/memory, e.g. arm64/512'),
+      memoryMB: z.number().int(),
+      arch: z.enum(LAMBDA_ARCHS),
+      current: z.boolean(),
+      version: z.string().nullable().describe('The published version invoked (null: never published, the run stopped first)'),
+      invocations: z.number().int(),
+      errors: z.number().int(),
+      errorTypes: z.array(z.string()),
+      cold: z.object({
+        count: z.number().int().describe('Invocations whose REPORT line had an Init Duration'),
+        initMs: z.number().nullable().describe('Mean Init Duration'),
+        billedMs: z.number().nullable().describe('Mean billed duration of the cold invocations (it includes the init phase when Lambda bills it)'),
+        costUsd: z.number().nullable().describe('Mean cost of one cold invocation'),
+      }),
+      warm: z.object({
+        count: z.number().int(),
+        durationMs: IntervalSchema.nullable().describe('Duration as Lambda measured it (REPORT line)'),
+        billedMs: IntervalSchema.nullable().describe('Billed Duration (REPORT line): what the price is computed from'),
+        p50Ms: z.number().nullable(),
+        p99Ms: z.number().nullable(),
+        clientMs: IntervalSchema.nullable().describe('Round trip seen by headroom (network and Invoke overhead included)'),
+        maxMemoryUsedMB: z.number().nullable(),
+      }),
+      costPerInvocationUsd: IntervalSchema.nullable().describe('Warm invocations: memory GB x billed s x the GB-s price + the request price'),
+      costPerMillionUsd: z.number().nullable(),
+      vsCurrent: z.object({ cost: RatioSchema.nullable(), duration: RatioSchema.nullable() }).describe('This setting / the current one, warm invocations'),
+      samples: z.array(
+        z.object({
+          round: z.number().int(),
+          cold: z.boolean(),
+          durationMs: z.number().nullable(),
+          billedMs: z.number().nullable(),
+          initMs: z.number().nullable(),
+          maxMemoryUsedMB: z.number().nullable(),
+          clientMs: z.number(),
+          error: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  choices: z
+    .object({ cost: z.string().nullable(), speed: z.string().nullable(), balanced: z.string().nullable() })
+    .describe('The setting each Lambda Power Tuning strategy picks among those without errors'),
+  verdict: z.object({
+    strategy: z.enum(LAMBDA_STRATEGIES),
+    choice: z.string().nullable(),
+    statement: z.string(),
+    /** True when the choice differs from the current configuration and is significantly better on the strategy's metric. */
+    improvement: z.boolean(),
+  }),
+  restored: z.object({
+    ok: z.boolean().describe('$LATEST has the memory, architecture and code it had before, and nothing headroom published is left'),
+    memoryMB: z.number().int().nullable(),
+    arch: z.string().nullable(),
+    codeSha256Unchanged: z.boolean().nullable(),
+    aliasDeleted: z.boolean(),
+    versionsDeleted: z.array(z.string()),
+    left: z.object({ alias: z.string().nullable(), versions: z.array(z.string()) }).describe('What could not be deleted (to delete by hand)'),
+    problems: z.array(z.string()),
+  }),
+  stopped: z.boolean().describe('Ctrl-C: the run ended early (and was restored)'),
+  warnings: z.array(z.string()),
+})
+export type LambdaExperimentResult = z.infer<typeof LambdaExperimentResultSchema>
+
+export function lambdaExperimentJsonSchema(): Record<string, unknown> {
+  return {
+    ...(z.toJSONSchema(LambdaExperimentResultSchema, { target: 'draft-2020-12' }) as Record<string, unknown>),
+    title: 'headroom experiment --lambda result',
+  }
+}
+
 export function experimentJsonSchema(): Record<string, unknown> {
   return { ...(z.toJSONSchema(ExperimentResultSchema, { target: 'draft-2020-12' }) as Record<string, unknown>), title: 'headroom experiment result' }
 }

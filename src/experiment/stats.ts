@@ -97,3 +97,28 @@ export function pairedRatio(a: readonly number[], b: readonly number[], level: n
 export function roundOrder<T>(arms: readonly T[], round: number): T[] {
   return round % 2 === 0 ? [...arms] : [...arms].reverse()
 }
+
+/**
+ * mean(b) / mean(a) for two independent samples (a Lambda setting's invocations against another's: nothing pairs
+ * them), with a percentile-bootstrap interval resampling each sample apart (2,000 resamples, seeded). Undefined when
+ * either has fewer than two values or a mean that is not positive.
+ */
+export function bootstrapRatio(a: readonly number[], b: readonly number[], level: number, resamples = 2000, seed = 1): RatioInterval | undefined {
+  if (a.length < 2 || b.length < 2) return undefined
+  const ma = mean(a)
+  const mb = mean(b)
+  if (!(ma > 0) || !(mb > 0)) return undefined
+  const rand = prng(seed)
+  const draw = (xs: readonly number[]) => {
+    let s = 0
+    for (let i = 0; i < xs.length; i++) s += xs[Math.floor(rand() * xs.length)]!
+    return s / xs.length
+  }
+  const ratios = new Float64Array(resamples)
+  for (let r = 0; r < resamples; r++) ratios[r] = draw(b) / draw(a)
+  ratios.sort()
+  const tail = (1 - level) / 2
+  const lo = ratios[Math.floor(tail * (resamples - 1))]!
+  const hi = ratios[Math.ceil((1 - tail) * (resamples - 1))]!
+  return { mean: mb / ma, lo, hi, significant: lo > 1 || hi < 1 }
+}

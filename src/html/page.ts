@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url'
 import type { HeadroomDocument } from '../app/document.js'
 import { compareResults, type CompareLimits } from '../loadtest/render.js'
 import type { LoadTestResult } from '../loadtest/result.js'
-import { documentPayload, experimentPayload, loadTestPayload, type Payload, type PayloadOptions } from './payload.js'
-import type { ExperimentResult } from '../experiment/result.js'
-import { experimentView } from '../experiment/render.js'
+import { documentPayload, experimentPayload, lambdaPayload, loadTestPayload, type Payload, type PayloadOptions } from './payload.js'
+import type { ExperimentResult, LambdaExperimentResult } from '../experiment/result.js'
+import { experimentView, lambdaView } from '../experiment/render.js'
 
 /**
  * One HTML file that works offline and asks nothing of the network: uPlot (1.6, ~50 KB minified; a canvas time-series
@@ -156,4 +156,10 @@ export function comparisonHtml(base: LoadTestResult, cur: LoadTestResult, limits
 export function experimentHtml(r: ExperimentResult): string {
   const view = experimentView(r)
   return htmlPage({ kind: 'experiment', title: view.title, view, experiment: experimentPayload(r) })
+}
+
+/** `experiment --lambda -f html`: warm duration and cost by memory size per architecture, then the summary. */
+export function lambdaExperimentHtml(r: LambdaExperimentResult): string {
+  const view = lambdaView(r)
+  return htmlPage({ kind: 'lambda-experiment', title: view.title, view, lambda: lambdaPayload(r) })
 }

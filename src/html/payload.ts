@@ -5,7 +5,7 @@ import type { DimensionAssessment, Recommendation, Report, ScalingReport } from 
 import { mergeEncoded } from '../loadtest/histogram.js'
 import type { LoadTestResult } from '../loadtest/result.js'
 import type { CacheReport } from '../simulators/cache/result.js'
-import type { ExperimentResult } from '../experiment/result.js'
+import type { ExperimentResult, LambdaExperimentResult } from '../experiment/result.js'
 import { currentType, describeChange, savingsOf } from '../reporters/format.js'
 import type { View } from '../reporters/view.js'
 import type { DisplaySeries } from '../store/types.js'
@@ -16,7 +16,7 @@ import type { DisplaySeries } from '../store/types.js'
  * `headroom serve` sends the same object over its API.
  */
 export interface Payload {
-  kind: HeadroomDocument['kind'] | 'comparison' | 'experiment'
+  kind: HeadroomDocument['kind'] | 'comparison' | 'experiment' | 'lambda-experiment'
   title: string
   /** The kind's own view (the terminal summary's sections): the overview page, drawn block by block as text. */
   view: View
@@ -25,6 +25,7 @@ export interface Payload {
   loadtest?: LoadTestPayload
   cache?: CachePayload
   experiment?: ExperimentPayload
+  lambda?: LambdaPayload
   /** Served live (`headroom serve`): the page may ask /api/analysis for other settings. */
   api?: boolean
 }
@@ -463,5 +464,29 @@ export function experimentPayload(r: ExperimentResult): ExperimentPayload {
         : [],
     ),
     slo: r.slo,
+  }
+}
+
+interface LambdaPayload {
+  /** Per architecture, by memory: the mean warm duration and the cost of a million warm invocations (null: errors or none). */
+  archs: { arch: string; memory: number[]; durationMs: (number | null)[]; costPerMillion: (number | null)[] }[]
+  current: { memoryMB: number; arch: string }
+}
+
+/** `experiment --lambda -f html`: duration and cost by memory size, one line per architecture (Power Tuning's chart). */
+export function lambdaPayload(r: LambdaExperimentResult): LambdaPayload {
+  const archs = [...new Set(r.settings.map((s) => s.arch))]
+  return {
+    archs: archs.map((arch) => {
+      const ss = r.settings.filter((s) => s.arch === arch).sort((a, b) => a.memoryMB - b.memoryMB)
+      const ok = (s: (typeof ss)[number]) => s.errors === 0
+      return {
+        arch,
+        memory: ss.map((s) => s.memoryMB),
+        durationMs: ss.map((s) => (ok(s) ? (s.warm.durationMs?.mean ?? null) : null)),
+        costPerMillion: ss.map((s) => (ok(s) ? s.costPerMillionUsd : null)),
+      }
+    }),
+    current: r.current,
   }
 }

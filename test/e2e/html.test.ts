@@ -8,6 +8,8 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, runCli } from '../utils/run-cli.js'
 import { csv, tmpProject } from '../utils/tmp.js'
+import { fakeAwsEnv } from '../utils/aws-cli.js'
+import { fleetOf, startFakeAws } from '../utils/fake-aws.js'
 
 /**
  * The HTML pages as a person sees them: the built CLI writes them, Debian's Chromium (driven by playwright-core) opens
@@ -235,6 +237,36 @@ describe.skipIf(!CHROMIUM && !CI)('HTML pages in Chromium', () => {
     expect(c).toHaveLength(2)
     for (const x of c) expect(x.drawn).toBeGreaterThan(1000)
     await shot(page, 'experiment')
+    expect(problems).toEqual([])
+    expect(requests()).toEqual([])
+    await page.close()
+  })
+
+  it('experiment --lambda --format html: duration and cost by memory, a line per architecture', async () => {
+    const fake = await startFakeAws(
+      fleetOf(0, { functions: [{ name: 'resize', memory: 1024, model: { cpuMs: 120, ioMs: 15, initMs: 300, memoryUsedMB: 150, armFactor: 1.1 } }] }),
+    )
+    try {
+      const r = await runCli(
+        ['experiment', '--lambda', 'resize', '--memory', '256,512,2048', '--arch', 'x86_64,arm64', '--invocations', '4', '--rounds', '2', '-f', 'html'],
+        {
+          cwd: tmp.dir,
+          env: fakeAwsEnv(fake.url, tmp.path),
+        },
+      )
+      expect(r.code, r.stderr).toBe(0)
+      writeFileSync(tmp.path('lambda.html'), r.stdout)
+    } finally {
+      await fake.close()
+    }
+    const { page, problems, requests } = await open(tmp.path('lambda.html'))
+    expect(await page.textContent('nav')).toContain('Lambda settings')
+    const c = await canvases(page)
+    expect(c).toHaveLength(2)
+    for (const x of c) expect(x.drawn).toBeGreaterThan(1000)
+    await shot(page, 'experiment-lambda')
+    await page.click('nav a[data-page="summary"]')
+    expect(await page.textContent('main')).toContain('resize is as it was')
     expect(problems).toEqual([])
     expect(requests()).toEqual([])
     await page.close()

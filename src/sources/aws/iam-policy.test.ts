@@ -27,17 +27,23 @@ function sources(dir: string): string[] {
 
 const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)\w+$/
 
-/** The IAM actions of every SDK command imported in src/, read or write. */
-function sentActions(): Set<string> {
+/** Commands whose IAM action is not their name. */
+const IAM_NAME: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' }
+/** The experiment's Lambda mode changes one function and puts it back: its actions are a policy of their own. */
+const EXPERIMENT = join(ROOT, 'src', 'experiment')
+
+/** The IAM actions of every SDK command imported in src/ (`experiment`: only src/experiment/; else all but it), read or write. */
+function sentActions(which: 'collect' | 'experiment' = 'collect'): Set<string> {
   const actions = new Set<string>()
   for (const file of sources(join(ROOT, 'src'))) {
+    if (file.startsWith(EXPERIMENT) !== (which === 'experiment')) continue
     const text = readFileSync(file, 'utf8')
     for (const imp of text.matchAll(/import \{([^}]+)\} from '@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
       const service = SERVICE[imp[2]!]
       expect(service, `${file}: unknown client ${imp[2]}`).toBeDefined()
       for (const name of imp[1]!.split(',').map((x) => x.trim().replace(/^type /, ''))) {
         const cmd = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1]
-        if (cmd) actions.add(`${service}:${cmd}`)
+        if (cmd) actions.add(IAM_NAME[`${service}:${cmd}`] ?? `${service}:${cmd}`)
       }
     }
   }
@@ -69,5 +75,14 @@ describe('docs/iam-policy-monitor.json', () => {
     const writes = [...sentActions()].filter((a) => !READ_ONLY.test(a)).sort()
     expect(writes).toEqual(['cloudwatch:PutDashboard', 'cloudwatch:PutMetricAlarm'])
     expect([...granted('iam-policy-monitor.json')].sort()).toEqual(writes)
+  })
+})
+
+describe('docs/iam-policy-experiment-lambda.json', () => {
+  it('grants exactly the Lambda commands `experiment --lambda` sends, on the one function', () => {
+    const sent = [...sentActions('experiment')].sort()
+    expect(sent).toContain('lambda:InvokeFunction')
+    expect(sent).toContain('lambda:UpdateFunctionConfiguration')
+    expect([...granted('iam-policy-experiment-lambda.json')].sort()).toEqual(sent)
   })
 })
