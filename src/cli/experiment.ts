@@ -1,4 +1,5 @@
-import { relative } from 'node:path'
+import { existsSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
 import { loadCatalog } from '../catalog/load.js'
 import type { Effects } from '../core/effects.js'
 import { ToolError, UsageError } from '../core/errors.js'
@@ -7,6 +8,7 @@ import { parseDurationMs } from '../core/duration.js'
 import { experimentView } from '../experiment/render.js'
 import { runExperiment, type Arm } from '../experiment/run.js'
 import { CONFIDENCE_LEVELS } from '../experiment/stats.js'
+import { peakArrivalRate } from '../experiment/capacity.js'
 import { probeTarget } from '../loadtest/probe.js'
 import { totalDurationMs } from '../loadtest/phases.js'
 import { loadScript } from '../loadtest/script.js'
@@ -31,7 +33,7 @@ export interface ExperimentFlags {
   color?: boolean
   findCapacity?: boolean
   warmup?: boolean
-  startRate: string
+  startRate?: string
   maxRate: string
   lambda?: string
   memory: string
@@ -103,10 +105,13 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
 
   let plan
   let what: string
-  if (input !== undefined && !input.startsWith('/')) {
+  // A scenario file (relative, or absolute and there), else a path every arm's URL gets ('/products').
+  const scenario =
+    input !== undefined && (!input.startsWith('/') || (/\.(ya?ml|json)$/i.test(input) && existsSync(input))) ? resolve(effects.cwd, input) : undefined
+  if (scenario !== undefined) {
     // Scenario mode: one script, each arm its target.
-    plan = loadScript(input, { env: effects.env })
-    what = relative(effects.cwd, input) || input
+    plan = loadScript(scenario, { env: effects.env, target: arms[0]!.target })
+    what = relative(effects.cwd, scenario) || scenario
   } else {
     // URL mode: every arm gets the same request; a path argument is appended to each arm's URL.
     for (const a of arms) if (input !== undefined) a.target = new URL(input, a.target).href
@@ -123,16 +128,19 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
     what = `${f.method.toUpperCase()} ${key(arms[0]!)}`
   }
   if (f.findCapacity) {
-    if (plan) throw new UsageError('--find-capacity runs in URL mode (one request at rising rates), not on a scenario file', 'Give a path or arm URLs instead.')
     if (!slo) throw new UsageError('--find-capacity needs --slo: the capacity is the highest rate at which it holds', "Add e.g. --slo 'p99<200ms'.")
     if (rate !== undefined || connections !== undefined) throw new UsageError('--find-capacity chooses the rates itself: drop -R and -c')
   }
-  const startRate = parseNumber('--start-rate', f.startRate, { min: 0.1 })
+  // A scenario starts at its own peak rate (its load as written); one request starts at 50/s.
+  const startRate =
+    f.startRate !== undefined ? parseNumber('--start-rate', f.startRate, { min: 0.1 }) : plan && f.findCapacity ? peakArrivalRate(plan.phases) : 50
+  if (plan && f.findCapacity && !(peakArrivalRate(plan.phases) > 0))
+    throw new UsageError(`${what} has no arrivals (only pauses) to scale`, 'Give it a phase with arrivalRate or arrivalCount.')
   const maxRate = parseNumber('--max-rate', f.maxRate, { min: startRate })
   const runMs = plan ? totalDurationMs(plan.phases) : durationMs
   effects.stderr.write(
     f.findCapacity
-      ? `experiment: ${what} against ${arms.map((a) => a.name).join(', ')}: the highest rate at which ${f.slo} holds, from ${startRate}/s, ${(runMs / 1000).toFixed(1)} s a step\n`
+      ? `experiment: ${what} against ${arms.map((a) => a.name).join(', ')}: the highest ${plan ? 'peak arrival rate (the scenario scaled)' : 'rate'} at which ${f.slo} holds, from ${startRate}/s, ${(runMs / 1000).toFixed(1)} s a step\n`
       : `experiment: ${what} against ${arms.map((a) => a.name).join(', ')}, ${rounds} rounds x ${(runMs / 1000).toFixed(1)} s each (about ${Math.ceil((rounds * arms.length * runMs) / 1000)} s)\n`,
   )
   for (const a of arms) {
@@ -182,7 +190,10 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
   } finally {
     process.off('SIGINT', onSigint)
   }
-  if (plan) result.load.runMs = runMs
+  if (plan) {
+    result.load.runMs = runMs
+    result.load.what = what
+  }
   if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
   const view = experimentView(result)
   effects.stdout.write(

@@ -138,8 +138,11 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('-R, --rate <n>', 'URL mode: open model at n requests/s (compares latency at that load)')
     .option('-m, --method <method>', 'URL mode: HTTP method', 'GET')
     .option('--slo <objective>', "latency objective counted per round, e.g. 'p99<200ms'")
-    .option('--find-capacity', 'instead of rounds: for each arm the highest arrival rate at which --slo holds (open model; rate doubled, then bisected to 10%)')
-    .option('--start-rate <n>', '--find-capacity: the first rate tried, requests/s', '50')
+    .option(
+      '--find-capacity',
+      'instead of rounds: for each arm the highest arrival rate at which --slo holds (open model; rate doubled, then bisected to 10%; a scenario is scaled)',
+    )
+    .option('--start-rate <n>', '--find-capacity: the first rate tried (default 50 requests/s; a scenario: its own peak arrival rate)')
     .option('--max-rate <n>', '--find-capacity: stop here (the arm holds at least this)', '100000')
     .option('--confidence <level>', 'of the intervals and the verdict: 0.9, 0.95 or 0.99', '0.95')
     .option('--region <region>', 'region for the prices of the types; --lambda: the function’s (default: the ARN’s, AWS_REGION, us-east-1)')
@@ -180,7 +183,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       }
       const { runExperimentCommand } = await import('./experiment.js')
       code = await runExperimentCommand(
-        input === undefined || input.startsWith('/') ? input : resolve(effects.cwd, input),
+        input,
         { ...f, ...(f.out ? { out: resolve(effects.cwd, f.out) } : {}), color: f.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR },
         effects,
       )

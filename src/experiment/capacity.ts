@@ -1,6 +1,8 @@
 import { runLoadTest } from '../loadtest/engine.js'
 import { errorRatePct } from '../loadtest/render.js'
+import type { Phase } from '../loadtest/phases.js'
 import type { QuickSpec } from '../loadtest/run-share.js'
+import type { Plan } from '../loadtest/script.js'
 
 export interface Slo {
   metric: 'p50' | 'p90' | 'p95' | 'p99'
@@ -30,6 +32,30 @@ export interface Capacity {
 /** Errors above this share of requests fail a step whatever the latency: fast errors are not capacity. */
 const MAX_ERRORS_PCT = 1
 
+/** A scenario's peak arrival rate (virtual users a second): the highest of its rate phases' rates and ramps, and of its count phases' averages. */
+export function peakArrivalRate(phases: readonly Phase[]): number {
+  return Math.max(
+    0,
+    ...phases.map((p) =>
+      p.kind === 'rate' ? Math.max(p.arrivalRate, p.rampTo ?? 0) : p.kind === 'count' && p.durationMs > 0 ? (p.arrivalCount / p.durationMs) * 1000 : 0,
+    ),
+  )
+}
+
+/** The scenario with every arrival rate (and count) multiplied by `factor`; durations, pauses and user caps unchanged. */
+export function scalePlan(plan: Plan, factor: number): Plan {
+  return {
+    ...plan,
+    phases: plan.phases.map((p) =>
+      p.kind === 'rate'
+        ? { ...p, arrivalRate: p.arrivalRate * factor, ...(p.rampTo !== undefined ? { rampTo: p.rampTo * factor } : {}) }
+        : p.kind === 'count'
+          ? { ...p, arrivalCount: Math.max(1, Math.round(p.arrivalCount * factor)) }
+          : p,
+    ),
+  }
+}
+
 /**
  * The highest arrival rate at which the SLO holds, on the open model (every request timed from its scheduled start,
  * so queueing at the server shows as latency: no coordinated omission). The rate doubles from `startRate` until a run
@@ -38,8 +64,14 @@ const MAX_ERRORS_PCT = 1
  * row ends the search as "the generator's limit": the server did at least that, and no server limit is claimed.
  */
 export async function findCapacity(o: {
-  url: string
-  request: Omit<QuickSpec, 'url' | 'rate' | 'durationMs' | 'amount'>
+  /** URL mode: one request, at `rate` requests a second. */
+  url?: string
+  request?: Omit<QuickSpec, 'url' | 'rate' | 'durationMs' | 'amount'>
+  /**
+   * Scenario mode: the scenario (its target set), run with its arrival rates scaled so that its peak is `rate` virtual
+   * users a second; its phases' durations are each step's length.
+   */
+  plan?: Plan
   slo: Slo
   runMs: number
   startRate: number
@@ -53,14 +85,19 @@ export async function findCapacity(o: {
 }): Promise<Capacity> {
   const steps: CapacityStep[] = []
   const run = async (rate: number): Promise<CapacityStep> => {
+    const peak = o.plan ? peakArrivalRate(o.plan.phases) : 0
     const r = await runLoadTest({
-      // At least 20 requests a step, or a p99 is one request's latency.
-      // One warm-up request per connection: the busy warm-up would hand the server a backlog before the step starts.
-      quick: { ...o.request, url: o.url, rate, durationMs: Math.max(o.runMs, (20 / rate) * 1000), warmRepeat: false },
-      // Connections by Little's law with room: twice the rate x the SLO's latency, so the client never queues while
-      // the SLO can hold. The engine's default (64 a worker, opened as needed) put the connects of a low-rate step's
-      // first requests in its p99 (146 ms at 50/s against a 10 ms server, 14.6 ms with 4 connections).
-      connections: Math.ceil(2 * rate * (o.slo.thresholdMs / 1000)) + 4,
+      ...(o.plan
+        ? { plan: scalePlan(o.plan, rate / peak) }
+        : {
+            // At least 20 requests a step, or a p99 is one request's latency.
+            // One warm-up request per connection: the busy warm-up would hand the server a backlog before the step starts.
+            quick: { ...o.request!, url: o.url!, rate, durationMs: Math.max(o.runMs, (20 / rate) * 1000), warmRepeat: false },
+            // Connections by Little's law with room: twice the rate x the SLO's latency, so the client never queues while
+            // the SLO can hold. The engine's default (64 a worker, opened as needed) put the connects of a low-rate step's
+            // first requests in its p99 (146 ms at 50/s against a 10 ms server, 14.6 ms with 4 connections).
+            connections: Math.ceil(2 * rate * (o.slo.thresholdMs / 1000)) + 4,
+          }),
       ...(o.workers ? { workers: o.workers } : {}),
       ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
       now: o.now,

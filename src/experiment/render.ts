@@ -66,10 +66,12 @@ export function experimentView(r: ExperimentResult): View {
 /** --find-capacity: per arm the highest rate at which the SLO held, the bracket, and every step of the search. */
 function capacityView(r: ExperimentResult, c: NonNullable<ExperimentResult['capacitySearch']>): View {
   const slo = `${r.slo!.metric} < ${r.slo!.thresholdMs} ms`
+  const users = c.unit === 'arrivals/s'
   return {
     title: `headroom ${r.version}: experiment, capacity at ${slo} of ${r.arms.length} arms`,
     lead: [
       `${r.load.what}; open model (latency from the scheduled start, so queueing counts); ${(c.runMs / 1000).toFixed(1)} s per step`,
+      ...(users ? ['the scenario run with its arrival rates scaled: a rate is virtual users arriving a second at its peak phase'] : []),
       `rate doubled from ${c.startRate}/s until the SLO failed (or over 1% errors), then bisected to within ${(c.precision * 100).toFixed(0)}%; prices ${r.region}`,
     ],
     sections: [
@@ -77,7 +79,15 @@ function capacityView(r: ExperimentResult, c: NonNullable<ExperimentResult['capa
         blocks: [
           {
             type: 'table',
-            head: ['ARM', 'TYPE', '$/H', `REQ/S AT ${slo.toUpperCase()}`, 'FAILED AT', 'LIMITED BY', 'REQ / $'],
+            head: [
+              'ARM',
+              'TYPE',
+              '$/H',
+              `${users ? 'ARRIVALS/S' : 'REQ/S'} AT ${slo.toUpperCase()}`,
+              'FAILED AT',
+              'LIMITED BY',
+              users ? 'ARRIVALS / $' : 'REQ / $',
+            ],
             rows: r.arms.map((a) => [
               a.name,
               a.type ?? '-',

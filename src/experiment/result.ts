@@ -32,6 +32,9 @@ export const ExperimentResultSchema = z.object({
       startRate: z.number(),
       maxRate: z.number(),
       precision: z.number().describe('The search stops when the bracket is within this ratio'),
+      unit: z
+        .enum(['requests/s', 'arrivals/s'])
+        .describe('Of the rates: requests a second (URL mode), or virtual users arriving a second at the scenario’s peak (its rates scaled)'),
     })
     .nullable(),
   confidence: z.number(),
@@ -65,10 +68,10 @@ export const ExperimentResultSchema = z.object({
       sloHeld: z.number().int().nullable().describe('Rounds in which the SLO held'),
       capacity: z
         .object({
-          rate: z.number().describe('The highest arrival rate (requests/s) at which the SLO held'),
+          rate: z.number().describe('The highest arrival rate (capacitySearch.unit) at which the SLO held'),
           failedAt: z.number().nullable().describe('The lowest rate that failed: the capacity lies between rate and this'),
           limitedBy: z.enum(['server', 'generator', 'max-rate']).describe('generator / max-rate: the server did at least `rate`; no server limit is claimed'),
-          requestsPerUsd: z.number().nullable().describe('At `rate`, per dollar of the type’s on-demand price'),
+          requestsPerUsd: z.number().nullable().describe('At `rate`, per dollar of the type’s on-demand price (scenario mode: virtual users)'),
           steps: z.array(
             z.object({
               rate: z.number(),

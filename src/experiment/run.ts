@@ -27,7 +27,7 @@ export interface ExperimentOptions {
   region: string
   catalog: Catalog
   slo?: Slo
-  /** --find-capacity: search each arm's highest rate at which `slo` holds instead of running rounds (URL mode). */
+  /** --find-capacity: search each arm's highest rate at which `slo` holds instead of running rounds (URL mode: requests/s; scenario: peak arrivals/s). */
   capacity?: { runMs: number; startRate: number; maxRate: number; precision: number }
   onStep?: (arm: string, s: CapacityStep) => void
   workers?: number
@@ -93,12 +93,18 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   const warnings: string[] = []
   const capacities = new Map<string, Capacity>()
   if (o.capacity) {
-    if (!o.slo || !o.quick) throw new Error('a capacity search needs an SLO and URL mode')
+    if (!o.slo || (!o.quick && !o.plan)) throw new Error('a capacity search needs an SLO and a request or a scenario')
+    const quick = o.quick
+    const unit = o.plan ? 'arrivals/s' : 'req/s'
     for (const arm of o.arms) {
       if (o.stop?.requested) break
       const c = await findCapacity({
-        url: arm.target,
-        request: { method: o.quick.method, headers: o.quick.headers, ...(o.quick.body !== undefined ? { body: o.quick.body } : {}), pipelining: 1 },
+        ...(o.plan
+          ? { plan: { ...o.plan, target: arm.target } }
+          : {
+              url: arm.target,
+              request: { method: quick!.method, headers: quick!.headers, ...(quick!.body !== undefined ? { body: quick!.body } : {}), pipelining: 1 },
+            }),
         slo: o.slo,
         ...o.capacity,
         ...(o.workers ? { workers: o.workers } : {}),
@@ -110,9 +116,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       capacities.set(arm.name, c)
       if (c.limitedBy === 'generator')
         warnings.push(
-          `${arm.name}: the load generator could not send more than it did: the server held the SLO up to at least ${c.rate} req/s; use more --workers or another client machine`,
+          `${arm.name}: the load generator could not send more than it did: the server held the SLO up to at least ${c.rate} ${unit}; use more --workers or another client machine`,
         )
-      if (c.limitedBy === 'max-rate') warnings.push(`${arm.name}: the SLO still held at --max-rate ${c.rate} req/s: its capacity is higher`)
+      if (c.limitedBy === 'max-rate') warnings.push(`${arm.name}: the SLO still held at --max-rate ${c.rate} ${unit}: its capacity is higher`)
     }
     return capacityResult(o, startedAt, capacities, warnings)
   }
@@ -296,7 +302,7 @@ function capacityResult(o: ExperimentOptions, startedAt: number, caps: Map<strin
   const parts: string[] = []
   const sloText = `${slo.metric} < ${slo.thresholdMs} ms`
   const bracket = (a: (typeof arms)[number]) =>
-    `${a.capacity!.rate} req/s${a.capacity!.failedAt !== null ? ` (failed at ${a.capacity!.failedAt})` : ` (${a.capacity!.limitedBy} limit)`}`
+    `${a.capacity!.rate} ${o.plan ? 'arrivals/s' : 'req/s'}${a.capacity!.failedAt !== null ? ` (failed at ${a.capacity!.failedAt})` : ` (${a.capacity!.limitedBy} limit)`}`
   for (const a of arms.slice(1)) {
     if (!a.capacity || !base.capacity) continue
     const ratio = per(a, a.capacity.rate) / per(base, base.capacity.rate)
@@ -314,15 +320,15 @@ function capacityResult(o: ExperimentOptions, startedAt: number, caps: Map<strin
   return {
     ...header(startedAt),
     load: {
-      mode: 'url',
+      mode: o.plan ? 'scenario' : 'url',
       model: 'open',
-      what: requestLine(o),
+      what: o.plan ? (o.plan.source ?? 'scenario') : requestLine(o),
       runMs: o.capacity!.runMs,
       connections: null,
       rate: null,
     },
     rounds: 0,
-    capacitySearch: o.capacity!,
+    capacitySearch: { ...o.capacity!, unit: o.plan ? 'arrivals/s' : 'requests/s' },
     confidence: o.confidence,
     region: o.region,
     slo,

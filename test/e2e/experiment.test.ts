@@ -149,6 +149,56 @@ describe('headroom experiment (built CLI, real servers)', () => {
     expect(capped.stdout).toMatch(/no difference in capacity at p99 < 50 ms beyond the search's precision/)
   }, 120_000)
 
+  it('a scenario file: rounds against each arm as its target, and --find-capacity scales its arrival rates (400/s and 600/s found within 10%)', async () => {
+    // One request per virtual user, so the scenario's arrival rate is the request rate the servers' limits are in.
+    const scenario = tmp.file(
+      'one-get.yml',
+      ['config:', '  phases:', '    - duration: 1', '      arrivalRate: 100', 'scenarios:', '  - flow:', '      - get:', '          url: "/"', ''].join('\n'),
+    )
+    const rounds = await runCli(['experiment', 'one-get.yml', '--arm', `a=${url.cap600}`, '--arm', `b=${url.cap400}`, '--rounds', '2', '-f', 'json'], {
+      cwd: tmp.dir,
+    })
+    expect(rounds.code, rounds.stderr).toBe(0)
+    const r = ExperimentResultSchema.parse(JSON.parse(rounds.stdout))
+    expect(r.load).toMatchObject({ mode: 'scenario', what: 'one-get.yml', runMs: 1000 })
+    for (const a of r.arms) {
+      expect(a.runs).toHaveLength(2)
+      // 100 arrivals/s for 1 s, every request answered by its own arm.
+      for (const run of a.runs) expect(run.errorsPct).toBe(0)
+    }
+    const cap = await runCli(
+      [
+        'experiment',
+        scenario,
+        '--arm',
+        `four=${url.cap400},type=m5.large`,
+        '--arm',
+        `six=${url.cap600},type=m5.large`,
+        '--find-capacity',
+        '--slo',
+        'p99<50ms',
+        '-f',
+        'json',
+      ],
+      { cwd: tmp.dir },
+    )
+    expect(cap.code, cap.stderr).toBe(0)
+    expect(cap.stderr).toContain('the highest peak arrival rate (the scenario scaled) at which p99<50ms holds, from 100/s')
+    const x = ExperimentResultSchema.parse(JSON.parse(cap.stdout))
+    expect(x.capacitySearch!.unit).toBe('arrivals/s')
+    expect(x.load.mode).toBe('scenario')
+    for (const [arm, truth] of [
+      ['four', 400],
+      ['six', 600],
+    ] as const) {
+      const c = x.arms.find((a) => a.name === arm)!.capacity!
+      expect(c.limitedBy).toBe('server')
+      expect(c.rate / truth, `${arm}: ${c.rate} arrivals/s`).toBeGreaterThan(0.9)
+      expect(c.rate / truth, `${arm}: ${c.rate} arrivals/s`).toBeLessThan(1.1)
+    }
+    expect(x.verdict.better).toEqual(['six'])
+  }, 120_000)
+
   it('experiment plan prints a CloudFormation template and a CLI script that launch the arms and tear them down, priced', async () => {
     const amis = ['--ami-x86', 'ami-0abcdef1234567890', '--ami-arm', 'ami-0fedcba9876543210']
     const cfn = await runCli(['experiment', 'plan', '--types', 'm5.large,m6g.large', ...amis, '--subnet', 'subnet-0abc', '--security-group', 'sg-0abc'], {
