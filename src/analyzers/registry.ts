@@ -5,6 +5,7 @@ import { k8sRightsize } from './k8s-rightsize/index.js'
 import { ebsRightsize } from './ebs-rightsize/index.js'
 import { taIdle } from './ta-idle/index.js'
 import { lambdaMemory } from './lambda-memory/index.js'
+import { lambdaColdStarts } from './lambda-cold-starts/index.js'
 import { rdsRightsize } from './rds-rightsize/index.js'
 import { dynamoDbCapacity } from './dynamodb-capacity/index.js'
 import { elastiCacheRightsize } from './elasticache-rightsize/index.js'
@@ -19,6 +20,7 @@ export const ANALYZERS = {
   'ebs.rightsize': ebsRightsize,
   'ta.idle': taIdle,
   'lambda.memory': lambdaMemory,
+  'lambda.cold-starts': lambdaColdStarts,
   'rds.rightsize': rdsRightsize,
   'dynamodb.capacity': dynamoDbCapacity,
   'elasticache.rightsize': elastiCacheRightsize,

@@ -283,6 +283,30 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     })
 
   collect
+    .command('lambda-logs')
+    .description(
+      "A Lambda function's REPORT lines from exported logs: invocations, duration, memory used and cold starts (docs/analyzers/lambda-cold-starts.md)",
+    )
+    .argument('<paths...>', 'aws logs tail output, or filter-log-events / Logs Insights JSON (optionally .gz)')
+    .requiredOption('--function <name>', 'the function the logs are from')
+    .option('--region <region>', 'its region (the id becomes region:name, as collect aws names it)')
+    .option('--arch <arch>', 'its architecture (REPORT lines do not say)', 'x86_64')
+    .option('--period <seconds>', 'aggregation period', '300')
+    .option('--any-time', 'synthetic data: accept any timestamp')
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .action(async (paths: string[], flags: { function: string; region?: string; arch: string; period: string; anyTime?: boolean; workspace?: string }) => {
+      const period = parseNumber('--period', flags.period, { min: 60, max: 86400, integer: true })
+      const { runCollectLambdaLogs } = await import('./collect-lambda-logs.js')
+      await runCollectLambdaLogs(
+        await workspaceOf(flags.workspace),
+        paths.map((p) => resolve(effects.cwd, p)),
+        { function: flags.function, ...(flags.region ? { region: flags.region } : {}), arch: flags.arch, period },
+        { notAfter: effects.now() + 5 * 60_000, ...(flags.anyTime ? { anyTime: true } : {}) },
+        effects,
+      )
+    })
+
+  collect
     .command('aws')
     .description('Discover EC2, EBS, Lambda, RDS, DynamoDB and Auto Scaling resources and collect their CloudWatch metrics (read-only; docs/aws.md)')
     .option('--regions <list>', 'comma list of regions, or all', '')

@@ -47,6 +47,17 @@ export const METRICS = {
     bounded: false,
     description: 'NAT gateway packets received from clients in the VPC per second (PacketsInFromSource / period)',
   },
+  // New metrics go last: a metric's store id is its position here (store/duckdb/store.ts metricId; migrations add the row).
+  'lambda.init_duration_ms': {
+    unit: 'ms',
+    bounded: false,
+    description: 'Init phase of a cold start, ms (Lambda Insights init_duration; the REPORT line’s Init Duration)',
+  },
+  'lambda.cold_starts_per_s': {
+    unit: 'count/s',
+    bounded: false,
+    description: 'Invocations that started a new execution environment, per second (init_duration SampleCount / period)',
+  },
 } as const
 
 export type MetricName = keyof typeof METRICS
@@ -74,6 +85,9 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   Errors: { metric: 'lambda.errors_per_s', perPeriod: true },
   Throttles: { metric: 'lambda.throttles_per_s', perPeriod: true },
   used_memory_max: { metric: 'lambda.memory_used_mb', perPeriod: false },
+  init_duration: { metric: 'lambda.init_duration_ms', perPeriod: false },
+  ColdStarts: { metric: 'lambda.cold_starts_per_s', perPeriod: true },
+  cold_starts: { metric: 'lambda.cold_starts_per_s', perPeriod: true },
   FreeableMemory: { metric: 'db.freeable_memory.bytes', perPeriod: false },
   ReadIOPS: { metric: 'ebs.read.ops_per_s', perPeriod: false },
   WriteIOPS: { metric: 'ebs.write.ops_per_s', perPeriod: false },

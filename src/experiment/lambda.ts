@@ -19,41 +19,13 @@ import { describeAwsError, FOREIGN_ANSWER_HINT, isForeignAnswer } from '../sourc
 import { VERSION } from '../core/version.js'
 import { EXPERIMENT_SCHEMA_VERSION, type LambdaExperimentResult } from './result.js'
 import { bootstrapMean, bootstrapRatio, roundOrder, type RatioInterval } from './stats.js'
+import { parseReport } from '../core/lambda-report.js'
 
 export type LambdaArch = 'x86_64' | 'arm64'
 export type LambdaStrategy = 'cost' | 'speed' | 'balanced'
 interface LambdaSetting {
   memoryMB: number
   arch: LambdaArch
-}
-
-/** One invocation as the REPORT line of its log tail tells it (Lambda's own measurement, not the round trip). */
-export interface Report {
-  durationMs: number
-  billedMs: number
-  memoryMB: number
-  maxMemoryUsedMB: number
-  /** Present on a cold start: the environment's init phase. */
-  initMs: number | null
-}
-
-/**
- * The REPORT line of an invocation's log tail: `REPORT RequestId: id\tDuration: 395.99 ms\tBilled Duration: 662 ms\t
- * Memory Size: 512 MB\tMax Memory Used: 301 MB\tInit Duration: 265.72 ms`. The values are decimals (Billed Duration
- * too, in some runtimes' logs); Init Duration only on a cold start. Undefined when the tail has no REPORT line (the
- * 4 KB tail can lose it behind a long log: the invocation then counts as unmeasured, not as 0 ms).
- */
-export function parseReport(log: string): Report | undefined {
-  const line = log.split('\n').find((l) => l.startsWith('REPORT '))
-  if (!line) return undefined
-  const num = (label: string) => {
-    const m = new RegExp(`${label}: ([\\d.]+) (?:ms|MB)`).exec(line)
-    return m ? Number(m[1]) : undefined
-  }
-  const durationMs = num('(?<!Billed |Init )Duration')
-  const billedMs = num('Billed Duration')
-  if (durationMs === undefined || billedMs === undefined) return undefined
-  return { durationMs, billedMs, memoryMB: num('Memory Size') ?? 0, maxMemoryUsedMB: num('Max Memory Used') ?? 0, initMs: num('Init Duration') ?? null }
 }
 
 export interface Candidate {

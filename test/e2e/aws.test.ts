@@ -183,6 +183,44 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(rec.options[0]!.notes.join(' ')).toMatch(/fall to about 1731 ms here/)
   })
 
+  it('Lambda Insights: cold starts, init and memory used are collected for the functions that report it, and priced against provisioned concurrency (issue 18, item 4)', async () => {
+    // 600 invocations per 5 minutes (2/s) of 1.2 s: 2.4 environments busy on average. 12 cold starts per period (2%)
+    // of 800 ms init; 300 MB used. 'plain' has no Lambda Insights: ListMetrics does not list it, so no query for it.
+    const load = { invocations: 600, avgMs: 1200, maxMs: 1500 }
+    const fleet = fleetOf(0, {
+      functions: [
+        { name: 'api', memory: 1024, load, insights: { coldStartsPerPeriod: 12, initMs: 800, memoryUsedMB: 300 } },
+        { name: 'plain', memory: 512, load },
+      ],
+    })
+    fake = await startFakeAws(fleet)
+    const c = await collect(fake.url, 'insights', ['--kinds', 'lambda'])
+    expect(c.code, c.stderr).toBe(0)
+    const s = await DuckDbStore.open(tmp.path('insights'), { readOnly: true })
+    const stored = await s.all(
+      `SELECT r.id, m.name AS metric, count(*)::INT AS n FROM samples x JOIN resources r ON r.key = x.resource_key JOIN metrics m ON m.id = x.metric_id
+       WHERE m.name IN ('lambda.cold_starts_per_s', 'lambda.init_duration_ms', 'lambda.memory_used_mb') GROUP BY ALL ORDER BY ALL`,
+    )
+    s.close()
+    expect(stored.map((r) => [r.id, r.metric])).toEqual([
+      ['us-east-1:api', 'lambda.cold_starts_per_s'],
+      ['us-east-1:api', 'lambda.init_duration_ms'],
+      ['us-east-1:api', 'lambda.memory_used_mb'],
+    ])
+    const a = await runCli(['analyze', '--workspace', 'insights', '--format', 'json', '--as-of', AS_OF], { cwd: tmp.dir })
+    expect(a.code, a.stderr).toBe(0)
+    type Rec = { analyzer: string; resource: { id: string }; finding: string; current: Record<string, unknown>; evidence: { stat: string; value: number }[] }
+    const recs = (JSON.parse(a.stdout) as { recommendations: Rec[] }).recommendations
+    const cold = recs.filter((r) => r.analyzer === 'lambda.cold-starts')
+    expect(cold.map((r) => r.resource.id)).toEqual(['us-east-1:api'])
+    // 12 of 600 = 2% (SampleCount per period / Invocations per period); the mean init is the Average's.
+    expect(cold[0]!.current).toMatchObject({ coldStartPct: 2, meanInitMs: 800 })
+    expect(cold[0]!.finding).toBe('Flagged')
+    // used_memory_max reaches lambda.memory's memory floor.
+    const mem = recs.find((r) => r.analyzer === 'lambda.memory' && r.resource.id === 'us-east-1:api')!
+    expect(mem.evidence.find((e) => e.stat === 'peak')?.value).toBe(300)
+  })
+
   it('Auto Scaling groups are stored region-qualified, and simulate finds them by that id or by name (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(4, mixed))
     const c = await collect(fake.url, 'asg', ['--kinds', 'asg'])

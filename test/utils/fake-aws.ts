@@ -20,6 +20,8 @@ export interface FakeFleet {
     arch?: string
     timeoutSec?: number
     load?: { invocations: number; avgMs: number; maxMs: number; p99Ms?: number }
+    /** Lambda Insights for this function (ListMetrics lists its init_duration): every period answers these values. */
+    insights?: { coldStartsPerPeriod: number; initMs: number; memoryUsedMB: number }
     /** A simulated function an experiment can reconfigure and invoke (fake-lambda.ts); `versions` published before. */
     model?: FakeFunctionModel
     versions?: number
@@ -343,6 +345,14 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
         alarms.set(input.AlarmName as string, input)
         return json(res, {})
       }
+      if (op === 'ListMetrics' && input.Namespace === 'LambdaInsights') {
+        const fns = fleet.functions.filter((f) => f.insights && (input.MetricName === undefined || input.MetricName === 'init_duration'))
+        const p = page(fns, input.NextToken as string | undefined)
+        return json(res, {
+          Metrics: p.items.map((f) => ({ Namespace: 'LambdaInsights', MetricName: 'init_duration', Dimensions: [{ Name: 'function_name', Value: f.name }] })),
+          ...(p.next ? { NextToken: p.next } : {}),
+        })
+      }
       if (op === 'ListMetrics') {
         const mem = fleet.instances.filter((i) => i.memory).flatMap((i) => Array.from({ length: faults.repeatListMetrics ?? 1 }, () => i))
         const p = page(mem, input.NextToken as string | undefined)
@@ -401,6 +411,21 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const key = `${q.MetricStat.Metric.Namespace}|${q.MetricStat.Metric.MetricName}|${q.MetricStat.Stat}|${q.MetricStat.Metric.Dimensions.map((d) => `${d.Name}=${d.Value}`).join(',')}`
       const p = q.MetricStat.Period
       const ts = [...new Set([start, start + Math.floor((end - start) / 2 / p) * p, end - p])].filter((t) => t >= start && t < end)
+      const ins = fleet.functions.find((f) => f.insights && q.MetricStat.Metric.Dimensions.some((d) => d.Name === 'function_name' && d.Value === f.name))
+      if (ins?.insights && q.MetricStat.Metric.Namespace === 'LambdaInsights') {
+        const m = q.MetricStat.Metric.MetricName
+        const st = q.MetricStat.Stat
+        const v =
+          m === 'used_memory_max'
+            ? ins.insights.memoryUsedMB
+            : st === 'SampleCount'
+              ? ins.insights.coldStartsPerPeriod
+              : st === 'Maximum'
+                ? ins.insights.initMs * 1.5
+                : ins.insights.initMs
+        const all = Array.from({ length: Math.floor((end - start) / p) }, (_, i) => start + i * p)
+        return { Id: q.Id, Label: m, Timestamps: all, Values: all.map(() => v), StatusCode: 'Complete' }
+      }
       const fn = fleet.functions.find((f) => f.load && q.MetricStat.Metric.Dimensions.some((d) => d.Name === 'FunctionName' && d.Value === f.name))
       if (fn?.load) {
         const l = fn.load

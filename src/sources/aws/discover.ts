@@ -5,7 +5,7 @@ import { paginateDescribeInstances, paginateDescribeVolumes, type EC2Client } fr
 import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda'
 import { paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds'
 import type { ResourceKind, ResourceRef } from '../../core/report.js'
-import { memorySeries, seriesFor, type SeriesSpec } from './plan.js'
+import { lambdaInsightsSeries, memorySeries, seriesFor, type SeriesSpec } from './plan.js'
 
 export const AWS_KINDS = ['ec2', 'ebs', 'lambda', 'rds', 'dynamodb', 'asg'] as const
 export type AwsKind = (typeof AWS_KINDS)[number]
@@ -134,11 +134,13 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
       }
     }
   state.command = 'ListFunctionsCommand'
+  const functions = new Set<string>()
   if (kinds.includes('lambda'))
     for await (const page of paginateListFunctions({ client: c.lambda }, {})) {
       calls++
       for (const f of page.Functions ?? []) {
         if (!f.FunctionName) continue
+        functions.add(f.FunctionName)
         add(
           'lambda-function',
           regional(c.region, f.FunctionName),
@@ -153,6 +155,20 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         )
       }
     }
+  // Cold starts and memory used exist only for functions with the Lambda Insights extension: one ListMetrics (its
+  // init_duration) finds them, so functions without it cost no queries.
+  if (functions.size > 0) {
+    state.command = 'ListMetricsCommand'
+    const insights = new Set<string>()
+    for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'LambdaInsights', MetricName: 'init_duration' })) {
+      calls++
+      for (const m of page.Metrics ?? []) {
+        const name = m.Dimensions?.find((d) => d.Name === 'function_name')?.Value
+        if (name && functions.has(name)) insights.add(name)
+      }
+    }
+    for (const name of [...insights].sort()) series.push(...lambdaInsightsSeries(regional(c.region, name), name))
+  }
   state.command = 'DescribeDBInstancesCommand'
   if (kinds.includes('rds'))
     for await (const page of paginateDescribeDBInstances({ client: c.rds }, {})) {

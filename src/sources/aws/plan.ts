@@ -16,7 +16,7 @@ export interface SeriesSpec {
   metricName: string
   dimensions: { Name: string; Value: string }[]
   /** CloudWatch statistic */
-  stat: 'Maximum' | 'Average' | 'Sum' | 'Minimum' | 'p99'
+  stat: 'Maximum' | 'Average' | 'Sum' | 'Minimum' | 'p99' | 'SampleCount'
   /** headroom's metric and statistic it lands in */
   metric: MetricName
   ourStat: Statistic
@@ -26,7 +26,7 @@ export interface SeriesSpec {
 }
 
 type Def = [namespace: string, metricName: string, stat: SeriesSpec['stat'], metric: MetricName, perPeriod: boolean]
-const STAT: Record<SeriesSpec['stat'], Statistic> = { Maximum: 'max', Average: 'avg', Sum: 'sum', Minimum: 'min', p99: 'p99' }
+const STAT: Record<SeriesSpec['stat'], Statistic> = { Maximum: 'max', Average: 'avg', Sum: 'sum', Minimum: 'min', p99: 'p99', SampleCount: 'sum' }
 
 /** The metrics Compute Optimizer and Trusted Advisor read per kind (aws-facts.md §1, §2, §4), in headroom's names. */
 const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: Def[] }>> = {
@@ -96,6 +96,31 @@ export function seriesFor(kind: ResourceKind, resourceId: string): SeriesSpec[] 
     namespace,
     metricName,
     dimensions: [{ Name: k.dimension, Value: resourceId }],
+    stat,
+    metric,
+    ourStat: STAT[stat],
+    perPeriod,
+    resourceId,
+  }))
+}
+
+/**
+ * Lambda Insights, for functions that report it (found with ListMetrics; its dimension is `function_name`): the init
+ * phase of each cold start (init_duration is emitted once per cold start, so its SampleCount per period is the number
+ * of cold starts) and the memory used (used_memory_max, read by lambda.memory's memory floor).
+ */
+export function lambdaInsightsSeries(resourceId: string, functionName: string): SeriesSpec[] {
+  const dims = [{ Name: 'function_name', Value: functionName }]
+  const defs: [string, SeriesSpec['stat'], MetricName, boolean][] = [
+    ['init_duration', 'Average', 'lambda.init_duration_ms', false],
+    ['init_duration', 'Maximum', 'lambda.init_duration_ms', false],
+    ['init_duration', 'SampleCount', 'lambda.cold_starts_per_s', true],
+    ['used_memory_max', 'Maximum', 'lambda.memory_used_mb', false],
+  ]
+  return defs.map(([metricName, stat, metric, perPeriod]) => ({
+    namespace: 'LambdaInsights',
+    metricName,
+    dimensions: dims,
     stat,
     metric,
     ourStat: STAT[stat],

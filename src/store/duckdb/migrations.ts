@@ -150,6 +150,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'monitoring put by headroom monitor --apply (review reads it for PERF05-BP02)',
     sql: `CREATE TABLE monitoring_applies (applied_at BIGINT NOT NULL, region VARCHAR NOT NULL, dashboards INTEGER NOT NULL, alarms INTEGER NOT NULL, alarmed VARCHAR NOT NULL, PRIMARY KEY (applied_at, region));`,
   },
+  {
+    version: 15,
+    name: 'Lambda cold starts (Lambda Insights init_duration), read by lambda.cold-starts',
+    sql: `INSERT INTO metrics VALUES (33, 'lambda.init_duration_ms'), (34, 'lambda.cold_starts_per_s');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
