@@ -33,6 +33,15 @@ const manageiq = parseYaml(gunzipSync(readFileSync(join(dir, 'manageiq-aws-insta
   Record<string, unknown>
 >
 
+/** moto's DescribeInstanceTypes answers, for the accelerator details the merged CSV does not carry. */
+interface MotoType {
+  GpuInfo?: { Gpus?: { Manufacturer?: string; Name?: string; MemoryInfo?: { SizeInMiB?: number } }[] }
+  NeuronInfo?: { NeuronDevices?: { Name?: string }[] }
+  InferenceAcceleratorInfo?: { Accelerators?: { Name?: string }[] }
+}
+const moto = JSON.parse(gunzipSync(readFileSync(join(dir, 'moto-ec2-instance-types.json.gz'))).toString('utf8')) as Record<string, MotoType>
+const gpuOf = (name: string) => moto[name]?.GpuInfo?.Gpus?.[0]
+
 const regions = [...new Set(offerings.map((o) => o.region ?? ''))].sort()
 const regionIndex = new Map(regions.map((r, i) => [r, i]))
 const regionsByType = new Map<string, number[]>()
@@ -89,6 +98,10 @@ for (const r of merged) {
     ebsMaxIops: num(r.ebs_max_iops),
     instanceStorageGb: num(r.instance_storage_gb),
     gpuCount: num(r.gpu_count) ?? 0,
+    gpuManufacturer: gpuOf(name)?.Manufacturer ?? null,
+    gpuModel: gpuOf(name)?.Name ?? null,
+    gpuMemoryMiB: gpuOf(name)?.MemoryInfo?.SizeInMiB ?? null,
+    neuronDevice: moto[name]?.NeuronInfo?.NeuronDevices?.[0]?.Name ?? moto[name]?.InferenceAcceleratorInfo?.Accelerators?.[0]?.Name ?? null,
     regions: (regionsByType.get(name) ?? []).sort((a, b) => a - b),
     pricePerHour: pricesByType.get(name) ?? {},
   })

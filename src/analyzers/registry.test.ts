@@ -68,7 +68,9 @@ describe('analyzer registry contract', () => {
           const at = (m: string) => (/read/.test(m) ? level * 10 : level)
           for (const m of ANALYZERS[id].meta.requires) for (const stat of ['max', 'avg', 'sum'] as const) b = b.series(m, stat, repeat([at(m), at(m) / 2]))
           let u = b.build()
-          u = { ...u, resource: { ...u.resource, kind, attributes: attributes[kind] ?? {} } }
+          // gpu.rightsize reads only GPU instances: its ec2-instance is one.
+          const attrs = id === 'gpu.rightsize' ? { instanceType: 'g5.xlarge' } : (attributes[kind] ?? {})
+          u = { ...u, resource: { ...u.resource, kind, attributes: attrs } }
           for (const m of ANALYZERS[id].meta.requires) u = withSeries(u, m, 'avg', repeat([at(m), at(m) / 2]))
           return u
         }),

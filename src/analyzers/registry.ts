@@ -6,6 +6,7 @@ import { ebsRightsize } from './ebs-rightsize/index.js'
 import { taIdle } from './ta-idle/index.js'
 import { lambdaMemory } from './lambda-memory/index.js'
 import { lambdaColdStarts } from './lambda-cold-starts/index.js'
+import { gpuRightsize } from './gpu-rightsize/index.js'
 import { rdsRightsize } from './rds-rightsize/index.js'
 import { dynamoDbCapacity } from './dynamodb-capacity/index.js'
 import { elastiCacheRightsize } from './elasticache-rightsize/index.js'
@@ -21,6 +22,7 @@ export const ANALYZERS = {
   'ta.idle': taIdle,
   'lambda.memory': lambdaMemory,
   'lambda.cold-starts': lambdaColdStarts,
+  'gpu.rightsize': gpuRightsize,
   'rds.rightsize': rdsRightsize,
   'dynamodb.capacity': dynamoDbCapacity,
   'elasticache.rightsize': elastiCacheRightsize,

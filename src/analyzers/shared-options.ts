@@ -17,6 +17,7 @@ export const SHARED_OPTIONS = {
       ['elasticache.rightsize', 'percentile'],
       ['ebs.rightsize', 'percentile'],
       ['k8s.rightsize', 'cpuPercentile'],
+      ['gpu.rightsize', 'percentile'],
     ],
   },
   headroomPct: {
@@ -28,6 +29,7 @@ export const SHARED_OPTIONS = {
       ['rds.rightsize', 'cpuHeadroomPct'],
       ['elasticache.rightsize', 'headroomPct'],
       ['ebs.rightsize', 'headroomPct'],
+      ['gpu.rightsize', 'headroomPct'],
     ],
   },
   memoryHeadroomPct: {

@@ -101,6 +101,7 @@ export async function collectAws(i: {
     try {
       const d = await discoverRegion(clients, o.kinds)
       perRegion.push({ region, clients, resources: d.resources, series: d.series, plan: planCalls(d.series.length, start, end, o.days) })
+      issues.push(...d.issues.map((i) => ({ ...i, message: `${region}: ${i.message}` })))
       emit({ type: 'region', region, resources: d.resources.length, series: d.series.length, discoveryCalls: d.calls })
     } catch (err) {
       if (authProblem(err)) throw authError(err, (err as { headroomCommand?: string }).headroomCommand || 'the request')

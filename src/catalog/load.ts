@@ -45,6 +45,11 @@ const CatalogFileSchema = z.object({
       ebsMaxIops: nullableNum,
       instanceStorageGb: nullableNum,
       gpuCount: z.number(),
+      // Absent in catalogs written before GPU details were kept (workspace overlays): unknown, not "no GPU model".
+      gpuManufacturer: z.string().nullable().default(null),
+      gpuModel: z.string().nullable().default(null),
+      gpuMemoryMiB: nullableNum.default(null),
+      neuronDevice: z.string().nullable().default(null),
       regions: z.array(z.number().int().nonnegative()),
       pricePerHour: z.record(z.string(), price),
     }),

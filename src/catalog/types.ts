@@ -27,6 +27,12 @@ export interface InstanceType {
   ebsMaxIops: number | null
   instanceStorageGb: number | null
   gpuCount: number
+  /** The GPU (DescribeInstanceTypes GpuInfo): maker, model and memory of one GPU; null without GPUs. */
+  gpuManufacturer: string | null
+  gpuModel: string | null
+  gpuMemoryMiB: number | null
+  /** An AWS Neuron accelerator (Inferentia, Trainium: NeuronInfo / InferenceAcceleratorInfo) by name; null without one. */
+  neuronDevice: string | null
   /** Regions that offer the type (DescribeInstanceTypeOfferings snapshot). */
   regions: readonly string[]
   /** On-demand Linux shared-tenancy price per hour, by region. Absent region = unknown price. */

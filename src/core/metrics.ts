@@ -58,6 +58,16 @@ export const METRICS = {
     bounded: false,
     description: 'Invocations that started a new execution environment, per second (init_duration SampleCount / period)',
   },
+  'gpu.utilization': {
+    unit: 'percent',
+    bounded: true,
+    description: 'GPU busy, percent of all the instance’s GPUs (mean over its GPUs of nvidia_smi_utilization_gpu / DCGM_FI_DEV_GPU_UTIL)',
+  },
+  'gpu.memory.used.bytes': {
+    unit: 'bytes',
+    bounded: false,
+    description: 'GPU memory in use on the instance’s fullest GPU, bytes (nvidia_smi_memory_used Maximum; DCGM_FI_DEV_FB_USED, both MiB)',
+  },
 } as const
 
 export type MetricName = keyof typeof METRICS
@@ -88,6 +98,8 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   init_duration: { metric: 'lambda.init_duration_ms', perPeriod: false },
   ColdStarts: { metric: 'lambda.cold_starts_per_s', perPeriod: true },
   cold_starts: { metric: 'lambda.cold_starts_per_s', perPeriod: true },
+  nvidia_smi_utilization_gpu: { metric: 'gpu.utilization', perPeriod: false },
+  DCGM_FI_DEV_GPU_UTIL: { metric: 'gpu.utilization', perPeriod: false },
   FreeableMemory: { metric: 'db.freeable_memory.bytes', perPeriod: false },
   ReadIOPS: { metric: 'ebs.read.ops_per_s', perPeriod: false },
   WriteIOPS: { metric: 'ebs.write.ops_per_s', perPeriod: false },

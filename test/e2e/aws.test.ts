@@ -221,6 +221,34 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(mem.evidence.find((e) => e.stat === 'peak')?.value).toBe(300)
   })
 
+  it('NVIDIA GPUs through the CloudWatch agent: the per-instance series are collected and sized; per-GPU-only ones are named (issue 18, item 1)', async () => {
+    const fleet = fleetOf(0, {
+      instances: [
+        { id: 'i-0000000000000gpu1', type: 'g5.12xlarge', gpu: { utilPct: 15, memUsedMiB: 4577 } },
+        { id: 'i-0000000000000gpu2', type: 'g5.xlarge', gpu: { utilPct: 50, memUsedMiB: 1000, perGpuOnly: true } },
+      ],
+    })
+    fake = await startFakeAws(fleet)
+    const c = await collect(fake.url, 'gpu', ['--kinds', 'ec2'])
+    expect(c.code, c.stderr).toBe(0)
+    const a = await runCli(['analyze', '--workspace', 'gpu', '--format', 'json', '--as-of', AS_OF], { cwd: tmp.dir })
+    expect(a.code, a.stderr).toBe(0)
+    type Rec = { analyzer: string; resource: { id: string }; finding: string; evidence: { metric: string; stat: string; value: number }[] }
+    const report = JSON.parse(a.stdout) as { recommendations: Rec[]; issues: { code: string; message: string }[] }
+    const gpu = report.recommendations.filter((r) => r.analyzer === 'gpu.rightsize')
+    expect(gpu.map((r) => r.resource.id)).toEqual(['i-0000000000000gpu1', 'i-0000000000000gpu2'])
+    expect(gpu[0]!.finding).not.toBe('InsufficientData')
+    // The per-GPU-only instance has no GPU series: unmeasured, and the issue says what to set.
+    expect(gpu[1]!.finding).toBe('InsufficientData')
+    const ev = gpu[0]!.evidence
+    expect(ev.find((e) => e.metric === 'gpu.utilization' && e.stat === 'max')!.value).toBe(15)
+    // nvidia_smi_memory_used is MiB: stored as bytes, shown as MiB again.
+    expect(ev.find((e) => e.metric === 'gpu.memory.used.bytes')!.value).toBe(4577)
+    expect(report.issues.find((i) => i.code === 'AWS_GPU_PER_GPU_ONLY')?.message).toMatch(
+      /1 instance\(s\) publish NVIDIA GPU metrics per GPU only \(i-0000000000000gpu2\)/,
+    )
+  })
+
   it('Auto Scaling groups are stored region-qualified, and simulate finds them by that id or by name (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(4, mixed))
     const c = await collect(fake.url, 'asg', ['--kinds', 'asg'])
@@ -416,6 +444,13 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const a1 = overlay.types.find((t) => t.name === 'a1.2xlarge')!
     expect([a1.vcpus, a1.memoryGiB, a1.architectures]).toEqual([8, 16, ['arm64']])
     expect(overlay.types.find((t) => t.name === 'p3.16xlarge')!.gpuCount).toBe(8)
+    // GpuInfo's model and memory per GPU reach the overlay (gpu.rightsize sizes within them).
+    expect(overlay.types.find((t) => t.name === 'p3.16xlarge')).toMatchObject({
+      gpuManufacturer: 'NVIDIA',
+      gpuModel: 'V100',
+      gpuMemoryMiB: 16384,
+      neuronDevice: null,
+    })
     expect(overlay.types.find((t) => t.name === 'c5.large')!.pricePerHour['us-east-1']!.amount).toBe(0.085)
     const list = await runCli(['catalog', '--family', 'c5', '--json', '--workspace', 'cat'], { cwd: tmp.dir })
     expect(list.stdout).toMatch(/"c5\.large"[\s\S]*0\.085/)

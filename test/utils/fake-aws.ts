@@ -11,7 +11,16 @@ import { fakeLambda, type FakeFunctionModel, type FakeLambda } from './fake-lamb
  * does not re-implement CloudWatch: each series has a few deterministic data points.
  */
 export interface FakeFleet {
-  instances: { id: string; type: string; state?: string; asg?: string; memory?: boolean; platform?: string }[]
+  instances: {
+    id: string
+    type: string
+    state?: string
+    asg?: string
+    memory?: boolean
+    platform?: string
+    /** NVIDIA GPU metrics from the CloudWatch agent: aggregated by InstanceId, or (perGpuOnly) only per GPU index. */
+    gpu?: { utilPct: number; memUsedMiB: number; perGpuOnly?: boolean }
+  }[]
   volumes: { id: string; type: string; size: number; iops?: number; attachedTo?: string }[]
   /** `load`: every period of the window answered with these values (others: three made-up points per series). */
   functions: {
@@ -353,6 +362,24 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
           ...(p.next ? { NextToken: p.next } : {}),
         })
       }
+      if (op === 'ListMetrics' && input.MetricName === 'nvidia_smi_utilization_gpu') {
+        const gpus = fleet.instances.filter((i) => i.gpu)
+        const p = page(gpus, input.NextToken as string | undefined)
+        return json(res, {
+          Metrics: p.items.map((i) => ({
+            Namespace: 'CWAgent',
+            MetricName: 'nvidia_smi_utilization_gpu',
+            Dimensions: i.gpu!.perGpuOnly
+              ? [
+                  { Name: 'InstanceId', Value: i.id },
+                  { Name: 'index', Value: '0' },
+                  { Name: 'name', Value: 'NVIDIA A10G' },
+                ]
+              : [{ Name: 'InstanceId', Value: i.id }],
+          })),
+          ...(p.next ? { NextToken: p.next } : {}),
+        })
+      }
       if (op === 'ListMetrics') {
         const mem = fleet.instances.filter((i) => i.memory).flatMap((i) => Array.from({ length: faults.repeatListMetrics ?? 1 }, () => i))
         const p = page(mem, input.NextToken as string | undefined)
@@ -411,6 +438,12 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
       const key = `${q.MetricStat.Metric.Namespace}|${q.MetricStat.Metric.MetricName}|${q.MetricStat.Stat}|${q.MetricStat.Metric.Dimensions.map((d) => `${d.Name}=${d.Value}`).join(',')}`
       const p = q.MetricStat.Period
       const ts = [...new Set([start, start + Math.floor((end - start) / 2 / p) * p, end - p])].filter((t) => t >= start && t < end)
+      const gi = fleet.instances.find((i) => i.gpu && q.MetricStat.Metric.Dimensions.some((d) => d.Name === 'InstanceId' && d.Value === i.id))
+      if (gi?.gpu && q.MetricStat.Metric.MetricName.startsWith('nvidia_smi_')) {
+        const v = q.MetricStat.Metric.MetricName === 'nvidia_smi_memory_used' ? gi.gpu.memUsedMiB : gi.gpu.utilPct
+        const all = Array.from({ length: Math.floor((end - start) / p) }, (_, i) => start + i * p)
+        return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: all, Values: all.map(() => v), StatusCode: 'Complete' }
+      }
       const ins = fleet.functions.find((f) => f.insights && q.MetricStat.Metric.Dimensions.some((d) => d.Name === 'function_name' && d.Value === f.name))
       if (ins?.insights && q.MetricStat.Metric.Namespace === 'LambdaInsights') {
         const m = q.MetricStat.Metric.MetricName

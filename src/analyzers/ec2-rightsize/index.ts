@@ -652,7 +652,7 @@ export const publicOption = ({ _type, _rank, ...option }: CandidateOption): Reco
 
 /**
  * Candidate types that cover every measured need: offered and priced in the region, not older than the current
- * generation of the same family series, same GPU count, with burstable types only when their baseline covers the
+ * generation of the same family series, same GPU count and model (and Neuron device), with burstable types only when their baseline covers the
  * sustained demand; cheapest first. Shared by ec2.rightsize and host.ec2-sizing (where `current` describes the host).
  */
 export function findOptions(a: {
@@ -689,7 +689,11 @@ export function findOptions(a: {
       (tArch !== currentArch && !o.allowArchitectureChange) ||
       !t.architectures.some((x) => x === 'x86_64' || x === 'arm64') ||
       t.bareMetal ||
-      t.gpuCount !== current.gpuCount
+      t.gpuCount !== current.gpuCount ||
+      // Never another accelerator behind the same count (a T4 for an A10G, an AMD GPU for an NVIDIA one, Inferentia
+      // for Trainium): gpu.rightsize sizes GPU instances within their family.
+      t.gpuModel !== current.gpuModel ||
+      t.neuronDevice !== current.neuronDevice
     )
       continue
     // Generation digits compare only within a family series (m4 < m5 < m7g); across series (t4g vs m5) they

@@ -42,6 +42,10 @@ export function hostAsType(id: string, vcpus: number, memoryGiB: number, arch = 
     ebsMaxIops: null,
     instanceStorageGb: null,
     gpuCount: 0,
+    gpuManufacturer: null,
+    gpuModel: null,
+    gpuMemoryMiB: null,
+    neuronDevice: null,
     regions: [],
     pricePerHour: {},
   }

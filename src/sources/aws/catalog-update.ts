@@ -44,6 +44,10 @@ export function typeFromApi(t: InstanceTypeInfo, known?: InstanceType): TypeEntr
     ebsMaxIops: ebs?.MaximumIops ?? known?.ebsMaxIops ?? null,
     instanceStorageGb: t.InstanceStorageInfo?.TotalSizeInGB ?? null,
     gpuCount: (t.GpuInfo?.Gpus ?? []).reduce((a, g) => a + (g.Count ?? 0), 0),
+    gpuManufacturer: t.GpuInfo?.Gpus?.[0]?.Manufacturer ?? null,
+    gpuModel: t.GpuInfo?.Gpus?.[0]?.Name ?? null,
+    gpuMemoryMiB: t.GpuInfo?.Gpus?.[0]?.MemoryInfo?.SizeInMiB ?? null,
+    neuronDevice: t.NeuronInfo?.NeuronDevices?.[0]?.Name ?? t.InferenceAcceleratorInfo?.Accelerators?.[0]?.Name ?? null,
     pricePerHour: {},
   }
 }

@@ -190,7 +190,7 @@ export async function fetchRegion(
         stat: s.ourStat,
         periodSec: call.periodSec,
         ts: Float64Array.from(order, (j) => g.ts[j]!),
-        values: Float64Array.from(order, (j) => (s.perPeriod ? g.values[j]! / call.periodSec : g.values[j]!)),
+        values: Float64Array.from(order, (j) => (s.perPeriod ? g.values[j]! / call.periodSec : g.values[j]!) * (s.scale ?? 1)),
       })
     }
     await o.onCall({ key, points, datapoints, issues, ...(failed ? { failed } : {}) })

@@ -4,8 +4,8 @@ import { DescribeTableCommand, paginateListTables, type DynamoDBClient } from '@
 import { paginateDescribeInstances, paginateDescribeVolumes, type EC2Client } from '@aws-sdk/client-ec2'
 import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda'
 import { paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds'
-import type { ResourceKind, ResourceRef } from '../../core/report.js'
-import { lambdaInsightsSeries, memorySeries, seriesFor, type SeriesSpec } from './plan.js'
+import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
+import { gpuSeries, lambdaInsightsSeries, memorySeries, seriesFor, type SeriesSpec } from './plan.js'
 
 export const AWS_KINDS = ['ec2', 'ebs', 'lambda', 'rds', 'dynamodb', 'asg'] as const
 export type AwsKind = (typeof AWS_KINDS)[number]
@@ -25,6 +25,8 @@ export interface Discovered {
   series: SeriesSpec[]
   /** SDK commands sent, by name (for progress and the call-count tests). */
   calls: number
+  /** What discovery found that a user should fix (e.g. GPU metrics published per GPU only). */
+  issues: Issue[]
 }
 
 const tagsOf = (t: { Key?: string; Value?: string }[] | undefined): Record<string, string> =>
@@ -50,6 +52,7 @@ export async function discoverRegion(c: RegionClients, kinds: readonly AwsKind[]
 async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state: { command: string }): Promise<Discovered> {
   const resources: ResourceRef[] = []
   const series: SeriesSpec[] = []
+  const issues: Issue[] = []
   let calls = 0
   /** The command in flight, so an error can name the IAM action it needed. */
   const add = (
@@ -109,6 +112,33 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         }
       }
     for (const [id, dims] of memory) series.push(memorySeries(id, dims))
+    // GPUs: the agent's series aggregated by instance (no `index` dimension). An instance whose GPUs are published only
+    // one by one is named in an issue: per-GPU series would need combining, and the agent does it when asked.
+    const gpu = new Map<string, { Name: string; Value: string }[]>()
+    const perGpuOnly = new Set<string>()
+    if (running.size > 0)
+      for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'CWAgent', MetricName: 'nvidia_smi_utilization_gpu' })) {
+        calls++
+        for (const m of page.Metrics ?? []) {
+          const id = m.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value
+          if (!id || !running.has(id)) continue
+          const dims = (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! })).sort((a, b) => a.Name.localeCompare(b.Name))
+          if (dims.some((d) => d.Name === 'index')) {
+            perGpuOnly.add(id)
+            continue
+          }
+          const kept = gpu.get(id)
+          if (!kept || dims.length < kept.length || (dims.length === kept.length && dimsKey(dims) < dimsKey(kept))) gpu.set(id, dims)
+        }
+      }
+    for (const [id, dims] of gpu) series.push(...gpuSeries(id, dims))
+    const unaggregated = [...perGpuOnly].filter((id) => !gpu.has(id)).sort()
+    if (unaggregated.length)
+      issues.push({
+        code: 'AWS_GPU_PER_GPU_ONLY',
+        severity: 'warning',
+        message: `${unaggregated.length} instance(s) publish NVIDIA GPU metrics per GPU only (${unaggregated.slice(0, 5).join(', ')}${unaggregated.length > 5 ? ', ...' : ''}): add "aggregation_dimensions": [["InstanceId"]] to the CloudWatch agent's metrics configuration so gpu.rightsize can read them (docs/analyzers/gpu.md).`,
+      })
   }
   state.command = 'DescribeVolumesCommand'
   if (kinds.includes('ebs'))
@@ -250,5 +280,5 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         )
       }
     }
-  return { resources, series, calls }
+  return { resources, series, calls, issues }
 }

@@ -22,6 +22,8 @@ export interface SeriesSpec {
   ourStat: Statistic
   /** CloudWatch value is a total per period (bytes, counts): divide by the period for a per-second rate. */
   perPeriod: boolean
+  /** Multiply CloudWatch's value by this to reach headroom's unit (MiB -> bytes); default 1. */
+  scale?: number
   resourceId: string
 }
 
@@ -127,6 +129,37 @@ export function lambdaInsightsSeries(resourceId: string, functionName: string): 
     perPeriod,
     resourceId,
   }))
+}
+
+/**
+ * NVIDIA GPUs through the CloudWatch agent (its nvidia_gpu plugin publishes per GPU, with dimensions index, name and
+ * host): the series aggregated by instance (`aggregation_dimensions: [["InstanceId"]]` in the agent's configuration),
+ * whose Average over a period is the mean over the instance's GPUs and whose Maximum of memory used is the fullest GPU's.
+ */
+export function gpuSeries(resourceId: string, dimensions: { Name: string; Value: string }[]): SeriesSpec[] {
+  return [
+    {
+      namespace: 'CWAgent',
+      metricName: 'nvidia_smi_utilization_gpu',
+      dimensions,
+      stat: 'Average',
+      metric: 'gpu.utilization',
+      ourStat: 'avg',
+      perPeriod: false,
+      resourceId,
+    },
+    {
+      namespace: 'CWAgent',
+      metricName: 'nvidia_smi_memory_used',
+      dimensions,
+      stat: 'Maximum',
+      metric: 'gpu.memory.used.bytes',
+      ourStat: 'max',
+      perPeriod: false,
+      scale: 1048576,
+      resourceId,
+    },
+  ]
 }
 
 /** CWAgent memory, for instances the agent reports (found with ListMetrics, with the agent's own dimension set). */

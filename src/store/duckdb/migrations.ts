@@ -155,6 +155,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'Lambda cold starts (Lambda Insights init_duration), read by lambda.cold-starts',
     sql: `INSERT INTO metrics VALUES (33, 'lambda.init_duration_ms'), (34, 'lambda.cold_starts_per_s');`,
   },
+  {
+    version: 16,
+    name: 'GPU utilization and GPU memory, read by gpu.rightsize',
+    sql: `INSERT INTO metrics VALUES (35, 'gpu.utilization'), (36, 'gpu.memory.used.bytes');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
