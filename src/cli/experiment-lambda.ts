@@ -13,7 +13,7 @@ import { renderMarkdownView, renderTerminalView } from '../reporters/view.js'
 import { checkEndpointEnv } from '../sources/aws/clients.js'
 import { tagCalls } from '../sources/aws/errors.js'
 import type { ExperimentFlags } from './experiment.js'
-import { writeOutput } from './output.js'
+import { stopOnSignal, writeOutput } from './output.js'
 import { parseNumber } from './parse.js'
 
 /** A function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]. */
@@ -95,16 +95,15 @@ export async function runLambdaExperimentCommand(f: ExperimentFlags, effects: Ef
       '  it changes $LATEST to publish a version per setting, puts $LATEST back at once, and deletes what it published at the end (Ctrl-C too)\n',
   )
   const stop = { requested: false }
-  let presses = 0
-  const onSignal = () => {
-    presses++
-    stop.requested = true
-    if (presses === 1) effects.stderr.write(`\nstopping: putting ${fn} back as it was (deleting headroom's alias and versions) ...\n`)
-    else if (presses === 2) effects.stderr.write(`still restoring ${fn}; Ctrl-C once more quits without finishing, and then it is yours to restore\n`)
-    else process.exit(130)
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const offSignal = stopOnSignal(
+    stop,
+    effects,
+    [
+      `\nstopping: putting ${fn} back as it was (deleting headroom's alias and versions) ...\n`,
+      `still restoring ${fn}; Ctrl-C once more quits without finishing, and then it is yours to restore\n`,
+    ],
+    ['SIGINT', 'SIGTERM'],
+  )
   let result
   try {
     result = await runLambdaExperiment({
@@ -125,8 +124,7 @@ export async function runLambdaExperimentCommand(f: ExperimentFlags, effects: Ef
       log: (line) => effects.stderr.write(line + '\n'),
     })
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    offSignal()
   }
   if (f.out) writeOutput(f.out, JSON.stringify(result, null, 2) + '\n')
   effects.stdout.write(

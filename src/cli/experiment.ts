@@ -13,7 +13,7 @@ import { probeTarget } from '../loadtest/probe.js'
 import { totalDurationMs } from '../loadtest/phases.js'
 import { loadScript } from '../loadtest/script.js'
 import { renderMarkdownView, renderTerminalView } from '../reporters/view.js'
-import { writeOutput } from './output.js'
+import { stopOnSignal, writeOutput } from './output.js'
 import { parseNumber } from './parse.js'
 
 export interface ExperimentFlags {
@@ -151,12 +151,7 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
       })
   }
   const stop = { requested: false }
-  const onSigint = () => {
-    if (stop.requested) process.exit(130)
-    stop.requested = true
-    effects.stderr.write('\nstopping after the runs in flight (Ctrl-C again to quit now)\n')
-  }
-  process.on('SIGINT', onSigint)
+  const offSignal = stopOnSignal(stop, effects, ['\nstopping after the runs in flight (Ctrl-C again to quit now)\n'])
   let result
   try {
     result = await runExperiment({
@@ -188,7 +183,7 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
         ),
     })
   } finally {
-    process.off('SIGINT', onSigint)
+    offSignal()
   }
   if (plan) {
     result.load.runMs = runMs

@@ -12,7 +12,7 @@ import { renderDocument, REPORT_FORMATS, type ReportFormat } from '../reporters/
 import { DEFAULT_EXPECT, parseExpect } from '../loadtest/status.js'
 import { LoadTestResultSchema, type LoadTestResult } from '../loadtest/result.js'
 import { loadScript } from '../loadtest/script.js'
-import { writeOutput } from './output.js'
+import { stopOnSignal, writeOutput } from './output.js'
 import { parseNumber } from './parse.js'
 
 export interface LoadTestFlags {
@@ -142,12 +142,7 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
           : 'Start the server, or check the host and port.',
     })
   const stop = { requested: false }
-  const onSigint = () => {
-    if (stop.requested) process.exit(130)
-    stop.requested = true
-    effects.stderr.write('\nstopping: waiting for requests in flight (Ctrl-C again to quit now)\n')
-  }
-  process.on('SIGINT', onSigint)
+  const offSignal = stopOnSignal(stop, effects, ['\nstopping: waiting for requests in flight (Ctrl-C again to quit now)\n'])
   const tty = effects.stderr.isTTY === true && !f.quiet
   let result: LoadTestResult
   try {
@@ -172,7 +167,7 @@ export async function runLoadTestCommand(input: string, f: LoadTestFlags, effect
         : {}),
     })
   } finally {
-    process.off('SIGINT', onSigint)
+    offSignal()
     if (tty) effects.stderr.write('\r\u001b[2K')
   }
   const responses = result.counters['http.responses'] ?? 0

@@ -18,3 +18,27 @@ export function emitRendered(text: string, out: string | undefined, wrote: strin
     effects.stderr.write(`${wrote}\n`)
   } else effects.stdout.write(text)
 }
+
+/**
+ * Ctrl-C asks a run to stop at its next safe point: each signal sets `stop.requested` and writes the next of
+ * `messages`; one more signal than there are messages quits at once (exit 130). `signals` adds SIGTERM where a run
+ * must clean up after itself (a CI runner sends SIGTERM). Returns the function that removes the handlers.
+ */
+export function stopOnSignal(
+  stop: { requested: boolean },
+  effects: Effects,
+  messages: readonly string[],
+  signals: readonly NodeJS.Signals[] = ['SIGINT'],
+): () => void {
+  let presses = 0
+  const handler = () => {
+    stop.requested = true
+    const message = messages[presses++]
+    if (message === undefined) process.exit(130)
+    effects.stderr.write(message)
+  }
+  for (const s of signals) process.on(s, handler)
+  return () => {
+    for (const s of signals) process.off(s, handler)
+  }
+}
