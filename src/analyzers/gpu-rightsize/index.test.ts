@@ -3,7 +3,7 @@ import { loadCatalog, loadServiceCatalogs } from '../../catalog/load.js'
 import type { UsageSummary } from '../../store/types.js'
 import { Ec2RightsizeOptionsSchema, ec2Rightsize } from '../ec2-rightsize/index.js'
 import { repeat, usage } from '../test-utils.js'
-import { GpuOptionsSchema, gpuRightsize } from './index.js'
+import { catalogGpuModel, GpuOptionsSchema, gpuRightsize } from './index.js'
 
 const catalog = loadCatalog()
 const services = loadServiceCatalogs()
@@ -118,5 +118,34 @@ describe('gpu.rightsize worked examples (bundled us-east-1 prices)', () => {
       .build()
     const options = ec2Rightsize.analyze({ usage: u, catalog, services }, Ec2RightsizeOptionsSchema.parse({})).recommendations.flatMap((r) => r.options)
     for (const o of options) expect(catalog.get(String(o.change.instanceType))!.gpuModel).toBe('A10G')
+  })
+
+  it('a host measured by node_exporter and DCGM: sized onto EC2 types with its GPU model, any family', () => {
+    const u = usage('10.0.0.7:9100', undefined)
+      .series('gpu.utilization', 'max', repeat([40], N))
+      .series('cpu.utilization', 'max', repeat([20], N))
+      .build()
+    const host = {
+      ...u,
+      resource: { ...u.resource, kind: 'host' as const, attributes: { vcpus: 16, memoryGiB: 64, gpuCount: 1, gpuModelName: 'NVIDIA A10G' } },
+    }
+    const [rec] = run(host)
+    // 0.4 busy / 0.8 = 0.5 GPU; 20% x 16 vCPUs / 0.8 = 4 vCPUs: g5.xlarge (1 A10G, 4 vCPUs, $1.006/h = $734.38/month).
+    expect(rec!.finding).toBe('Sized')
+    expect(rec!.options[0]!.change).toEqual({ instanceType: 'g5.xlarge', gpus: 1 })
+    expect(rec!.options[0]!.monthlyCost).toBe(734.38)
+    expect(rec!.summary).toBe('1 x A10G 40% busy (p99.5): on EC2, g5.xlarge (1 GPU, $734.38/month) holds it.')
+    const odd = { ...host, resource: { ...host.resource, attributes: { ...host.resource.attributes, gpuModelName: 'Imaginary X1' } } }
+    expect(run(odd)[0]!.reasons).toEqual(['GpuModelUnknown'])
+  })
+
+  it('DCGM model names map to the catalog’s GPU models, the longest whole word first, with the memory their name says', () => {
+    expect(catalogGpuModel(catalog, 'Tesla T4')).toEqual({ model: 'T4', memoryMiB: 16384 })
+    expect(catalogGpuModel(catalog, 'NVIDIA L40S')?.model).toBe('L40S')
+    // A whole L4 (the g6f types' shares of one are not GPUs of their own).
+    expect(catalogGpuModel(catalog, 'NVIDIA L4')).toEqual({ model: 'L4', memoryMiB: 22888 })
+    expect(catalogGpuModel(catalog, 'NVIDIA A100-SXM4-80GB')).toEqual({ model: 'A100', memoryMiB: 81920 })
+    expect(catalogGpuModel(catalog, 'NVIDIA A100-SXM4-40GB')).toEqual({ model: 'A100', memoryMiB: 40960 })
+    expect(catalogGpuModel(catalog, 'Imaginary X1')).toBeUndefined()
   })
 })

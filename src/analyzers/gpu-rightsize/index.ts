@@ -4,6 +4,7 @@ import type { InstanceType } from '../../catalog/types.js'
 import type { Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { MetricUsage } from '../../store/types.js'
 import { atPercentile, PERCENTILES, recommendationId, round } from '../kit.js'
+import { hostAsType } from '../host-sizing/index.js'
 import { defineAnalyzer } from '../types.js'
 
 export const GpuOptionsSchema = z.object({
@@ -18,13 +19,27 @@ type GpuOptions = z.infer<typeof GpuOptionsSchema>
 const MIB = 1048576
 const pick = (m: Partial<Record<string, MetricUsage>> | undefined) => m?.max ?? m?.avg
 
-/** Same family (so the same GPU model), same GPU memory per GPU, priced in the region, offered there. */
-function familyOptions(catalog: Catalog, current: InstanceType, region: string) {
+/**
+ * The catalog's GPU model a DCGM `modelName` names ("NVIDIA A10G", "Tesla T4", "NVIDIA A100-SXM4-80GB"): the longest
+ * catalog model that appears in it as a whole word (L40S before L4), and the GPU memory its "NNGB" says, when it does.
+ */
+export function catalogGpuModel(catalog: Catalog, modelName: string): { model: string; memoryMiB: number } | undefined {
+  const models = [...new Set(catalog.types.filter((t) => t.gpuCount > 0 && t.gpuModel).map((t) => t.gpuModel!))].sort((a, b) => b.length - a.length)
+  const model = models.find((m) => new RegExp(`(^|[^A-Za-z0-9])${m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`, 'i').test(modelName))
+  if (!model) return undefined
+  const sizes = [...new Set(catalog.types.filter((t) => t.gpuModel === model && t.gpuCount > 0).map((t) => t.gpuMemoryMiB!))].sort((a, b) => a - b)
+  const gb = /(\d+)\s*GB/i.exec(modelName)
+  const said = gb ? sizes.find((s) => Math.abs(s / 1024 - Number(gb[1])) <= Number(gb[1]) * 0.1) : undefined
+  return { model, memoryMiB: said ?? sizes[0]! }
+}
+
+/** Same family (a host: any family) with the same GPU model and memory per GPU, priced in the region, offered there. */
+function familyOptions(catalog: Catalog, current: InstanceType, region: string, anyFamily: boolean) {
   return catalog.types
     .filter(
       (t) =>
         t.name !== current.name &&
-        t.family === current.family &&
+        (anyFamily || t.family === current.family) &&
         t.gpuModel === current.gpuModel &&
         t.gpuMemoryMiB === current.gpuMemoryMiB &&
         t.gpuCount > 0 &&
@@ -49,7 +64,7 @@ export const gpuRightsize = defineAnalyzer({
   meta: {
     id: 'gpu.rightsize',
     title: 'GPU instances',
-    resourceKinds: ['ec2-instance'],
+    resourceKinds: ['ec2-instance', 'host'],
     requires: ['gpu.utilization'],
     since: '0.1.0',
     docs: 'docs/analyzers/gpu.md',
@@ -60,7 +75,20 @@ export const gpuRightsize = defineAnalyzer({
   analyze({ usage: u, catalog }, o: GpuOptions) {
     const analyzer = 'gpu.rightsize'
     const r = u.resource
-    const current = catalog.get(String(r.attributes.instanceType ?? ''))
+    // A host (node_exporter + DCGM): its GPUs and size as measured, sized onto EC2 types with its GPU model.
+    const isHost = r.kind === 'host'
+    const hostGpu = isHost && Number(r.attributes.gpuCount) > 0 ? catalogGpuModel(catalog, String(r.attributes.gpuModelName ?? '')) : undefined
+    const current: InstanceType | undefined = isHost
+      ? Number(r.attributes.gpuCount) > 0
+        ? {
+            ...hostAsType(r.id, Number(r.attributes.vcpus) || 0, Number(r.attributes.memoryGiB) || 0),
+            family: 'host',
+            gpuCount: Number(r.attributes.gpuCount),
+            gpuModel: hostGpu?.model ?? String(r.attributes.gpuModelName ?? 'GPU'),
+            gpuMemoryMiB: hostGpu?.memoryMiB ?? null,
+          }
+        : undefined
+      : catalog.get(String(r.attributes.instanceType ?? ''))
     if (!current || (current.gpuCount === 0 && !current.neuronDevice)) return { recommendations: [], issues: [] }
     const region = r.region ?? 'us-east-1'
     const hourly = catalog.priceUsd(current.name, region)
@@ -179,10 +207,19 @@ export const gpuRightsize = defineAnalyzer({
     const memNeedGiB = mem ? (mem.max / 100) * current.memoryGiB * 1.2 : 0
     const fits = (t: InstanceType) =>
       t.gpuCount >= needGpus && (memNeedMiB === null || t.gpuCount * (t.gpuMemoryMiB ?? 0) >= memNeedMiB) && t.vcpus >= vcpuNeed && t.memoryGiB >= memNeedGiB
-    const candidates = familyOptions(catalog, current, region).filter((x) => fits(x.t))
-    const underprovisioned = needGpus > current.gpuCount
+    if (isHost && !hostGpu)
+      return unmeasured(
+        'GpuModelUnknown',
+        `${current.gpuCount} x ${String(r.attributes.gpuModelName)}: no EC2 type in the catalog has that GPU, so the host is not sized onto EC2.`,
+      )
+    const candidates = familyOptions(catalog, current, region, isHost).filter((x) => fits(x.t))
+    const underprovisioned = !isHost && needGpus > current.gpuCount
     const picked = (
-      underprovisioned ? candidates.filter((x) => x.t.gpuCount > current.gpuCount) : candidates.filter((x) => hourly !== undefined && x.hourly < hourly)
+      isHost
+        ? candidates
+        : underprovisioned
+          ? candidates.filter((x) => x.t.gpuCount > current.gpuCount)
+          : candidates.filter((x) => hourly !== undefined && x.hourly < hourly)
     ).slice(0, o.maxOptions)
     const options: RecommendationOption[] = picked.map(({ t, hourly: h }, i) => {
       const busy = (busyGpus / t.gpuCount) * 100
@@ -209,10 +246,21 @@ export const gpuRightsize = defineAnalyzer({
         ],
       }
     })
-    const finding: Finding = underprovisioned ? 'Underprovisioned' : options.length ? 'Overprovisioned' : 'Optimized'
+    const finding: Finding = isHost
+      ? options.length
+        ? 'Sized'
+        : 'Underprovisioned'
+      : underprovisioned
+        ? 'Underprovisioned'
+        : options.length
+          ? 'Overprovisioned'
+          : 'Optimized'
     const top = options[0]
-    const summary =
-      finding === 'Underprovisioned'
+    const summary = isHost
+      ? top
+        ? `${current.gpuCount} x ${current.gpuModel} ${round(demandPct, 1)}% busy (${o.percentile}): on EC2, ${String(top.change.instanceType)} (${String(top.change.gpus)} GPU${top.change.gpus === 1 ? '' : 's'}, $${top.monthlyCost}/month) holds it.`
+        : `${current.gpuCount} x ${current.gpuModel} ${round(demandPct, 1)}% busy (${o.percentile}): no EC2 type with ${current.gpuModel} GPUs holds it.`
+      : finding === 'Underprovisioned'
         ? `${current.gpuCount} x ${current.gpuModel} at ${round(demandPct, 1)}% (${o.percentile}) is over the ${limit}% limit${top ? `: ${String(top.change.instanceType)} has ${String(top.change.gpus)}` : ''}.`
         : top
           ? `${current.gpuCount} x ${current.gpuModel} ${round(demandPct, 1)}% busy (${o.percentile}): ${String(top.change.instanceType)} (${String(top.change.gpus)} GPU${top.change.gpus === 1 ? '' : 's'}) saves $${top.monthlySavings}/month.`
@@ -221,7 +269,7 @@ export const gpuRightsize = defineAnalyzer({
       recommendations: [
         rec({
           finding,
-          reasons: underprovisioned ? ['GpuUnderprovisioned'] : options.length ? ['GpuOverprovisioned'] : [],
+          reasons: isHost ? [] : underprovisioned ? ['GpuUnderprovisioned'] : options.length ? ['GpuOverprovisioned'] : [],
           currentPerformanceRisk: riskOf(demandPct, limit),
           memoryBlind: memNeedMiB === null,
           options,

@@ -76,6 +76,8 @@ export const hostSizing = defineAnalyzer({
     const region = r.region ?? o.defaultRegion
     const vcpus = Number(r.attributes.vcpus)
     const mem = Number(r.attributes.memoryGiB)
+    // A host with GPUs (DCGM exporter) is sized by gpu.rightsize, onto EC2 types with its GPU model.
+    if (Number(r.attributes.gpuCount) > 0) return { recommendations: [], issues: [] }
     const base = {
       id: recommendationId(analyzer, r.id, u.window),
       analyzer,

@@ -48,6 +48,34 @@ const SERIES: FixtureSeries[] = [
   { name: 'node_disk_writes_completed_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 5 },
   { name: 'node_disk_read_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 40960 },
   { name: 'node_disk_written_bytes_total', type: 'counter', labels: { ...h('h1:9100'), device: 'sda' }, value: () => 20480 },
+  // GPUs (DCGM exporter, its own job and port) on h2, last 2 days: GPU 0 at 30% or 50% (alternate blocks), GPU 1 at
+  // 10%: the instance's mean is 20% or 30%; framebuffer 8,000 and 2,000 MiB. And a GPU exporter with no host beside it.
+  ...[
+    ['0', (b: number) => (b % 2 ? 50 : 30), 8000],
+    ['1', () => 10, 2000],
+  ].flatMap(([gpu, util, fb]) => [
+    {
+      name: 'DCGM_FI_DEV_GPU_UTIL',
+      type: 'gauge' as const,
+      labels: { instance: 'h2:9400', job: 'dcgm', gpu: gpu as string, modelName: 'NVIDIA A10G', Hostname: 'h2' },
+      value: util as (b: number) => number,
+      fromMinute: last2d,
+    },
+    {
+      name: 'DCGM_FI_DEV_FB_USED',
+      type: 'gauge' as const,
+      labels: { instance: 'h2:9400', job: 'dcgm', gpu: gpu as string, modelName: 'NVIDIA A10G', Hostname: 'h2' },
+      value: () => fb as number,
+      fromMinute: last2d,
+    },
+  ]),
+  {
+    name: 'DCGM_FI_DEV_GPU_UTIL',
+    type: 'gauge',
+    labels: { instance: 'gpuonly:9400', job: 'dcgm', gpu: '0', modelName: 'Tesla T4' },
+    value: () => 5,
+    fromMinute: last2d,
+  },
   // Containers (cAdvisor) and kube-state-metrics, last 2 days.
   ...[
     ['web-7d9f8b6c5d-abcde', 'app', 0.2],
@@ -178,7 +206,11 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
     expect(h1.metrics['ebs.read.ops_per_s']!.max!.max).toBeCloseTo(10, 6) // sda only: loop0 excluded
     expect(h1.metrics['ebs.write.bytes_per_s']!.avg!.max).toBeCloseTo(20480, 6)
     const h2 = usage.find((u) => u.resource.id === 'h2:9100')!
-    expect(h2.resource.attributes).toMatchObject({ vcpus: 1, memoryGiB: 8 })
+    expect(h2.resource.attributes).toMatchObject({ vcpus: 1, memoryGiB: 8, gpuCount: 2, gpuModelName: 'NVIDIA A10G' })
+    // The mean over h2's two GPUs: 20% or 30% a block; the fullest GPU's framebuffer 8,000 MiB, stored in bytes.
+    expect([h2.metrics['gpu.utilization']!.max!.quantiles[0], h2.metrics['gpu.utilization']!.max!.max]).toEqual([20, 30])
+    expect(h2.metrics['gpu.memory.used.bytes']!.max!.max).toBe(8000 * 1048576)
+    expect(e.err).toMatch(/PROM_GPU_NO_HOST: gpuonly:9400: DCGM reports GPUs but no node_exporter host/)
     // 2 days of blocks (576), plus the block whose last minute h2's first sample reports, minus the NaN block.
     expect(h2.metrics['mem.utilization']!.max!.samples).toBe(2 * 288 + 1 - 1)
     const web = usage.find((u) => u.resource.id === 'shop/web/app')!
@@ -219,6 +251,11 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
       6,
     )
     expect(h1.options[0]!.dimensions.find((d) => d.dimension === 'memory')!.need!).toBeCloseTo(16 * 0.75 * 1.2, 6)
+    // h2 has GPUs: gpu.rightsize sizes it onto EC2 types with A10Gs (host.ec2-sizing leaves it). p99.5 30% x 2 GPUs = 0.6
+    // busy / 0.8 = 0.75 GPU; framebuffer 8,000 MiB x 2 = 16,000 <= one A10G's 22,888: g5.xlarge.
+    expect(report.recommendations.filter((r) => r.resource.id === 'h2:9100').map((r) => r.analyzer)).not.toContain('host.ec2-sizing')
+    const h2gpu = report.recommendations.find((r) => r.analyzer === 'gpu.rightsize' && r.resource.id === 'h2:9100')!
+    expect([h2gpu.finding, h2gpu.options[0]!.change.instanceType]).toEqual(['Sized', 'g5.xlarge'])
     // shop/web/app: the busiest replica uses 0.3 x {1, 1.25, 1.5, 1.75} cores in turn -> p95 = 0.525 -> 525m (was 1000m);
     // peak memory 3 x 170 MiB = 510 MiB x 1.15 = 586.5 -> 587Mi, above the 512Mi request x 1.1 -> Underprovisioned.
     const web = report.recommendations.find((r) => r.analyzer === 'k8s.rightsize' && r.resource.id === 'shop/web/app')!
@@ -234,8 +271,8 @@ describe.skipIf(skipWithoutPrometheus)('collect prometheus from a real, backfill
     ;(e.stderr as { isTTY?: boolean }).isTTY = true
     await runCollectPrometheus(options(tmp.path('ws')), e)
     expect(e.out).toMatch(/\(0 new, [\d,]+ already stored\)/)
-    // 3 hosts x 16 host queries + 4 container queries, one time chunk each = 52 queries.
-    expect(e.err).toMatch(/\r {2}\[#{30}\] 52\/52 queries, [\d.]+ s\n/)
+    // 3 hosts x 16 host queries + 4 container queries + 3 GPU queries, one time chunk each = 55 queries.
+    expect(e.err).toMatch(/\r {2}\[#{30}\] 55\/55 queries, [\d.]+ s\n/)
   })
 
   it('--selector narrows the hosts', async () => {

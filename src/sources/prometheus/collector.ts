@@ -196,6 +196,36 @@ export async function fetchPrometheus(client: PromClient, o: PromCollectOptions)
     for (const spec of containerQueries(inner, o.rateWindow, step))
       for (const [a, b] of ranges) tasks.push(async () => add(spec, await client.queryRange(spec.expr, a, b, step)))
   }
+  // GPUs (NVIDIA DCGM exporter, its own scrape job: the node selector does not apply). Its `instance` is the exporter's
+  // address; a GPU belongs to the node_exporter host on the same address (host part, port aside).
+  const addr = (instance: string) => instance.replace(/:\d+$/, '')
+  let gpuInfo: VectorResult = []
+  const gpuHost = new Map<string, string>()
+  if (hostInfo) {
+    gpuInfo = await client.query(`count by (instance, modelName) (last_over_time(DCGM_FI_DEV_GPU_UTIL[${lookback}]))`, end)
+    const hostsByAddr = new Map(hostInfo.cores.map((r) => [addr(r.metric.instance ?? ''), r.metric.instance ?? '']))
+    for (const g of gpuInfo) {
+      const host = hostsByAddr.get(addr(g.metric.instance ?? ''))
+      if (host) gpuHost.set(g.metric.instance ?? '', host)
+      else
+        issues.push({
+          code: 'PROM_GPU_NO_HOST',
+          severity: 'warning',
+          message: `${g.metric.instance}: DCGM reports GPUs but no node_exporter host matching ${o.selector || 'the selector'} has that address; its GPUs are not sized.`,
+        })
+    }
+    if (gpuHost.size > 0) {
+      const win = windowOf(step)
+      const key = (l: Record<string, string>) => gpuHost.get(l.instance ?? '')
+      const gpuSpecs: QuerySpec[] = [
+        { metric: 'gpu.utilization', stat: 'max', expr: `max_over_time((avg by (instance) (DCGM_FI_DEV_GPU_UTIL))${win})`, key },
+        { metric: 'gpu.utilization', stat: 'avg', expr: `avg_over_time((avg by (instance) (DCGM_FI_DEV_GPU_UTIL))${win})`, key },
+        // Framebuffer used, MiB, on the fullest GPU.
+        { metric: 'gpu.memory.used.bytes', stat: 'max', expr: `max_over_time((max by (instance) (DCGM_FI_DEV_FB_USED) * 1048576)${win})`, key },
+      ]
+      for (const spec of gpuSpecs) for (const [a, b] of ranges) tasks.push(async () => add(spec, await client.queryRange(spec.expr, a, b, step)))
+    }
+  }
   await runPool(tasks, o.concurrency, (done) => o.onProgress?.(done, tasks.length))
   if (nonFinite > 0)
     issues.push({
@@ -211,11 +241,16 @@ export async function fetchPrometheus(client: PromClient, o: PromCollectOptions)
       const instance = r.metric.instance
       if (!instance) continue
       const bytes = memTotal.get(instance)
+      const gpus = gpuInfo.filter((g) => gpuHost.get(g.metric.instance ?? '') === instance)
       resources.push({
         provider: 'prometheus',
         kind: 'host',
         id: instance,
-        attributes: { vcpus: Number(r.value[1]), ...(bytes ? { memoryGiB: Math.round((bytes / GIB) * 1000) / 1000 } : {}) },
+        attributes: {
+          vcpus: Number(r.value[1]),
+          ...(bytes ? { memoryGiB: Math.round((bytes / GIB) * 1000) / 1000 } : {}),
+          ...(gpus.length ? { gpuCount: gpus.reduce((a, g) => a + Number(g.value[1]), 0), gpuModelName: gpus[0]!.metric.modelName ?? '' } : {}),
+        },
         tags: Object.fromEntries(Object.entries(r.metric)),
       })
       if (!bytes)
