@@ -171,8 +171,8 @@ export async function runLambdaExperiment(o: LambdaExperimentOptions): Promise<L
         if (o.stop?.requested) break
         if (s.arch !== arch) {
           log(`  ${orig.name}: architecture ${arch} -> ${s.arch} (its own package, re-uploaded)`)
-          await update(o, orig, new UpdateFunctionCodeCommand({ FunctionName: orig.arn, ...code!, Architectures: [s.arch] }))
           arch = s.arch
+          await update(o, orig, new UpdateFunctionCodeCommand({ FunctionName: orig.arn, ...code!, Architectures: [s.arch] }))
         }
         log(`  ${orig.name}: memory ${s.memoryMB} MB (${s.arch}), publishing a version`)
         if (s.memoryMB !== memory) await update(o, orig, new UpdateFunctionConfigurationCommand({ FunctionName: orig.arn, MemorySize: s.memoryMB }))
@@ -183,7 +183,7 @@ export async function runLambdaExperiment(o: LambdaExperimentOptions): Promise<L
         versions.set(settingName(s), v.Version!)
       }
     } finally {
-      await restoreLatest(o, orig, arch, code, restored)
+      await restoreLatest(o, orig, code, restored)
     }
     const published = settings.filter((s) => versions.has(settingName(s)))
     if (published.length) {
@@ -368,12 +368,16 @@ async function settled(o: LambdaExperimentOptions, orig: Original, api: string):
 async function restoreLatest(
   o: LambdaExperimentOptions,
   orig: Original,
-  arch: LambdaArch,
   code: { ZipFile: Uint8Array } | { ImageUri: string } | undefined,
   restored: LambdaExperimentResult['restored'],
 ): Promise<void> {
   try {
-    if (arch !== orig.arch) await update(o, orig, new UpdateFunctionCodeCommand({ FunctionName: orig.arn, ...code!, Architectures: [orig.arch] }))
+    // An update left in progress (a failure while waiting for it) would make the first restore step a 409: wait it out.
+    await settled(o, orig, 'the last update').catch(() => undefined)
+    // Decided by what $LATEST is now, not by what was attempted: a denied or failed update changed nothing to undo.
+    const was = await call(o, 'GetFunctionConfiguration', () => o.client.send(new GetFunctionConfigurationCommand({ FunctionName: orig.arn })))
+    if (code && (was.Architectures?.[0] !== orig.arch || was.CodeSha256 !== orig.codeSha256))
+      await update(o, orig, new UpdateFunctionCodeCommand({ FunctionName: orig.arn, ...code, Architectures: [orig.arch] }))
     const now = await call(o, 'GetFunctionConfiguration', () => o.client.send(new GetFunctionConfigurationCommand({ FunctionName: orig.arn })))
     if (now.MemorySize !== orig.memoryMB) await update(o, orig, new UpdateFunctionConfigurationCommand({ FunctionName: orig.arn, MemorySize: orig.memoryMB }))
     const c = await call(o, 'GetFunctionConfiguration', () => o.client.send(new GetFunctionConfigurationCommand({ FunctionName: orig.arn })))

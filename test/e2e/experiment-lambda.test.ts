@@ -212,6 +212,19 @@ describe('experiment --lambda', () => {
     expectRestored()
   })
 
+  it('a denied architecture switch changed nothing, so nothing needs undoing: exit 3, the function as it was', async () => {
+    await start({ deny: ['lambda:UpdateFunctionCode'] })
+    const r = await runCli(['experiment', '--lambda', 'resize', '--memory', '512', '--arch', 'x86_64,arm64', '--invocations', '4', '--rounds', '2'], {
+      cwd: tmp.dir,
+      env: env(),
+    })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('Lambda UpdateFunctionCode on resize failed')
+    expect(r.stderr).toContain('(resize was put back as it was)')
+    expect(r.stderr).toContain('Allow "lambda:UpdateFunctionCode"')
+    expectRestored()
+  })
+
   it('what cannot be deleted is reported with the commands to delete it by hand (exit 3), $LATEST still put back', async () => {
     await start({ deny: ['lambda:DeleteFunction'] })
     const r = await runCli(['experiment', '--lambda', 'resize', '--memory', '512', '--invocations', '4', '--rounds', '2'], { cwd: tmp.dir, env: env() })
