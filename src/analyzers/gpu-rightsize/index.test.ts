@@ -132,6 +132,8 @@ describe('gpu.rightsize worked examples (bundled us-east-1 prices)', () => {
     const [rec] = run(host)
     // 0.4 busy / 0.8 = 0.5 GPU; 20% x 16 vCPUs / 0.8 = 4 vCPUs: g5.xlarge (1 A10G, 4 vCPUs, $1.006/h = $734.38/month).
     expect(rec!.finding).toBe('Sized')
+    // A host has no EC2 price: its current state carries no monthlyCost (the totals would count it as unpriced).
+    expect(rec!.current).toEqual({ vcpus: 16, memoryGiB: 64, gpus: 1, gpuModel: 'A10G' })
     expect(rec!.options[0]!.change).toEqual({ instanceType: 'g5.xlarge', gpus: 1 })
     expect(rec!.options[0]!.monthlyCost).toBe(734.38)
     expect(rec!.summary).toBe('1 x A10G 40% busy (p99.5): on EC2, g5.xlarge (1 GPU, $734.38/month) holds it.')

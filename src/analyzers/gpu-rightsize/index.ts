@@ -101,10 +101,11 @@ export const gpuRightsize = defineAnalyzer({
       bestPractices: ['PERF02-BP04', 'PERF02-BP01', 'PERF02-BP05'],
       currentDimensions: [],
       current: {
-        instanceType: current.name,
+        ...(isHost ? { vcpus: current.vcpus, memoryGiB: current.memoryGiB } : { instanceType: current.name }),
         gpus: current.gpuCount,
         gpuModel: current.gpuModel ?? current.neuronDevice ?? null,
-        monthlyCost: monthly === null ? null : round(monthly),
+        // A host has no price (it is not on EC2): no monthlyCost key, or the totals would count it as unpriced.
+        ...(isHost ? {} : { monthlyCost: monthly === null ? null : round(monthly) }),
       },
     }
     const rec = (x: Omit<Recommendation, keyof typeof base | 'memoryBlind'> & { memoryBlind?: boolean }): Recommendation => ({
