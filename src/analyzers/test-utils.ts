@@ -1,3 +1,4 @@
+import { quantileLinear } from '../core/quantile.js'
 import type { MetricName, Statistic } from '../core/metrics.js'
 import type { ResourceRef } from '../core/report.js'
 import { allowedAbove } from './risk.js'
@@ -8,13 +9,7 @@ import { CEILING_LEVELS, EXCEEDANCE_LIMITS, QUANTILE_LEVELS, type DailyUsage, ty
  * Quantiles are computed here with the same linear interpolation DuckDB's quantile_cont uses
  * (position (n - 1) x level), so fixtures can be written as plain value lists.
  */
-export function quantileLinear(sorted: readonly number[], level: number): number {
-  if (sorted.length === 0) return NaN
-  const pos = (sorted.length - 1) * level
-  const lo = Math.floor(pos)
-  const hi = Math.ceil(pos)
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo)
-}
+export { quantileLinear }
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2024, 0, 1)

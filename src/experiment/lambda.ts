@@ -20,6 +20,7 @@ import { VERSION } from '../core/version.js'
 import { EXPERIMENT_SCHEMA_VERSION, type LambdaExperimentResult } from './result.js'
 import { bootstrapMean, bootstrapRatio, roundOrder, type RatioInterval } from './stats.js'
 import { parseReport } from '../core/lambda-report.js'
+import { quantileLinear } from '../core/quantile.js'
 
 export type LambdaArch = 'x86_64' | 'arm64'
 export type LambdaStrategy = 'cost' | 'speed' | 'balanced'
@@ -425,12 +426,6 @@ async function invokeOnce(
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d
-const quantile = (xs: readonly number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const i = (s.length - 1) * p
-  const lo = Math.floor(i)
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo)
-}
 const meanOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null)
 
 function summarize(
@@ -448,6 +443,8 @@ function summarize(
     const all = samples.get(settingName(s))!
     const ok = all.filter((x) => !x.error && x.durationMs !== null)
     const warm = ok.filter((x) => !x.cold)
+    const warmDurations = warm.map((x) => x.durationMs!)
+    const warmSorted = [...warmDurations].sort((a, b) => a - b)
     const cold = ok.filter((x) => x.cold)
     const iv = (xs: number[]) => (xs.length ? bootstrapMean(xs, o.confidence) : null)
     const warmCosts = warm.map((x) => costOf(s, x.billedMs!))
@@ -470,26 +467,10 @@ function summarize(
       },
       warm: {
         count: warm.length,
-        durationMs: iv(warm.map((x) => x.durationMs!)),
+        durationMs: iv(warmDurations),
         billedMs: iv(warm.map((x) => x.billedMs!)),
-        p50Ms: warm.length
-          ? round(
-              quantile(
-                warm.map((x) => x.durationMs!),
-                0.5,
-              ),
-              2,
-            )
-          : null,
-        p99Ms: warm.length
-          ? round(
-              quantile(
-                warm.map((x) => x.durationMs!),
-                0.99,
-              ),
-              2,
-            )
-          : null,
+        p50Ms: warm.length ? round(quantileLinear(warmSorted, 0.5), 2) : null,
+        p99Ms: warm.length ? round(quantileLinear(warmSorted, 0.99), 2) : null,
         clientMs: iv(warm.map((x) => x.clientMs)),
         maxMemoryUsedMB: warm.length ? Math.max(...warm.map((x) => x.maxMemoryUsedMB ?? 0)) : null,
       },
@@ -498,7 +479,7 @@ function summarize(
       vsCurrent: { cost: null as RatioInterval | null, duration: null as RatioInterval | null },
       samples: all,
       warmCosts,
-      warmDurations: warm.map((x) => x.durationMs!),
+      warmDurations,
     }
   })
   const base = rows[0]!

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { InputError } from '../../core/errors.js'
 import { parseReport, type Report } from '../../core/lambda-report.js'
+import { quantileLinear } from '../../core/quantile.js'
 
 /** One invocation from an exported log: when it ended (epoch ms) and its REPORT line. */
 export interface ReportEvent {
@@ -97,12 +98,6 @@ export interface SampleRow {
   value: number
 }
 
-const quantile = (sorted: readonly number[], p: number) => {
-  const i = (sorted.length - 1) * p
-  const lo = Math.floor(i)
-  return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (i - lo)
-}
-
 /**
  * Per period (start time, epoch ms): invocations and cold starts per second (zero for periods with none between the
  * first and the last, as a log says that no invocation happened; CloudWatch omits such periods), mean, longest and p99
@@ -129,7 +124,7 @@ export function reportSamples(events: readonly ReportEvent[], periodSec = 300): 
     const d = rs.map((r) => r.durationMs).sort((a, b) => a - b)
     rows.push({ metric: 'lambda.duration_ms', stat: 'avg', timestamp: t, value: d.reduce((a, b) => a + b, 0) / d.length })
     rows.push({ metric: 'lambda.duration_ms', stat: 'max', timestamp: t, value: d[d.length - 1]! })
-    rows.push({ metric: 'lambda.duration_ms', stat: 'p99', timestamp: t, value: quantile(d, 0.99) })
+    rows.push({ metric: 'lambda.duration_ms', stat: 'p99', timestamp: t, value: quantileLinear(d, 0.99) })
     rows.push({ metric: 'lambda.memory_used_mb', stat: 'max', timestamp: t, value: Math.max(...rs.map((r) => r.maxMemoryUsedMB)) })
     if (colds.length) {
       const init = colds.map((r) => r.initMs!)
