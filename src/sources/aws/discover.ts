@@ -98,39 +98,32 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
     // plan into 334), or under several dimension sets (the agent's append_dimensions changed); the fewest dimensions,
     // then the first in name order, is kept, so the choice does not depend on the answer's order.
     state.command = 'ListMetricsCommand'
-    const memory = new Map<string, { Name: string; Value: string }[]>()
     const dimsKey = (d: readonly { Name: string; Value: string }[]) => d.map((x) => `${x.Name}=${x.Value}`).join(',')
-    if (running.size > 0)
-      for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'CWAgent', MetricName: 'mem_used_percent' })) {
-        calls++
-        for (const m of page.Metrics ?? []) {
-          const id = m.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value
-          if (!id || !running.has(id)) continue
-          const dims = (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! })).sort((a, b) => a.Name.localeCompare(b.Name))
-          const kept = memory.get(id)
-          if (!kept || dims.length < kept.length || (dims.length === kept.length && dimsKey(dims) < dimsKey(kept))) memory.set(id, dims)
+    /** The agent's dimension set per running instance for one metric; sets `skip` refuses are counted apart, by instance. */
+    const agentDims = async (metricName: string, skip: (dims: { Name: string; Value: string }[]) => boolean = () => false) => {
+      const kept = new Map<string, { Name: string; Value: string }[]>()
+      const skipped = new Set<string>()
+      if (running.size > 0)
+        for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'CWAgent', MetricName: metricName })) {
+          calls++
+          for (const m of page.Metrics ?? []) {
+            const id = m.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value
+            if (!id || !running.has(id)) continue
+            const dims = (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! })).sort((a, b) => a.Name.localeCompare(b.Name))
+            if (skip(dims)) {
+              skipped.add(id)
+              continue
+            }
+            const k = kept.get(id)
+            if (!k || dims.length < k.length || (dims.length === k.length && dimsKey(dims) < dimsKey(k))) kept.set(id, dims)
+          }
         }
-      }
-    for (const [id, dims] of memory) series.push(memorySeries(id, dims))
+      return { kept, skipped }
+    }
+    for (const [id, dims] of (await agentDims('mem_used_percent')).kept) series.push(memorySeries(id, dims))
     // GPUs: the agent's series aggregated by instance (no `index` dimension). An instance whose GPUs are published only
     // one by one is named in an issue: per-GPU series would need combining, and the agent does it when asked.
-    const gpu = new Map<string, { Name: string; Value: string }[]>()
-    const perGpuOnly = new Set<string>()
-    if (running.size > 0)
-      for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'CWAgent', MetricName: 'nvidia_smi_utilization_gpu' })) {
-        calls++
-        for (const m of page.Metrics ?? []) {
-          const id = m.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value
-          if (!id || !running.has(id)) continue
-          const dims = (m.Dimensions ?? []).map((d) => ({ Name: d.Name!, Value: d.Value! })).sort((a, b) => a.Name.localeCompare(b.Name))
-          if (dims.some((d) => d.Name === 'index')) {
-            perGpuOnly.add(id)
-            continue
-          }
-          const kept = gpu.get(id)
-          if (!kept || dims.length < kept.length || (dims.length === kept.length && dimsKey(dims) < dimsKey(kept))) gpu.set(id, dims)
-        }
-      }
+    const { kept: gpu, skipped: perGpuOnly } = await agentDims('nvidia_smi_utilization_gpu', (dims) => dims.some((d) => d.Name === 'index'))
     for (const [id, dims] of gpu) series.push(...gpuSeries(id, dims))
     const unaggregated = [...perGpuOnly].filter((id) => !gpu.has(id)).sort()
     if (unaggregated.length)
