@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadCatalog } from '../../src/catalog/load.js'
-import { ExperimentResultSchema } from '../../src/experiment/result.js'
+import { ExperimentResultSchema, type ExperimentResult } from '../../src/experiment/result.js'
 import { runExperiment } from '../../src/experiment/run.js'
 import { runCli } from '../utils/run-cli.js'
 import { tmpProject } from '../utils/tmp.js'
@@ -41,6 +41,15 @@ beforeAll(async () => {
   ;[url.a, url.same, url.slow, url.cap400, url.cap600] = await Promise.all([start(2000, 0, true), start(2000), start(2600), start(0, 400), start(0, 600)])
 })
 afterAll(() => children.forEach((c) => c.kill()))
+
+/** The arm's capacity search found the server's own limit, within the search's 10%. */
+function knownLimit(x: ExperimentResult, arm: string, truth: number, unit: string) {
+  const c = x.arms.find((a) => a.name === arm)!.capacity!
+  expect(c.limitedBy).toBe('server')
+  expect(c.rate / truth, `${arm}: ${c.rate} ${unit}`).toBeGreaterThan(0.9)
+  expect(c.rate / truth, `${arm}: ${c.rate} ${unit}`).toBeLessThan(1.1)
+  return c
+}
 
 describe('headroom experiment (built CLI, real servers)', () => {
   it('finds 30% more work per request in every run: throughput and cost per request differ, the interval holds the truth', async () => {
@@ -137,10 +146,7 @@ describe('headroom experiment (built CLI, real servers)', () => {
       ['four', 400],
       ['six', 600],
     ] as const) {
-      const c = x.arms.find((a) => a.name === arm)!.capacity!
-      expect(c.limitedBy).toBe('server')
-      expect(c.rate / truth, `${arm}: ${c.rate} req/s`).toBeGreaterThan(0.9)
-      expect(c.rate / truth, `${arm}: ${c.rate} req/s`).toBeLessThan(1.1)
+      const c = knownLimit(x, arm, truth, 'req/s')
       // The bracket: the last rate that held and the lowest that failed, within the search's 10% of each other.
       expect(c.failedAt! / c.rate).toBeLessThanOrEqual(1.1)
       expect(c.steps.filter((s) => s.held).every((s) => s.latencyMs < 50)).toBe(true)
@@ -197,15 +203,8 @@ describe('headroom experiment (built CLI, real servers)', () => {
     const x = ExperimentResultSchema.parse(JSON.parse(cap.stdout))
     expect(x.capacitySearch!.unit).toBe('arrivals/s')
     expect(x.load.mode).toBe('scenario')
-    for (const [arm, truth] of [
-      ['four', 400],
-      ['six', 600],
-    ] as const) {
-      const c = x.arms.find((a) => a.name === arm)!.capacity!
-      expect(c.limitedBy).toBe('server')
-      expect(c.rate / truth, `${arm}: ${c.rate} arrivals/s`).toBeGreaterThan(0.9)
-      expect(c.rate / truth, `${arm}: ${c.rate} arrivals/s`).toBeLessThan(1.1)
-    }
+    knownLimit(x, 'four', 400, 'arrivals/s')
+    knownLimit(x, 'six', 600, 'arrivals/s')
     expect(x.verdict.better).toEqual(['six'])
   }, 120_000)
 
