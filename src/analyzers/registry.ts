@@ -7,6 +7,7 @@ import { taIdle } from './ta-idle/index.js'
 import { lambdaMemory } from './lambda-memory/index.js'
 import { lambdaColdStarts } from './lambda-cold-starts/index.js'
 import { gpuRightsize } from './gpu-rightsize/index.js'
+import { ecsRightsize } from './ecs-rightsize/index.js'
 import { rdsRightsize } from './rds-rightsize/index.js'
 import { dynamoDbCapacity } from './dynamodb-capacity/index.js'
 import { elastiCacheRightsize } from './elasticache-rightsize/index.js'
@@ -23,6 +24,7 @@ export const ANALYZERS = {
   'lambda.memory': lambdaMemory,
   'lambda.cold-starts': lambdaColdStarts,
   'gpu.rightsize': gpuRightsize,
+  'ecs.rightsize': ecsRightsize,
   'rds.rightsize': rdsRightsize,
   'dynamodb.capacity': dynamoDbCapacity,
   'elasticache.rightsize': elastiCacheRightsize,

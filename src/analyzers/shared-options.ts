@@ -18,6 +18,7 @@ export const SHARED_OPTIONS = {
       ['ebs.rightsize', 'percentile'],
       ['k8s.rightsize', 'cpuPercentile'],
       ['gpu.rightsize', 'percentile'],
+      ['ecs.rightsize', 'percentile'],
     ],
   },
   headroomPct: {
@@ -30,6 +31,7 @@ export const SHARED_OPTIONS = {
       ['elasticache.rightsize', 'headroomPct'],
       ['ebs.rightsize', 'headroomPct'],
       ['gpu.rightsize', 'headroomPct'],
+      ['ecs.rightsize', 'cpuHeadroomPct'],
     ],
   },
   memoryHeadroomPct: {
@@ -41,6 +43,7 @@ export const SHARED_OPTIONS = {
       ['rds.rightsize', 'memoryHeadroomPct'],
       ['lambda.memory', 'memoryHeadroomPct'],
       ['k8s.rightsize', 'memoryBufferPct'],
+      ['ecs.rightsize', 'memoryHeadroomPct'],
     ],
   },
   allowArchitectureChange: {
@@ -49,6 +52,7 @@ export const SHARED_OPTIONS = {
     targets: [
       ['ec2.rightsize', 'allowArchitectureChange'],
       ['host.ec2-sizing', 'allowArchitectureChange'],
+      ['ecs.rightsize', 'allowArchitectureChange'],
     ],
   },
   preferArchitecture: {

@@ -1,13 +1,14 @@
 import { dynamoDbPrices, type DynamoDbPrices } from './dynamodb.js'
 import { ebsPrices, type EbsPrices } from './ebs.js'
 import { elastiCachePrices, type ElastiCachePrices } from './elasticache.js'
+import { fargatePrices, type FargatePrices } from './fargate.js'
 import { lambdaPrices, type LambdaPrices } from './lambda.js'
 import { rdsCatalog, type RdsCatalog, type RdsClass } from './rds.js'
 import { priceTable } from './unit-prices.js'
 
 /**
- * Every service's catalog beside EC2's (`Catalog`): RDS classes and prices, EBS, Lambda, ElastiCache and DynamoDB
- * prices. Read once at the edge (catalog/load.ts loadServiceCatalogs) and handed to the analyzers, which read no files.
+ * Every service's catalog beside EC2's (`Catalog`): RDS classes and prices, EBS, Lambda, ElastiCache, DynamoDB and
+ * Fargate prices. Read once at the edge (catalog/load.ts loadServiceCatalogs) and handed to the analyzers, which read no files.
  */
 export interface ServiceCatalogs {
   rds: RdsCatalog
@@ -15,6 +16,7 @@ export interface ServiceCatalogs {
   lambda: LambdaPrices
   elasticache: ElastiCachePrices
   dynamodb: DynamoDbPrices
+  fargate: FargatePrices
 }
 
 /** The bundled data files' text, by role; catalog/load.ts reads them, tests may build variants. */
@@ -33,5 +35,6 @@ export function buildServiceCatalogs(f: ServiceCatalogFiles): ServiceCatalogs {
     lambda: lambdaPrices(t),
     elasticache: elastiCachePrices(f.elastiCachePricesCsv),
     dynamodb: dynamoDbPrices(t),
+    fargate: fargatePrices(t),
   }
 }

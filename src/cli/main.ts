@@ -312,7 +312,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--regions <list>', 'comma list of regions, or all', '')
     .option('--days <n>', 'days of history (over 63: 1-hour periods)', '14')
     .option('--profile <name>', 'AWS shared-config profile (default: the SDK default chain)')
-    .option('--kinds <list>', 'comma list of ec2, ebs, lambda, rds, dynamodb, asg', 'ec2,ebs,lambda,rds,dynamodb,asg')
+    .option('--kinds <list>', 'comma list of ec2, ebs, lambda, rds, dynamodb, asg, ecs', 'ec2,ebs,lambda,rds,dynamodb,asg,ecs')
     .option('--dry-run', 'print resources, series, calls and the estimated CloudWatch cost, and fetch nothing')
     .option('--rate <n>', 'GetMetricData calls per second at most', '40')
     .option('--concurrency <n>', 'GetMetricData calls in flight', '8')

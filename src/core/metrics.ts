@@ -68,6 +68,7 @@ export const METRICS = {
     bounded: false,
     description: 'GPU memory in use on the instance’s fullest GPU, bytes (nvidia_smi_memory_used Maximum; DCGM_FI_DEV_FB_USED, both MiB)',
   },
+  'ecs.tasks.running': { unit: 'count', bounded: false, description: 'Tasks running in an ECS service (Container Insights RunningTaskCount)' },
 } as const
 
 export type MetricName = keyof typeof METRICS
@@ -100,6 +101,7 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   cold_starts: { metric: 'lambda.cold_starts_per_s', perPeriod: true },
   nvidia_smi_utilization_gpu: { metric: 'gpu.utilization', perPeriod: false },
   DCGM_FI_DEV_GPU_UTIL: { metric: 'gpu.utilization', perPeriod: false },
+  RunningTaskCount: { metric: 'ecs.tasks.running', perPeriod: false },
   FreeableMemory: { metric: 'db.freeable_memory.bytes', perPeriod: false },
   ReadIOPS: { metric: 'ebs.read.ops_per_s', perPeriod: false },
   WriteIOPS: { metric: 'ebs.write.ops_per_s', perPeriod: false },

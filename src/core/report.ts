@@ -19,6 +19,7 @@ export const ResourceKindSchema = z.enum([
   'dynamodb-table',
   'elasticache-node',
   'nat-gateway',
+  'ecs-service',
 ])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
 

@@ -249,6 +249,84 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     )
   })
 
+  it('ECS services: 23 services over 2 clusters found (ListServices pages, DescribeServices in tens), sized on Fargate and EC2, target tracking kept (issue 18, item 2)', async () => {
+    const web = Array.from({ length: 21 }, (_, i) => ({
+      cluster: 'prod',
+      name: `svc-${String(i).padStart(2, '0')}`,
+      launchType: 'FARGATE' as const,
+      cpu: 1024,
+      memory: 4096,
+      desired: 3,
+      load: { cpuPct: 15, memPct: 25 },
+      ...(i === 0 ? { insightsTasks: 4.5 } : {}),
+      ...(i === 1 ? { scaledOn: ['cpu' as const] } : {}),
+    }))
+    const fleet = fleetOf(0, {
+      services: [
+        ...web,
+        {
+          cluster: 'batch',
+          name: 'worker',
+          launchType: 'EC2',
+          desired: 4,
+          containers: [
+            { name: 'worker', cpu: 768, memoryReservation: 1536 },
+            { name: 'envoy', cpu: 256, memoryReservation: 512 },
+          ],
+          load: { cpuPct: 30, memPct: 40 },
+        },
+        {
+          cluster: 'batch',
+          name: 'spot',
+          capacityProvider: 'FARGATE_SPOT',
+          cpu: 512,
+          memory: 1024,
+          desired: 1,
+          arch: 'ARM64',
+          load: { cpuPct: 95, memPct: 90 },
+        },
+      ],
+    })
+    fake = await startFakeAws(fleet)
+    const c = await collect(fake.url, 'ecs', ['--kinds', 'ecs'])
+    expect(c.code, c.stderr).toBe(0)
+    // ListServices answers 10 a page: prod's 21 services take 3 pages, batch's 2 one; DescribeServices takes 10 a call.
+    expect(fake.calls.get('ecs:ListClusters')).toBe(1)
+    expect(fake.calls.get('ecs:ListServices')).toBe(4)
+    expect(fake.calls.get('ecs:DescribeServices')).toBe(4) // 10 + 10 + 1, and batch's 2
+    expect(fake.calls.get('ecs:DescribeTaskDefinition')).toBe(23)
+    expect(fake.calls.get('application-autoscaling:DescribeScalingPolicies')).toBe(1)
+    const a = await runCli(['analyze', '--workspace', 'ecs', '--format', 'json', '--as-of', AS_OF], { cwd: tmp.dir })
+    expect(a.code, a.stderr).toBe(0)
+    type Rec = {
+      analyzer: string
+      resource: { id: string; attributes: Record<string, string | number> }
+      finding: string
+      current: Record<string, unknown>
+      options: { change: Record<string, unknown>; monthlySavings: number | null; notes: string[] }[]
+    }
+    const report = JSON.parse(a.stdout) as { recommendations: Rec[] }
+    const ecs = new Map(report.recommendations.filter((r) => r.analyzer === 'ecs.rightsize').map((r) => [r.resource.id, r]))
+    expect(ecs.size).toBe(23)
+    // The unit test's worked example, through the wire: 1 vCPU / 4 GB x 3 tasks at 15% / 25% -> 0.25 vCPU / 2 GB, $85.96 saved.
+    const plain = ecs.get('us-east-1:prod/svc-05')!
+    expect(plain.finding).toBe('Overprovisioned')
+    expect(plain.options[0]!.change).toEqual({ cpuUnits: 256, memoryMiB: 2048 })
+    expect(plain.options[0]!.monthlySavings).toBe(85.96)
+    // Container Insights' RunningTaskCount (4.5) prices svc-00 instead of its desired 3: $0.05826 x 730 x 4.5.
+    expect(ecs.get('us-east-1:prod/svc-00')!.current.monthlyCost).toBe(191.38)
+    // svc-01 scales on CPU by target tracking: its CPU is kept.
+    expect(ecs.get('us-east-1:prod/svc-01')!.resource.attributes.scaledOn).toBe('cpu')
+    expect(ecs.get('us-east-1:prod/svc-01')!.options[0]!.change).toEqual({ cpuUnits: 1024, memoryMiB: 2048 })
+    // The EC2 service's task size is its containers' sum (1,024 units, 2,048 MiB): reservations proposed, no price.
+    const worker = ecs.get('us-east-1:batch/worker')!
+    expect([worker.resource.attributes.taskCpuUnits, worker.resource.attributes.taskMemoryMiB]).toEqual([1024, 2048])
+    expect(worker.options[0]!.change).toEqual({ cpuUnits: 384, memoryReservationMiB: 1024 })
+    // FARGATE_SPOT on Graviton at 95% CPU: underprovisioned, priced on arm64.
+    const spot = ecs.get('us-east-1:batch/spot')!
+    expect([spot.finding, spot.resource.attributes.launchType, spot.current.architecture]).toEqual(['Underprovisioned', 'FARGATE_SPOT', 'arm64'])
+  })
+
   it('Auto Scaling groups are stored region-qualified, and simulate finds them by that id or by name (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(4, mixed))
     const c = await collect(fake.url, 'asg', ['--kinds', 'asg'])

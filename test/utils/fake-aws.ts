@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { fakeEcs, type FakeService } from './fake-ecs.js'
 import { fakeLambda, type FakeFunctionModel, type FakeLambda } from './fake-lambda.js'
 
 /**
@@ -38,6 +39,8 @@ export interface FakeFleet {
   databases: { id: string; cls: string; engine: string; license?: string }[]
   tables: { name: string; mode: 'PROVISIONED' | 'PAY_PER_REQUEST'; rcu?: number; wcu?: number }[]
   groups: { name: string; min: number; max: number; desired: number }[]
+  /** ECS services (fake-ecs.ts); none when absent. */
+  services?: FakeService[]
 }
 
 export interface Faults {
@@ -189,6 +192,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     count,
     (a) => faults.deny?.includes(a) === true,
   )
+  const ecs = fakeEcs(fleet.services ?? [], count, (a) => faults.deny?.includes(a) === true)
   const api: FakeAws = {
     lambda: lambda.api,
     url: '',
@@ -268,6 +272,11 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     const op = target.split('.')[1] ?? ''
     const svc = { DynamoDB_20120810: 'dynamodb', AWSPriceListService: 'pricing', ComputeOptimizerService: 'compute-optimizer' }[target.split('.')[0] ?? '']
     if (foreign(`${svc ?? 'cloudwatch'}:${op}`, res)) return
+    const e = ecs.answer(target, input)
+    if (e) {
+      if (e.type) return jsonErr(res, e.status, e.type, (e.body as { message: string }).message)
+      return json(res, e.body, 'application/x-amz-json-1.1')
+    }
     if (target.startsWith('DynamoDB_20120810.')) {
       count(`dynamodb:${op}`)
       if (faults.deny?.includes(`dynamodb:${op}`)) return jsonErr(res, 400, 'AccessDeniedException', `not authorized to perform: dynamodb:${op}`)
@@ -361,6 +370,10 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
           Metrics: p.items.map((f) => ({ Namespace: 'LambdaInsights', MetricName: 'init_duration', Dimensions: [{ Name: 'function_name', Value: f.name }] })),
           ...(p.next ? { NextToken: p.next } : {}),
         })
+      }
+      if (op === 'ListMetrics' && input.Namespace === 'ECS/ContainerInsights') {
+        const p = page(ecs.insightsMetrics(), input.NextToken as string | undefined)
+        return json(res, { Metrics: p.items, ...(p.next ? { NextToken: p.next } : {}) })
       }
       if (op === 'ListMetrics' && input.MetricName === 'nvidia_smi_utilization_gpu') {
         const gpus = fleet.instances.filter((i) => i.gpu)
@@ -458,6 +471,11 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
                 : ins.insights.initMs
         const all = Array.from({ length: Math.floor((end - start) / p) }, (_, i) => start + i * p)
         return { Id: q.Id, Label: m, Timestamps: all, Values: all.map(() => v), StatusCode: 'Complete' }
+      }
+      const ev = ecs.value(q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, q.MetricStat.Metric.Dimensions)
+      if (ev !== undefined) {
+        const all = Array.from({ length: Math.floor((end - start) / p) }, (_, i) => start + i * p)
+        return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: all, Values: all.map(() => ev), StatusCode: 'Complete' }
       }
       const fn = fleet.functions.find((f) => f.load && q.MetricStat.Metric.Dimensions.some((d) => d.Name === 'FunctionName' && d.Value === f.name))
       if (fn?.load) {

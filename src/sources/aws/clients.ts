@@ -1,8 +1,10 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling'
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ComputeOptimizerClient } from '@aws-sdk/client-compute-optimizer'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2'
+import { ECSClient } from '@aws-sdk/client-ecs'
 import { LambdaClient } from '@aws-sdk/client-lambda'
 import { PricingClient } from '@aws-sdk/client-pricing'
 import { RDSClient } from '@aws-sdk/client-rds'
@@ -64,6 +66,8 @@ export function sdkApis(profile?: string): AwsApis {
         rds: tagCalls(new RDSClient(b)),
         dynamodb: tagCalls(new DynamoDBClient(b)),
         autoscaling: tagCalls(new AutoScalingClient(b)),
+        ecs: tagCalls(new ECSClient(b)),
+        applicationAutoScaling: tagCalls(new ApplicationAutoScalingClient(b)),
         // GetMetricData retries are headroom's own (counted, with backoff and jitter), not the SDK's.
         cloudwatch: tagCalls(new CloudWatchClient({ ...b, maxAttempts: 1 })),
       }
@@ -114,6 +118,11 @@ const ACTION_OF: Record<string, string> = {
   DescribeTableCommand: 'dynamodb:DescribeTable',
   DescribeAutoScalingGroupsCommand: 'autoscaling:DescribeAutoScalingGroups',
   DescribePoliciesCommand: 'autoscaling:DescribePolicies',
+  ListClustersCommand: 'ecs:ListClusters',
+  ListServicesCommand: 'ecs:ListServices',
+  DescribeServicesCommand: 'ecs:DescribeServices',
+  DescribeTaskDefinitionCommand: 'ecs:DescribeTaskDefinition',
+  DescribeScalingPoliciesCommand: 'application-autoscaling:DescribeScalingPolicies',
   ListMetricsCommand: 'cloudwatch:ListMetrics',
   GetMetricDataCommand: 'cloudwatch:GetMetricData',
   GetEC2InstanceRecommendationsCommand: 'compute-optimizer:GetEC2InstanceRecommendations',

@@ -1,13 +1,22 @@
 import { paginateDescribeAutoScalingGroups, paginateDescribePolicies, type AutoScalingClient, type ScalingPolicy } from '@aws-sdk/client-auto-scaling'
+import { paginateDescribeScalingPolicies, type ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling'
 import { paginateListMetrics, type CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { DescribeTableCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { paginateDescribeInstances, paginateDescribeVolumes, type EC2Client } from '@aws-sdk/client-ec2'
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  paginateListClusters,
+  paginateListServices,
+  type ECSClient,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs'
 import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda'
 import { paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds'
 import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
-import { gpuSeries, lambdaInsightsSeries, memorySeries, seriesFor, type SeriesSpec } from './plan.js'
+import { ecsSeries, gpuSeries, lambdaInsightsSeries, memorySeries, seriesFor, type SeriesSpec } from './plan.js'
 
-export const AWS_KINDS = ['ec2', 'ebs', 'lambda', 'rds', 'dynamodb', 'asg'] as const
+export const AWS_KINDS = ['ec2', 'ebs', 'lambda', 'rds', 'dynamodb', 'asg', 'ecs'] as const
 export type AwsKind = (typeof AWS_KINDS)[number]
 
 export interface RegionClients {
@@ -18,6 +27,8 @@ export interface RegionClients {
   rds: RDSClient
   dynamodb: DynamoDBClient
   autoscaling: AutoScalingClient
+  ecs: ECSClient
+  applicationAutoScaling: ApplicationAutoScalingClient
 }
 
 export interface Discovered {
@@ -37,7 +48,9 @@ export const regional = (region: string, name: string) => `${region}:${name}`
 /**
  * Lists one region's resources of the requested kinds with full pagination, and the CloudWatch series each needs.
  * The API shapes are the SDK's (DescribeInstances, DescribeVolumes, ListFunctions, DescribeDBInstances, ListTables +
- * DescribeTable, DescribeAutoScalingGroups, ListMetrics for the CloudWatch agent's memory metric).
+ * DescribeTable, DescribeAutoScalingGroups, ListClusters + ListServices + DescribeServices + DescribeTaskDefinition
+ * and Application Auto Scaling's DescribeScalingPolicies for ECS, ListMetrics for the CloudWatch agent's memory metric,
+ * GPUs, Lambda Insights and Container Insights).
  */
 export async function discoverRegion(c: RegionClients, kinds: readonly AwsKind[]): Promise<Discovered> {
   const state = { command: '' }
@@ -273,5 +286,111 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
         )
       }
     }
+  if (kinds.includes('ecs')) calls += await discoverEcs(c, state, resources, series)
   return { resources, series, calls, issues }
+}
+
+/** A task definition's size as the AWS/ECS percentages are of: the task's CPU and memory, else its containers' sums. */
+function taskSize(td: TaskDefinition): { cpuUnits: number; memoryMiB: number } {
+  const cs = td.containerDefinitions ?? []
+  const cpuUnits = Number(td.cpu) || cs.reduce((s, c) => s + (c.cpu ?? 0), 0)
+  const memoryMiB = Number(td.memory) || cs.reduce((s, c) => s + (c.memoryReservation ?? c.memory ?? 0), 0)
+  return { cpuUnits, memoryMiB }
+}
+
+/**
+ * ECS services of every cluster: DescribeServices takes 10 services a call; each distinct task definition is described
+ * once; target-tracking policies come from Application Auto Scaling (namespace ecs, ResourceId service/CLUSTER/SERVICE);
+ * Container Insights is asked only for services ListMetrics finds there. Returns the calls sent.
+ */
+async function discoverEcs(c: RegionClients, state: { command: string }, resources: ResourceRef[], series: SeriesSpec[]): Promise<number> {
+  let calls = 0
+  const services: { cluster: string; arns: string[] }[] = []
+  state.command = 'ListClustersCommand'
+  const clusters: string[] = []
+  for await (const page of paginateListClusters({ client: c.ecs }, {})) {
+    calls++
+    clusters.push(...(page.clusterArns ?? []))
+  }
+  state.command = 'ListServicesCommand'
+  for (const cluster of clusters) {
+    const arns: string[] = []
+    for await (const page of paginateListServices({ client: c.ecs }, { cluster })) {
+      calls++
+      arns.push(...(page.serviceArns ?? []))
+    }
+    if (arns.length) services.push({ cluster, arns })
+  }
+  if (services.length === 0) return calls
+  const scaledOn = new Map<string, string[]>()
+  state.command = 'DescribeScalingPoliciesCommand'
+  for await (const page of paginateDescribeScalingPolicies({ client: c.applicationAutoScaling }, { ServiceNamespace: 'ecs' })) {
+    calls++
+    for (const p of page.ScalingPolicies ?? []) {
+      const type = p.TargetTrackingScalingPolicyConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType
+      const dim = type === 'ECSServiceAverageCPUUtilization' ? 'cpu' : type === 'ECSServiceAverageMemoryUtilization' ? 'memory' : undefined
+      if (p.PolicyType === 'TargetTrackingScaling' && dim && p.ResourceId)
+        scaledOn.set(p.ResourceId, [...new Set([...(scaledOn.get(p.ResourceId) ?? []), dim])])
+    }
+  }
+  state.command = 'ListMetricsCommand'
+  const insights = new Set<string>()
+  for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' })) {
+    calls++
+    for (const m of page.Metrics ?? []) {
+      const d = new Map((m.Dimensions ?? []).map((x) => [x.Name, x.Value]))
+      if (d.size === 2 && d.get('ClusterName') && d.get('ServiceName')) insights.add(`${d.get('ClusterName')}/${d.get('ServiceName')}`)
+    }
+  }
+  const taskDefs = new Map<string, TaskDefinition>()
+  for (const { cluster, arns } of services)
+    for (let i = 0; i < arns.length; i += 10) {
+      state.command = 'DescribeServicesCommand'
+      calls++
+      const r = await c.ecs.send(new DescribeServicesCommand({ cluster, services: arns.slice(i, i + 10), include: ['TAGS'] }))
+      for (const s of r.services ?? []) {
+        if (!s.serviceName || s.status === 'INACTIVE') continue
+        const clusterName = (s.clusterArn ?? cluster).split('/').pop()!
+        const tdArn = s.taskDefinition ?? ''
+        let td = taskDefs.get(tdArn)
+        if (!td && tdArn) {
+          state.command = 'DescribeTaskDefinitionCommand'
+          calls++
+          td = (await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: tdArn }))).taskDefinition ?? {}
+          taskDefs.set(tdArn, td)
+        }
+        const size = taskSize(td ?? {})
+        const provider = s.capacityProviderStrategy?.find((x) => x.capacityProvider?.startsWith('FARGATE'))?.capacityProvider
+        const id = regional(c.region, `${clusterName}/${s.serviceName}`)
+        resources.push({
+          provider: 'aws',
+          kind: 'ecs-service',
+          id,
+          region: c.region,
+          attributes: {
+            cluster: clusterName,
+            service: s.serviceName,
+            launchType: s.launchType ?? provider ?? (s.capacityProviderStrategy?.length ? 'EC2' : ''),
+            taskDefinition: tdArn.split('/').pop() ?? tdArn,
+            taskCpuUnits: size.cpuUnits,
+            taskMemoryMiB: size.memoryMiB,
+            desiredCount: s.desiredCount ?? 0,
+            architecture: td?.runtimePlatform?.cpuArchitecture === 'ARM64' ? 'arm64' : 'x86_64',
+            os: td?.runtimePlatform?.operatingSystemFamily ?? 'LINUX',
+            containers: JSON.stringify(
+              (td?.containerDefinitions ?? []).map((x) => ({
+                name: x.name ?? '',
+                cpu: x.cpu ?? 0,
+                memory: x.memory ?? 0,
+                memoryReservation: x.memoryReservation ?? 0,
+              })),
+            ),
+            scaledOn: (scaledOn.get(`service/${clusterName}/${s.serviceName}`) ?? []).sort().join(','),
+          },
+          tags: tagsOf(s.tags?.map((t) => ({ Key: t.key, Value: t.value }))),
+        })
+        series.push(...ecsSeries(id, clusterName, s.serviceName, insights.has(`${clusterName}/${s.serviceName}`)))
+      }
+    }
+  return calls
 }

@@ -17,6 +17,8 @@ const SERVICE: Record<string, string> = {
   'client-auto-scaling': 'autoscaling',
   'client-pricing': 'pricing',
   'client-compute-optimizer': 'compute-optimizer',
+  'client-ecs': 'ecs',
+  'client-application-auto-scaling': 'application-autoscaling',
 }
 
 function sources(dir: string): string[] {

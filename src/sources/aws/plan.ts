@@ -162,6 +162,35 @@ export function gpuSeries(resourceId: string, dimensions: { Name: string; Value:
   ]
 }
 
+/**
+ * An ECS service: AWS/ECS CPUUtilization and MemoryUtilization (percent of what the service's tasks reserve, published
+ * for every service) with both dimensions, and, where Container Insights is on (found with ListMetrics), the tasks
+ * running (RunningTaskCount Average).
+ */
+export function ecsSeries(resourceId: string, cluster: string, service: string, containerInsights: boolean): SeriesSpec[] {
+  const dimensions = [
+    { Name: 'ClusterName', Value: cluster },
+    { Name: 'ServiceName', Value: service },
+  ]
+  const defs: Def[] = [
+    ['AWS/ECS', 'CPUUtilization', 'Maximum', 'cpu.utilization', false],
+    ['AWS/ECS', 'CPUUtilization', 'Average', 'cpu.utilization', false],
+    ['AWS/ECS', 'MemoryUtilization', 'Maximum', 'mem.utilization', false],
+    ['AWS/ECS', 'MemoryUtilization', 'Average', 'mem.utilization', false],
+    ...(containerInsights ? [['ECS/ContainerInsights', 'RunningTaskCount', 'Average', 'ecs.tasks.running', false] as Def] : []),
+  ]
+  return defs.map(([namespace, metricName, stat, metric, perPeriod]) => ({
+    namespace,
+    metricName,
+    dimensions,
+    stat,
+    metric,
+    ourStat: STAT[stat],
+    perPeriod,
+    resourceId,
+  }))
+}
+
 /** CWAgent memory, for instances the agent reports (found with ListMetrics, with the agent's own dimension set). */
 export function memorySeries(resourceId: string, dimensions: { Name: string; Value: string }[]): SeriesSpec {
   return {

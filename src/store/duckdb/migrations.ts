@@ -160,6 +160,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'GPU utilization and GPU memory, read by gpu.rightsize',
     sql: `INSERT INTO metrics VALUES (35, 'gpu.utilization'), (36, 'gpu.memory.used.bytes');`,
   },
+  {
+    version: 17,
+    name: 'ECS tasks running (Container Insights RunningTaskCount), read by ecs.rightsize',
+    sql: `INSERT INTO metrics VALUES (37, 'ecs.tasks.running');`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
