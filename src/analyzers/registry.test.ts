@@ -59,6 +59,7 @@ describe('analyzer registry contract', () => {
       'elasticache-node': { nodeType: 'cache.r6g.large', engine: 'redis' },
       'load-balancer': {},
       'nat-gateway': {},
+      's3-bucket': {},
       'ecs-service': { launchType: 'FARGATE', taskCpuUnits: 1024, taskMemoryMiB: 2048, desiredCount: 2, architecture: 'x86_64' },
     }
     const seen = new Map<string, number>()

@@ -8,6 +8,7 @@ import { lambdaMemory } from './lambda-memory/index.js'
 import { lambdaColdStarts } from './lambda-cold-starts/index.js'
 import { gpuRightsize } from './gpu-rightsize/index.js'
 import { ecsRightsize } from './ecs-rightsize/index.js'
+import { s3StorageClass } from './s3-storage-class/index.js'
 import { rdsRightsize } from './rds-rightsize/index.js'
 import { dynamoDbCapacity } from './dynamodb-capacity/index.js'
 import { elastiCacheRightsize } from './elasticache-rightsize/index.js'
@@ -25,6 +26,7 @@ export const ANALYZERS = {
   'lambda.cold-starts': lambdaColdStarts,
   'gpu.rightsize': gpuRightsize,
   'ecs.rightsize': ecsRightsize,
+  's3.storage-class': s3StorageClass,
   'rds.rightsize': rdsRightsize,
   'dynamodb.capacity': dynamoDbCapacity,
   'elasticache.rightsize': elastiCacheRightsize,

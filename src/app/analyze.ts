@@ -53,6 +53,12 @@ export async function analyzeWorkspace(i: AnalyzeWorkspaceInput): Promise<Report
         },
       }
   }
+  // S3 Inventory summaries (collect s3-inventory) travel with their bucket: s3.storage-class reads object ages from them.
+  const inventories = new Map((await i.reader.s3Inventories()).map((x) => [x.bucket, x]))
+  for (const u of usage) {
+    const inv = u.resource.kind === 's3-bucket' ? inventories.get(u.resource.id) : undefined
+    if (inv) u.resource = { ...u.resource, attributes: { ...u.resource.attributes, inventory: JSON.stringify(inv.summary), inventorySource: inv.source } }
+  }
   const report = runAnalysis(usage, i.catalog, {
     services: i.services ?? loadServiceCatalogs(),
     resolved: i.config.analyzers,

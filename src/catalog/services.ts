@@ -4,11 +4,12 @@ import { elastiCachePrices, type ElastiCachePrices } from './elasticache.js'
 import { fargatePrices, type FargatePrices } from './fargate.js'
 import { lambdaPrices, type LambdaPrices } from './lambda.js'
 import { rdsCatalog, type RdsCatalog, type RdsClass } from './rds.js'
+import { s3Prices, type S3Prices } from './s3.js'
 import { priceTable } from './unit-prices.js'
 
 /**
- * Every service's catalog beside EC2's (`Catalog`): RDS classes and prices, EBS, Lambda, ElastiCache, DynamoDB and
- * Fargate prices. Read once at the edge (catalog/load.ts loadServiceCatalogs) and handed to the analyzers, which read no files.
+ * Every service's catalog beside EC2's (`Catalog`): RDS classes and prices, EBS, Lambda, ElastiCache, DynamoDB,
+ * Fargate and S3 prices. Read once at the edge (catalog/load.ts loadServiceCatalogs) and handed to the analyzers, which read no files.
  */
 export interface ServiceCatalogs {
   rds: RdsCatalog
@@ -17,6 +18,7 @@ export interface ServiceCatalogs {
   elasticache: ElastiCachePrices
   dynamodb: DynamoDbPrices
   fargate: FargatePrices
+  s3: S3Prices
 }
 
 /** The bundled data files' text, by role; catalog/load.ts reads them, tests may build variants. */
@@ -36,5 +38,6 @@ export function buildServiceCatalogs(f: ServiceCatalogFiles): ServiceCatalogs {
     elasticache: elastiCachePrices(f.elastiCachePricesCsv),
     dynamodb: dynamoDbPrices(t),
     fargate: fargatePrices(t),
+    s3: s3Prices(t),
   }
 }

@@ -25,6 +25,7 @@ interface AnalyzeFlags {
   format: string
   out?: string
   failOn?: string
+  lifecycleDir?: string
   percentile?: string
   headroom?: string
   memoryHeadroom?: string
@@ -74,6 +75,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
           '--fail-on <finding|risk>',
           'exit 4 when any recommendation has this finding (underprovisioned, overprovisioned, flagged, insufficientdata) or current risk at least this level (low, medium, high)',
         )
+        .option('--lifecycle-dir <dir>', "write each S3 bucket's lifecycle configuration with its best proposed rule to DIR/BUCKET.lifecycle.json")
     cmd
       .addOption(
         new Option('--percentile <p>', `${SHARED_OPTIONS.percentile.description}, every analyzer that sizes by one (default p99.5)`).choices(PERCENTILES),
@@ -307,12 +309,22 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     })
 
   collect
+    .command('s3-inventory')
+    .description('An S3 Inventory report: bytes and objects by storage class and age, for lifecycle rules (docs/analyzers/s3.md)')
+    .argument('<manifest>', "the report's manifest.json, with the data files it lists downloaded beside it")
+    .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .action(async (manifest: string, flags: { workspace?: string }) => {
+      const { runCollectS3Inventory } = await import('./collect-s3-inventory.js')
+      await runCollectS3Inventory(await workspaceOf(flags.workspace), resolve(effects.cwd, manifest), { notAfter: effects.now() + 5 * 60_000 }, effects)
+    })
+
+  collect
     .command('aws')
-    .description('Discover EC2, EBS, Lambda, RDS, DynamoDB and Auto Scaling resources and collect their CloudWatch metrics (read-only; docs/aws.md)')
+    .description('Discover EC2, EBS, Lambda, RDS, DynamoDB, Auto Scaling, ECS and S3 resources and collect their CloudWatch metrics (read-only; docs/aws.md)')
     .option('--regions <list>', 'comma list of regions, or all', '')
     .option('--days <n>', 'days of history (over 63: 1-hour periods)', '14')
     .option('--profile <name>', 'AWS shared-config profile (default: the SDK default chain)')
-    .option('--kinds <list>', 'comma list of ec2, ebs, lambda, rds, dynamodb, asg, ecs', 'ec2,ebs,lambda,rds,dynamodb,asg,ecs')
+    .option('--kinds <list>', 'comma list of ec2, ebs, lambda, rds, dynamodb, asg, ecs, s3', 'ec2,ebs,lambda,rds,dynamodb,asg,ecs,s3')
     .option('--dry-run', 'print resources, series, calls and the estimated CloudWatch cost, and fetch nothing')
     .option('--rate <n>', 'GetMetricData calls per second at most', '40')
     .option('--concurrency <n>', 'GetMetricData calls in flight', '8')
@@ -853,6 +865,7 @@ async function runAnalyzeCommand(flags: AnalyzeFlags, config: ResolvedConfig, ef
       format: flags.format as ReportFormat,
       ...(flags.out ? { out: resolve(effects.cwd, flags.out) } : {}),
       ...(flags.failOn ? { failOn: flags.failOn } : {}),
+      ...(flags.lifecycleDir ? { lifecycleDir: resolve(effects.cwd, flags.lifecycleDir) } : {}),
       top: parseNumber('--top', flags.top, { min: 1, integer: true }),
       color: flags.color !== false && effects.stdout.isTTY === true && !effects.env.NO_COLOR,
     },

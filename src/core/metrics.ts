@@ -69,6 +69,42 @@ export const METRICS = {
     description: 'GPU memory in use on the instance’s fullest GPU, bytes (nvidia_smi_memory_used Maximum; DCGM_FI_DEV_FB_USED, both MiB)',
   },
   'ecs.tasks.running': { unit: 'count', bounded: false, description: 'Tasks running in an ECS service (Container Insights RunningTaskCount)' },
+  's3.storage.standard.bytes': { unit: 'bytes', bounded: false, description: 'S3 bytes stored in S3 Standard (BucketSizeBytes, StorageType StandardStorage)' },
+  's3.storage.standard_ia.bytes': { unit: 'bytes', bounded: false, description: 'S3 bytes stored in Standard-IA (BucketSizeBytes StandardIAStorage)' },
+  's3.storage.onezone_ia.bytes': { unit: 'bytes', bounded: false, description: 'S3 bytes stored in One Zone-IA (BucketSizeBytes OneZoneIAStorage)' },
+  's3.storage.it_frequent.bytes': {
+    unit: 'bytes',
+    bounded: false,
+    description: 'S3 bytes in Intelligent-Tiering’s frequent access tier (BucketSizeBytes IntelligentTieringFAStorage)',
+  },
+  's3.storage.it_infrequent.bytes': {
+    unit: 'bytes',
+    bounded: false,
+    description: 'S3 bytes in Intelligent-Tiering’s infrequent access tier (BucketSizeBytes IntelligentTieringIAStorage)',
+  },
+  's3.storage.it_archive_instant.bytes': {
+    unit: 'bytes',
+    bounded: false,
+    description: 'S3 bytes in Intelligent-Tiering’s archive instant access tier (BucketSizeBytes IntelligentTieringAIAStorage)',
+  },
+  's3.storage.glacier_ir.bytes': {
+    unit: 'bytes',
+    bounded: false,
+    description: 'S3 bytes stored in Glacier Instant Retrieval (BucketSizeBytes GlacierInstantRetrievalStorage)',
+  },
+  's3.storage.glacier.bytes': { unit: 'bytes', bounded: false, description: 'S3 bytes stored in Glacier Flexible Retrieval (BucketSizeBytes GlacierStorage)' },
+  's3.storage.deep_archive.bytes': {
+    unit: 'bytes',
+    bounded: false,
+    description: 'S3 bytes stored in Glacier Deep Archive (BucketSizeBytes DeepArchiveStorage)',
+  },
+  's3.objects': { unit: 'count', bounded: false, description: 'Objects in an S3 bucket, all storage classes (NumberOfObjects, AllStorageTypes)' },
+  's3.get_requests_per_s': { unit: 'count/s', bounded: false, description: 'S3 GET requests per second (request metrics GetRequests / period)' },
+  's3.bytes_downloaded_per_s': {
+    unit: 'bytes/s',
+    bounded: false,
+    description: 'S3 bytes downloaded per second by requests to the bucket (request metrics BytesDownloaded / period)',
+  },
 } as const
 
 export type MetricName = keyof typeof METRICS
@@ -102,6 +138,9 @@ export const METRIC_ALIASES: Record<string, { metric: MetricName; perPeriod: boo
   nvidia_smi_utilization_gpu: { metric: 'gpu.utilization', perPeriod: false },
   DCGM_FI_DEV_GPU_UTIL: { metric: 'gpu.utilization', perPeriod: false },
   RunningTaskCount: { metric: 'ecs.tasks.running', perPeriod: false },
+  NumberOfObjects: { metric: 's3.objects', perPeriod: false },
+  GetRequests: { metric: 's3.get_requests_per_s', perPeriod: true },
+  BytesDownloaded: { metric: 's3.bytes_downloaded_per_s', perPeriod: true },
   FreeableMemory: { metric: 'db.freeable_memory.bytes', perPeriod: false },
   ReadIOPS: { metric: 'ebs.read.ops_per_s', perPeriod: false },
   WriteIOPS: { metric: 'ebs.write.ops_per_s', perPeriod: false },

@@ -20,6 +20,7 @@ export const ResourceKindSchema = z.enum([
   'elasticache-node',
   'nat-gateway',
   'ecs-service',
+  's3-bucket',
 ])
 export type ResourceKind = z.infer<typeof ResourceKindSchema>
 

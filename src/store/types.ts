@@ -1,4 +1,5 @@
 import type { MetricName, Statistic } from '../core/metrics.js'
+import type { InventorySummary } from '../catalog/s3.js'
 import type { Issue, ResourceKind, ResourceRef, TimeWindow } from '../core/report.js'
 
 /**
@@ -179,6 +180,8 @@ export interface WorkspaceReader extends MetricReader {
   sourceIssues(): Promise<Issue[]>
   coRecommendations(): Promise<StoredCoRecommendation[]>
   cacheMeasurements(): Promise<CacheMeasurement[]>
+  /** S3 Inventory summaries by bucket (collect s3-inventory). */
+  s3Inventories(): Promise<{ bucket: string; summary: InventorySummary; source: string }[]>
   monitoringApplies(): Promise<MonitoringApply[]>
 }
 

@@ -327,6 +327,55 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect([spot.finding, spot.resource.attributes.launchType, spot.current.architecture]).toEqual(['Underprovisioned', 'FARGATE_SPOT', 'arm64'])
   })
 
+  it('S3 buckets: found per region with their lifecycle rules, storage by class and request metrics; rules priced and written beside the bucket’s own (issue 18, item 3)', async () => {
+    const GIB = 2 ** 30
+    const fleet = fleetOf(0, {
+      buckets: [
+        // 1 GET a second, 20 GiB downloaded a month; an expiry rule of its own.
+        {
+          name: 'logs-archive',
+          storage: { StandardStorage: 1001 },
+          objects: 1_000_000,
+          lifecycle: 'expire-tmp',
+          requests: { getsPerDay: 86_400, bytesPerDay: (20 * GIB) / 30 },
+        },
+        { name: 'tiered', storage: { StandardStorage: 200, StandardIAStorage: 800 }, objects: 5000, lifecycle: 'to-ia' },
+        { name: 'unknown-age', storage: { StandardStorage: 300 }, objects: 9000 },
+        { name: 'elsewhere', region: 'eu-west-1', storage: { StandardStorage: 5 }, objects: 1 },
+      ],
+    })
+    fake = await startFakeAws(fleet)
+    const c = await collect(fake.url, 's3', ['--kinds', 's3'])
+    expect(c.code, c.stderr).toBe(0)
+    expect(fake.calls.get('s3:ListBuckets')).toBe(1)
+    expect(fake.calls.get('s3:GetBucketLifecycleConfiguration')).toBe(3) // not eu-west-1's bucket
+    const a = await runCli(['analyze', '--workspace', 's3', '--format', 'json', '--as-of', AS_OF, '--lifecycle-dir', 'rules'], { cwd: tmp.dir })
+    expect(a.code, a.stderr).toBe(0)
+    type Rec = {
+      analyzer: string
+      resource: { id: string }
+      finding: string
+      current: Record<string, unknown>
+      options: { change: Record<string, unknown>; monthlySavings: number }[]
+    }
+    const recs = new Map(
+      (JSON.parse(a.stdout) as { recommendations: Rec[] }).recommendations.filter((r) => r.analyzer === 's3.storage-class').map((r) => [r.resource.id, r]),
+    )
+    expect([...recs.keys()].sort()).toEqual(['logs-archive', 'tiered', 'unknown-age'])
+    // Request metrics bound what is read: at least 1,001 - 20 = 981 GiB go unread for 30 days; Intelligent-Tiering bills
+    // them $0.0125 instead of $0.023: $10.30, less monitoring of 1,000,000 objects at $0.0025/1,000: $7.80.
+    const logs = recs.get('logs-archive')!
+    expect(logs.options.map((o) => [o.change.storageClass, o.monthlySavings])).toEqual([['INTELLIGENT_TIERING', 7.8]])
+    // 1,001 GiB x $0.023 + 2,592,000 GETs x $0.0004 / 1,000 = $24.06 now.
+    expect(logs.current.monthlyCost).toBe(24.06)
+    expect(recs.get('tiered')!.finding).toBe('Optimized') // its rule already transitions
+    expect(recs.get('unknown-age')!.finding).toBe('Flagged') // no ages, no request metrics
+    // The configuration keeps the bucket's own expiry rule: PutBucketLifecycleConfiguration replaces every rule.
+    const written = JSON.parse(readFileSync(tmp.path('rules/logs-archive.lifecycle.json'), 'utf8')) as { Rules: { ID: string }[] }
+    expect(written.Rules.map((r) => r.ID)).toEqual(['expire-tmp', 'headroom-intelligent-tiering-0d'])
+    expect(written.Rules[0]).toEqual({ ID: 'expire-tmp', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 7 } })
+  })
+
   it('Auto Scaling groups are stored region-qualified, and simulate finds them by that id or by name (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(4, mixed))
     const c = await collect(fake.url, 'asg', ['--kinds', 'asg'])

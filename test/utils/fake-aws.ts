@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { fakeEcs, type FakeService } from './fake-ecs.js'
 import { fakeLambda, type FakeFunctionModel, type FakeLambda } from './fake-lambda.js'
+import { fakeS3, type FakeBucket } from './fake-s3.js'
 
 /**
  * A small AWS-shaped HTTP server for tests: the real AWS SDK clients talk to it through AWS_ENDPOINT_URL. It answers in
@@ -41,6 +42,8 @@ export interface FakeFleet {
   groups: { name: string; min: number; max: number; desired: number }[]
   /** ECS services (fake-ecs.ts); none when absent. */
   services?: FakeService[]
+  /** S3 buckets (fake-s3.ts); none when absent. */
+  buckets?: FakeBucket[]
 }
 
 export interface Faults {
@@ -192,6 +195,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     count,
     (a) => faults.deny?.includes(a) === true,
   )
+  const s3 = fakeS3(fleet.buckets ?? [], count, (a) => faults.deny?.includes(a) === true)
   const ecs = fakeEcs(fleet.services ?? [], count, (a) => faults.deny?.includes(a) === true)
   const api: FakeAws = {
     lambda: lambda.api,
@@ -241,6 +245,7 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '')
       if (target) return jsonApi(target, JSON.parse(body || '{}') as Record<string, unknown>, req, res)
+      if (s3.handle(req, res)) return
       if (lambda.handle(req, body, res)) return
       if (req.method === 'GET' && req.url?.startsWith('/2015-03-31/functions')) {
         count('lambda:ListFunctions')
@@ -371,6 +376,10 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
           ...(p.next ? { NextToken: p.next } : {}),
         })
       }
+      if (op === 'ListMetrics' && input.Namespace === 'AWS/S3') {
+        const p = page(s3.metrics(String(input.MetricName)), input.NextToken as string | undefined)
+        return json(res, { Metrics: p.items, ...(p.next ? { NextToken: p.next } : {}) })
+      }
       if (op === 'ListMetrics' && input.Namespace === 'ECS/ContainerInsights') {
         const p = page(ecs.insightsMetrics(), input.NextToken as string | undefined)
         return json(res, { Metrics: p.items, ...(p.next ? { NextToken: p.next } : {}) })
@@ -472,6 +481,8 @@ export async function startFakeAws(fleet: FakeFleet, faults: Faults = {}): Promi
         const all = Array.from({ length: Math.floor((end - start) / p) }, (_, i) => start + i * p)
         return { Id: q.Id, Label: m, Timestamps: all, Values: all.map(() => v), StatusCode: 'Complete' }
       }
+      const sp = s3.points(q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName, q.MetricStat.Metric.Dimensions, start, end, p)
+      if (sp) return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, Timestamps: sp.ts, Values: sp.values, StatusCode: 'Complete' }
       const ev = ecs.value(q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, q.MetricStat.Metric.Dimensions)
       if (ev !== undefined) {
         const all = Array.from({ length: Math.floor((end - start) / p) }, (_, i) => start + i * p)

@@ -8,6 +8,7 @@ import { ECSClient } from '@aws-sdk/client-ecs'
 import { LambdaClient } from '@aws-sdk/client-lambda'
 import { PricingClient } from '@aws-sdk/client-pricing'
 import { RDSClient } from '@aws-sdk/client-rds'
+import { S3Client } from '@aws-sdk/client-s3'
 import { ToolError } from '../../core/errors.js'
 import { authProblem } from './collect.js'
 import { describeAwsError, FOREIGN_ANSWER_HINT, isForeignAnswer, tagCalls } from './errors.js'
@@ -68,6 +69,9 @@ export function sdkApis(profile?: string): AwsApis {
         autoscaling: tagCalls(new AutoScalingClient(b)),
         ecs: tagCalls(new ECSClient(b)),
         applicationAutoScaling: tagCalls(new ApplicationAutoScalingClient(b)),
+        // An endpoint other than AWS's (an S3-compatible store, the tests' server) is addressed by path: bucket names as
+        // host names (virtual-hosted style) resolve only under amazonaws.com.
+        s3: tagCalls(new S3Client({ ...b, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) })),
         // GetMetricData retries are headroom's own (counted, with backoff and jitter), not the SDK's.
         cloudwatch: tagCalls(new CloudWatchClient({ ...b, maxAttempts: 1 })),
       }
@@ -123,6 +127,8 @@ const ACTION_OF: Record<string, string> = {
   DescribeServicesCommand: 'ecs:DescribeServices',
   DescribeTaskDefinitionCommand: 'ecs:DescribeTaskDefinition',
   DescribeScalingPoliciesCommand: 'application-autoscaling:DescribeScalingPolicies',
+  ListBucketsCommand: 's3:ListAllMyBuckets',
+  GetBucketLifecycleConfigurationCommand: 's3:GetLifecycleConfiguration',
   ListMetricsCommand: 'cloudwatch:ListMetrics',
   GetMetricDataCommand: 'cloudwatch:GetMetricData',
   GetEC2InstanceRecommendationsCommand: 'compute-optimizer:GetEC2InstanceRecommendations',

@@ -13,10 +13,12 @@ import {
 } from '@aws-sdk/client-ecs'
 import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda'
 import { paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds'
+import { GetBucketLifecycleConfigurationCommand, paginateListBuckets, type S3Client } from '@aws-sdk/client-s3'
+import { S3_CLASSES } from '../../catalog/s3.js'
 import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
-import { ecsSeries, gpuSeries, lambdaInsightsSeries, memorySeries, seriesFor, type SeriesSpec } from './plan.js'
+import { ecsSeries, gpuSeries, lambdaInsightsSeries, memorySeries, s3Series, seriesFor, type SeriesSpec } from './plan.js'
 
-export const AWS_KINDS = ['ec2', 'ebs', 'lambda', 'rds', 'dynamodb', 'asg', 'ecs'] as const
+export const AWS_KINDS = ['ec2', 'ebs', 'lambda', 'rds', 'dynamodb', 'asg', 'ecs', 's3'] as const
 export type AwsKind = (typeof AWS_KINDS)[number]
 
 export interface RegionClients {
@@ -29,6 +31,7 @@ export interface RegionClients {
   autoscaling: AutoScalingClient
   ecs: ECSClient
   applicationAutoScaling: ApplicationAutoScalingClient
+  s3: S3Client
 }
 
 export interface Discovered {
@@ -287,6 +290,7 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
       }
     }
   if (kinds.includes('ecs')) calls += await discoverEcs(c, state, resources, series)
+  if (kinds.includes('s3')) calls += await discoverS3(c, state, resources, series)
   return { resources, series, calls, issues }
 }
 
@@ -392,5 +396,75 @@ async function discoverEcs(c: RegionClients, state: { command: string }, resourc
         series.push(...ecsSeries(id, clusterName, s.serviceName, insights.has(`${clusterName}/${s.serviceName}`)))
       }
     }
+  return calls
+}
+
+/**
+ * The account's S3 buckets in this region (ListBuckets with BucketRegion: S3 lists every region's buckets in one
+ * call, and a bucket's metrics live in its own region), each with its lifecycle rules (GetBucketLifecycleConfiguration;
+ * NoSuchLifecycleConfiguration means none), the storage types ListMetrics finds its BucketSizeBytes under, and its
+ * request metrics when a whole-bucket filter (`EntireBucket`) publishes them. Returns the calls sent.
+ */
+async function discoverS3(c: RegionClients, state: { command: string }, resources: ResourceRef[], series: SeriesSpec[]): Promise<number> {
+  let calls = 0
+  const buckets: string[] = []
+  state.command = 'ListBucketsCommand'
+  for await (const page of paginateListBuckets({ client: c.s3 }, { BucketRegion: c.region, MaxBuckets: 1000 })) {
+    calls++
+    for (const b of page.Buckets ?? []) if (b.Name && (!b.BucketRegion || b.BucketRegion === c.region)) buckets.push(b.Name)
+  }
+  if (buckets.length === 0) return calls
+  const wanted = new Set(buckets)
+  state.command = 'ListMetricsCommand'
+  const types = new Map<string, Set<string>>()
+  for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'AWS/S3', MetricName: 'BucketSizeBytes' })) {
+    calls++
+    for (const m of page.Metrics ?? []) {
+      const d = new Map((m.Dimensions ?? []).map((x) => [x.Name, x.Value]))
+      const b = d.get('BucketName')
+      if (b && wanted.has(b) && d.get('StorageType')) types.set(b, (types.get(b) ?? new Set()).add(d.get('StorageType')!))
+    }
+  }
+  const requestMetrics = new Set<string>()
+  for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'AWS/S3', MetricName: 'GetRequests' })) {
+    calls++
+    for (const m of page.Metrics ?? []) {
+      const d = new Map((m.Dimensions ?? []).map((x) => [x.Name, x.Value]))
+      if (d.get('FilterId') === 'EntireBucket' && wanted.has(d.get('BucketName') ?? '')) requestMetrics.add(d.get('BucketName')!)
+    }
+  }
+  for (const name of buckets) {
+    state.command = 'GetBucketLifecycleConfigurationCommand'
+    calls++
+    let rules: unknown[] = []
+    try {
+      rules = (await c.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name }))).Rules ?? []
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'NoSuchLifecycleConfiguration') throw err
+    }
+    const enabled = rules as { Status?: string; Transitions?: unknown[]; NoncurrentVersionTransitions?: unknown[] }[]
+    const transitions = enabled.filter((r) => r.Status === 'Enabled').reduce((a, r) => a + (r.Transitions?.length ?? 0), 0)
+    resources.push({
+      provider: 'aws',
+      kind: 's3-bucket',
+      id: name,
+      region: c.region,
+      attributes: {
+        lifecycleRules: rules.length,
+        lifecycleTransitions: transitions,
+        lifecycle: JSON.stringify(rules),
+        requestMetrics: requestMetrics.has(name) ? 'EntireBucket' : '',
+      },
+      tags: {},
+    })
+    const found = types.get(name) ?? new Set(['StandardStorage'])
+    series.push(
+      ...s3Series(
+        name,
+        S3_CLASSES.filter((k) => found.has(k.storageType)).map((k) => ({ storageType: k.storageType, metric: k.metric })),
+        requestMetrics.has(name) ? 'EntireBucket' : undefined,
+      ),
+    )
+  }
   return calls
 }

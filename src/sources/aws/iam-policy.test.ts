@@ -19,6 +19,7 @@ const SERVICE: Record<string, string> = {
   'client-compute-optimizer': 'compute-optimizer',
   'client-ecs': 'ecs',
   'client-application-auto-scaling': 'application-autoscaling',
+  'client-s3': 's3',
 }
 
 function sources(dir: string): string[] {
@@ -30,7 +31,11 @@ function sources(dir: string): string[] {
 const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)\w+$/
 
 /** Commands whose IAM action is not their name. */
-const IAM_NAME: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' }
+const IAM_NAME: Record<string, string> = {
+  'lambda:Invoke': 'lambda:InvokeFunction',
+  's3:ListBuckets': 's3:ListAllMyBuckets',
+  's3:GetBucketLifecycleConfiguration': 's3:GetLifecycleConfiguration',
+}
 /** The experiment's Lambda mode changes one function and puts it back: its actions are a policy of their own. */
 const EXPERIMENT = join(ROOT, 'src', 'experiment')
 

@@ -191,6 +191,45 @@ export function ecsSeries(resourceId: string, cluster: string, service: string, 
   }))
 }
 
+/**
+ * An S3 bucket: BucketSizeBytes (Average; daily) for each storage type ListMetrics finds it with, NumberOfObjects, and
+ * where request metrics are on for the whole bucket (FilterId `EntireBucket`, the console's name), GetRequests and
+ * BytesDownloaded (Sum, per second). Daily metrics asked at the plan's 5-minute period answer one point a day.
+ */
+export function s3Series(
+  bucket: string,
+  storageTypes: readonly { storageType: string; metric: MetricName }[],
+  requestFilter: string | undefined,
+): SeriesSpec[] {
+  const dims = (extra: { Name: string; Value: string }) => [{ Name: 'BucketName', Value: bucket }, extra]
+  const spec = (
+    metricName: string,
+    dimensions: { Name: string; Value: string }[],
+    stat: SeriesSpec['stat'],
+    metric: MetricName,
+    perPeriod: boolean,
+  ): SeriesSpec => ({
+    namespace: 'AWS/S3',
+    metricName,
+    dimensions,
+    stat,
+    metric,
+    ourStat: STAT[stat],
+    perPeriod,
+    resourceId: bucket,
+  })
+  return [
+    ...storageTypes.map((t) => spec('BucketSizeBytes', dims({ Name: 'StorageType', Value: t.storageType }), 'Average', t.metric, false)),
+    spec('NumberOfObjects', dims({ Name: 'StorageType', Value: 'AllStorageTypes' }), 'Average', 's3.objects', false),
+    ...(requestFilter
+      ? [
+          spec('GetRequests', dims({ Name: 'FilterId', Value: requestFilter }), 'Sum', 's3.get_requests_per_s', true),
+          spec('BytesDownloaded', dims({ Name: 'FilterId', Value: requestFilter }), 'Sum', 's3.bytes_downloaded_per_s', true),
+        ]
+      : []),
+  ]
+}
+
 /** CWAgent memory, for instances the agent reports (found with ListMetrics, with the agent's own dimension set). */
 export function memorySeries(resourceId: string, dimensions: { Name: string; Value: string }[]): SeriesSpec {
   return {

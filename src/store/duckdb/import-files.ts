@@ -18,6 +18,8 @@ export interface FileImportOptions extends ManifestOptions {
   anyTime?: boolean
   /** Kind for resources that appear in samples but in no manifest. Default ec2-instance. */
   defaultKind?: ResourceKind
+  /** Writes that belong with this import (e.g. an S3 Inventory summary), run inside its transaction. */
+  alsoInTransaction?: () => Promise<void>
 }
 
 /** Default allowance for clocks running ahead of the importing machine's. */
@@ -128,6 +130,7 @@ export async function importFiles(store: DuckDbStore, paths: readonly string[], 
       merged.conflicting += r.conflicting
       merged.resourcesCreated += r.resourcesCreated
     }
+    await opts.alsoInTransaction?.()
   })
   for (const p of plans)
     if (p.type === 'samples') await store.run(`DROP VIEW IF EXISTS ${p.view}; DROP TABLE IF EXISTS ${p.view}_series; DROP VIEW IF EXISTS ${p.view}_raw`)

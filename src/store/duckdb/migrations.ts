@@ -165,6 +165,19 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'ECS tasks running (Container Insights RunningTaskCount), read by ecs.rightsize',
     sql: `INSERT INTO metrics VALUES (37, 'ecs.tasks.running');`,
   },
+  {
+    version: 18,
+    name: 'S3 bytes by storage class, objects and requests, read by s3.storage-class',
+    sql: `INSERT INTO metrics VALUES (38, 's3.storage.standard.bytes'), (39, 's3.storage.standard_ia.bytes'), (40, 's3.storage.onezone_ia.bytes'),
+      (41, 's3.storage.it_frequent.bytes'), (42, 's3.storage.it_infrequent.bytes'), (43, 's3.storage.it_archive_instant.bytes'),
+      (44, 's3.storage.glacier_ir.bytes'), (45, 's3.storage.glacier.bytes'), (46, 's3.storage.deep_archive.bytes'), (47, 's3.objects'),
+      (48, 's3.get_requests_per_s'), (49, 's3.bytes_downloaded_per_s');`,
+  },
+  {
+    version: 19,
+    name: 'S3 Inventory summaries (collect s3-inventory): bytes and objects by storage class and age, read by s3.storage-class',
+    sql: `CREATE TABLE s3_inventories (bucket VARCHAR PRIMARY KEY, summary VARCHAR NOT NULL, source VARCHAR NOT NULL, taken_at BIGINT NOT NULL);`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

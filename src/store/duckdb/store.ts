@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
+import type { InventorySummary } from '../../catalog/s3.js'
 import { ToolError } from '../../core/errors.js'
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../../core/metrics.js'
 import type { Issue, ResourceKind, ResourceRef } from '../../core/report.js'
@@ -523,6 +524,24 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       source: String(r.source),
       measuredAt: Number(r.measured_at),
     }))
+  }
+
+  /** An S3 Inventory summary for a bucket (collect s3-inventory), replacing the one before. Call inside a transaction. */
+  upsertS3Inventory(bucket: string, summary: InventorySummary, source: string): Promise<void> {
+    return this.exclusive(async () => {
+      await this.run('INSERT OR REPLACE INTO s3_inventories VALUES ($b, $s, $src, $t)', {
+        b: bucket,
+        s: JSON.stringify(summary),
+        src: source,
+        t: summary.takenAt,
+      })
+    })
+  }
+
+  async s3Inventories(): Promise<{ bucket: string; summary: InventorySummary; source: string }[]> {
+    if (!(await this.hasTable('s3_inventories'))) return []
+    const rows = await this.all('SELECT bucket, summary, source FROM s3_inventories ORDER BY bucket')
+    return rows.map((r) => ({ bucket: String(r.bucket), summary: JSON.parse(String(r.summary)) as InventorySummary, source: String(r.source) }))
   }
 
   /** A read-only workspace is not migrated: tables added since it was written may be missing. */
