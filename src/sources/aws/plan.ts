@@ -91,19 +91,22 @@ const SERIES_BY_KIND: Partial<Record<ResourceKind, { dimension: string; defs: De
   asg: { dimension: 'AutoScalingGroupName', defs: [['AWS/EC2', 'CPUUtilization', 'Average', 'cpu.utilization', false]] },
 }
 
-export function seriesFor(kind: ResourceKind, resourceId: string): SeriesSpec[] {
-  const k = SERIES_BY_KIND[kind]
-  if (!k) return []
-  return k.defs.map(([namespace, metricName, stat, metric, perPeriod]) => ({
+/** SeriesSpecs from definitions that share their dimensions and resource. */
+const specsOf = (defs: readonly Def[], dimensions: { Name: string; Value: string }[], resourceId: string): SeriesSpec[] =>
+  defs.map(([namespace, metricName, stat, metric, perPeriod]) => ({
     namespace,
     metricName,
-    dimensions: [{ Name: k.dimension, Value: resourceId }],
+    dimensions,
     stat,
     metric,
     ourStat: STAT[stat],
     perPeriod,
     resourceId,
   }))
+
+export function seriesFor(kind: ResourceKind, resourceId: string): SeriesSpec[] {
+  const k = SERIES_BY_KIND[kind]
+  return k ? specsOf(k.defs, [{ Name: k.dimension, Value: resourceId }], resourceId) : []
 }
 
 /**
@@ -112,23 +115,13 @@ export function seriesFor(kind: ResourceKind, resourceId: string): SeriesSpec[] 
  * of cold starts) and the memory used (used_memory_max, read by lambda.memory's memory floor).
  */
 export function lambdaInsightsSeries(resourceId: string, functionName: string): SeriesSpec[] {
-  const dims = [{ Name: 'function_name', Value: functionName }]
-  const defs: [string, SeriesSpec['stat'], MetricName, boolean][] = [
-    ['init_duration', 'Average', 'lambda.init_duration_ms', false],
-    ['init_duration', 'Maximum', 'lambda.init_duration_ms', false],
-    ['init_duration', 'SampleCount', 'lambda.cold_starts_per_s', true],
-    ['used_memory_max', 'Maximum', 'lambda.memory_used_mb', false],
+  const defs: Def[] = [
+    ['LambdaInsights', 'init_duration', 'Average', 'lambda.init_duration_ms', false],
+    ['LambdaInsights', 'init_duration', 'Maximum', 'lambda.init_duration_ms', false],
+    ['LambdaInsights', 'init_duration', 'SampleCount', 'lambda.cold_starts_per_s', true],
+    ['LambdaInsights', 'used_memory_max', 'Maximum', 'lambda.memory_used_mb', false],
   ]
-  return defs.map(([metricName, stat, metric, perPeriod]) => ({
-    namespace: 'LambdaInsights',
-    metricName,
-    dimensions: dims,
-    stat,
-    metric,
-    ourStat: STAT[stat],
-    perPeriod,
-    resourceId,
-  }))
+  return specsOf(defs, [{ Name: 'function_name', Value: functionName }], resourceId)
 }
 
 /**
@@ -137,29 +130,15 @@ export function lambdaInsightsSeries(resourceId: string, functionName: string): 
  * whose Average over a period is the mean over the instance's GPUs and whose Maximum of memory used is the fullest GPU's.
  */
 export function gpuSeries(resourceId: string, dimensions: { Name: string; Value: string }[]): SeriesSpec[] {
-  return [
-    {
-      namespace: 'CWAgent',
-      metricName: 'nvidia_smi_utilization_gpu',
-      dimensions,
-      stat: 'Average',
-      metric: 'gpu.utilization',
-      ourStat: 'avg',
-      perPeriod: false,
-      resourceId,
-    },
-    {
-      namespace: 'CWAgent',
-      metricName: 'nvidia_smi_memory_used',
-      dimensions,
-      stat: 'Maximum',
-      metric: 'gpu.memory.used.bytes',
-      ourStat: 'max',
-      perPeriod: false,
-      scale: 1048576,
-      resourceId,
-    },
-  ]
+  const [util, mem] = specsOf(
+    [
+      ['CWAgent', 'nvidia_smi_utilization_gpu', 'Average', 'gpu.utilization', false],
+      ['CWAgent', 'nvidia_smi_memory_used', 'Maximum', 'gpu.memory.used.bytes', false],
+    ],
+    dimensions,
+    resourceId,
+  )
+  return [util!, { ...mem!, scale: 1048576 }] // memory used is MiB
 }
 
 /**
@@ -179,16 +158,7 @@ export function ecsSeries(resourceId: string, cluster: string, service: string, 
     ['AWS/ECS', 'MemoryUtilization', 'Average', 'mem.utilization', false],
     ...(containerInsights ? [['ECS/ContainerInsights', 'RunningTaskCount', 'Average', 'ecs.tasks.running', false] as Def] : []),
   ]
-  return defs.map(([namespace, metricName, stat, metric, perPeriod]) => ({
-    namespace,
-    metricName,
-    dimensions,
-    stat,
-    metric,
-    ourStat: STAT[stat],
-    perPeriod,
-    resourceId,
-  }))
+  return specsOf(defs, dimensions, resourceId)
 }
 
 /**
@@ -202,46 +172,27 @@ export function s3Series(
   requestFilter: string | undefined,
 ): SeriesSpec[] {
   const dims = (extra: { Name: string; Value: string }) => [{ Name: 'BucketName', Value: bucket }, extra]
-  const spec = (
-    metricName: string,
-    dimensions: { Name: string; Value: string }[],
-    stat: SeriesSpec['stat'],
-    metric: MetricName,
-    perPeriod: boolean,
-  ): SeriesSpec => ({
-    namespace: 'AWS/S3',
-    metricName,
-    dimensions,
-    stat,
-    metric,
-    ourStat: STAT[stat],
-    perPeriod,
-    resourceId: bucket,
-  })
   return [
-    ...storageTypes.map((t) => spec('BucketSizeBytes', dims({ Name: 'StorageType', Value: t.storageType }), 'Average', t.metric, false)),
-    spec('NumberOfObjects', dims({ Name: 'StorageType', Value: 'AllStorageTypes' }), 'Average', 's3.objects', false),
+    ...storageTypes.flatMap((t) =>
+      specsOf([['AWS/S3', 'BucketSizeBytes', 'Average', t.metric, false]], dims({ Name: 'StorageType', Value: t.storageType }), bucket),
+    ),
+    ...specsOf([['AWS/S3', 'NumberOfObjects', 'Average', 's3.objects', false]], dims({ Name: 'StorageType', Value: 'AllStorageTypes' }), bucket),
     ...(requestFilter
-      ? [
-          spec('GetRequests', dims({ Name: 'FilterId', Value: requestFilter }), 'Sum', 's3.get_requests_per_s', true),
-          spec('BytesDownloaded', dims({ Name: 'FilterId', Value: requestFilter }), 'Sum', 's3.bytes_downloaded_per_s', true),
-        ]
+      ? specsOf(
+          [
+            ['AWS/S3', 'GetRequests', 'Sum', 's3.get_requests_per_s', true],
+            ['AWS/S3', 'BytesDownloaded', 'Sum', 's3.bytes_downloaded_per_s', true],
+          ],
+          dims({ Name: 'FilterId', Value: requestFilter }),
+          bucket,
+        )
       : []),
   ]
 }
 
 /** CWAgent memory, for instances the agent reports (found with ListMetrics, with the agent's own dimension set). */
 export function memorySeries(resourceId: string, dimensions: { Name: string; Value: string }[]): SeriesSpec {
-  return {
-    namespace: 'CWAgent',
-    metricName: 'mem_used_percent',
-    dimensions,
-    stat: 'Maximum',
-    metric: 'mem.utilization',
-    ourStat: 'max',
-    perPeriod: false,
-    resourceId,
-  }
+  return specsOf([['CWAgent', 'mem_used_percent', 'Maximum', 'mem.utilization', false]], dimensions, resourceId)[0]!
 }
 
 export interface Call {
