@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { Evidence } from '../core/report.js'
 import type { MetricUsage } from '../store/types.js'
 
 /**
@@ -30,3 +31,14 @@ export function sig(x: number, digits = 4, decimals = 3): number {
   if (!Number.isFinite(x) || x === 0) return x
   return Math.abs(x) < 1 ? Number(x.toPrecision(digits)) : round(x, decimals)
 }
+
+/** The fields of a recommendation that says its resource could not be judged: `reason` (a code) and what to collect. */
+export const insufficientData = (reason: string, summary: string, evidence: Evidence[] = []) => ({
+  finding: 'InsufficientData' as const,
+  reasons: [reason],
+  currentPerformanceRisk: 'Unknown' as const,
+  options: [],
+  evidence,
+  summary,
+  estimatedMonthlySavings: null,
+})

@@ -3,7 +3,7 @@ import { HOURS_PER_MONTH } from '../../catalog/catalog.js'
 import { FARGATE_SIZES, taskHourUsd, type FargateArch, type FargateSize } from '../../catalog/fargate.js'
 import type { DimensionAssessment, Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { MetricUsage } from '../../store/types.js'
-import { atPercentile, PERCENTILES, recommendationId, round } from '../kit.js'
+import { atPercentile, insufficientData, PERCENTILES, recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { ecsPresent } from './present.js'
 
@@ -109,16 +109,7 @@ export const ecsRightsize = defineAnalyzer({
       x: Omit<Recommendation, keyof typeof base | 'memoryBlind' | 'currentDimensions'> & Partial<Pick<Recommendation, 'memoryBlind' | 'currentDimensions'>>,
     ) => ({ ...base, memoryBlind: false, currentDimensions: [], ...x }) as Recommendation
     const only = (x: Parameters<typeof rec>[0]) => ({ recommendations: [rec(x)], issues: [] })
-    const unmeasured = (reason: string, summary: string) =>
-      only({
-        finding: 'InsufficientData',
-        reasons: [reason],
-        currentPerformanceRisk: 'Unknown',
-        options: [],
-        evidence: [],
-        summary,
-        estimatedMonthlySavings: null,
-      })
+    const unmeasured = (reason: string, summary: string) => only(insufficientData(reason, summary))
 
     if (cpuUnits <= 0 || memMiB <= 0)
       return unmeasured(

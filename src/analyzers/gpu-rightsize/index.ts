@@ -3,7 +3,7 @@ import { HOURS_PER_MONTH, type Catalog } from '../../catalog/catalog.js'
 import type { InstanceType } from '../../catalog/types.js'
 import type { Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { MetricUsage } from '../../store/types.js'
-import { atPercentile, PERCENTILES, recommendationId, round } from '../kit.js'
+import { atPercentile, insufficientData, PERCENTILES, recommendationId, round } from '../kit.js'
 import { hostAsType } from '../host-sizing/index.js'
 import { defineAnalyzer } from '../types.js'
 
@@ -131,20 +131,7 @@ export const gpuRightsize = defineAnalyzer({
       }
     const gpu = pick(u.metrics['gpu.utilization'])
     const gpuMem = pick(u.metrics['gpu.memory.used.bytes'])
-    const unmeasured = (reason: string, summary: string) => ({
-      recommendations: [
-        rec({
-          finding: 'InsufficientData',
-          reasons: [reason],
-          currentPerformanceRisk: 'Unknown',
-          options: [],
-          evidence: [],
-          summary,
-          estimatedMonthlySavings: null,
-        }),
-      ],
-      issues: [],
-    })
+    const unmeasured = (reason: string, summary: string) => ({ recommendations: [rec(insufficientData(reason, summary))], issues: [] })
     if (!gpu)
       return unmeasured(
         'GpuUnmeasured',

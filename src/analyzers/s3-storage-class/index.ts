@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { S3_CLASSES, S3_GB, type InventorySummary, type S3Prices } from '../../catalog/s3.js'
 import type { Evidence, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { DailyUsage, MetricUsage } from '../../store/types.js'
-import { recommendationId, round } from '../kit.js'
+import { insufficientData, recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { s3Present } from './present.js'
 
@@ -143,26 +143,20 @@ export const s3StorageClass = defineAnalyzer({
         : []),
     ]
     if (total === 0 && !inv)
-      return one({
-        finding: 'InsufficientData',
-        reasons: ['S3Unmeasured'],
-        currentPerformanceRisk: 'Unknown',
-        options: [],
-        evidence,
-        summary: `${r.id}: no storage data: collect AWS/S3 BucketSizeBytes (collect aws) or import an S3 Inventory report (collect s3-inventory).`,
-        estimatedMonthlySavings: null,
-      })
+      return one(
+        insufficientData(
+          'S3Unmeasured',
+          `${r.id}: no storage data: collect AWS/S3 BucketSizeBytes (collect aws) or import an S3 Inventory report (collect s3-inventory).`,
+          evidence,
+        ),
+      )
+    const optimized = (summary: string) =>
+      one({ finding: 'Optimized', reasons: [], currentPerformanceRisk: 'VeryLow', options: [], evidence, summary, estimatedMonthlySavings: 0 })
     const existing = Number(r.attributes.lifecycleTransitions) || 0
     if (existing > 0)
-      return one({
-        finding: 'Optimized',
-        reasons: [],
-        currentPerformanceRisk: 'VeryLow',
-        options: [],
-        evidence,
-        summary: `${perClass.join(', ')}: its lifecycle rules already transition objects (${existing} transition(s)); headroom proposes none beside them.`,
-        estimatedMonthlySavings: 0,
-      })
+      return optimized(
+        `${perClass.join(', ')}: its lifecycle rules already transition objects (${existing} transition(s)); headroom proposes none beside them.`,
+      )
 
     // Turnover: bytes written in the last 30 days (the inventory's youngest band of objects of 128 KB or more) less the
     // growth of Standard over the window is what was deleted; all of it counted as deleted from the moved data, before its minimum duration.
@@ -277,14 +271,6 @@ export const s3StorageClass = defineAnalyzer({
         summary: `${round(gib(bytes.STANDARD), 1)} GiB in Standard ($${round(standardCost)}/month) with no lifecycle rule, and nothing says how old or how read it is: import an S3 Inventory report (collect s3-inventory) or turn on request metrics.`,
         estimatedMonthlySavings: null,
       })
-    return one({
-      finding: 'Optimized',
-      reasons: [],
-      currentPerformanceRisk: 'VeryLow',
-      options: [],
-      evidence,
-      summary: `${perClass.join(', ') || 'empty'}: no lifecycle rule saves $${o.minMonthlySavings}/month or more.`,
-      estimatedMonthlySavings: 0,
-    })
+    return optimized(`${perClass.join(', ') || 'empty'}: no lifecycle rule saves $${o.minMonthlySavings}/month or more.`)
   },
 })
