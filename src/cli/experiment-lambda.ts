@@ -8,13 +8,12 @@ import { ToolError, UsageError } from '../core/errors.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { runLambdaExperiment, restoreCommands, type LambdaArch, type LambdaStrategy } from '../experiment/lambda.js'
 import { lambdaView } from '../experiment/render.js'
-import { CONFIDENCE_LEVELS } from '../experiment/stats.js'
 import { renderMarkdownView, renderTerminalView } from '../reporters/view.js'
 import { checkEndpointEnv } from '../sources/aws/clients.js'
 import { tagCalls } from '../sources/aws/errors.js'
 import type { ExperimentFlags } from './experiment.js'
 import { stopOnSignal, writeOutput } from './output.js'
-import { parseNumber } from './parse.js'
+import { checkExperimentFormat, parseConfidence, parseNumber } from './parse.js'
 
 /** A function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]. */
 const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(?::(.+))?$/
@@ -59,12 +58,9 @@ export async function runLambdaExperimentCommand(f: ExperimentFlags, effects: Ef
   const rounds = parseNumber('--rounds', f.rounds, { min: 1, max: 100, integer: true })
   if (rounds > invocations)
     throw new UsageError(`--rounds ${rounds} is more than --invocations ${invocations}`, 'Each round invokes every setting at least once.')
-  const confidence = parseNumber('--confidence', f.confidence.replace(/%$/, ''), { min: 0 })
-  const level = confidence > 1 ? confidence / 100 : confidence
-  if (!(CONFIDENCE_LEVELS as readonly number[]).includes(level))
-    throw new UsageError(`--confidence ${f.confidence} is not one of ${CONFIDENCE_LEVELS.join(', ')}`, 'Use 0.9, 0.95 (the default) or 0.99.')
+  const level = parseConfidence(f.confidence)
   const weight = parseNumber('--balanced-weight', f.balancedWeight, { min: 0, max: 1 })
-  if (!['terminal', 'json', 'md', 'html'].includes(f.format)) throw new UsageError(`--format '${f.format}' is not one of terminal, json, md, html`)
+  checkExperimentFormat(f.format)
   let payload = f.payload
   let payloadFrom = '--payload'
   if (f.payloadFile !== undefined) {

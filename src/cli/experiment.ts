@@ -7,14 +7,13 @@ import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { parseDurationMs } from '../core/duration.js'
 import { experimentView } from '../experiment/render.js'
 import { runExperiment, type Arm } from '../experiment/run.js'
-import { CONFIDENCE_LEVELS } from '../experiment/stats.js'
 import { peakArrivalRate } from '../experiment/capacity.js'
 import { probeTarget } from '../loadtest/probe.js'
 import { totalDurationMs } from '../loadtest/phases.js'
 import { loadScript } from '../loadtest/script.js'
 import { renderMarkdownView, renderTerminalView } from '../reporters/view.js'
 import { stopOnSignal, writeOutput } from './output.js'
-import { parseNumber } from './parse.js'
+import { checkExperimentFormat, parseConfidence, parseNumber } from './parse.js'
 
 export interface ExperimentFlags {
   arm: string[]
@@ -85,10 +84,7 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
   const catalog = loadCatalog()
   const arms = parseArms(f.arm, (t) => catalog.get(t) !== undefined)
   const rounds = parseNumber('--rounds', f.rounds, { min: 2, max: 100, integer: true })
-  const confidence = parseNumber('--confidence', f.confidence.replace(/%$/, ''), { min: 0 })
-  const level = confidence > 1 ? confidence / 100 : confidence
-  if (!(CONFIDENCE_LEVELS as readonly number[]).includes(level))
-    throw new UsageError(`--confidence ${f.confidence} is not one of ${CONFIDENCE_LEVELS.join(', ')}`, 'Use 0.9, 0.95 (the default) or 0.99.')
+  const level = parseConfidence(f.confidence)
   let slo: { metric: 'p50' | 'p90' | 'p95' | 'p99'; thresholdMs: number } | undefined
   if (f.slo !== undefined) {
     const m = SLO.exec(f.slo.trim())
@@ -96,7 +92,7 @@ export async function runExperimentCommand(input: string | undefined, f: Experim
     slo = { metric: m[1] as 'p50', thresholdMs: Number(m[2]) }
   }
   if (f.failOn !== undefined && f.failOn !== 'regression') throw new UsageError(`--fail-on '${f.failOn}' is not known`, 'Use --fail-on regression.')
-  if (!['terminal', 'json', 'md', 'html'].includes(f.format)) throw new UsageError(`--format '${f.format}' is not one of terminal, json, md, html`)
+  checkExperimentFormat(f.format)
   const durationMs = parseDurationMs(f.duration)
   if (durationMs === undefined || durationMs <= 0) throw new UsageError(`--duration '${f.duration}' is not a duration`, 'Write 10 (seconds), 10s or 1m.')
   const connections = f.connections === undefined ? undefined : parseNumber('--connections', f.connections, { min: 1, integer: true })

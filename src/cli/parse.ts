@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js'
+import { CONFIDENCE_LEVELS } from '../experiment/stats.js'
 
 /** "4" exact, "4-8" inclusive range, "4+" at least, "-8" at most. */
 export function parseRange(flag: string, v: string): { min?: number; max?: number } {
@@ -72,4 +73,18 @@ export function parseRegions(raw: string, allowAll: boolean): string[] | 'all' {
     if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(r))
       throw new UsageError(`--regions: '${r}' is not an AWS region name`, `Write e.g. us-east-1,eu-west-1${allowAll ? ' or all' : ''}.`)
   return regions
+}
+
+/** `--confidence` of an experiment: 0.9, 0.95 or 0.99, also written as a percent (95, 95%). */
+export function parseConfidence(v: string): number {
+  const n = parseNumber('--confidence', v.replace(/%$/, ''), { min: 0 })
+  const level = n > 1 ? n / 100 : n
+  if (!(CONFIDENCE_LEVELS as readonly number[]).includes(level))
+    throw new UsageError(`--confidence ${v} is not one of ${CONFIDENCE_LEVELS.join(', ')}`, 'Use 0.9, 0.95 (the default) or 0.99.')
+  return level
+}
+
+/** An experiment's `--format`: terminal, json, md or html. */
+export function checkExperimentFormat(format: string): void {
+  if (!['terminal', 'json', 'md', 'html'].includes(format)) throw new UsageError(`--format '${format}' is not one of terminal, json, md, html`)
 }
