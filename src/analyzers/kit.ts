@@ -42,3 +42,6 @@ export const insufficientData = (reason: string, summary: string, evidence: Evid
   summary,
   estimatedMonthlySavings: null,
 })
+
+/** Events in the window of a per-second rate series: mean rate x intervals with data x their length (invocations, errors). */
+export const countOf = (m: MetricUsage): number => m.avg * m.samples * m.periodSec

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { LambdaPrices } from '../../catalog/lambda.js'
 import type { Evidence, Recommendation, RecommendationOption } from '../../core/report.js'
 import { QUANTILE_LEVELS, type MetricUsage } from '../../store/types.js'
-import { recommendationId, round } from '../kit.js'
+import { countOf, recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { coldStartPresent } from './present.js'
 
@@ -124,9 +124,8 @@ export const lambdaColdStarts = defineAnalyzer({
     const memoryMB = Number(r.attributes.memorySizeMB)
     const arch: 'x86_64' | 'arm64' = r.attributes.architecture === 'arm64' ? 'arm64' : 'x86_64'
     const p = services.lambda
-    const total = (m: MetricUsage) => m.avg * m.samples * m.periodSec
-    const invocations = total(inv)
-    const colds = total(cold)
+    const invocations = countOf(inv)
+    const colds = countOf(cold)
     const windowDays = Math.max((u.window.end - u.window.start) / 86_400_000, 1e-9)
     const base = {
       id: recommendationId(analyzer, r.id, u.window),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { costPerInvocation, LAMBDA } from '../../catalog/lambda.js'
 import type { Evidence, Finding, PerformanceRisk, Recommendation, RecommendationOption } from '../../core/report.js'
-import { recommendationId, round } from '../kit.js'
+import { countOf, recommendationId, round } from '../kit.js'
 import { defineAnalyzer } from '../types.js'
 import { lambdaPresent } from './present.js'
 
@@ -99,7 +99,7 @@ export const lambdaMemory = defineAnalyzer({
     const durP99 = u.metrics['lambda.duration_ms']?.p99
     const inv = u.metrics['lambda.invocations_per_s']?.avg ?? u.metrics['lambda.invocations_per_s']?.sum
     const windowDays = (u.window.end - u.window.start) / 86_400_000
-    const invocations = inv ? inv.avg * inv.samples * inv.periodSec : 0
+    const invocations = inv ? countOf(inv) : 0
     const insufficient = (reason: string, summary: string): Recommendation => ({
       ...base,
       finding: 'InsufficientData',
@@ -206,7 +206,7 @@ export const lambdaMemory = defineAnalyzer({
       evidence.push({
         metric: 'lambda.errors_per_s',
         stat: 'errors per invocation',
-        value: round(((errors.avg * errors.samples * errors.periodSec) / invocations) * 100, 2),
+        value: round((countOf(errors) / invocations) * 100, 2),
         unit: 'percent',
         samples: errors.samples,
       })
@@ -214,7 +214,7 @@ export const lambdaMemory = defineAnalyzer({
       evidence.push({
         metric: 'lambda.throttles_per_s',
         stat: 'throttled invocations',
-        value: Math.round(throttles.avg * throttles.samples * throttles.periodSec),
+        value: Math.round(countOf(throttles)),
         unit: 'count',
         samples: throttles.samples,
       })
