@@ -596,6 +596,12 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     const s = await DuckDbStore.open(tmp.path('denied'), { readOnly: true })
     expect((await s.all('SELECT count(*)::INT AS n FROM resources'))[0]!.n).toBe(0)
     s.close()
+    // A policy written before ECS and S3 were collected: the denied kind is named, with the way to leave it out.
+    fake.faults.deny = ['ecs:ListClusters']
+    const ecs = await collect(fake.url, 'denied-ecs')
+    expect(ecs.code).toBe(3)
+    expect(ecs.stderr).toMatch(/AWS access denied \(ecs:ListClusters\)/)
+    expect(ecs.stderr).toMatch(/Allow "ecs:ListClusters" for this identity; docs\/iam-policy\.json .* Or leave ecs out of --kinds\./)
   })
 
   it('answers that are not AWS (a proxy error page, an emulator without the API) name the API, endpoint and answer, not the parser (issue 21, item 6)', async () => {

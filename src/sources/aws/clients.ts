@@ -140,6 +140,23 @@ const ACTION_OF: Record<string, string> = {
   PutDashboardCommand: 'cloudwatch:PutDashboard',
   PutMetricAlarmCommand: 'cloudwatch:PutMetricAlarm',
 }
+/** Discovery actions by the `collect aws --kinds` kind that sends them: a denied one can also be left out. */
+const KIND_OF_ACTION: Record<string, string> = {
+  'ec2:DescribeVolumes': 'ebs',
+  'lambda:ListFunctions': 'lambda',
+  'rds:DescribeDBInstances': 'rds',
+  'dynamodb:ListTables': 'dynamodb',
+  'dynamodb:DescribeTable': 'dynamodb',
+  'autoscaling:DescribeAutoScalingGroups': 'asg',
+  'autoscaling:DescribePolicies': 'asg',
+  'ecs:ListClusters': 'ecs',
+  'ecs:ListServices': 'ecs',
+  'ecs:DescribeServices': 'ecs',
+  'ecs:DescribeTaskDefinition': 'ecs',
+  'application-autoscaling:DescribeScalingPolicies': 'ecs',
+  's3:ListAllMyBuckets': 's3',
+  's3:GetLifecycleConfiguration': 's3',
+}
 /** Write actions (headroom monitor --apply) have a policy of their own, kept apart from the read-only one. */
 const WRITE_ACTIONS = new Set(['cloudwatch:PutDashboard', 'cloudwatch:PutMetricAlarm'])
 
@@ -153,7 +170,7 @@ export function authError(err: unknown, command: string): ToolError {
       problem === 'access denied'
         ? WRITE_ACTIONS.has(action)
           ? `Allow "${action}" for this identity; docs/iam-policy-monitor.json is the policy \`headroom monitor --apply\` needs (write actions, kept apart from the read-only docs/iam-policy.json).`
-          : `Allow "${action}" for this identity; docs/iam-policy.json is the least-privilege policy headroom needs (read-only).`
+          : `Allow "${action}" for this identity; docs/iam-policy.json is the least-privilege policy headroom needs (read-only).${KIND_OF_ACTION[action] ? ` Or leave ${KIND_OF_ACTION[action]} out of --kinds.` : ''}`
         : 'Set credentials (aws configure, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and try again; an interrupted run resumes where it stopped.',
   })
 }
