@@ -81,6 +81,11 @@ describe('s3.storage-class worked examples (bundled us-east-1 prices)', () => {
     const [ruled] = run(bucket({ inventory: true, cloudwatch: true, attributes: { lifecycleTransitions: 1 } }))
     expect([ruled!.finding, ruled!.options.length]).toEqual(['Optimized', 0])
     expect(run(bucket({}))[0]!.finding).toBe('InsufficientData')
+    // Request metrics but no inventory, and 1,001 GiB in 100 million objects (10.5 KB on average): nothing to move.
+    const small = bucket({ cloudwatch: true, requests: true })
+    const many = { ...small, daily: small.daily.map((d) => (d.metric === 's3.objects' ? { ...d, avg: 100_000_000 } : d)) }
+    expect(run(many)[0]!.finding).toBe('Optimized')
+    expect(run(bucket({ cloudwatch: true, requests: true }))[0]!.options.map((o) => o.change.storageClass)).toEqual(['INTELLIGENT_TIERING'])
   })
 
   it('the configuration written keeps the bucket’s own rules (PutBucketLifecycleConfiguration replaces them all) and replaces an earlier headroom rule', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { S3_CLASSES, S3_GB, type InventorySummary, type S3Prices } from '../../catalog/s3.js'
+import { S3_CLASSES, S3_GB, S3_MIN_TRANSITION_BYTES, type InventorySummary, type S3Prices } from '../../catalog/s3.js'
 import type { Evidence, Recommendation, RecommendationOption } from '../../core/report.js'
 import type { DailyUsage, MetricUsage } from '../../store/types.js'
 import { insufficientData, recommendationId, round } from '../kit.js'
@@ -82,7 +82,7 @@ export const s3StorageClass = defineAnalyzer({
     const bytes = Object.fromEntries(
       S3_CLASSES.map((c) => {
         const cw = latest(c.metric)
-        const fromInv = inv?.classes[c.id === 'INTELLIGENT_TIERING' ? 'INTELLIGENT_TIERING' : c.id]
+        const fromInv = inv?.classes[c.id]
         const invBytes = fromInv ? fromInv.bytes.reduce((a, b) => a + b, 0) + fromInv.smallBytes : undefined
         return [c.id, cw ?? invBytes ?? 0]
       }),
@@ -179,7 +179,9 @@ export const s3StorageClass = defineAnalyzer({
     if (gir && gir.bytes > 0)
       cands.push({ cls: 'GLACIER_IR', days: o.glacierIrAfterDays, eligibleBytes: gir.bytes, eligibleObjects: gir.objects, cold: gir.bytes })
     // Intelligent-Tiering moves what is not read for 30 days: at least the bytes not downloaded in a month are such.
-    if (requestsMeasured) {
+    // Without an inventory the sizes are unknown: a bucket whose objects average under 128 KB would move little.
+    const smallObjects = !std && objects !== undefined && objects > 0 && total / objects < S3_MIN_TRANSITION_BYTES
+    if (requestsMeasured && !smallObjects) {
       const eligible = std ? std.bytes.reduce((a, b) => a + b, 0) : bytes.STANDARD
       const eligibleObjects = std ? std.objects.reduce((a, b) => a + b, 0) : objects !== undefined && total > 0 ? objects * (bytes.STANDARD / total) : null
       cands.push({ cls: 'INTELLIGENT_TIERING', days: 0, eligibleBytes: eligible, eligibleObjects, cold: Math.max(0, eligible - dlMonth) })
