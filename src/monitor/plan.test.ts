@@ -35,6 +35,46 @@ const ref = (id: string, kind: ResourceRef['kind'] = 'ec2-instance', tags: Recor
 const report = (recs: Recommendation[]) => ({ recommendations: recs }) as unknown as Report
 const O: MonitorOptions = { name: 'shop', region: 'us-east-1', afterRecommendations: false, alarmActions: [] }
 
+describe('monitoringPlan: names as CloudWatch knows them', () => {
+  it('a region-qualified id (us-east-1:checkout) is charted by its name, and an ECS service by its cluster and service', () => {
+    const fn: ResourceRef = { ...ref('us-east-1:checkout', 'lambda-function') }
+    const w = monitoringPlan(report([]), [fn], O).dashboards[0]!.body.widgets[0]!
+    expect(w.type === 'metric' && w.properties.metrics[0]).toEqual(['AWS/Lambda', 'Duration', 'FunctionName', 'checkout'])
+    // ecs.rightsize's worked example: 1 vCPU / 4 GB tasks need 192 CPU units (18.75% of 1,024) and 1,280 MiB (31.25% of 4,096).
+    const svc: ResourceRef = { ...ref('us-east-1:prod/web', 'ecs-service'), attributes: { cluster: 'prod', service: 'web' } }
+    const rec = {
+      analyzer: 'ecs.rightsize',
+      resource: svc,
+      finding: 'Overprovisioned',
+      current: { launchType: 'FARGATE', cpuUnits: 1024, memoryMiB: 4096 },
+      currentDimensions: [dim('cpu', 153.6, 192, 1024, 'CPU units'), dim('memory', 1024, 1280, 4096, 'MiB')],
+      options: [],
+      evidence: [],
+    } as unknown as Recommendation
+    const p = monitoringPlan(report([rec]), [svc], O)
+    expect(p.alarms.map((a) => [a.alarm.MetricName, a.alarm.Threshold, a.alarm.Dimensions])).toEqual([
+      [
+        'CPUUtilization',
+        18.8,
+        [
+          { Name: 'ClusterName', Value: 'prod' },
+          { Name: 'ServiceName', Value: 'web' },
+        ],
+      ],
+      [
+        'MemoryUtilization',
+        31.3,
+        [
+          { Name: 'ClusterName', Value: 'prod' },
+          { Name: 'ServiceName', Value: 'web' },
+        ],
+      ],
+    ])
+    const cpu = p.dashboards[0]!.body.widgets[0]!
+    expect(cpu.type === 'metric' && cpu.properties.metrics[0]).toEqual(['AWS/ECS', 'CPUUtilization', 'ClusterName', 'prod', 'ServiceName', 'web'])
+  })
+})
+
 describe('monitoringPlan', () => {
   // m5.xlarge (4 vCPU) whose p99.5 CPU demand is 0.83 vCPU: need 0.83 x 1.2 = 1.0 vCPU; recommended m5.large (2 vCPU).
   const rec = ec2('i-1', [dim('cpu', 0.83, 1.0, 4)], { type: 'm5.large', dims: [dim('cpu', 0.83, 1.0, 2)] })

@@ -15,6 +15,10 @@ interface Charted {
   dimension?: Dimension
   /** Alarms on it only: what missing datapoints mean, and why. */
   missing?: { treat: TreatMissing; why: string }
+  /** Metrics named by more than one dimension (an ECS service: cluster and service): all of them, instead of `key`. */
+  dims?: (r: ResourceRef) => { Name: string; Value: string }[]
+  /** Seconds per datapoint when not 300 (S3's storage metrics are daily). */
+  period?: number
 }
 
 const STOPPED = { treat: 'notBreaching' as const, why: 'no datapoints means the instance is stopped or gone, which is not overload' }
@@ -103,6 +107,58 @@ const CHARTS: Partial<Record<ResourceKind, readonly Charted[]>> = {
       unit: 'count',
     },
   ],
+  'ecs-service': [
+    {
+      title: 'CPU',
+      namespace: 'AWS/ECS',
+      metric: 'CPUUtilization',
+      key: 'ServiceName',
+      dims: (r) => ecsDims(r),
+      stats: ['Maximum', 'Average'],
+      unit: '%',
+      dimension: 'cpu',
+      missing: { treat: 'notBreaching', why: 'no datapoints means the service runs no task, which is not overload' },
+    },
+    {
+      title: 'Memory',
+      namespace: 'AWS/ECS',
+      metric: 'MemoryUtilization',
+      key: 'ServiceName',
+      dims: (r) => ecsDims(r),
+      stats: ['Maximum', 'Average'],
+      unit: '%',
+      dimension: 'memory',
+      missing: { treat: 'notBreaching', why: 'no datapoints means the service runs no task, which is not overload' },
+    },
+  ],
+  's3-bucket': [
+    {
+      title: 'Bytes in Standard',
+      namespace: 'AWS/S3',
+      metric: 'BucketSizeBytes',
+      key: 'BucketName',
+      dims: (r) => [
+        { Name: 'BucketName', Value: r.id },
+        { Name: 'StorageType', Value: 'StandardStorage' },
+      ],
+      stats: ['Average'],
+      unit: 'bytes',
+      period: 86_400,
+    },
+    {
+      title: 'Objects',
+      namespace: 'AWS/S3',
+      metric: 'NumberOfObjects',
+      key: 'BucketName',
+      dims: (r) => [
+        { Name: 'BucketName', Value: r.id },
+        { Name: 'StorageType', Value: 'AllStorageTypes' },
+      ],
+      stats: ['Average'],
+      unit: 'count',
+      period: 86_400,
+    },
+  ],
   'elasticache-node': [
     { title: 'Engine CPU', namespace: 'AWS/ElastiCache', metric: 'EngineCPUUtilization', key: 'CacheClusterId', stats: ['Maximum'], unit: '%' },
     { title: 'Memory used', namespace: 'AWS/ElastiCache', metric: 'DatabaseMemoryUsagePercentage', key: 'CacheClusterId', stats: ['Maximum'], unit: '%' },
@@ -166,15 +222,24 @@ function statisticOf(r: Recommendation, dim: Dimension): 'Maximum' | 'Average' {
  * The level a dimension was sized for, as the CloudWatch percentage of the type being watched: the need (demand at the
  * sizing percentile plus headroom) over today's capacity, or over the recommended option's with `after`.
  */
+/** What an option is called on a chart: its type or class, else its changes (an ECS task's CPU units and memory). */
+function optionName(o: Recommendation['options'][number]): string {
+  const c = o.change
+  const type = c.instanceType ?? c.instanceClass ?? c.nodeType
+  if (type !== undefined) return String(type)
+  return Object.entries(c)
+    .filter(([, v]) => typeof v === 'number' || String(v).length <= 40)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ')
+}
+
 function sizedLevel(r: Recommendation, dim: Dimension, after: boolean): { pct: number; text: string } | undefined {
   const cur = r.currentDimensions.find((d) => d.dimension === dim && d.measured)
   if (!cur || cur.need === null || cur.demand === null) return undefined
   const option = after ? r.options[0]?.dimensions.find((d) => d.dimension === dim) : undefined
   const capacity = after ? option?.capacity : cur.capacity
   if (!capacity) return undefined
-  const type = after
-    ? String(r.options[0]!.change.instanceType ?? r.options[0]!.change.instanceClass ?? Object.values(r.options[0]!.change)[0])
-    : String(r.current.instanceType ?? r.current.instanceClass ?? '')
+  const type = after ? optionName(r.options[0]!) : String(r.current.instanceType ?? r.current.instanceClass ?? '')
   const pct = Math.min(100, round1((cur.need / capacity) * 100))
   const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1))
   return { pct, text: `demand ${fmt(cur.demand)} + headroom = need ${fmt(cur.need)} of ${fmt(capacity)} ${cur.unit}${type ? ` on ${type}` : ''}` }
@@ -192,21 +257,38 @@ function metricWidget(r: ResourceRef, c: Charted, region: string, x: number, y: 
       view: 'timeSeries',
       region,
       stat: c.stats[0]!,
-      period: 300,
-      metrics: c.stats.map((stat, i) =>
-        i === 0 ? [c.namespace, c.metric, c.key, dimValue(r, c)] : [c.namespace, c.metric, c.key, dimValue(r, c), { stat, label: `${c.metric} ${stat}` }],
-      ),
+      period: c.period ?? 300,
+      metrics: c.stats.map((stat, i) => {
+        const named = [c.namespace, c.metric, ...dimsOf(r, c).flatMap((d) => [d.Name, d.Value])]
+        return i === 0 ? named : [...named, { stat, label: `${c.metric} ${stat}` }]
+      }),
       ...(lines && lines.horizontal.length ? { annotations: lines } : {}),
       ...(c.unit === '%' ? { yAxis: { left: { min: 0, max: 100 } } } : {}),
     },
   }
 }
 
-/** The dimension value: the resource id, or the attribute a source stored for it (an ALB's "app/name/id"). */
+/**
+ * The dimension value: the attribute a source stored for it (an ALB's "app/name/id"), else the resource's name: its id
+ * without the region a collector put before names that are unique per region only (us-east-1:orders is TableName
+ * orders; CloudWatch knows no region-qualified name).
+ */
 function dimValue(r: ResourceRef, c: Charted): string {
   const a = r.attributes[c.key.charAt(0).toLowerCase() + c.key.slice(1)]
-  return typeof a === 'string' && a ? a : r.id
+  if (typeof a === 'string' && a) return a
+  return r.region && r.id.startsWith(`${r.region}:`) ? r.id.slice(r.region.length + 1) : r.id
 }
+
+/** An ECS service's CloudWatch dimensions: its cluster and service name (collect aws stores both). */
+function ecsDims(r: ResourceRef): { Name: string; Value: string }[] {
+  const [cluster, service] = String(r.id.replace(/^[^:]*:/, '')).split('/')
+  return [
+    { Name: 'ClusterName', Value: typeof r.attributes.cluster === 'string' ? r.attributes.cluster : (cluster ?? '') },
+    { Name: 'ServiceName', Value: typeof r.attributes.service === 'string' ? r.attributes.service : (service ?? '') },
+  ]
+}
+
+const dimsOf = (r: ResourceRef, c: Charted) => (c.dims ? c.dims(r) : [{ Name: c.key, Value: dimValue(r, c) }])
 
 /**
  * Dashboards and alarms for the workspace as its analysis sees it: a row of widgets per resource (the metrics that
@@ -253,8 +335,7 @@ export function monitoringPlan(report: Report, resources: readonly ResourceRef[]
           if (now) horizontal.push({ value: now.pct, label: `sized need (${now.text})`, color: '#d62728', fill: 'above' })
           // A smaller recommended type saturates below today's 100%: the line shows where. A larger one would sit above the axis.
           const topPct = top && topDim?.capacity && cur?.capacity ? round1((topDim.capacity / cur.capacity) * 100) : undefined
-          if (topPct !== undefined && topPct < 100)
-            horizontal.push({ value: topPct, label: `100% of ${String(Object.values(top!.change)[0])}, in today's %`, color: '#1f77b4' })
+          if (topPct !== undefined && topPct < 100) horizontal.push({ value: topPct, label: `100% of ${optionName(top!)}, in today's %`, color: '#1f77b4' })
         }
         // The statistic the sizing used comes first, so the need line is read against the series it was computed from.
         const first = sizing && c.dimension && c.missing ? statisticOf(sizing, c.dimension) : undefined
@@ -280,7 +361,7 @@ export function monitoringPlan(report: Report, resources: readonly ResourceRef[]
                 ),
               Namespace: c.namespace,
               MetricName: c.metric,
-              Dimensions: [{ Name: c.key, Value: dimValue(r, c) }],
+              Dimensions: dimsOf(r, c),
               Statistic: statistic,
               Period: ALARM.period,
               EvaluationPeriods: ALARM.evaluations,
