@@ -21,6 +21,21 @@ interface Charted {
   period?: number
 }
 
+/** An ECS service's utilization (percent of its tasks' reservation), alarmed where ecs.rightsize sized it. */
+function ecsChart(title: string, metric: string, dimension: Dimension): Charted {
+  return {
+    title,
+    namespace: 'AWS/ECS',
+    metric,
+    key: 'ServiceName',
+    dims: (r) => ecsDims(r),
+    stats: ['Maximum', 'Average'],
+    unit: '%',
+    dimension,
+    missing: { treat: 'notBreaching', why: 'no datapoints means the service runs no task, which is not overload' },
+  }
+}
+
 const STOPPED = { treat: 'notBreaching' as const, why: 'no datapoints means the instance is stopped or gone, which is not overload' }
 const AGENT = {
   treat: 'missing' as const,
@@ -107,30 +122,7 @@ const CHARTS: Partial<Record<ResourceKind, readonly Charted[]>> = {
       unit: 'count',
     },
   ],
-  'ecs-service': [
-    {
-      title: 'CPU',
-      namespace: 'AWS/ECS',
-      metric: 'CPUUtilization',
-      key: 'ServiceName',
-      dims: (r) => ecsDims(r),
-      stats: ['Maximum', 'Average'],
-      unit: '%',
-      dimension: 'cpu',
-      missing: { treat: 'notBreaching', why: 'no datapoints means the service runs no task, which is not overload' },
-    },
-    {
-      title: 'Memory',
-      namespace: 'AWS/ECS',
-      metric: 'MemoryUtilization',
-      key: 'ServiceName',
-      dims: (r) => ecsDims(r),
-      stats: ['Maximum', 'Average'],
-      unit: '%',
-      dimension: 'memory',
-      missing: { treat: 'notBreaching', why: 'no datapoints means the service runs no task, which is not overload' },
-    },
-  ],
+  'ecs-service': [ecsChart('CPU', 'CPUUtilization', 'cpu'), ecsChart('Memory', 'MemoryUtilization', 'memory')],
   's3-bucket': [
     {
       title: 'Bytes in Standard',
