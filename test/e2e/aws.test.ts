@@ -249,7 +249,7 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     )
   })
 
-  it('ECS services: 23 services over 2 clusters found (ListServices pages, DescribeServices in tens), sized on Fargate and EC2, target tracking kept (issue 18, item 2)', async () => {
+  it('ECS services: 23 services over 2 clusters found (ListServices at its largest page, DescribeServices in tens), sized on Fargate and EC2, target tracking kept (issue 18, item 2)', async () => {
     const web = Array.from({ length: 21 }, (_, i) => ({
       cluster: 'prod',
       name: `svc-${String(i).padStart(2, '0')}`,
@@ -290,9 +290,9 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     fake = await startFakeAws(fleet)
     const c = await collect(fake.url, 'ecs', ['--kinds', 'ecs'])
     expect(c.code, c.stderr).toBe(0)
-    // ListServices answers 10 a page: prod's 21 services take 3 pages, batch's 2 one; DescribeServices takes 10 a call.
+    // ListServices asked for its maximum page (100; 10 unasked): one page per cluster; DescribeServices takes 10 a call.
     expect(fake.calls.get('ecs:ListClusters')).toBe(1)
-    expect(fake.calls.get('ecs:ListServices')).toBe(4)
+    expect(fake.calls.get('ecs:ListServices')).toBe(2)
     expect(fake.calls.get('ecs:DescribeServices')).toBe(4) // 10 + 10 + 1, and batch's 2
     expect(fake.calls.get('ecs:DescribeTaskDefinition')).toBe(23)
     expect(fake.calls.get('application-autoscaling:DescribeScalingPolicies')).toBe(1)

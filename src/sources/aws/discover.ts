@@ -319,7 +319,7 @@ async function discoverEcs(c: RegionClients, state: { command: string }, resourc
   state.command = 'ListServicesCommand'
   for (const cluster of clusters) {
     const arns: string[] = []
-    for await (const page of paginateListServices({ client: c.ecs }, { cluster })) {
+    for await (const page of paginateListServices({ client: c.ecs }, { cluster, maxResults: 100 })) {
       calls++
       arns.push(...(page.serviceArns ?? []))
     }
