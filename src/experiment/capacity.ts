@@ -60,8 +60,9 @@ export function scalePlan(plan: Plan, factor: number): Plan {
  * The highest arrival rate at which the SLO holds, on the open model (every request timed from its scheduled start,
  * so queueing at the server shows as latency: no coordinated omission). The rate doubles from `startRate` until a run
  * fails the SLO (or errs on more than 1% of requests), then is bisected (geometrically) until the bracket is within
- * `precision`. A rate at which the generator itself fell behind (late arrivals, achieved rate under 99%) twice in a
- * row ends the search as "the generator's limit": the server did at least that, and no server limit is claimed.
+ * `precision`. A rate at which the generator itself fell behind (late arrivals, achieved rate under 99%) three times
+ * in a row ends the search as "the generator's limit": the server did at least that, and no server limit is claimed. Arrivals
+ * skipped because the requests in flight hit their cap are the server's doing: that step fails like an SLO breach.
  */
 export async function findCapacity(o: {
   /** URL mode: one request, at `rate` requests a second. */
@@ -111,17 +112,21 @@ export async function findCapacity(o: {
       errorsPct: Math.round(errorsPct * 1000) / 1000,
       achieved: r.rate.achieved,
       held: (r.counters['http.responses'] ?? 0) > 0 && latencyMs < o.slo.thresholdMs && errorsPct <= MAX_ERRORS_PCT && !r.generator.saturated,
-      generatorSaturated: r.generator.saturated,
+      // Arrivals skipped at the in-flight cap were waiting on the server, not on the client: the step failed at the
+      // server (the engine counts it as saturation too, and an overloaded scenario step once ended a search in CI as
+      // "the generator's limit").
+      generatorSaturated: r.generator.saturated && (r.counters['vusers.skipped'] ?? 0) === 0,
     }
     steps.push(step)
     o.onStep?.(step)
     return step
   }
-  // A step where the generator fell behind is run once more: a pause on a shared machine (a GC, a neighbour) is not a
-  // client limit, and one such step ended a search in CI; a second saturated run at the same rate is.
+  // A step where the generator fell behind is run again, up to twice: a pause on a shared machine (a GC, a neighbour)
+  // is not a client limit, and one such step ended a search in CI; three saturated runs at the same rate are.
   const step = async (rate: number): Promise<CapacityStep> => {
-    const s = await run(rate)
-    return s.generatorSaturated ? run(rate) : s
+    let s = await run(rate)
+    for (let again = 0; again < 2 && s.generatorSaturated; again++) s = await run(rate)
+    return s
   }
   let lo = 0
   let rate = o.startRate

@@ -45,7 +45,7 @@ afterAll(() => children.forEach((c) => c.kill()))
 /** The arm's capacity search found the server's own limit, within the search's 10%. */
 function knownLimit(x: ExperimentResult, arm: string, truth: number, unit: string) {
   const c = x.arms.find((a) => a.name === arm)!.capacity!
-  expect(c.limitedBy).toBe('server')
+  expect(c.limitedBy, `${arm}: steps ${JSON.stringify(c.steps)}`).toBe('server')
   expect(c.rate / truth, `${arm}: ${c.rate} ${unit}`).toBeGreaterThan(0.9)
   expect(c.rate / truth, `${arm}: ${c.rate} ${unit}`).toBeLessThan(1.1)
   return c
