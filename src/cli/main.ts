@@ -337,10 +337,13 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
       const { sdkRegion } = await import('../sources/aws/clients.js')
       const regionsRaw = (s('regions') || effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || (await sdkRegion(s('profile'))) || '').trim()
-      if (!regionsRaw)
+      if (!regionsRaw) {
+        // `export AWS_REGION=` reads as unset to the SDK; saying "set AWS_REGION" to someone who did would puzzle them.
+        const empty = ['AWS_REGION', 'AWS_DEFAULT_REGION'].filter((k) => effects.env[k] !== undefined && !effects.env[k].trim())
         throw new UsageError(
-          `no region: pass --regions us-east-1 (comma list, or all), set AWS_REGION, or set region in the ${s('profile') ? `'${s('profile')!}'` : 'default'} profile`,
+          `no region: pass --regions us-east-1 (comma list, or all), set AWS_REGION, or set region in the ${s('profile') ? `'${s('profile')!}'` : 'default'} profile${empty.length ? ` (${empty.join(' and ')} ${empty.length > 1 ? 'are' : 'is'} set but empty)` : ''}`,
         )
+      }
       const kinds = (s('kinds') ?? '')
         .split(',')
         .map((k) => k.trim())

@@ -445,6 +445,16 @@ describe('headroom collect aws (real SDK, local AWS-shaped server)', () => {
     expect(await fingerprint('profile')).toMatch(/, 2 resources$/)
   })
 
+  it('no region anywhere: exit 2 saying where to give one, and that AWS_REGION is set but empty when it is', async () => {
+    fake = await startFakeAws(fleetOf(1))
+    const r = await runCli(['collect', 'aws', '--workspace', 'noregion', '--dry-run'], { cwd: tmp.dir, env: { ...env(fake.url), AWS_DEFAULT_REGION: '' } })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(
+      /no region: pass --regions us-east-1 \(comma list, or all\), set AWS_REGION, or set region in the default profile \(AWS_REGION and AWS_DEFAULT_REGION are set but empty\)/,
+    )
+    expect(fake.calls.size).toBe(0)
+  })
+
   it('a future --as-of is refused before anything is asked or stored (issue 21, item 7)', async () => {
     fake = await startFakeAws(fleetOf(3))
     const r = await runCli(['collect', 'aws', '--regions', 'us-east-1', '--workspace', 'future', '--as-of', '2999-01-01'], { cwd: tmp.dir, env: env(fake.url) })
