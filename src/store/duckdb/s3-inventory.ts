@@ -92,6 +92,13 @@ export async function summariseInventory(store: DuckDbStore, manifestPath: strin
   let col: (name: string) => string | undefined
   if (m.fileFormat === 'CSV') {
     const names = m.fileSchema.split(',').map((s) => s.trim())
+    const odd = names.find((n) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(n))
+    if (odd !== undefined)
+      throw new InputError(
+        { file: manifestPath, column: 'fileSchema' },
+        `'${odd}' is not an inventory field name`,
+        'Give the manifest as S3 wrote it: fileSchema lists field names separated by commas (Bucket, Key, Size, ...).',
+      )
     for (const need of ['Size', 'LastModifiedDate', 'StorageClass'])
       if (!names.includes(need))
         throw new InputError(
