@@ -199,13 +199,10 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
   if (functions.size > 0) {
     state.command = 'ListMetricsCommand'
     const insights = new Set<string>()
-    for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'LambdaInsights', MetricName: 'init_duration' })) {
-      calls++
-      for (const m of page.Metrics ?? []) {
-        const name = m.Dimensions?.find((d) => d.Name === 'function_name')?.Value
-        if (name && functions.has(name)) insights.add(name)
-      }
-    }
+    calls += await eachMetric(c.cloudwatch, 'LambdaInsights', 'init_duration', (d) => {
+      const name = d.get('function_name')
+      if (name && functions.has(name)) insights.add(name)
+    })
     for (const name of [...insights].sort()) series.push(...lambdaInsightsSeries(regional(c.region, name), name))
   }
   state.command = 'DescribeDBInstancesCommand'
@@ -294,6 +291,16 @@ async function discoverInner(c: RegionClients, kinds: readonly AwsKind[], state:
   return { resources, series, calls, issues }
 }
 
+/** Every metric ListMetrics lists under one namespace and name, handed over as its dimensions by name; returns the calls. */
+async function eachMetric(cw: CloudWatchClient, namespace: string, metricName: string, each: (dims: Map<string, string>) => void): Promise<number> {
+  let calls = 0
+  for await (const page of paginateListMetrics({ client: cw }, { Namespace: namespace, MetricName: metricName })) {
+    calls++
+    for (const m of page.Metrics ?? []) each(new Map((m.Dimensions ?? []).filter((x) => x.Name).map((x) => [x.Name!, x.Value ?? ''])))
+  }
+  return calls
+}
+
 /** A task definition's size as the AWS/ECS percentages are of: the task's CPU and memory, else its containers' sums. */
 function taskSize(td: TaskDefinition): { cpuUnits: number; memoryMiB: number } {
   const cs = td.containerDefinitions ?? []
@@ -339,13 +346,9 @@ async function discoverEcs(c: RegionClients, state: { command: string }, resourc
   }
   state.command = 'ListMetricsCommand'
   const insights = new Set<string>()
-  for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' })) {
-    calls++
-    for (const m of page.Metrics ?? []) {
-      const d = new Map((m.Dimensions ?? []).map((x) => [x.Name, x.Value]))
-      if (d.size === 2 && d.get('ClusterName') && d.get('ServiceName')) insights.add(`${d.get('ClusterName')}/${d.get('ServiceName')}`)
-    }
-  }
+  calls += await eachMetric(c.cloudwatch, 'ECS/ContainerInsights', 'RunningTaskCount', (d) => {
+    if (d.size === 2 && d.get('ClusterName') && d.get('ServiceName')) insights.add(`${d.get('ClusterName')}/${d.get('ServiceName')}`)
+  })
   const taskDefs = new Map<string, TaskDefinition>()
   for (const { cluster, arns } of services)
     for (let i = 0; i < arns.length; i += 10) {
@@ -417,22 +420,14 @@ async function discoverS3(c: RegionClients, state: { command: string }, resource
   const wanted = new Set(buckets)
   state.command = 'ListMetricsCommand'
   const types = new Map<string, Set<string>>()
-  for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'AWS/S3', MetricName: 'BucketSizeBytes' })) {
-    calls++
-    for (const m of page.Metrics ?? []) {
-      const d = new Map((m.Dimensions ?? []).map((x) => [x.Name, x.Value]))
-      const b = d.get('BucketName')
-      if (b && wanted.has(b) && d.get('StorageType')) types.set(b, (types.get(b) ?? new Set()).add(d.get('StorageType')!))
-    }
-  }
+  calls += await eachMetric(c.cloudwatch, 'AWS/S3', 'BucketSizeBytes', (d) => {
+    const b = d.get('BucketName')
+    if (b && wanted.has(b) && d.get('StorageType')) types.set(b, (types.get(b) ?? new Set()).add(d.get('StorageType')!))
+  })
   const requestMetrics = new Set<string>()
-  for await (const page of paginateListMetrics({ client: c.cloudwatch }, { Namespace: 'AWS/S3', MetricName: 'GetRequests' })) {
-    calls++
-    for (const m of page.Metrics ?? []) {
-      const d = new Map((m.Dimensions ?? []).map((x) => [x.Name, x.Value]))
-      if (d.get('FilterId') === 'EntireBucket' && wanted.has(d.get('BucketName') ?? '')) requestMetrics.add(d.get('BucketName')!)
-    }
-  }
+  calls += await eachMetric(c.cloudwatch, 'AWS/S3', 'GetRequests', (d) => {
+    if (d.get('FilterId') === 'EntireBucket' && wanted.has(d.get('BucketName') ?? '')) requestMetrics.add(d.get('BucketName')!)
+  })
   for (const name of buckets) {
     state.command = 'GetBucketLifecycleConfigurationCommand'
     calls++
