@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { cpus, totalmem } from 'node:os'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { writeFleetManifest } from './bench-fleet.mjs'
+import { writeFleetManifest, writeFleetParquet } from './bench-fleet.mjs'
 import { DuckDbStore } from '../dist/store/duckdb/store.js'
 import { importFiles } from '../dist/store/duckdb/import-files.js'
 import { loadCatalog, loadServiceCatalogs } from '../dist/catalog/load.js'
@@ -35,24 +35,7 @@ const secs = (t) => ((performance.now() - t) / 1000).toFixed(2)
 
 // 1. Generate (not timed as part of headroom): a daily cycle per instance plus hashed noise, deterministic.
 let t = performance.now()
-if (!reuse) {
-  const db = await DuckDBInstance.create(':memory:')
-  const c = await db.connect()
-  await c.run("SET TimeZone = 'UTC'")
-  await c.run(`COPY (
-    WITH inst AS (SELECT i, 'i-' || lpad(i::VARCHAR, 8, '0') AS rid, 5 + (hash(i) % 60) AS base FROM range(${N}) t(i)),
-    slots AS (SELECT s, TIMESTAMP '2026-01-01' + to_minutes(s * 5) AS ts FROM range(${DAYS * 288}) t(s))
-    SELECT rid AS resource_id, m.metric, ts AS "timestamp",
-      CASE m.metric
-        WHEN 'cpu.utilization' THEN least(100, base * (1 + 0.5 * sin(2 * pi() * (s % 288) / 288)) * (0.7 + (hash(i, s) % 600) / 1000.0))
-        WHEN 'mem.utilization' THEN least(100, 30 + base / 2 + (hash(i, s, 1) % 100) / 10.0)
-        ELSE 1e5 * base * (0.5 + (hash(i, s, 2) % 1000) / 1000.0) END::DOUBLE AS value,
-      'max' AS stat, 300::INTEGER AS period
-    FROM inst, slots, (VALUES ('cpu.utilization'), ('mem.utilization'), ('net.in.bytes_per_s')) m(metric)
-  ) TO '${parquet}' (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 1000000)`)
-  c.closeSync()
-  db.closeSync()
-}
+if (!reuse) await writeFleetParquet(parquet, N, DAYS)
 writeFleetManifest(manifest, N)
 const rows = N * DAYS * 288 * 3
 console.log(

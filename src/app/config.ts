@@ -18,6 +18,7 @@ import { findConfigFile } from '../config/find.js'
 import { parseLocated, pathText, type DocPath } from '../config/yaml.js'
 import { ToolError } from '../core/errors.js'
 import { closest } from '../core/suggest.js'
+import { redact } from '../store/clickhouse/url.js'
 
 export { CONFIG_FILE_NAMES, findConfigFile } from '../config/find.js'
 const DEFAULT_WORKSPACE = '.headroom'
@@ -53,6 +54,11 @@ export const ConfigFileSchema = z
   .object({
     $schema: z.string().optional().describe('path or URL of schema/config.schema.json, for editors'),
     workspace: z.string().min(1).optional().describe('workspace folder, relative to this file (default .headroom in the working directory)'),
+    store: z
+      .string()
+      .regex(/^clickhouse:\/\//i, 'a clickhouse:// URL')
+      .optional()
+      .describe('a ClickHouse store instead of the workspace folder: clickhouse://host:8123/database[?shards=h:p,h:p] (docs/clickhouse.md)'),
     analysis: z
       .object({
         lookbackDays: z.number().int().min(1).max(400).optional().describe('analysis window in days (default 14)'),
@@ -79,6 +85,7 @@ export function configJsonSchema(): Record<string, unknown> {
 /** Settings from the command line; only what the user typed (commander defaults are not flags). */
 export interface ConfigFlags {
   workspace?: string
+  store?: string
   lookbackDays?: number
   asOf?: number
   /** Shared settings (SHARED_OPTIONS), each labelled with its own flag as its source. */
@@ -89,6 +96,8 @@ export interface ResolvedConfig {
   /** The config file used, or null. */
   file: string | null
   workspace: string
+  /** A clickhouse:// store that takes the workspace's place for samples and resources (docs/clickhouse.md). */
+  store?: string
   analysis: { lookbackDays: number; asOf?: number }
   analyzers: AnalyzerOptionsMap
   /** Dotted path (`analyzers.rds.rightsize.percentile`) -> 'default', the file (as given), an env var or a flag. */
@@ -179,6 +188,11 @@ export function resolveConfig(o: {
   if (o.env?.HEADROOM_WORKSPACE) [workspace, sources.workspace] = [resolve(o.cwd, o.env.HEADROOM_WORKSPACE), '$HEADROOM_WORKSPACE']
   if (flags.workspace !== undefined) [workspace, sources.workspace] = [resolve(o.cwd, flags.workspace), '--workspace']
 
+  let store: string | undefined
+  if (cfg.store !== undefined) [store, sources.store] = [cfg.store, label]
+  if (o.env?.HEADROOM_STORE) [store, sources.store] = [o.env.HEADROOM_STORE, '$HEADROOM_STORE']
+  if (flags.store !== undefined) [store, sources.store] = [flags.store, '--store']
+
   let lookbackDays = DEFAULT_LOOKBACK_DAYS
   sources['analysis.lookbackDays'] = 'default'
   if (cfg.analysis?.lookbackDays !== undefined) [lookbackDays, sources['analysis.lookbackDays']] = [cfg.analysis.lookbackDays, label]
@@ -211,6 +225,7 @@ export function resolveConfig(o: {
   return {
     file: filePath ?? null,
     workspace,
+    ...(store === undefined ? {} : { store }),
     analysis: { lookbackDays, ...(asOf === undefined ? {} : { asOf }) },
     analyzers: resolved.options,
     sources,
@@ -222,6 +237,7 @@ export function resolveConfig(o: {
 export function configRows(c: ResolvedConfig): { path: string; value: unknown; source: string }[] {
   const rows: { path: string; value: unknown; source: string }[] = [
     { path: 'workspace', value: c.workspace, source: c.sources.workspace ?? 'default' },
+    { path: 'store', value: c.store === undefined ? null : redact(c.store), source: c.sources.store ?? 'default' },
     { path: 'analysis.lookbackDays', value: c.analysis.lookbackDays, source: c.sources['analysis.lookbackDays'] ?? 'default' },
     {
       path: 'analysis.asOf',

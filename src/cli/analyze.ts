@@ -11,7 +11,7 @@ import type { Report } from '../core/report.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { REPORT_PAGES, renderDocument, type ReportFormat } from '../reporters/registry.js'
 import { reportSeries, requireData } from '../app/report.js'
-import { DuckDbStore } from '../store/duckdb/store.js'
+import { openStore } from '../store/open.js'
 import { emitRendered, writeOutput } from './output.js'
 
 export interface AnalyzeCommandOptions {
@@ -38,13 +38,15 @@ export async function runAnalyze(o: AnalyzeCommandOptions, effects: Effects): Pr
       'Use underprovisioned, overprovisioned, flagged, insufficientdata, or low, medium, high.',
     )
   const workspace = o.config.workspace
-  const store = await DuckDbStore.open(workspace, { readOnly: true })
+  const store = await openStore({ workspace, store: o.config.store, readOnly: true })
   let report
   let series
   try {
     const html = o.format === 'html' || o.htmlOut !== undefined
-    if (html) await requireData(store, workspace)
-    report = await analyzeWorkspace({ reader: store, catalog: loadWorkspaceCatalog(workspace), config: o.config, now: effects.now(), workspace })
+    // Messages name where the data is: the workspace folder, or the store (without credentials).
+    const where = o.config.store ? store.path : workspace
+    if (html) await requireData(store, where)
+    report = await analyzeWorkspace({ reader: store, catalog: loadWorkspaceCatalog(workspace), config: o.config, now: effects.now(), workspace: where })
     if (html) series = await reportSeries(store, report, o.pages ?? REPORT_PAGES)
   } finally {
     store.close()

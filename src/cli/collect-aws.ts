@@ -4,11 +4,13 @@ import type { Effects } from '../core/effects.js'
 import { EXIT, type ExitCode } from '../core/exit-codes.js'
 import { sdkApis, sdkRegion } from '../sources/aws/clients.js'
 import { GET_METRIC_DATA_USD_PER_1000_METRICS } from '../sources/aws/plan.js'
-import { DuckDbStore } from '../store/duckdb/store.js'
+import { openStore } from '../store/open.js'
 import { groupIssues } from '../reporters/format.js'
 
 export interface AwsCollectFlags extends Omit<CollectAwsOptions, 'homeRegion'> {
   workspace: string
+  /** A clickhouse:// store to write to instead of the workspace. */
+  store?: string | undefined
   dryRun: boolean
 }
 
@@ -29,7 +31,7 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
   let lastPrinted = t0
   let firstCall: number | undefined
   const apis = sdkApis(o.profile) // before the workspace is opened: a bad endpoint setting creates nothing
-  const store = o.dryRun ? undefined : await DuckDbStore.open(o.workspace)
+  const store = o.dryRun ? undefined : await openStore({ workspace: o.workspace, store: o.store })
   try {
     const r = await collectAws({
       options: { ...o, homeRegion: effects.env.AWS_REGION || effects.env.AWS_DEFAULT_REGION || (await sdkRegion(o.profile)) || 'us-east-1' },

@@ -1,10 +1,12 @@
 import { collectPrometheus, parsePromHeaders, type CollectPrometheusOptions as Options } from '../app/collect-prometheus.js'
 import type { Effects } from '../core/effects.js'
 import { groupIssues } from '../reporters/format.js'
-import { DuckDbStore } from '../store/duckdb/store.js'
+import { openStore, type Store } from '../store/open.js'
 
 export interface CollectPrometheusOptions extends Omit<Options, 'headers'> {
   workspace: string
+  /** A clickhouse:// store to write to instead of the workspace. */
+  store?: string | undefined
   headers: string[]
   basicAuth?: string
 }
@@ -15,11 +17,11 @@ export async function runCollectPrometheus(o: CollectPrometheusOptions, effects:
   const started = effects.now()
   const tty = effects.stderr.isTTY === true
   let lastDraw = 0
-  let store: DuckDbStore | undefined
+  let store: Store | undefined
   try {
     const r = await collectPrometheus({
       options: { ...o, headers },
-      writer: async () => (store = await DuckDbStore.open(o.workspace)),
+      writer: async () => (store = await openStore({ workspace: o.workspace, store: o.store })),
       now: () => effects.now(),
       // A progress line on a terminal only; quiet in CI logs and pipes.
       onProgress: (done, total) => {

@@ -18,9 +18,11 @@ import { MONITOR_FORMATS, type MonitorFormat } from '../monitor/formats.js'
 import { parseAsOf, parseDate, parseNumber, parsePercent, parseRange, parseRegions } from './parse.js'
 
 const WORKSPACE_HELP = 'workspace folder holding headroom.duckdb (default: .headroom, or $HEADROOM_WORKSPACE)'
+const STORE_HELP = 'a ClickHouse store in place of the workspace: clickhouse://host:8123/db[?shards=h:p,h:p] (or $HEADROOM_STORE, or store: in the config file)'
 
 interface AnalyzeFlags {
   workspace?: string
+  store?: string
   config?: string | false
   format: string
   out?: string
@@ -56,11 +58,14 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .configureOutput({ writeOut: (s) => effects.stdout.write(s), writeErr: (s) => effects.stderr.write(s) })
   // The workspace: --workspace, else $HEADROOM_WORKSPACE, else the config file's `workspace`, else .headroom.
   const workspaceOf = async (w?: string) => (await configOf(effects, undefined, w === undefined ? {} : { workspace: w })).workspace
+  // The store: --store, else $HEADROOM_STORE, else the config file's `store`; none means the workspace's DuckDB file.
+  const storeOf = async (url?: string) => (await configOf(effects, undefined, url === undefined ? {} : { store: url })).store
 
   // `report` takes the analysis settings but writes one HTML file: no format, gate, terminal rows or colour.
   const addAnalyzeFlags = (cmd: Command, output: 'document' | 'html' = 'document') => {
     cmd
       .option('-w, --workspace <dir>', WORKSPACE_HELP)
+      .option('--store <url>', STORE_HELP)
       .option('--config <file>', `config file (default: the first ${CONFIG_FILE_NAMES[0]}, .yml or .json from here up)`)
       .option('--no-config', 'ignore config files: defaults and flags only')
     if (output === 'html')
@@ -267,22 +272,29 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--as-of <date>', 'the time the data ends, if later than now (samples after it + --clock-skew are errors)')
     .option('--clock-skew <duration>', 'how far samples may lie ahead of now (or --as-of): 5m, 30s, 1h', '5m')
     .option('--any-time', 'synthetic data: accept any timestamp (no future or pre-2006 check)')
-    .action(async (paths: string[], flags: { workspace?: string; period: string; kind: string; asOf?: string; clockSkew: string; anyTime?: boolean }) => {
-      const period = parseNumber('--period', flags.period, { min: 1, max: 86400, integer: true })
-      const kind = ResourceKindSchema.safeParse(flags.kind)
-      if (!kind.success) throw new UsageError(`--kind '${flags.kind}' is not a resource kind`, `Use one of: ${ResourceKindSchema.options.join(', ')}.`)
-      const { parseDurationMs } = await import('../core/duration.js')
-      const skew = parseDurationMs(flags.clockSkew)
-      if (skew === undefined || skew < 0) throw new UsageError(`--clock-skew '${flags.clockSkew}' is not a duration`, 'Write it like 5m, 30s or 1h.')
-      const notAfter = (flags.asOf ? parseDate('--as-of', flags.asOf) : effects.now()) + skew
-      const { runCollectFile } = await import('./collect.js')
-      await runCollectFile(
-        await workspaceOf(flags.workspace),
-        paths.map((p) => resolve(effects.cwd, p)),
-        { defaultPeriodSec: period, defaultKind: kind.data, notAfter, ...(flags.anyTime ? { anyTime: true } : {}) },
-        effects,
-      )
-    })
+    .option('--store <url>', STORE_HELP)
+    .action(
+      async (
+        paths: string[],
+        flags: { workspace?: string; store?: string; period: string; kind: string; asOf?: string; clockSkew: string; anyTime?: boolean },
+      ) => {
+        const period = parseNumber('--period', flags.period, { min: 1, max: 86400, integer: true })
+        const kind = ResourceKindSchema.safeParse(flags.kind)
+        if (!kind.success) throw new UsageError(`--kind '${flags.kind}' is not a resource kind`, `Use one of: ${ResourceKindSchema.options.join(', ')}.`)
+        const { parseDurationMs } = await import('../core/duration.js')
+        const skew = parseDurationMs(flags.clockSkew)
+        if (skew === undefined || skew < 0) throw new UsageError(`--clock-skew '${flags.clockSkew}' is not a duration`, 'Write it like 5m, 30s or 1h.')
+        const notAfter = (flags.asOf ? parseDate('--as-of', flags.asOf) : effects.now()) + skew
+        const { runCollectFile } = await import('./collect.js')
+        await runCollectFile(
+          await workspaceOf(flags.workspace),
+          paths.map((p) => resolve(effects.cwd, p)),
+          { defaultPeriodSec: period, defaultKind: kind.data, notAfter, ...(flags.anyTime ? { anyTime: true } : {}) },
+          effects,
+          await storeOf(flags.store),
+        )
+      },
+    )
 
   collect
     .command('lambda-logs')
@@ -331,6 +343,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--as-of <date>', "window end (default: now, or the interrupted run's end when resuming)")
     .option('--compute-optimizer', "also fetch AWS Compute Optimizer's EC2, EBS and Lambda recommendations; analyze shows them beside headroom's")
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .option('--store <url>', STORE_HELP)
     .action(async (f: Record<string, string | boolean | undefined>) => {
       const { runCollectAws } = await import('./collect-aws.js')
       const { AWS_KINDS } = await import('../sources/aws/discover.js')
@@ -354,6 +367,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       code = await runCollectAws(
         {
           workspace: await workspaceOf(s('workspace')),
+          store: await storeOf(s('store')),
           regions,
           days: parseNumber('--days', s('days') ?? '14', { min: 1, max: 455, integer: true }),
           ...(s('profile') ? { profile: s('profile') } : {}),
@@ -389,6 +403,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .option('--rate-window <duration>', 'irate() range for the per-minute points of each maximum; at least twice the scrape interval', '2m')
     .option('--as-of <date>', 'window end (default: now)')
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
+    .option('--store <url>', STORE_HELP)
     .action(async (f: Record<string, string | boolean | string[] | undefined>) => {
       const { runCollectPrometheus } = await import('./collect-prometheus.js')
       const s = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined)
@@ -397,6 +412,7 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
       await runCollectPrometheus(
         {
           workspace: await workspaceOf(s('workspace')),
+          store: await storeOf(s('store')),
           url: s('url')!,
           days: parseNumber('--days', s('days') ?? '14', { min: 0.001, max: 400 }),
           selector: s('selector') ?? '',
@@ -811,9 +827,20 @@ export async function main(argv: readonly string[], effects: Effects = defaultEf
     .command('status')
     .description('Show what the workspace holds')
     .option('-w, --workspace <dir>', WORKSPACE_HELP)
-    .action(async (flags: { workspace?: string }) => {
+    .option('--store <url>', STORE_HELP)
+    .action(async (flags: { workspace?: string; store?: string }) => {
       const { runStatus } = await import('./collect.js')
-      await runStatus(await workspaceOf(flags.workspace), effects)
+      await runStatus(await workspaceOf(flags.workspace), effects, await storeOf(flags.store))
+    })
+
+  program
+    .command('migrate')
+    .description('Copy a workspace into a ClickHouse store (resources, samples, collection issues and the small tables); see docs/clickhouse.md')
+    .requiredOption('--to <url>', 'the store: clickhouse://host:8123/db[?shards=h:p,h:p]')
+    .option('--from <dir>', 'the workspace folder to copy (default: .headroom, or $HEADROOM_WORKSPACE)')
+    .action(async (flags: { from?: string; to: string }) => {
+      const { runMigrate } = await import('./migrate.js')
+      await runMigrate(await workspaceOf(flags.from), flags.to, effects)
     })
 
   program
@@ -853,6 +880,7 @@ async function analyzeConfig(flags: AnalyzeFlags, cmd: Command, effects: Effects
   }
   return configOf(effects, flags.config, {
     ...(flags.workspace === undefined ? {} : { workspace: flags.workspace }),
+    ...(flags.store === undefined ? {} : { store: flags.store }),
     shared,
     ...(flags.lookbackDays === undefined ? {} : { lookbackDays: parseNumber('--lookback-days', flags.lookbackDays, { min: 1, max: 400, integer: true }) }),
     ...(flags.asOf ? { asOf: parseAsOf(flags.asOf, effects.now()) } : {}),
@@ -884,7 +912,7 @@ function reportError(err: unknown, effects: Effects, debug: boolean): ExitCode {
   if (err instanceof ToolError) {
     effects.stderr.write(`headroom: error: ${err.message}\n`)
     if (err.hint) effects.stderr.write(`  fix: ${err.hint}\n`)
-    if (err instanceof InputError) effects.stderr.write('  nothing was written to the workspace.\n')
+    if (err instanceof InputError) effects.stderr.write('  nothing was written.\n')
     if (debug && err.stack) effects.stderr.write(`${err.stack}\n`)
     return err.exitCode
   }

@@ -6,6 +6,15 @@ export interface Migration {
   sql: string
 }
 
+/**
+ * A sum in one order whatever order the rows arrive in: ascending value, added left to right. DuckDB's sum() adds in
+ * scan order and combines threads' partial sums, which moves the last bits with the layout (a day of one demo VM:
+ * 404789.6999999996 from the daily table, 404789.7 from sum() over the same rows); ClickHouse's sums follow its shards
+ * and parts. Both stores sum this way (the ClickHouse store as arraySum(arraySort(groupArray(x)))), so the same samples
+ * give the same averages to the last bit, and so the same report.
+ */
+export const CANONICAL_SUM = (expr: string): string => `list_sum(list_sort(list(${expr})))`
+
 const sqlList = (names: readonly string[], from = 1) => names.map((n, i) => `(${i + from}, '${n}')`).join(', ')
 
 /**
@@ -177,6 +186,17 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 19,
     name: 'S3 Inventory summaries (collect s3-inventory): bytes and objects by storage class and age, read by s3.storage-class',
     sql: `CREATE TABLE s3_inventories (bucket VARCHAR PRIMARY KEY, summary VARCHAR NOT NULL, source VARCHAR NOT NULL, taken_at BIGINT NOT NULL);`,
+  },
+  {
+    version: 20,
+    name: 'day sums in one order (ascending value), as every store adds them: the same workspace gives the same report on DuckDB and ClickHouse',
+    sql: `CREATE TEMP TABLE daily_canonical AS
+        SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER AS day, count(*) AS samples,
+          ${CANONICAL_SUM('x.value')} AS sum, max(x.value) AS max, ${CANONICAL_SUM('x.value * x.period_s')} AS total
+        FROM samples x GROUP BY ALL;
+      DELETE FROM daily;
+      INSERT INTO daily SELECT * FROM daily_canonical;
+      DROP TABLE daily_canonical;`,
   },
 ]
 

@@ -17,7 +17,6 @@ import {
   type GroupLoad,
   type GroupLoadReader,
   type DailyUsage,
-  type MetricUsage,
   type StoredCoRecommendation,
   type CacheMeasurement,
   type MonitoringApply,
@@ -26,7 +25,8 @@ import {
   type UsageQuery,
   type UsageSummary,
 } from '../types.js'
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
+import { metricUsage } from '../usage.js'
+import { CANONICAL_SUM, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 const STORE_FILE = 'headroom.duckdb'
 /** Resources per usage-summary pass (DuckDbStore.usage): bounds the quantile buffers DuckDB holds at once. */
@@ -316,7 +316,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         )[0]?.a ?? 0,
       )
       await this.run(`INSERT INTO daily
-        SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER, count(*), sum(x.value), max(x.value), sum(x.value * x.period_s)
+        SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER, count(*), ${CANONICAL_SUM('x.value')}, max(x.value), ${CANONICAL_SUM('x.value * x.period_s')}
         FROM samples x ${all ? '' : 'SEMI JOIN touched t ON x.resource_key = t.resource_key AND x.metric_id = t.metric_id AND x.stat_id = t.stat_id'}
         GROUP BY ALL`)
       const totals = await this.all('SELECT coalesce(sum(n), 0)::BIGINT AS read FROM stage_series')
@@ -734,8 +734,8 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s >= 300
         UNION ALL
         SELECT s.resource_key, s.metric_id, s.stat_id, 300 AS period_s, time_bucket(INTERVAL 5 MINUTE, s.ts) AS ts,
-          CASE s.stat_id WHEN ${statId('avg')} THEN avg(s.value) WHEN ${statId('min')} THEN min(s.value)
-            WHEN ${statId('sum')} THEN sum(s.value) ELSE max(s.value) END AS value
+          CASE s.stat_id WHEN ${statId('avg')} THEN ${CANONICAL_SUM('s.value')} / count(*) WHEN ${statId('min')} THEN min(s.value)
+            WHEN ${statId('sum')} THEN ${CANONICAL_SUM('s.value')} ELSE max(s.value) END AS value
         FROM samples s JOIN usage_window w ON s.resource_key = w.key
         WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s < 300
         GROUP BY s.resource_key, s.metric_id, s.stat_id, time_bucket(INTERVAL 5 MINUTE, s.ts)`
@@ -755,7 +755,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         stats.push(
           ...(await this.all(`
         SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
-          avg(b.value) AS avg, min(b.value) AS min, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
+          ${CANONICAL_SUM('b.value')} / count(*) AS avg, min(b.value) AS min, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
           quantile_cont(b.value, ${levels}) AS q, quantile_disc(b.value, ${edgeLevels}) AS e, ${ceilings}
         FROM usage_buckets b WHERE b.resource_key BETWEEN ${lo} AND ${hi} GROUP BY ALL ORDER BY ALL`)),
         )
@@ -789,38 +789,23 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         const metric = METRIC_NAMES[Number(row.metric_id) - 1]
         const stat = STATISTICS[Number(row.stat_id) - 1]
         if (!s || !metric || !stat) continue
-        // quantile_cont interpolates as lo + (hi - lo) x frac in floating point, which can come out a last-bit
-        // lower at a higher level (found by the property test: p99 = 100, p99.5 = 99.99999999999999). A quantile
-        // function never decreases, so take the running maximum. The same rounding can also land a last bit above
-        // the largest value when two equal values are interpolated (another counterexample: p99.5 =
-        // 99.99999999999974 over values whose max is 99.99999999999973); no quantile exceeds the max, so cap there.
-        const max = Number(row.max)
-        const q = [Number(row.min), ...(row.q as number[]).map(Number), max]
-        for (let i = 1; i < q.length; i++) q[i] = Math.max(q[i]!, q[i - 1]!)
-        for (let i = 0; i < q.length; i++) q[i] = Math.min(q[i]!, max)
-        const at = (level: number) => q[QUANTILE_LEVELS.indexOf(level)] ?? NaN
-        const n = Number(row.n)
-        const periodSec = Math.max(300, Number(row.period_s))
-        const usage: MetricUsage = {
+        const usage = metricUsage(
           metric,
           stat,
-          samples: n,
-          periodSec,
-          coverage: Math.min(1, (n * periodSec * 1000) / (s.window.end - s.window.start)),
-          hours: (n * periodSec) / 3600,
-          avg: Number(row.avg),
-          p50: at(0.5),
-          p90: at(0.9),
-          p95: at(0.95),
-          p99: at(0.99),
-          p995: at(0.995),
-          max,
-          quantiles: q,
-          edges: (row.e as number[]).map(Number),
-          atOrAbove: CEILING_LEVELS.map((_, i) => Number(row[`c${i}`])),
-          first: Number(row.first),
-          last: Number(row.last),
-        }
+          {
+            n: Number(row.n),
+            maxPeriodSec: Number(row.period_s),
+            avg: Number(row.avg),
+            min: Number(row.min),
+            max: Number(row.max),
+            interior: (row.q as number[]).map(Number),
+            edges: (row.e as number[]).map(Number),
+            atOrAbove: CEILING_LEVELS.map((_, i) => Number(row[`c${i}`])),
+            first: Number(row.first),
+            last: Number(row.last),
+          },
+          s.window,
+        )
         s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
       }
       for (const row of daily) {
@@ -841,6 +826,69 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       const seriesKeys = windows.filter((w) => SERIES_KINDS.includes(String(w.kind))).map((w) => Number(w.key))
       if (seriesKeys.length > 0) await this.attachSeries(seriesKeys, byKey)
       return summaries
+    })
+  }
+
+  /** Each source's stored collection issues with when they were stored (for copying a workspace). */
+  async sourceIssuesBySource(): Promise<{ source: string; issues: Issue[]; at: number }[]> {
+    const rows = await this.all('SELECT source, code, severity, message, resource_id, recorded_at FROM source_issues ORDER BY source, code, message')
+    const out: { source: string; issues: Issue[]; at: number }[] = []
+    for (const r of rows) {
+      const source = String(r.source)
+      if (out.at(-1)?.source !== source) out.push({ source, issues: [], at: Number(r.recorded_at) })
+      out.at(-1)!.issues.push({
+        code: String(r.code),
+        severity: String(r.severity) as Issue['severity'],
+        message: String(r.message),
+        ...(r.resource_id ? { resourceId: text(r.resource_id) } : {}),
+      })
+    }
+    return out
+  }
+
+  /**
+   * Every stored sample, streamed as series of at most about `rows` samples per call of `fn` (a long series is split),
+   * oldest first within a series: a workspace of any size is copied without holding it in memory.
+   */
+  eachSeriesChunk(rows: number, fn: (series: CollectedSeries[]) => Promise<void>): Promise<void> {
+    return this.exclusive(async () => {
+      const result = await this.conn.stream(`SELECT r.id, s.metric_id, s.stat_id, s.period_s, epoch_ms(s.ts)::DOUBLE AS t, s.value
+        FROM samples s JOIN resources r ON r.key = s.resource_key ORDER BY s.resource_key, s.metric_id, s.stat_id, s.period_s, s.ts`)
+      let batch: CollectedSeries[] = []
+      let inBatch = 0
+      let cur: { resourceId: string; m: number; st: number; p: number; ts: number[]; values: number[] } | undefined
+      const close = () => {
+        if (!cur || cur.ts.length === 0) return
+        const metric = METRIC_NAMES[cur.m - 1]
+        const stat = STATISTICS[cur.st - 1]
+        if (metric && stat)
+          batch.push({ resourceId: cur.resourceId, metric, stat, periodSec: cur.p, ts: Float64Array.from(cur.ts), values: Float64Array.from(cur.values) })
+        cur = { ...cur, ts: [], values: [] }
+      }
+      for (;;) {
+        const chunk = await result.fetchChunk()
+        if (!chunk || chunk.rowCount === 0) break
+        const [ids, ms, sts, ps, ts, vs] = chunk.getColumns() as [string[], number[], number[], number[], number[], number[]]
+        for (let i = 0; i < chunk.rowCount; i++) {
+          const m = Number(ms[i])
+          const st = Number(sts[i])
+          const p = Number(ps[i])
+          if (!cur || cur.resourceId !== ids[i] || cur.m !== m || cur.st !== st || cur.p !== p) {
+            close()
+            cur = { resourceId: ids[i]!, m, st, p, ts: [], values: [] }
+          }
+          cur.ts.push(Number(ts[i]))
+          cur.values.push(Number(vs[i]))
+          if (++inBatch >= rows) {
+            close()
+            await fn(batch)
+            batch = []
+            inBatch = 0
+          }
+        }
+      }
+      close()
+      if (batch.length > 0) await fn(batch)
     })
   }
 

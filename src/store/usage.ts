@@ -1,0 +1,60 @@
+import type { MetricName, Statistic } from '../core/metrics.js'
+import { CEILING_LEVELS, QUANTILE_LEVELS, type MetricUsage } from './types.js'
+
+/** One series' figures over its window as an engine computed them (DuckDB or ClickHouse), before MetricUsage's rules. */
+export interface SeriesFigures {
+  /** 5-minute intervals (rolled-up buckets and coarser samples). */
+  n: number
+  /** The series' largest period in the window, seconds. */
+  maxPeriodSec: number
+  avg: number
+  min: number
+  max: number
+  /** Values at the interior QUANTILE_LEVELS (0 < level < 1), interpolated as DuckDB's quantile_cont. */
+  interior: readonly number[]
+  /** Order statistics at EXCEEDANCE_LIMITS. */
+  edges: readonly number[]
+  /** Counts at or above CEILING_LEVELS. */
+  atOrAbove: readonly number[]
+  /** epoch ms */
+  first: number
+  last: number
+}
+
+/**
+ * The MetricUsage of one series, the same from every store: both engines hand over the same figures and this turns
+ * them into the summary analyzers read, so a difference between stores can only be a difference in the figures.
+ */
+export function metricUsage(metric: MetricName, stat: Statistic, f: SeriesFigures, window: { start: number; end: number }): MetricUsage {
+  // Interpolation computes lo x (1 - frac) + hi x frac in floating point, which can come out a last-bit lower at a higher
+  // level (found by the property test: p99 = 100, p99.5 = 99.99999999999999). A quantile function never decreases, so
+  // take the running maximum. The same rounding can also land a last bit above the largest value when two equal values
+  // are interpolated (another counterexample: p99.5 = 99.99999999999974 over values whose max is 99.99999999999973); no
+  // quantile exceeds the max, so cap there.
+  const max = f.max
+  const q = [f.min, ...f.interior, max]
+  for (let i = 1; i < q.length; i++) q[i] = Math.max(q[i]!, q[i - 1]!)
+  for (let i = 0; i < q.length; i++) q[i] = Math.min(q[i]!, max)
+  const at = (level: number) => q[QUANTILE_LEVELS.indexOf(level)] ?? NaN
+  const periodSec = Math.max(300, f.maxPeriodSec)
+  return {
+    metric,
+    stat,
+    samples: f.n,
+    periodSec,
+    coverage: Math.min(1, (f.n * periodSec * 1000) / (window.end - window.start)),
+    hours: (f.n * periodSec) / 3600,
+    avg: f.avg,
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    p995: at(0.995),
+    max,
+    quantiles: q,
+    edges: [...f.edges],
+    atOrAbove: CEILING_LEVELS.map((_, i) => f.atOrAbove[i] ?? 0),
+    first: f.first,
+    last: f.last,
+  }
+}
