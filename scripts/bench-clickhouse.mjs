@@ -4,7 +4,7 @@
 // both. Each step runs in its own process (scripts/bench-clickhouse-step.mjs) so its peak RSS is headroom's alone.
 // Prints times, rates, peak RSS and whether the two reports are identical. Timings are of this machine at this moment.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { startCluster } from '../test/utils/clickhouse.js'
@@ -21,7 +21,6 @@ const step = (args) => {
   const line = execFileSync(process.execPath, [join(import.meta.dirname, 'bench-clickhouse-step.mjs'), ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
-    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' },
   })
   return JSON.parse(line.trim().split('\n').at(-1))
 }
@@ -56,6 +55,9 @@ try {
       `  ClickHouse / DuckDB: import ${(mig.secs / imp.secs).toFixed(2)}x, analyze ${(ac.secs / ad.secs).toFixed(2)}x; ` +
         `${ac.recommendations} recommendations, reports ${ac.reportHash === ad.reportHash ? 'identical' : `DIFFER (${ad.reportHash} vs ${ac.reportHash})`}`,
     )
+    // The servers' own peak resident memory since they started (VmHWM), i.e. over every N so far.
+    const hwm = cluster.shards.map((s) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${s.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024)
+    console.log(`  ClickHouse servers' peak RSS so far: ${hwm.map(gib).join(' + ')}`)
     const du = execFileSync('du', ['-sb', ...cluster.shards.map((s) => join(s.dir, 'data'))], { encoding: 'utf8' })
       .trim()
       .split('\n')

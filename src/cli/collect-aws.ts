@@ -80,7 +80,7 @@ export async function runCollectAws(o: AwsCollectFlags, effects: Effects): Promi
       return r.issues.some((i) => i.severity === 'error') && r.regionsRead === 0 ? EXIT.SOURCE : EXIT.OK
     }
     effects.stdout.write(
-      `collected ${r.resources} resources and ${n(r.datapoints)} data points from ${r.regionsRead} region(s) in ${r.stats.calls} GetMetricData calls (${r.stats.retries} retries, ${r.stats.skipped} already stored, ${r.stats.failed} failed) into ${o.workspace}\n`,
+      `collected ${r.resources} resources and ${n(r.datapoints)} data points from ${r.regionsRead} region(s) in ${r.stats.calls} GetMetricData calls (${r.stats.retries} retries, ${r.stats.skipped} already stored, ${r.stats.failed} failed) into ${o.store && store ? store.path : o.workspace}\n`,
     )
     for (const g of groupIssues(r.issues)) effects.stderr.write(`${g.severity}: ${g.count > 1 ? `${g.count} x ${g.code}, e.g. ` : ''}${g.example}\n`)
     return EXIT.OK

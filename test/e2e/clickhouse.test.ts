@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { skipWithoutClickHouse, startCluster, type Cluster } from '../utils/clickhouse.js'
+import { fakeAwsEnv } from '../utils/aws-cli.js'
+import { fleetOf, startFakeAws } from '../utils/fake-aws.js'
 import { freePort } from '../utils/prometheus.js'
 import { runCli } from '../utils/run-cli.js'
 import { csv, tmpProject } from '../utils/tmp.js'
@@ -84,6 +86,31 @@ describe.skipIf(skipWithoutClickHouse)('--store clickhouse:// on two shards', ()
     expect(an.code).toBe(0)
     expect((JSON.parse(an.stdout) as { recommendations: { resource: { id: string } }[] }).recommendations[0]!.resource.id).toBe('i-1')
   }, 120_000)
+
+  it('collect aws --store writes what it writes to a workspace: the two analyses are byte-identical', async () => {
+    const fake = await startFakeAws({
+      ...fleetOf(30),
+      volumes: [{ id: 'vol-1', type: 'gp2', size: 100, attachedTo: 'i-00000000000000000' }],
+      functions: [{ name: 'checkout', memory: 1024, arch: 'arm64' }],
+      databases: [{ id: 'orders-db', cls: 'db.m5.large', engine: 'mysql' }],
+      tables: [{ name: 'orders', mode: 'PROVISIONED', rcu: 100, wcu: 10 }],
+    })
+    try {
+      const url = store('aws')
+      const env = { ...fakeAwsEnv(fake.url, tmp.path), ...FIXED }
+      const args = ['collect', 'aws', '--regions', 'us-east-1', '--as-of', '2026-11-20T00:00:00Z', '--kinds', 'ec2,ebs,lambda,rds,dynamodb']
+      const intoWs = await runCli([...args, '--workspace', 'aws-ws'], { cwd: tmp.dir, env })
+      const intoCh = await runCli([...args, '--store', url], { cwd: tmp.dir, env })
+      expect([intoWs.code, intoCh.code], intoCh.stderr).toEqual([0, 0])
+      expect(intoCh.stdout.replace(url, 'X')).toBe(intoWs.stdout.replace(tmp.path('aws-ws'), 'X'))
+      const a = await runCli(['analyze', '--workspace', 'aws-ws', '--format', 'json'], { cwd: tmp.dir, env: FIXED })
+      const b = await runCli(['analyze', '--store', url, '--format', 'json'], { cwd: tmp.dir, env: FIXED })
+      expect((JSON.parse(a.stdout) as { recommendations: unknown[] }).recommendations.length).toBeGreaterThan(30)
+      expect(b.stdout === a.stdout).toBe(true)
+    } finally {
+      await fake.close()
+    }
+  }, 180_000)
 
   it('an unreachable ClickHouse exits 3 naming the URL without its credentials', async () => {
     const port = await freePort()

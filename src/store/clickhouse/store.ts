@@ -30,9 +30,9 @@ type Row = Record<string, unknown>
 /** The schema this code writes; a store with a higher one was written by a newer headroom. */
 const SCHEMA_VERSION = 1
 /** Resources per usage pass on a shard: each series' 5-minute values are held as one sorted array while it is summarised. */
-const USAGE_BATCH = 2_500
-/** Rows per insert request: one TabSeparated body of about 6 MB. */
-const INSERT_ROWS = 100_000
+const USAGE_BATCH = 1_000
+/** Rows per insert request: one TabSeparated body of about 30 MB (see COPY_ROWS in copy.ts for why large). */
+const INSERT_ROWS = 500_000
 /** Resource ids per `IN (...)` list: ClickHouse parses at most max_query_size (256 KiB) of a query's text. */
 const IDS_PER_QUERY = 2_000
 
@@ -556,9 +556,11 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
     const stragglers = new Map<string, { samples: number; first: number; last: number }>()
     let globalLast: number | undefined
     if (q.asOf === undefined) {
-      for (const shard of this.shards) {
-        const rows = await this.rows(
-          `SELECT resource, max(last) AS last, maxIf(day, dense) AS dd, max(dense) AS has_dense FROM (
+      // The shards at once: each reads only its own samples.
+      await Promise.all(
+        this.shards.map(async (shard) => {
+          const rows = await this.rows(
+            `SELECT resource, max(last) AS last, maxIf(day, dense) AS dd, max(dense) AS has_dense FROM (
             SELECT resource, day, last, n * minp >= 3600 AS dense FROM (
               SELECT resource, metric, stat, intDiv(ts, 86400000) AS day, count() AS n, max(ts) AS last
               FROM ${this.db}.samples_local WHERE ${this.visible()} GROUP BY resource, metric, stat, day
@@ -566,34 +568,35 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
               SELECT resource, metric, stat, min(period) AS minp FROM ${this.db}.samples_local WHERE ${this.visible()} GROUP BY resource, metric, stat
             ) USING (resource, metric, stat)
           ) GROUP BY resource`,
-          shard,
-        )
-        const late: { id: string; cut: number }[] = []
-        for (const r of rows) {
-          const id = String(r.resource)
-          const last = Number(r.last)
-          globalLast = Math.max(globalLast ?? -Infinity, last)
-          if (!wanted.has(id)) continue
-          ends.set(id, last)
-          if (Number(r.has_dense) === 1) {
-            const cut = (Number(r.dd) + 2) * 86_400_000
-            if (last >= cut) late.push({ id, cut })
+            shard,
+          )
+          const late: { id: string; cut: number }[] = []
+          for (const r of rows) {
+            const id = String(r.resource)
+            const last = Number(r.last)
+            globalLast = Math.max(globalLast ?? -Infinity, last)
+            if (!wanted.has(id)) continue
+            ends.set(id, last)
+            if (Number(r.has_dense) === 1) {
+              const cut = (Number(r.dd) + 2) * 86_400_000
+              if (last >= cut) late.push({ id, cut })
+            }
           }
-        }
-        for (const part of chunks(late, IDS_PER_QUERY)) {
-          const cut = `transform(resource, [${part.map((l) => lit(l.id)).join(', ')}], [${part.map((l) => `toInt64(${l.cut})`).join(', ')}], toInt64(0))`
-          for (const r of await this.rows(
-            `SELECT resource, countIf(ts < c) AS before, maxIf(ts, ts < c) AS we, countIf(ts >= c) AS n, minIf(ts, ts >= c) AS f, max(ts) AS l
+          for (const part of chunks(late, IDS_PER_QUERY)) {
+            const cut = `transform(resource, [${part.map((l) => lit(l.id)).join(', ')}], [${part.map((l) => `toInt64(${l.cut})`).join(', ')}], toInt64(0))`
+            for (const r of await this.rows(
+              `SELECT resource, countIf(ts < c) AS before, maxIf(ts, ts < c) AS we, countIf(ts >= c) AS n, minIf(ts, ts >= c) AS f, max(ts) AS l
             FROM (SELECT resource, ts, ${cut} AS c FROM ${this.db}.samples_local WHERE resource IN (${part.map((l) => lit(l.id)).join(', ')}) AND ${this.visible()})
             GROUP BY resource`,
-            shard,
-          )) {
-            if (Number(r.before) === 0) continue
-            ends.set(String(r.resource), Number(r.we))
-            stragglers.set(String(r.resource), { samples: Number(r.n), first: Number(r.f), last: Number(r.l) })
+              shard,
+            )) {
+              if (Number(r.before) === 0) continue
+              ends.set(String(r.resource), Number(r.we))
+              stragglers.set(String(r.resource), { samples: Number(r.n), first: Number(r.f), last: Number(r.l) })
+            }
           }
-        }
-      }
+        }),
+      )
     }
     const summaries: UsageSummary[] = []
     const byId = new Map<string, UsageSummary>()
@@ -635,22 +638,24 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
     const ceilings = CEILING_LEVELS.map((l, i) => `arrayCount(x -> x >= ${f64(l)}, a) AS c${i}`).join(', ')
     // Sums in one order whatever order the rows came in: ascending value, left to right (CANONICAL_SUM in the DuckDB store).
     const sorted = (col: string) => `arraySum(arraySort(groupArray(${col})))`
-    for (const shard of this.shards) {
-      await this.command(`CREATE TABLE ${win} (resource String, ws Int64, we Int64, part UInt32) ENGINE = Memory`, shard)
-      try {
-        const ids = [...byId.keys()].sort(cmp)
-        let body = ''
-        ids.forEach((id, i) => {
-          const w = byId.get(id)!.window
-          body += `${tsv(id)}\t${w.start}\t${w.end}\t${Math.floor(i / USAGE_BATCH)}\n`
-        })
-        await this.insertTsv(win, body, shard)
-        for (let part = 0; part * USAGE_BATCH < ids.length; part++) {
-          const from = `${this.db}.samples_local ANY INNER JOIN (SELECT resource, ws, we FROM ${win} WHERE part = ${part}) USING resource
+    // The shards at once, each over its own resources; their summaries touch disjoint resources.
+    await Promise.all(
+      this.shards.map(async (shard) => {
+        await this.command(`CREATE TABLE ${win} (resource String, ws Int64, we Int64, part UInt32) ENGINE = Memory`, shard)
+        try {
+          const ids = [...byId.keys()].sort(cmp)
+          let body = ''
+          ids.forEach((id, i) => {
+            const w = byId.get(id)!.window
+            body += `${tsv(id)}\t${w.start}\t${w.end}\t${Math.floor(i / USAGE_BATCH)}\n`
+          })
+          await this.insertTsv(win, body, shard)
+          for (let part = 0; part * USAGE_BATCH < ids.length; part++) {
+            const from = `${this.db}.samples_local ANY INNER JOIN (SELECT resource, ws, we FROM ${win} WHERE part = ${part}) USING resource
             WHERE resource IN (SELECT resource FROM ${win} WHERE part = ${part}) AND ${this.visible()} AND ts > ws AND ts <= we`
-          // 5-minute resolution as DuckDbStore.usage: coarser rows as they are, finer ones rolled up per bucket.
-          const stats = await this.rows(
-            `SELECT resource, metric, stat, n, p, arraySum(a) / n AS avg, a[1] AS min, a[n] AS max, first, last,
+            // 5-minute resolution as DuckDbStore.usage: coarser rows as they are, finer ones rolled up per bucket.
+            const stats = await this.rows(
+              `SELECT resource, metric, stat, n, p, arraySum(a) / n AS avg, a[1] AS min, a[n] AS max, first, last,
               [${levels.map(quantile).join(', ')}] AS q, [${EXCEEDANCE_LIMITS.map(edge).join(', ')}] AS e, ${ceilings}
             FROM (
               SELECT resource, metric, stat, count() AS n, max(period) AS p, min(ts) AS first, max(ts) AS last,
@@ -664,62 +669,66 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
                 GROUP BY resource, metric, stat, b
               ) GROUP BY resource, metric, stat
             ) ORDER BY resource, metric, stat`,
-            shard,
-          )
-          for (const row of stats) {
-            const s = byId.get(String(row.resource))
-            const metric = METRIC_NAMES[Number(row.metric) - 1]
-            const stat = STATISTICS[Number(row.stat) - 1]
-            if (!s || !metric || !stat) continue
-            const usage = metricUsage(
-              metric,
-              stat,
-              {
-                n: Number(row.n),
-                maxPeriodSec: Number(row.p),
-                avg: Number(row.avg),
-                min: Number(row.min),
-                max: Number(row.max),
-                interior: (row.q as number[]).map(Number),
-                edges: (row.e as number[]).map(Number),
-                atOrAbove: CEILING_LEVELS.map((_, i) => Number(row[`c${i}`])),
-                first: Number(row.first),
-                last: Number(row.last),
-              },
-              s.window,
+              shard,
             )
-            s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
-          }
-          // Whole UTC days that overlap the window, from the samples as stored (not rolled up).
-          const days = await this.rows(
-            `SELECT resource, metric, stat, day, count() AS n, ${sorted('value')} AS sum, max(value) AS max, ${sorted('value * period')} AS total
-            FROM (SELECT resource, metric, stat, period, ts, value, intDiv(ts, 86400000) AS day FROM ${this.db}.samples_local
-              ANY INNER JOIN (SELECT resource, ws, we FROM ${win} WHERE part = ${part}) USING resource
-              WHERE resource IN (SELECT resource FROM ${win} WHERE part = ${part}) AND ${this.visible()}
-                AND intDiv(ts, 86400000) >= intDiv(ws, 86400000) AND intDiv(ts, 86400000) <= intDiv(we, 86400000))
+            for (const row of stats) {
+              const s = byId.get(String(row.resource))
+              const metric = METRIC_NAMES[Number(row.metric) - 1]
+              const stat = STATISTICS[Number(row.stat) - 1]
+              if (!s || !metric || !stat) continue
+              const usage = metricUsage(
+                metric,
+                stat,
+                {
+                  n: Number(row.n),
+                  maxPeriodSec: Number(row.p),
+                  avg: Number(row.avg),
+                  min: Number(row.min),
+                  max: Number(row.max),
+                  interior: (row.q as number[]).map(Number),
+                  edges: (row.e as number[]).map(Number),
+                  atOrAbove: CEILING_LEVELS.map((_, i) => Number(row[`c${i}`])),
+                  first: Number(row.first),
+                  last: Number(row.last),
+                },
+                s.window,
+              )
+              s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
+            }
+            // Whole UTC days that overlap the window, from the samples as stored (not rolled up).
+            // Per period first, then across periods, as the DuckDB store's daily table (DAILY_ROWS).
+            const days = await this.rows(
+              `SELECT resource, metric, stat, day, sum(n) AS n, ${sorted('s')} AS sum, max(m) AS max, ${sorted('s * period')} AS total FROM (
+              SELECT resource, metric, stat, day, period, count() AS n, ${sorted('value')} AS s, max(value) AS m
+              FROM (SELECT resource, metric, stat, period, ts, value, intDiv(ts, 86400000) AS day FROM ${this.db}.samples_local
+                ANY INNER JOIN (SELECT resource, ws, we FROM ${win} WHERE part = ${part}) USING resource
+                WHERE resource IN (SELECT resource FROM ${win} WHERE part = ${part}) AND ${this.visible()}
+                  AND intDiv(ts, 86400000) >= intDiv(ws, 86400000) AND intDiv(ts, 86400000) <= intDiv(we, 86400000))
+              GROUP BY resource, metric, stat, day, period)
             GROUP BY resource, metric, stat, day ORDER BY resource, metric, stat, day`,
-            shard,
-          )
-          for (const row of days) {
-            const s = byId.get(String(row.resource))
-            const metric = METRIC_NAMES[Number(row.metric) - 1]
-            const stat = STATISTICS[Number(row.stat) - 1]
-            if (!s || !metric || !stat) continue
-            ;(s.daily as DailyUsage[]).push({
-              day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10),
-              metric,
-              stat,
-              samples: Number(row.n),
-              avg: Number(row.sum) / Number(row.n),
-              max: Number(row.max),
-              total: Number(row.total),
-            })
+              shard,
+            )
+            for (const row of days) {
+              const s = byId.get(String(row.resource))
+              const metric = METRIC_NAMES[Number(row.metric) - 1]
+              const stat = STATISTICS[Number(row.stat) - 1]
+              if (!s || !metric || !stat) continue
+              ;(s.daily as DailyUsage[]).push({
+                day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10),
+                metric,
+                stat,
+                samples: Number(row.n),
+                avg: Number(row.sum) / Number(row.n),
+                max: Number(row.max),
+                total: Number(row.total),
+              })
+            }
           }
+        } finally {
+          await this.command(`DROP TABLE IF EXISTS ${win}`, shard).catch(() => undefined)
         }
-      } finally {
-        await this.command(`DROP TABLE IF EXISTS ${win}`, shard).catch(() => undefined)
-      }
-    }
+      }),
+    )
   }
 
   /** As DuckDbStore.attachSeries: the native series of SERIES_KINDS resources in their windows, avg else sum else max. */

@@ -15,6 +15,19 @@ export interface Migration {
  */
 export const CANONICAL_SUM = (expr: string): string => `list_sum(list_sort(list(${expr})))`
 
+/**
+ * The daily table's rows from `from` (samples aliased x, filtered by `where`): per series and UTC day the count, the
+ * sum (CANONICAL_SUM of each period's values, then of those sums), the max and the total (each period's sum times
+ * the period, summed the same way). One sorted list per series-day (not one for the sum and one for value x period):
+ * the second list took a first import of 10,000 instances from 27 to 48 s.
+ */
+export const DAILY_ROWS = (from: string, where: string): string => `
+  SELECT resource_key, metric_id, stat_id, day, sum(n)::BIGINT, ${CANONICAL_SUM('s')}, max(m), ${CANONICAL_SUM('s * period_s')}
+  FROM (SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER AS day, x.period_s, count(*) AS n,
+          ${CANONICAL_SUM('x.value')} AS s, max(x.value) AS m
+        FROM ${from} ${where} GROUP BY ALL)
+  GROUP BY ALL`
+
 const sqlList = (names: readonly string[], from = 1) => names.map((n, i) => `(${i + from}, '${n}')`).join(', ')
 
 /**
@@ -190,10 +203,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 20,
     name: 'day sums in one order (ascending value), as every store adds them: the same workspace gives the same report on DuckDB and ClickHouse',
-    sql: `CREATE TEMP TABLE daily_canonical AS
-        SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER AS day, count(*) AS samples,
-          ${CANONICAL_SUM('x.value')} AS sum, max(x.value) AS max, ${CANONICAL_SUM('x.value * x.period_s')} AS total
-        FROM samples x GROUP BY ALL;
+    sql: `CREATE TEMP TABLE daily_canonical AS ${DAILY_ROWS('samples x', '')};
       DELETE FROM daily;
       INSERT INTO daily SELECT * FROM daily_canonical;
       DROP TABLE daily_canonical;`,
