@@ -15,6 +15,8 @@ export default tseslint.config(
       'scripts/bench-shards.mjs',
       'scripts/bench-report.mjs',
       'scripts/bench-fleet.mjs',
+      'scripts/bench-clickhouse.mjs',
+      'scripts/bench-clickhouse-step.mjs',
       'examples/**/*.mjs',
       'test/fixtures/**/*.mjs',
       'eslint.config.js',

@@ -1,8 +1,8 @@
-import type { MetricName, Statistic } from '../core/metrics.js'
-import { CEILING_LEVELS, QUANTILE_LEVELS, type MetricUsage } from './types.js'
+import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../core/metrics.js'
+import { CEILING_LEVELS, QUANTILE_LEVELS, type DailyUsage, type MetricUsage, type UsageSummary } from './types.js'
 
 /** One series' figures over its window as an engine computed them (DuckDB or ClickHouse), before MetricUsage's rules. */
-export interface SeriesFigures {
+interface SeriesFigures {
   /** 5-minute intervals (rolled-up buckets and coarser samples). */
   n: number
   /** The series' largest period in the window, seconds. */
@@ -25,7 +25,7 @@ export interface SeriesFigures {
  * The MetricUsage of one series, the same from every store: both engines hand over the same figures and this turns
  * them into the summary analyzers read, so a difference between stores can only be a difference in the figures.
  */
-export function metricUsage(metric: MetricName, stat: Statistic, f: SeriesFigures, window: { start: number; end: number }): MetricUsage {
+function metricUsage(metric: MetricName, stat: Statistic, f: SeriesFigures, window: { start: number; end: number }): MetricUsage {
   // Interpolation computes lo x (1 - frac) + hi x frac in floating point, which can come out a last-bit lower at a higher
   // level (found by the property test: p99 = 100, p99.5 = 99.99999999999999). A quantile function never decreases, so
   // take the running maximum. The same rounding can also land a last bit above the largest value when two equal values
@@ -57,4 +57,48 @@ export function metricUsage(metric: MetricName, stat: Statistic, f: SeriesFigure
     first: f.first,
     last: f.last,
   }
+}
+
+/**
+ * One row of a store's usage query into its summary: metric_id, stat_id, n, period_s, avg, min, max, q (interior
+ * quantiles), e (edges), c0.. (counts at CEILING_LEVELS), first, last. Both stores' queries name their columns so.
+ */
+export function addSeriesRow(s: UsageSummary, row: Record<string, unknown>): void {
+  const metric = METRIC_NAMES[Number(row.metric_id) - 1]
+  const stat = STATISTICS[Number(row.stat_id) - 1]
+  if (!metric || !stat) return
+  const usage = metricUsage(
+    metric,
+    stat,
+    {
+      n: Number(row.n),
+      maxPeriodSec: Number(row.period_s),
+      avg: Number(row.avg),
+      min: Number(row.min),
+      max: Number(row.max),
+      interior: (row.q as number[]).map(Number),
+      edges: (row.e as number[]).map(Number),
+      atOrAbove: CEILING_LEVELS.map((_, i) => Number(row[`c${i}`])),
+      first: Number(row.first),
+      last: Number(row.last),
+    },
+    s.window,
+  )
+  s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
+}
+
+/** One row of a store's day query (metric_id, stat_id, day as days since the epoch, n, avg, max, total) into its summary. */
+export function addDailyRow(s: UsageSummary, row: Record<string, unknown>): void {
+  const metric = METRIC_NAMES[Number(row.metric_id) - 1]
+  const stat = STATISTICS[Number(row.stat_id) - 1]
+  if (!metric || !stat) return
+  ;(s.daily as DailyUsage[]).push({
+    day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10),
+    metric,
+    stat,
+    samples: Number(row.n),
+    avg: Number(row.avg),
+    max: Number(row.max),
+    total: Number(row.total),
+  })
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './prometheus.js'
+import { freePort, waitFor } from './prometheus.js'
 
 /**
  * A real two-shard ClickHouse cluster for tests: two `clickhouse-server` processes (Debian's package, 18.16.1 in
@@ -66,21 +66,10 @@ const USERS = `<?xml version="1.0"?>
 </yandex>
 `
 
-/** Polls /ping until the server answers; the deadline only ends a failing start. */
-async function waitFor(url: string, child: ChildProcess, dir: string, ms = 90_000): Promise<void> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`clickhouse-server exited with ${child.exitCode} at start; see ${dir}/server.err.log`)
-    try {
-      const r = await fetch(url)
-      if (r.ok) return
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not come up in ${ms / 1000} s`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+const ping = (s: { http: number; child: ChildProcess; dir: string }) =>
+  waitFor(`http://127.0.0.1:${s.http}/ping`, 90_000, () =>
+    s.child.exitCode === null ? undefined : `clickhouse-server exited with ${s.child.exitCode} at start; see ${s.dir}/server.err.log`,
+  )
 
 async function stopShard(s: Shard): Promise<void> {
   if (s.child.exitCode === null && s.child.signalCode === null) {
@@ -104,7 +93,7 @@ export async function startCluster(n = 2): Promise<Cluster> {
       writeFileSync(join(dir, 'users.xml'), USERS)
       shards.push({ http: p.http, tcp: p.tcp, child: launch(dir), dir })
     }
-    for (const s of shards) await waitFor(`http://127.0.0.1:${s.http}/ping`, s.child, s.dir)
+    for (const s of shards) await ping(s)
   } catch (err) {
     for (const s of shards) await stopShard(s)
     throw err
@@ -117,7 +106,7 @@ export async function startCluster(n = 2): Promise<Cluster> {
       const s = shards[i]!
       await stopShard(s)
       s.child = launch(s.dir)
-      await waitFor(`http://127.0.0.1:${s.http}/ping`, s.child, s.dir)
+      await ping(s)
     },
     async stop() {
       for (const s of shards) {

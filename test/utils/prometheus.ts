@@ -28,10 +28,15 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Polls until `url` answers; the deadline only ends a failing start (readiness took at most a few seconds under load). */
-async function waitFor(url: string, ms = 90_000): Promise<void> {
+/**
+ * Polls until `url` answers; the deadline only ends a failing start (readiness took at most a few seconds under load).
+ * `exited`, when given, says why the server will never answer (it exited), to stop at once.
+ */
+export async function waitFor(url: string, ms = 90_000, exited?: () => string | undefined): Promise<void> {
   const deadline = Date.now() + ms
   for (;;) {
+    const gone = exited?.()
+    if (gone) throw new Error(gone)
     try {
       const r = await fetch(url)
       if (r.ok) return

@@ -26,6 +26,16 @@ afterAll(async () => {
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 0, 1)
+/** `n` resources with one CPU series each, `points` samples from T0: enough that cityHash64 sends some to each shard. */
+const fleet = (n: number, points: number): CollectedSeries[] =>
+  Array.from({ length: n }, (_, i) => ({
+    resourceId: `i-${i}`,
+    metric: 'cpu.utilization' as const,
+    stat: 'max' as const,
+    periodSec: 300,
+    ts: Float64Array.from({ length: points }, (_, k) => T0 + k * 300_000),
+    values: Float64Array.from({ length: points }, (_, k) => i + k),
+  }))
 const ref = (id: string): ResourceRef => ({
   provider: 'aws',
   kind: 'ec2-instance',
@@ -136,14 +146,7 @@ describe.skipIf(skipWithoutClickHouse)('ClickHouse store on two shards', () => {
         { provider: 'aws', kind: 'ec2-instance' },
       )
       const before = await ch.counts()
-      const many = Array.from({ length: 40 }, (_, i) => ({
-        resourceId: `i-${i}`,
-        metric: 'cpu.utilization' as const,
-        stat: 'max' as const,
-        periodSec: 300,
-        ts: Float64Array.from([T0, T0 + 300_000]),
-        values: Float64Array.from([i, i + 1]),
-      }))
+      const many = fleet(40, 2)
       await expect(
         ch.transaction(async () => {
           await ch.upsertResources([ref('i-new')])
@@ -164,6 +167,36 @@ describe.skipIf(skipWithoutClickHouse)('ClickHouse store on two shards', () => {
     }
   })
 
+  it('concurrent collections are separate batches: one failing loses only its own rows', async () => {
+    const ch = await open(url())
+    try {
+      const ok = ch.transaction(async () => {
+        await new Promise((r) => setTimeout(r, 50))
+        return ch.appendSeries(fleet(3, 2), 'test', 'ok', { provider: 'aws', kind: 'ec2-instance' })
+      })
+      const failing = ch.transaction(async () => {
+        await ch.appendSeries(
+          [{ resourceId: 'i-lost', metric: 'cpu.utilization', stat: 'max', periodSec: 300, ts: Float64Array.from([T0]), values: Float64Array.from([1]) }],
+          'test',
+          'lost',
+          { provider: 'aws', kind: 'ec2-instance' },
+        )
+        throw new Error('worker failed')
+      })
+      // Writes from outside any transaction queue behind the open ones, as their own batch.
+      const outside = ch.replaceSourceIssues('test', [{ code: 'X', severity: 'info', message: 'kept' }], T0)
+      const [a, b, c] = await Promise.allSettled([ok, failing, outside])
+      expect(a.status).toBe('fulfilled')
+      expect(b.status).toBe('rejected')
+      expect(c.status).toBe('fulfilled')
+      expect((await ch.resources()).map((r) => r.id)).toEqual(['i-0', 'i-1', 'i-2'])
+      expect(await ch.counts()).toEqual({ resources: 3, samples: 6, series: 3, imports: 1 })
+      expect((await ch.sourceIssues()).map((i) => i.message)).toEqual(['kept'])
+    } finally {
+      ch.close()
+    }
+  })
+
   it('a shard down mid-way fails the write and the read with the store named, and nothing of the write appears after it is back', async () => {
     const u = url()
     const ch = await open(u)
@@ -176,15 +209,7 @@ describe.skipIf(skipWithoutClickHouse)('ClickHouse store on two shards', () => {
       )
       const before = await ch.counts()
       await cluster.kill(1)
-      // Forty resources: cityHash64 sends some to the shard that is down.
-      const many = Array.from({ length: 40 }, (_, i) => ({
-        resourceId: `i-${i}`,
-        metric: 'cpu.utilization' as const,
-        stat: 'max' as const,
-        periodSec: 300,
-        ts: Float64Array.from([T0]),
-        values: Float64Array.from([i]),
-      }))
+      const many = fleet(40, 1) // cityHash64 sends some to the shard that is down
       const write = await ch.appendSeries(many, 'test', 'lost', { provider: 'aws', kind: 'ec2-instance' }).catch((e: unknown) => e)
       expect(write).toBeInstanceOf(ToolError)
       expect((write as ToolError).exitCode).toBe(3)

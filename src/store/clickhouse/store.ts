@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomInt } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
@@ -13,7 +14,6 @@ import {
   type AwsRunStore,
   type CacheMeasurement,
   type CollectedSeries,
-  type DailyUsage,
   type DisplaySeries,
   type MergeResult,
   type MonitoringApply,
@@ -22,7 +22,7 @@ import {
   type UsageSummary,
   type WorkspaceReader,
 } from '../types.js'
-import { metricUsage } from '../usage.js'
+import { addDailyRow, addSeriesRow } from '../usage.js'
 import type { ClickHouseTarget } from './url.js'
 
 type Row = Record<string, unknown>
@@ -76,6 +76,8 @@ const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: M
 export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
   private batch: number | undefined
   private seq = 0
+  private tail: Promise<void> = Promise.resolve()
+  private readonly holder = new AsyncLocalStorage<number>()
   /** Resource ids known in this store (loaded once per transaction): samples of others create them. */
   private known: Set<string> | undefined
 
@@ -262,7 +264,8 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
   private visible(col = 'batch'): string {
     const pending = [...this.snapshot.pending].filter((b) => b <= this.snapshot.max)
     const committed = `(${col} <= ${this.snapshot.max}${pending.length ? ` AND ${col} NOT IN (${pending.join(', ')})` : ''})`
-    return this.batch === undefined ? committed : `(${committed} OR ${col} = ${this.batch})`
+    const mine = this.mine()
+    return mine === undefined ? committed : `(${committed} OR ${col} = ${mine})`
   }
 
   /**
@@ -270,15 +273,27 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
    * rows are deleted. Nested calls join the open batch.
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.batch !== undefined) return fn()
+    if (this.mine() !== undefined) return fn()
+    // One batch at a time, in the order asked (`collect aws` runs eight workers on one store): a second caller's writes
+    // must not land in, or commit with, the first caller's batch. Code running inside the batch (AsyncLocalStorage)
+    // joins it instead of queueing behind itself.
+    const before = this.tail
+    let release!: () => void
+    this.tail = new Promise<void>((r) => (release = r))
+    await before
     // Writer's clock in microseconds with a random tail: increasing across runs, unique across concurrent writers.
     const batch = Date.now() * 1000 + randomInt(1000)
-    await this.command(`INSERT INTO ${this.db}.batches VALUES (${batch}, 0, ${Date.now()})`)
+    try {
+      await this.command(`INSERT INTO ${this.db}.batches VALUES (${batch}, 0, ${Date.now()})`)
+    } catch (err) {
+      release()
+      throw err
+    }
     this.batch = batch
     this.seq = 0
     this.known = undefined
     try {
-      const result = await fn()
+      const result = await this.holder.run(batch, fn)
       await this.command(`INSERT INTO ${this.db}.batches VALUES (${batch}, 1, ${Date.now()})`)
       this.snapshot.max = Math.max(this.snapshot.max, batch)
       return result
@@ -291,13 +306,21 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
     } finally {
       this.batch = undefined
       this.known = undefined
+      release()
     }
+  }
+
+  /** The open batch, for code running inside it; undefined for every other caller. */
+  private mine(): number | undefined {
+    const b = this.holder.getStore()
+    return b !== undefined && b === this.batch ? b : undefined
   }
 
   private async putDocs(kind: string, docs: readonly { key: string; body: string | null }[]): Promise<void> {
     if (docs.length === 0) return
-    if (this.batch === undefined) return this.transaction(() => this.putDocs(kind, docs))
-    const lines = docs.map((d) => `${tsv(kind)}\t${tsv(d.key)}\t${this.batch}\t${++this.seq}\t${d.body === null ? 1 : 0}\t${tsv(d.body ?? '')}\n`)
+    const batch = this.mine()
+    if (batch === undefined) return this.transaction(() => this.putDocs(kind, docs))
+    const lines = docs.map((d) => `${tsv(kind)}\t${tsv(d.key)}\t${batch}\t${++this.seq}\t${d.body === null ? 1 : 0}\t${tsv(d.body ?? '')}\n`)
     for (const part of chunks(lines, INSERT_ROWS)) await this.insertTsv(`${this.db}.docs`, part.join(''))
   }
 
@@ -345,12 +368,15 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
 
   /** One import's line in `counts().imports`. */
   async recordImport(source: string, detail: string, rowsRead: number, rowsAdded: number): Promise<void> {
-    await this.putDocs('import', [{ key: `${this.batch}:${this.seq + 1}`, body: JSON.stringify({ source, detail, rowsRead, rowsAdded, at: Date.now() }) }])
+    await this.putDocs('import', [
+      { key: `${this.mine() ?? Date.now()}:${this.seq + 1}`, body: JSON.stringify({ source, detail, rowsRead, rowsAdded, at: Date.now() }) },
+    ])
   }
 
   /** The merge of appendSeries without its import line (migrate copies a workspace as many merges and one import). */
   async mergeSeries(series: readonly CollectedSeries[], defaultResource: { provider: string; kind: ResourceKind }): Promise<MergeResult> {
     return this.transaction(async () => {
+      const batch = this.mine()!
       if (!this.known)
         this.known = new Set(
           (await this.rows(`SELECT DISTINCT key FROM ${this.db}.docs WHERE kind = 'resource' AND ${this.visible()}`)).map((r) => String(r.key)),
@@ -404,7 +430,7 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
             continue
           }
           existing?.set(t, v)
-          lines.push(`${prefix}${t}\t${hexOf(v)}\t${this.batch}\n`)
+          lines.push(`${prefix}${t}\t${hexOf(v)}\t${batch}\n`)
           if (lines.length >= INSERT_ROWS) await flush()
         }
       }
@@ -655,7 +681,7 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
             WHERE resource IN (SELECT resource FROM ${win} WHERE part = ${part}) AND ${this.visible()} AND ts > ws AND ts <= we`
             // 5-minute resolution as DuckDbStore.usage: coarser rows as they are, finer ones rolled up per bucket.
             const stats = await this.rows(
-              `SELECT resource, metric, stat, n, p, arraySum(a) / n AS avg, a[1] AS min, a[n] AS max, first, last,
+              `SELECT resource, metric AS metric_id, stat AS stat_id, n, p AS period_s, arraySum(a) / n AS avg, a[1] AS min, a[n] AS max, first, last,
               [${levels.map(quantile).join(', ')}] AS q, [${EXCEEDANCE_LIMITS.map(edge).join(', ')}] AS e, ${ceilings}
             FROM (
               SELECT resource, metric, stat, count() AS n, max(period) AS p, min(ts) AS first, max(ts) AS last,
@@ -673,32 +699,12 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
             )
             for (const row of stats) {
               const s = byId.get(String(row.resource))
-              const metric = METRIC_NAMES[Number(row.metric) - 1]
-              const stat = STATISTICS[Number(row.stat) - 1]
-              if (!s || !metric || !stat) continue
-              const usage = metricUsage(
-                metric,
-                stat,
-                {
-                  n: Number(row.n),
-                  maxPeriodSec: Number(row.p),
-                  avg: Number(row.avg),
-                  min: Number(row.min),
-                  max: Number(row.max),
-                  interior: (row.q as number[]).map(Number),
-                  edges: (row.e as number[]).map(Number),
-                  atOrAbove: CEILING_LEVELS.map((_, i) => Number(row[`c${i}`])),
-                  first: Number(row.first),
-                  last: Number(row.last),
-                },
-                s.window,
-              )
-              s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
+              if (s) addSeriesRow(s, row)
             }
             // Whole UTC days that overlap the window, from the samples as stored (not rolled up).
             // Per period first, then across periods, as the DuckDB store's daily table (DAILY_ROWS).
             const days = await this.rows(
-              `SELECT resource, metric, stat, day, sum(n) AS n, ${sorted('s')} AS sum, max(m) AS max, ${sorted('s * period')} AS total FROM (
+              `SELECT resource, metric AS metric_id, stat AS stat_id, day, sum(n) AS n, ${sorted('s')} / n AS avg, max(m) AS max, ${sorted('s * period')} AS total FROM (
               SELECT resource, metric, stat, day, period, count() AS n, ${sorted('value')} AS s, max(value) AS m
               FROM (SELECT resource, metric, stat, period, ts, value, intDiv(ts, 86400000) AS day FROM ${this.db}.samples_local
                 ANY INNER JOIN (SELECT resource, ws, we FROM ${win} WHERE part = ${part}) USING resource
@@ -710,18 +716,7 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
             )
             for (const row of days) {
               const s = byId.get(String(row.resource))
-              const metric = METRIC_NAMES[Number(row.metric) - 1]
-              const stat = STATISTICS[Number(row.stat) - 1]
-              if (!s || !metric || !stat) continue
-              ;(s.daily as DailyUsage[]).push({
-                day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10),
-                metric,
-                stat,
-                samples: Number(row.n),
-                avg: Number(row.sum) / Number(row.n),
-                max: Number(row.max),
-                total: Number(row.total),
-              })
+              if (s) addDailyRow(s, row)
             }
           }
         } finally {

@@ -29,6 +29,46 @@ describe('DuckDbStore', () => {
     expect((err as ToolError).exitCode).toBe(3)
   })
 
+  it("usage quantiles are DuckDB's own quantile_cont to the last bit, and the average the values' sum in ascending order (property)", async () => {
+    const store = await DuckDbStore.open(tmp.path('ws-quantile-cont'))
+    const T0 = Date.UTC(2024, 0, 1)
+    let run = 0
+    const value = fc.oneof(fc.constantFrom(0, 98, 99.5, 100), fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 1e12, noNaN: true }))
+    await fc.assert(
+      fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 300 }), async (values) => {
+        const id = `i-c${run++}`
+        await store.appendSeries(
+          [
+            {
+              resourceId: id,
+              metric: 'cpu.utilization',
+              stat: 'avg',
+              periodSec: 300,
+              ts: Float64Array.from(values, (_, i) => T0 + i * 300_000),
+              values: Float64Array.from(values),
+            },
+          ],
+          'test',
+          id,
+          { provider: 'file', kind: 'ec2-instance' },
+        )
+        const m = (await store.usage({ lookbackDays: 14, resourceIds: [id] }))[0]!.metrics['cpu.utilization']!.avg!
+        const interior = QUANTILE_LEVELS.filter((l) => l > 0 && l < 1)
+        const [row] = await store.all(`SELECT quantile_cont(s.value, [${interior.map((l) => `${l}::DOUBLE`).join(', ')}]) AS q FROM samples s
+          JOIN resources r ON r.key = s.resource_key WHERE r.id = '${id}'`)
+        const own = (row!.q as number[]).map(Number)
+        // With the store's running maximum and cap on top (usage.ts), applied to quantile_cont's own values.
+        const expected = [Math.min(...values), ...own, Math.max(...values)]
+        for (let i = 1; i < expected.length; i++) expected[i] = Math.min(Math.max(expected[i]!, expected[i - 1]!), m.max)
+        expect(m.quantiles).toEqual(expected)
+        const sum = [...values].sort((a, b) => a - b).reduce((a, b) => a + b, 0)
+        expect(m.avg).toBe(sum / values.length)
+      }),
+      { numRuns: 60 },
+    )
+    store.close()
+  })
+
   it('usage percentiles match an independent linear-interpolation reference, and p50 <= p90 <= ... <= max', async () => {
     const store = await DuckDbStore.open(tmp.path('ws-quantiles'))
     let run = 0

@@ -16,7 +16,6 @@ import {
   type MergeResult,
   type GroupLoad,
   type GroupLoadReader,
-  type DailyUsage,
   type StoredCoRecommendation,
   type CacheMeasurement,
   type MonitoringApply,
@@ -25,7 +24,7 @@ import {
   type UsageQuery,
   type UsageSummary,
 } from '../types.js'
-import { metricUsage } from '../usage.js'
+import { addDailyRow, addSeriesRow } from '../usage.js'
 import { CANONICAL_SUM, DAILY_ROWS, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 const STORE_FILE = 'headroom.duckdb'
@@ -810,42 +809,11 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
       }
       for (const row of stats) {
         const s = byKey.get(Number(row.key))
-        const metric = METRIC_NAMES[Number(row.metric_id) - 1]
-        const stat = STATISTICS[Number(row.stat_id) - 1]
-        if (!s || !metric || !stat) continue
-        const usage = metricUsage(
-          metric,
-          stat,
-          {
-            n: Number(row.n),
-            maxPeriodSec: Number(row.period_s),
-            avg: Number(row.avg),
-            min: Number(row.min),
-            max: Number(row.max),
-            interior: (row.q as number[]).map(Number),
-            edges: (row.e as number[]).map(Number),
-            atOrAbove: CEILING_LEVELS.map((_, i) => Number(row[`c${i}`])),
-            first: Number(row.first),
-            last: Number(row.last),
-          },
-          s.window,
-        )
-        s.metrics[metric] = { ...(s.metrics[metric] ?? {}), [stat]: usage }
+        if (s) addSeriesRow(s, row)
       }
       for (const row of daily) {
         const s = byKey.get(Number(row.key))
-        const metric = METRIC_NAMES[Number(row.metric_id) - 1]
-        const stat = STATISTICS[Number(row.stat_id) - 1]
-        if (!s || !metric || !stat) continue
-        ;(s.daily as DailyUsage[]).push({
-          day: new Date(Number(row.day) * 86_400_000).toISOString().slice(0, 10),
-          metric,
-          stat,
-          samples: Number(row.n),
-          avg: Number(row.avg),
-          max: Number(row.max),
-          total: Number(row.total),
-        })
+        if (s) addDailyRow(s, row)
       }
       const seriesKeys = windows.filter((w) => SERIES_KINDS.includes(String(w.kind))).map((w) => Number(w.key))
       if (seriesKeys.length > 0) await this.attachSeries(seriesKeys, byKey)
