@@ -237,6 +237,15 @@ describe.skipIf(skipWithoutClickHouse)('ClickHouse store on two shards', () => {
     expect((err as ToolError).message).not.toContain('alice')
   })
 
+  it('a wrong password is a store error saying where credentials go, without printing them', async () => {
+    const u = url().replace('clickhouse://', 'clickhouse://default:wrong-secret@')
+    const err = await open(u).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ToolError)
+    expect((err as ToolError).message).toMatch(/: Wrong password for user default \(ClickHouse code 193\)$/)
+    expect((err as ToolError).message).not.toContain('wrong-secret')
+    expect((err as ToolError).hint).toContain('clickhouse://user:password@host:8123/db')
+  })
+
   it('a store that was never written is named, with how to fill it', async () => {
     const err = await open(url(), true).catch((e: unknown) => e)
     expect((err as ToolError).message).toMatch(/^No headroom store at clickhouse:\/\/127\.0\.0\.1:\d+\/t\d+\?shards=/)

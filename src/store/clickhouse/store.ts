@@ -775,13 +775,17 @@ function cmp(a: string, b: string): number {
 /** A ClickHouse or network failure as a store error (exit 3) naming the store without credentials. */
 function storeError(err: unknown, target: ClickHouseTarget): ToolError {
   if (err instanceof ToolError) return err
-  const msg = String((err as Error)?.message ?? err)
-    .split('\n')[0]!
-    .replace(/, e\.what\(\) = DB::\w+$/, '')
+  // ClickHouse's own form, "Code: 193, e.displayText() = DB::Exception: Wrong password for user default, e.what() = ...",
+  // as "Wrong password for user default (ClickHouse code 193)".
+  const raw = String((err as Error)?.message ?? err).split('\n')[0]!
+  const m = /^Code: (\d+), e\.displayText\(\) = DB::\w+: (.*?)(?:, e\.what\(\) = DB::\w+)?$/.exec(raw)
+  const msg = m ? `${m[2]} (ClickHouse code ${m[1]})` : raw
   return new ToolError('STORE_IO', `ClickHouse store ${target.display}: ${msg}`, {
     cause: err,
     hint: /Connection refused|ECONNREFUSED|All connection tries failed|NetException|ECONNRESET|socket hang up/i.test(msg)
       ? 'A ClickHouse server (or one of the shards) did not answer; start it, or fix the URL. Nothing was written.'
-      : 'See the ClickHouse server log for the statement above.',
+      : /password|authenticat|code 516|code 192|code 193/i.test(msg)
+        ? 'Give the user and password in the URL: clickhouse://user:password@host:8123/db (they are sent as HTTP basic auth and never printed).'
+        : 'See the ClickHouse server log for the statement above.',
   })
 }
