@@ -22,6 +22,7 @@ import {
   type UsageSummary,
   type WorkspaceReader,
 } from '../types.js'
+import { exactSum } from '../sum.js'
 import { addDailyRow, addSeriesRow } from '../usage.js'
 import type { ClickHouseTarget } from './url.js'
 
@@ -662,8 +663,6 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
     // The (floor(x n) + 1)-th largest, in integers (x as ten-thousandths), as quantile_disc at a DECIMAL level.
     const edge = (x: number) => `a[n - intDiv(n * ${Math.round(x * 10_000)}, 10000)]`
     const ceilings = CEILING_LEVELS.map((l, i) => `arrayCount(x -> x >= ${f64(l)}, a) AS c${i}`).join(', ')
-    // Sums in one order whatever order the rows came in: ascending value, left to right (CANONICAL_SUM in the DuckDB store).
-    const sorted = (col: string) => `arraySum(arraySort(groupArray(${col})))`
     // The shards at once, each over its own resources; their summaries touch disjoint resources.
     await Promise.all(
       this.shards.map(async (shard) => {
@@ -681,16 +680,16 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
             WHERE resource IN (SELECT resource FROM ${win} WHERE part = ${part}) AND ${this.visible()} AND ts > ws AND ts <= we`
             // 5-minute resolution as DuckDbStore.usage: coarser rows as they are, finer ones rolled up per bucket.
             const stats = await this.rows(
-              `SELECT resource, metric AS metric_id, stat AS stat_id, n, p AS period_s, arraySum(a) / n AS avg, a[1] AS min, a[n] AS max, first, last,
+              `SELECT resource, metric AS metric_id, stat AS stat_id, n, p AS period_s, s / n AS avg, a[1] AS min, a[n] AS max, first, last,
               [${levels.map(quantile).join(', ')}] AS q, [${EXCEEDANCE_LIMITS.map(edge).join(', ')}] AS e, ${ceilings}
             FROM (
               SELECT resource, metric, stat, count() AS n, max(period) AS p, min(ts) AS first, max(ts) AS last,
-                arraySort(groupArray(value)) AS a
+                arraySort(groupArray(value)) AS a, ${exactSum('value')} AS s
               FROM (
                 SELECT resource, metric, stat, period, ts, value FROM ${from} AND period >= 300
                 UNION ALL
                 SELECT resource, metric, stat, 300 AS period, b AS ts,
-                  multiIf(stat = ${avg}, ${sorted('value')} / count(), stat = ${statId('min')}, min(value), stat = ${statId('sum')}, ${sorted('value')}, max(value)) AS value
+                  multiIf(stat = ${avg}, ${exactSum('value')} / count(), stat = ${statId('min')}, min(value), stat = ${statId('sum')}, ${exactSum('value')}, max(value)) AS value
                 FROM (SELECT resource, metric, stat, ts, intDiv(ts, 300000) * 300000 AS b, value FROM ${from} AND period < 300)
                 GROUP BY resource, metric, stat, b
               ) GROUP BY resource, metric, stat
@@ -702,16 +701,14 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
               if (s) addSeriesRow(s, row)
             }
             // Whole UTC days that overlap the window, from the samples as stored (not rolled up).
-            // Per period first, then across periods, as the DuckDB store's daily table (DAILY_ROWS).
+            // As the DuckDB store's daily table (DAILY_ROWS): sums by exactSum.
             const days = await this.rows(
-              `SELECT resource, metric AS metric_id, stat AS stat_id, day, sum(n) AS n, ${sorted('s')} / n AS avg, max(m) AS max, ${sorted('s * period')} AS total FROM (
-              SELECT resource, metric, stat, day, period, count() AS n, ${sorted('value')} AS s, max(value) AS m
+              `SELECT resource, metric AS metric_id, stat AS stat_id, day, count() AS n, ${exactSum('value')} / n AS avg, max(value) AS max, ${exactSum('value * period')} AS total
               FROM (SELECT resource, metric, stat, period, ts, value, intDiv(ts, 86400000) AS day FROM ${this.db}.samples_local
                 ANY INNER JOIN (SELECT resource, ws, we FROM ${win} WHERE part = ${part}) USING resource
                 WHERE resource IN (SELECT resource FROM ${win} WHERE part = ${part}) AND ${this.visible()}
                   AND intDiv(ts, 86400000) >= intDiv(ws, 86400000) AND intDiv(ts, 86400000) <= intDiv(we, 86400000))
-              GROUP BY resource, metric, stat, day, period)
-            GROUP BY resource, metric, stat, day ORDER BY resource, metric, stat, day`,
+              GROUP BY resource, metric, stat, day ORDER BY resource, metric, stat, day`,
               shard,
             )
             for (const row of days) {

@@ -1,4 +1,5 @@
 import { METRIC_NAMES, STATISTICS } from '../../core/metrics.js'
+import { exactSum } from '../sum.js'
 
 export interface Migration {
   version: number
@@ -6,27 +7,10 @@ export interface Migration {
   sql: string
 }
 
-/**
- * A sum in one order whatever order the rows arrive in: ascending value, added left to right. DuckDB's sum() adds in
- * scan order and combines threads' partial sums, which moves the last bits with the layout (a day of one demo VM:
- * 404789.6999999996 from the daily table, 404789.7 from sum() over the same rows); ClickHouse's sums follow its shards
- * and parts. Both stores sum this way (the ClickHouse store as arraySum(arraySort(groupArray(x)))), so the same samples
- * give the same averages to the last bit, and so the same report.
- */
-export const CANONICAL_SUM = (expr: string): string => `list_sum(list_sort(list(${expr})))`
-
-/**
- * The daily table's rows from `from` (samples aliased x, filtered by `where`): per series and UTC day the count, the
- * sum (CANONICAL_SUM of each period's values, then of those sums), the max and the total (each period's sum times
- * the period, summed the same way). One sorted list per series-day (not one for the sum and one for value x period):
- * the second list took a first import of 10,000 instances from 27 to 48 s.
- */
+/** The daily table's rows from `from` (samples aliased x, filtered by `where`): per series and UTC day, sums by exactSum. */
 export const DAILY_ROWS = (from: string, where: string): string => `
-  SELECT resource_key, metric_id, stat_id, day, sum(n)::BIGINT, ${CANONICAL_SUM('s')}, max(m), ${CANONICAL_SUM('s * period_s')}
-  FROM (SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER AS day, x.period_s, count(*) AS n,
-          ${CANONICAL_SUM('x.value')} AS s, max(x.value) AS m
-        FROM ${from} ${where} GROUP BY ALL)
-  GROUP BY ALL`
+  SELECT x.resource_key, x.metric_id, x.stat_id, (epoch_ms(x.ts) // 86400000)::INTEGER, count(*), ${exactSum('x.value')}, max(x.value), ${exactSum('x.value * x.period_s')}
+  FROM ${from} ${where} GROUP BY ALL`
 
 const sqlList = (names: readonly string[], from = 1) => names.map((n, i) => `(${i + from}, '${n}')`).join(', ')
 
@@ -202,7 +186,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 20,
-    name: 'day sums in one order (ascending value), as every store adds them: the same workspace gives the same report on DuckDB and ClickHouse',
+    name: 'day sums that do not depend on the order rows are added in (exactSum), as every store computes them: the same workspace gives the same report on DuckDB and ClickHouse',
     sql: `CREATE TEMP TABLE daily_canonical AS ${DAILY_ROWS('samples x', '')};
       DELETE FROM daily;
       INSERT INTO daily SELECT * FROM daily_canonical;

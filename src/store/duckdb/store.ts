@@ -25,11 +25,12 @@ import {
   type UsageSummary,
 } from '../types.js'
 import { addDailyRow, addSeriesRow } from '../usage.js'
-import { CANONICAL_SUM, DAILY_ROWS, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
+import { exactSum } from '../sum.js'
+import { DAILY_ROWS, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
 const STORE_FILE = 'headroom.duckdb'
 /** Resources per usage-summary pass (DuckDbStore.usage): bounds the quantile buffers DuckDB holds at once. */
-const USAGE_BATCH = 1_000
+const USAGE_BATCH = 2_500
 /** Resources per sorted read when a workspace is copied out (eachSeriesChunk). */
 const COPY_KEYS = 100
 
@@ -316,8 +317,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
           await this.all(`SELECT (SELECT count(*) FROM touched) = (SELECT count(*) FROM (SELECT DISTINCT resource_key, metric_id, stat_id FROM series)) AS a`)
         )[0]?.a ?? 0,
       )
-      // In key ranges, as the usage query: the sums sort each day's values (CANONICAL_SUM), and one pass over a first
-      // import of 10,000 instances held every day's list at once (4.7 GiB RSS).
+      // In key ranges, as the usage query (a first import touches every series; one pass holds every group at once).
       const touchedKeys = (await this.all('SELECT DISTINCT resource_key AS k FROM touched ORDER BY k')).map((r) => Number(r.k))
       for (let i = 0; i < touchedKeys.length; i += USAGE_BATCH) {
         const [lo, hi] = [touchedKeys[i]!, touchedKeys[Math.min(touchedKeys.length, i + USAGE_BATCH) - 1]!]
@@ -743,44 +743,34 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s >= 300
         UNION ALL
         SELECT s.resource_key, s.metric_id, s.stat_id, 300 AS period_s, time_bucket(INTERVAL 5 MINUTE, s.ts) AS ts,
-          CASE s.stat_id WHEN ${statId('avg')} THEN ${CANONICAL_SUM('s.value')} / count(*) WHEN ${statId('min')} THEN min(s.value)
-            WHEN ${statId('sum')} THEN ${CANONICAL_SUM('s.value')} ELSE max(s.value) END AS value
+          CASE s.stat_id WHEN ${statId('avg')} THEN ${exactSum('s.value')} / count(*) WHEN ${statId('min')} THEN min(s.value)
+            WHEN ${statId('sum')} THEN ${exactSum('s.value')} ELSE max(s.value) END AS value
         FROM samples s JOIN usage_window w ON s.resource_key = w.key
         WHERE s.ts > w.ws AND s.ts <= w.we AND s.period_s < 300
         GROUP BY s.resource_key, s.metric_id, s.stat_id, time_bucket(INTERVAL 5 MINUTE, s.ts)`
       await this.run(`CREATE OR REPLACE TEMP VIEW usage_buckets AS ${buckets}`)
-      // Every figure of a series from its sorted 5-minute values a (1-based), the same arithmetic as the ClickHouse
-      // store's (its store.ts has the formulas' reasons): quantile_cont's position (n - 1) x level and, for doubles,
-      // lo x (1 - d) + hi x d; the edges as order statistics at integer ranks; the sum in ascending order
-      // (CANONICAL_SUM), so the average does not depend on the order rows were scanned in. One sorted list per series
-      // replaces quantile_cont, quantile_disc and the list the sum needs. Levels are cast to DOUBLE: a literal 0.99 is a
-      // DECIMAL in DuckDB.
-      const quantile = (l: number) => {
-        const pos = `((n - 1)::DOUBLE * ${l}::DOUBLE)`
-        const [lo, hi] = [`a[floor(${pos})::BIGINT + 1]`, `a[ceil(${pos})::BIGINT + 1]`]
-        return `CASE WHEN floor(${pos}) = ceil(${pos}) THEN ${lo} ELSE ${lo} * (1 - (${pos} - floor(${pos}))) + ${hi} * (${pos} - floor(${pos})) END`
-      }
+      // The interior levels by quantile_cont; levels 0 and 1 are min() and max(), which need no selection. Levels are
+      // cast to DOUBLE (a literal 0.99 is a DECIMAL). The ClickHouse store computes the same from sorted arrays.
       const levels = `[${QUANTILE_LEVELS.filter((l) => l > 0 && l < 1)
-        .map(quantile)
+        .map((l) => `${l}::DOUBLE`)
         .join(', ')}]`
-      const edges = `[${EXCEEDANCE_LIMITS.map((x) => `a[n - (n * ${Math.round(x * 10_000)}) // 10000]`).join(', ')}]`
+      // Order statistics at exact ranks: DECIMAL levels make quantile_disc compute its index in integers.
+      const edgeLevels = `[${EXCEEDANCE_LIMITS.map((x) => `${(1 - x).toFixed(4)}::DECIMAL(5, 4)`).join(', ')}]`
       const ceilings = CEILING_LEVELS.map((l, i) => `count(*) FILTER (WHERE b.value >= ${l}) AS c${i}`).join(', ')
-      // In batches of resources: each series' values are held as one list while it is summarised, so one pass over
-      // 10,000 instances held every list at once (3.6 GiB RSS when these were quantile aggregates); a key range per
-      // pass keeps the lists to one batch while DuckDB's zone maps on samples.resource_key keep each pass to its rows.
+      // In batches of resources: each quantile aggregate buffers every value of its group, so one pass over 10,000
+      // instances peaked at 3.6 GiB RSS with the edges' aggregate beside the quantiles'; a key range per pass keeps
+      // the buffers to one batch while DuckDB's zone maps on samples.resource_key keep each pass to its rows. The
+      // average is exactSum / n: the same to the last bit whatever order DuckDB (or ClickHouse) adds the rows in.
       const keys = (await this.all('SELECT key FROM usage_window ORDER BY key')).map((r) => Number(r.key))
       const stats: Row[] = []
       for (let i = 0; i < keys.length; i += USAGE_BATCH) {
         const [lo, hi] = [keys[i]!, keys[Math.min(keys.length, i + USAGE_BATCH) - 1]!]
         stats.push(
           ...(await this.all(`
-        SELECT key, metric_id, stat_id, n, period_s, list_sum(a) / n AS avg, a[1] AS min, a[n] AS max, first, last,
-          ${levels} AS q, ${edges} AS e, ${CEILING_LEVELS.map((_, i) => `c${i}`).join(', ')}
-        FROM (
-          SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
-            epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last, list_sort(list(b.value)) AS a, ${ceilings}
-          FROM usage_buckets b WHERE b.resource_key BETWEEN ${lo} AND ${hi} GROUP BY ALL)
-        ORDER BY ALL`)),
+        SELECT b.resource_key AS key, b.metric_id, b.stat_id, count(*)::BIGINT AS n, max(b.period_s) AS period_s,
+          ${exactSum('b.value')} / count(*) AS avg, min(b.value) AS min, max(b.value) AS max, epoch_ms(min(b.ts))::DOUBLE AS first, epoch_ms(max(b.ts))::DOUBLE AS last,
+          quantile_cont(b.value, ${levels}) AS q, quantile_disc(b.value, ${edgeLevels}) AS e, ${ceilings}
+        FROM usage_buckets b WHERE b.resource_key BETWEEN ${lo} AND ${hi} GROUP BY ALL ORDER BY ALL`)),
         )
       }
       // Whole UTC days that overlap each resource's window, from the daily table kept at import.
