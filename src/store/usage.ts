@@ -1,5 +1,5 @@
 import { METRIC_NAMES, STATISTICS, type MetricName, type Statistic } from '../core/metrics.js'
-import { CEILING_LEVELS, QUANTILE_LEVELS, type DailyUsage, type MetricUsage, type UsageSummary } from './types.js'
+import { CEILING_LEVELS, QUANTILE_LEVELS, type DailyUsage, type DisplaySeries, type MetricUsage, type UsageSummary } from './types.js'
 
 /** One series' figures over its window as an engine computed them (DuckDB or ClickHouse), before MetricUsage's rules. */
 interface SeriesFigures {
@@ -101,4 +101,30 @@ export function addDailyRow(s: UsageSummary, row: Record<string, unknown>): void
     max: Number(row.max),
     total: Number(row.total),
   })
+}
+
+/**
+ * A display query's rows (id, m = metric id, s = statistic id, p = period, then per time bucket tmin, vmin, tmax, vmax;
+ * ordered by id, m, s, bucket) as series of at most two points a bucket, each at its own time, in time order.
+ */
+export function displayRows(rows: readonly Record<string, unknown>[]): DisplaySeries[] {
+  const out: DisplaySeries[] = []
+  let cur: DisplaySeries | undefined
+  for (const row of rows) {
+    const id = String(row.id)
+    const metric = METRIC_NAMES[Number(row.m) - 1]
+    const stat = STATISTICS[Number(row.s) - 1]
+    if (!metric || !stat) continue
+    if (!cur || cur.resourceId !== id || cur.metric !== metric || cur.stat !== stat) {
+      cur = { resourceId: id, metric, stat, periodSec: Number(row.p), t: [], v: [] }
+      out.push(cur)
+    }
+    const a: [number, number] = [Number(row.tmin), Number(row.vmin)]
+    const b: [number, number] = [Number(row.tmax), Number(row.vmax)]
+    for (const [t, v] of a[0] === b[0] ? [a] : a[0] < b[0] ? [a, b] : [b, a]) {
+      cur.t.push(t)
+      cur.v.push(v)
+    }
+  }
+  return out
 }

@@ -26,6 +26,17 @@ afterAll(async () => {
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 0, 1)
+/** One resource with one sample, committed: what a failed write must leave as it was. Returns the counts after it. */
+async function seedOne(ch: ClickHouseStore) {
+  await ch.appendSeries(
+    [{ resourceId: 'i-keep', metric: 'cpu.utilization', stat: 'max', periodSec: 300, ts: Float64Array.from([T0]), values: Float64Array.from([7]) }],
+    'test',
+    'kept',
+    { provider: 'aws', kind: 'ec2-instance' },
+  )
+  return ch.counts()
+}
+
 /** `n` resources with one CPU series each, `points` samples from T0: enough that cityHash64 sends some to each shard. */
 const fleet = (n: number, points: number): CollectedSeries[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -139,13 +150,7 @@ describe.skipIf(skipWithoutClickHouse)('ClickHouse store on two shards', () => {
     const u = url()
     const ch = await open(u)
     try {
-      await ch.appendSeries(
-        [{ resourceId: 'i-keep', metric: 'cpu.utilization', stat: 'max', periodSec: 300, ts: Float64Array.from([T0]), values: Float64Array.from([7]) }],
-        'test',
-        'kept',
-        { provider: 'aws', kind: 'ec2-instance' },
-      )
-      const before = await ch.counts()
+      const before = await seedOne(ch)
       const many = fleet(40, 2)
       await expect(
         ch.transaction(async () => {
@@ -201,13 +206,7 @@ describe.skipIf(skipWithoutClickHouse)('ClickHouse store on two shards', () => {
     const u = url()
     const ch = await open(u)
     try {
-      await ch.appendSeries(
-        [{ resourceId: 'i-keep', metric: 'cpu.utilization', stat: 'max', periodSec: 300, ts: Float64Array.from([T0]), values: Float64Array.from([7]) }],
-        'test',
-        'kept',
-        { provider: 'aws', kind: 'ec2-instance' },
-      )
-      const before = await ch.counts()
+      const before = await seedOne(ch)
       await cluster.kill(1)
       const many = fleet(40, 1) // cityHash64 sends some to the shard that is down
       const write = await ch.appendSeries(many, 'test', 'lost', { provider: 'aws', kind: 'ec2-instance' }).catch((e: unknown) => e)

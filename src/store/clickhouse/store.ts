@@ -23,7 +23,7 @@ import {
   type WorkspaceReader,
 } from '../types.js'
 import { exactSum } from '../sum.js'
-import { addDailyRow, addSeriesRow } from '../usage.js'
+import { addDailyRow, addSeriesRow, displayRows } from '../usage.js'
 import type { ClickHouseTarget } from './url.js'
 
 type Row = Record<string, unknown>
@@ -542,29 +542,11 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
     if (q.resourceIds.length === 0) return []
     const width = Math.max(1, (q.end - q.start) / q.buckets)
     const [start, end] = [Math.round(q.start), Math.round(q.end)]
-    const rows = await this.rows(`SELECT resource, metric, stat, min(period) AS p, toInt64(ceil((ts - ${start}) / ${width})) - 1 AS b,
+    const rows = await this.rows(`SELECT resource AS id, metric AS m, stat AS s, min(period) AS p, toInt64(ceil((ts - ${start}) / ${width})) - 1 AS b,
         argMin(ts, value) AS tmin, min(value) AS vmin, argMax(ts, value) AS tmax, max(value) AS vmax
       FROM ${this.samples} WHERE resource IN (${q.resourceIds.map(lit).join(', ')}) AND ts > ${start} AND ts <= ${end} AND ${this.visible()}
       GROUP BY resource, metric, stat, b ORDER BY resource, metric, stat, b`)
-    const out: DisplaySeries[] = []
-    let cur: DisplaySeries | undefined
-    for (const row of rows) {
-      const id = String(row.resource)
-      const metric = METRIC_NAMES[Number(row.metric) - 1]
-      const stat = STATISTICS[Number(row.stat) - 1]
-      if (!metric || !stat) continue
-      if (!cur || cur.resourceId !== id || cur.metric !== metric || cur.stat !== stat) {
-        cur = { resourceId: id, metric, stat, periodSec: Number(row.p), t: [], v: [] }
-        out.push(cur)
-      }
-      const a: [number, number] = [Number(row.tmin), Number(row.vmin)]
-      const b: [number, number] = [Number(row.tmax), Number(row.vmax)]
-      for (const [t, v] of a[0] === b[0] ? [a] : a[0] < b[0] ? [a, b] : [b, a]) {
-        cur.t.push(t)
-        cur.v.push(v)
-      }
-    }
-    return out
+    return displayRows(rows)
   }
 
   /**

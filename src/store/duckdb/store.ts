@@ -24,7 +24,7 @@ import {
   type UsageQuery,
   type UsageSummary,
 } from '../types.js'
-import { addDailyRow, addSeriesRow } from '../usage.js'
+import { addDailyRow, addSeriesRow, displayRows } from '../usage.js'
 import { exactSum } from '../sum.js'
 import { DAILY_ROWS, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js'
 
@@ -620,25 +620,7 @@ export class DuckDbStore implements WorkspaceReader, GroupLoadReader, AwsRunStor
         GROUP BY ALL ORDER BY r.id, m, s, b`,
         { start: Math.round(q.start), end: Math.round(q.end), width },
       )
-      const out: DisplaySeries[] = []
-      let cur: DisplaySeries | undefined
-      for (const row of rows) {
-        const id = String(row.id)
-        const metric = METRIC_NAMES[Number(row.m) - 1]
-        const stat = STATISTICS[Number(row.s) - 1]
-        if (!metric || !stat) continue
-        if (!cur || cur.resourceId !== id || cur.metric !== metric || cur.stat !== stat) {
-          cur = { resourceId: id, metric, stat, periodSec: Number(row.p), t: [], v: [] }
-          out.push(cur)
-        }
-        const a: [number, number] = [Number(row.tmin), Number(row.vmin)]
-        const b: [number, number] = [Number(row.tmax), Number(row.vmax)]
-        for (const [t, v] of a[0] === b[0] ? [a] : a[0] < b[0] ? [a, b] : [b, a]) {
-          cur.t.push(t)
-          cur.v.push(v)
-        }
-      }
-      return out
+      return displayRows(rows)
     })
   }
 
