@@ -7,6 +7,7 @@ import { catalogChecks } from '../app/import-checks.js'
 import { loadWorkspaceCatalog } from '../catalog/load.js'
 import { importFiles, type FileImportOptions } from '../store/duckdb/import-files.js'
 import { DuckDbStore } from '../store/duckdb/store.js'
+import type { MergeResult } from '../store/types.js'
 import { copyWorkspace } from '../store/clickhouse/copy.js'
 import { ClickHouseStore } from '../store/clickhouse/store.js'
 import { isStoreUrl, parseStoreUrl, type ClickHouseTarget } from '../store/clickhouse/url.js'
@@ -18,20 +19,7 @@ export async function runCollectFile(workspace: string, paths: string[], opts: F
   const store = await DuckDbStore.open(workspace)
   try {
     const r = await importFiles(store, paths, { ...opts, ...catalogChecks(loadWorkspaceCatalog(workspace)) })
-    const secs = ((effects.now() - started) / 1000).toFixed(1)
-    for (const f of r.files)
-      effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${plural(f.rows, f.type === 'samples' ? 'row' : 'resource')})\n`)
-    const m = r.merge
-    effects.stdout.write(
-      `imported ${plural(m.rowsAdded, 'new sample')} (${m.alreadyStored.toLocaleString('en-US')} already stored), ` +
-        `${plural(r.resourcesUpserted, 'resource')} from manifests, ${m.resourcesCreated} created from samples, in ${secs} s into ${store.path}\n`,
-    )
-    if (m.conflicting > 0)
-      effects.stderr.write(`warning: ${m.conflicting} samples differ from the values already stored for the same time; the stored values were kept.\n`)
-    if (m.resourcesCreated > 0)
-      effects.stderr.write(
-        `note: ${m.resourcesCreated} resource(s) appear only in samples; add them to a resources manifest with their instance_type and region to get sizing recommendations.\n`,
-      )
+    reportImport(effects, r, r.merge, effects.now() - started, store.path)
   } finally {
     store.close()
   }
@@ -56,19 +44,34 @@ async function collectFileInto(target: ClickHouseTarget, workspace: string, path
     } finally {
       local.close()
     }
-    for (const f of r.files)
-      effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${plural(f.rows, f.type === 'samples' ? 'row' : 'resource')})\n`)
-    const m = copied.merge
-    effects.stdout.write(
-      `imported ${plural(m.rowsAdded, 'new sample')} (${m.alreadyStored.toLocaleString('en-US')} already stored), ` +
-        `${plural(r.resourcesUpserted, 'resource')} from manifests, ${r.merge.resourcesCreated} created from samples, in ${((effects.now() - started) / 1000).toFixed(1)} s into ${store.path}\n`,
-    )
-    if (m.conflicting > 0)
-      effects.stderr.write(`warning: ${m.conflicting} samples differ from the values already stored for the same time; the stored values were kept.\n`)
+    // What reached the store (the scratch import found nothing stored), with the files and resources the import read.
+    reportImport(effects, r, { ...copied.merge, resourcesCreated: r.merge.resourcesCreated }, effects.now() - started, store.path)
   } finally {
     store.close()
     rmSync(scratch, { recursive: true, force: true })
   }
+}
+
+/** The lines `collect file` prints: each file read, what was added to `path`, and warnings about conflicts and bare ids. */
+function reportImport(
+  effects: Effects,
+  r: { files: { type: string; path: string; rows: number }[]; resourcesUpserted: number },
+  m: MergeResult,
+  ms: number,
+  path: string,
+): void {
+  for (const f of r.files)
+    effects.stderr.write(`  ${f.type === 'samples' ? 'samples ' : 'manifest'}  ${f.path}  (${plural(f.rows, f.type === 'samples' ? 'row' : 'resource')})\n`)
+  effects.stdout.write(
+    `imported ${plural(m.rowsAdded, 'new sample')} (${m.alreadyStored.toLocaleString('en-US')} already stored), ` +
+      `${plural(r.resourcesUpserted, 'resource')} from manifests, ${m.resourcesCreated} created from samples, in ${(ms / 1000).toFixed(1)} s into ${path}\n`,
+  )
+  if (m.conflicting > 0)
+    effects.stderr.write(`warning: ${m.conflicting} samples differ from the values already stored for the same time; the stored values were kept.\n`)
+  if (m.resourcesCreated > 0)
+    effects.stderr.write(
+      `note: ${m.resourcesCreated} resource(s) appear only in samples; add them to a resources manifest with their instance_type and region to get sizing recommendations.\n`,
+    )
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`

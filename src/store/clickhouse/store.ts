@@ -382,14 +382,15 @@ export class ClickHouseStore implements WorkspaceReader, AwsRunStore {
         this.known = new Set(
           (await this.rows(`SELECT DISTINCT key FROM ${this.db}.docs WHERE kind = 'resource' AND ${this.visible()}`)).map((r) => String(r.key)),
         )
-      const created = [...new Set(series.map((s) => s.resourceId))].filter((id) => !this.known!.has(id))
+      const ids = [...new Set(series.map((s) => s.resourceId))]
+      const created = ids.filter((id) => !this.known!.has(id))
       await this.upsertResources(created.map((id) => ({ provider: defaultResource.provider, kind: defaultResource.kind, id, attributes: {}, tags: {} })))
       const key = (r: string, m: number, s: number, p: number) => `${r}\n${m}\n${s}\n${p}`
       // Stored ranges of the incoming series: only series whose ranges overlap are compared row by row.
       const ranges = new Map<string, { first: number; last: number }>()
-      for (const ids of chunks([...new Set(series.map((s) => s.resourceId))], IDS_PER_QUERY))
+      for (const part of chunks(ids, IDS_PER_QUERY))
         for (const r of await this.rows(`SELECT resource, metric, stat, period, min(ts) AS f, max(ts) AS l FROM ${this.samples}
-          WHERE resource IN (${ids.map(lit).join(', ')}) AND ${this.visible()} GROUP BY resource, metric, stat, period`))
+          WHERE resource IN (${part.map(lit).join(', ')}) AND ${this.visible()} GROUP BY resource, metric, stat, period`))
           ranges.set(key(String(r.resource), Number(r.metric), Number(r.stat), Number(r.period)), { first: Number(r.f), last: Number(r.l) })
       let rowsRead = 0
       let alreadyStored = 0
